@@ -1,0 +1,48 @@
+package io.stemcache.core;
+
+import java.util.Collection;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The cache as an API node sees it: stems' analyses by owner, file and stem.
+ *
+ * <p>Every call is scoped by the {@link Owner} in its key, so an owner only ever reaches its own
+ * entries. A get that returns empty is a miss: the caller analyses the stem and calls
+ * {@link #setAnalysis}. Entries written under an older analysis or cache version are misses too.
+ */
+public interface AudioCacheService {
+
+    /** The entry for {@code key}, or empty on a miss. */
+    Optional<CachedAudioAnalysis> getAnalysis(AnalysisKey key);
+
+    /**
+     * The entry for {@code key} if it was made from the same audio: an entry stored with a different
+     * content hash is a miss and is removed, so the caller's re-analysis replaces it.
+     */
+    Optional<CachedAudioAnalysis> getAnalysis(AnalysisKey key, String contentHash);
+
+    /** Stores a lossless entry; see {@link #setAnalysis(AnalysisKey, AudioAnalysis, String, Precision)}. */
+    default CachedAudioAnalysis setAnalysis(AnalysisKey key, AudioAnalysis analysis, String contentHash) {
+        return setAnalysis(key, analysis, contentHash, Precision.FLOAT64);
+    }
+
+    /**
+     * Stores an analysis under {@code key} (whose file and stem must match the analysis) at the given
+     * precision. Returns once the cluster holds it (in memory, with its backup); it reaches PostgreSQL
+     * by write-behind shortly after.
+     */
+    CachedAudioAnalysis setAnalysis(AnalysisKey key, AudioAnalysis analysis, String contentHash, Precision precision);
+
+    /** Removes every stem of one of {@code owner}'s files, everywhere; returns how many entries existed. */
+    int invalidateCache(Owner owner, UUID fileMetadataId);
+
+    /** Loads the stems of these files of {@code owner} into the cluster and this node; returns how many were found. */
+    int warmProject(Owner owner, Collection<UUID> fileMetadataIds);
+
+    /** Removes entries whose time to live has passed; returns how many. */
+    long clearExpired();
+
+    /** Cluster-wide statistics. */
+    CacheStats getCacheStats();
+}

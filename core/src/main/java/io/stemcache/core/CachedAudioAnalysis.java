@@ -1,0 +1,145 @@
+package io.stemcache.core;
+
+import io.stemcache.core.codec.AnalysisCodec;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * One cache entry: the compressed payload of an {@link AudioAnalysis} beside readable metadata (which
+ * file and stem, which analysis and cache version, the source audio's content hash, sizes, times).
+ *
+ * <p>This is the value held in the cluster and written to PostgreSQL. {@link #analysis()} decodes the
+ * payload once and keeps the result, so an entry served again from a near cache costs no decoding.
+ * The payload array is shared, not copied: treat it as read-only.
+ */
+public final class CachedAudioAnalysis {
+
+    private final UUID id;
+    private final UUID fileMetadataId;
+    private final StemType stemType;
+    private final String analysisVersion;
+    private final int cacheVersion;
+    private final String contentHash;
+    private final Precision precision;
+    private final Instant createdAt;
+    private final Instant updatedAt;
+    private final long rawSize;
+    private final byte[] payload;
+    private volatile AudioAnalysis decoded;
+
+    /** Builds an entry from its parts; {@link #of} is the usual way to make one from an analysis. */
+    public CachedAudioAnalysis(UUID id, UUID fileMetadataId, StemType stemType, String analysisVersion,
+                               int cacheVersion, String contentHash, Precision precision, Instant createdAt,
+                               Instant updatedAt, long rawSize, byte[] payload) {
+        this.id = Objects.requireNonNull(id, "id");
+        this.fileMetadataId = Objects.requireNonNull(fileMetadataId, "fileMetadataId");
+        this.stemType = Objects.requireNonNull(stemType, "stemType");
+        this.analysisVersion = Objects.requireNonNull(analysisVersion, "analysisVersion");
+        this.cacheVersion = cacheVersion;
+        this.contentHash = contentHash;
+        this.precision = Objects.requireNonNull(precision, "precision");
+        this.createdAt = Objects.requireNonNull(createdAt, "createdAt");
+        this.updatedAt = Objects.requireNonNull(updatedAt, "updatedAt");
+        this.rawSize = rawSize;
+        this.payload = Objects.requireNonNull(payload, "payload");
+    }
+
+    /**
+     * Encodes an analysis into a new entry stamped {@code now}.
+     *
+     * @param contentHash a hash of the source audio (any stable text up to 128 characters), or null
+     */
+    public static CachedAudioAnalysis of(AudioAnalysis analysis, String contentHash, int cacheVersion,
+                                         Precision precision, AnalysisCodec codec, Instant now) {
+        if (contentHash != null && (contentHash.isBlank() || contentHash.length() > 128)) {
+            throw new IllegalArgumentException("contentHash must be 1 to 128 characters or null");
+        }
+        byte[] payload = codec.encode(analysis, precision);
+        // PostgreSQL keeps microseconds: stamp at that precision so memory and rows compare equal.
+        now = now.truncatedTo(ChronoUnit.MICROS);
+        CachedAudioAnalysis entry = new CachedAudioAnalysis(UUID.randomUUID(), analysis.fileMetadataId(),
+                analysis.stemType(), analysis.analysisVersion(), cacheVersion, contentHash, precision, now, now,
+                codec.rawSize(analysis), payload);
+        if (precision == Precision.FLOAT64) {
+            entry.decoded = analysis;
+        }
+        return entry;
+    }
+
+    /** The decoded analysis, decoded on first use with the standard codec and kept. */
+    public AudioAnalysis analysis() {
+        AudioAnalysis result = decoded;
+        if (result == null) {
+            result = AnalysisCodec.standard().decode(payload);
+            decoded = result;
+        }
+        return result;
+    }
+
+    public UUID id() {
+        return id;
+    }
+
+    public UUID fileMetadataId() {
+        return fileMetadataId;
+    }
+
+    public StemType stemType() {
+        return stemType;
+    }
+
+    public String analysisVersion() {
+        return analysisVersion;
+    }
+
+    /** The cache (algorithm) version the entry was written under; older versions read as misses. */
+    public int cacheVersion() {
+        return cacheVersion;
+    }
+
+    /** The source audio's content hash given when the entry was stored, or null. */
+    public String contentHash() {
+        return contentHash;
+    }
+
+    public Precision precision() {
+        return precision;
+    }
+
+    public Instant createdAt() {
+        return createdAt;
+    }
+
+    /** When this value was written; stores never let an older value replace a newer row. */
+    public Instant updatedAt() {
+        return updatedAt;
+    }
+
+    /** Bytes stored: the compressed payload. */
+    public int size() {
+        return payload.length;
+    }
+
+    /** Bytes of the analysis as raw values (8 per float64), for the compression ratio. */
+    public long rawSize() {
+        return rawSize;
+    }
+
+    /** Always true for entries made by this cache; the story's column keeps the flag for old rows. */
+    public boolean compressed() {
+        return true;
+    }
+
+    /** The codec payload (read-only). */
+    public byte[] payload() {
+        return payload;
+    }
+
+    @Override
+    public String toString() {
+        return "CachedAudioAnalysis[" + fileMetadataId + "/" + stemType.code() + " v" + analysisVersion
+                + " cache v" + cacheVersion + ", " + precision + ", " + payload.length + " bytes]";
+    }
+}

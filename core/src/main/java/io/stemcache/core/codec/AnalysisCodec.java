@@ -1,0 +1,41 @@
+package io.stemcache.core.codec;
+
+import io.stemcache.core.AudioAnalysis;
+import io.stemcache.core.Precision;
+
+/**
+ * Turns an {@link AudioAnalysis} into the compact, checksummed, LZ4-compressed payload the cache stores,
+ * and back. Lossless ({@link Precision#FLOAT64}) payloads decode bit-exactly.
+ *
+ * <p>Decoding never trusts the payload: a truncated, corrupt or lying payload throws
+ * {@link CorruptPayloadException}, and no decode allocates more than the codec's limit.
+ */
+public interface AnalysisCodec {
+
+    /** Default limit on the decoded size of one analysis: 256 MiB of raw values. */
+    long DEFAULT_MAX_DECODED_BYTES = 256L << 20;
+
+    /** The codec with the default limit. */
+    static AnalysisCodec standard() {
+        return Lz4ShuffleCodec.STANDARD;
+    }
+
+    /** A codec that refuses to encode or decode analyses whose raw values exceed {@code maxDecodedBytes}. */
+    static AnalysisCodec withMaxDecodedBytes(long maxDecodedBytes) {
+        return new Lz4ShuffleCodec(maxDecodedBytes);
+    }
+
+    /** Encodes at the given precision; throws {@link PayloadTooLargeException} over the limit. */
+    byte[] encode(AudioAnalysis analysis, Precision precision);
+
+    /** Decodes a payload made by {@link #encode}; throws {@link CorruptPayloadException} if it is not one. */
+    AudioAnalysis decode(byte[] payload);
+
+    /** Reads and checks a payload's header without decompressing it. */
+    PayloadHeader header(byte[] payload);
+
+    /** The raw size of an analysis: 8 bytes per float64 value it holds. */
+    default long rawSize(AudioAnalysis analysis) {
+        return analysis.valueCount() * Double.BYTES;
+    }
+}

@@ -1,0 +1,62 @@
+package io.stemcache.core.serialization;
+
+import com.hazelcast.nio.serialization.compact.CompactReader;
+import com.hazelcast.nio.serialization.compact.CompactSerializer;
+import com.hazelcast.nio.serialization.compact.CompactWriter;
+import io.stemcache.core.CachedAudioAnalysis;
+import io.stemcache.core.Precision;
+import io.stemcache.core.StemType;
+import java.time.Instant;
+import java.util.UUID;
+
+final class CachedAudioAnalysisSerializer implements CompactSerializer<CachedAudioAnalysis> {
+
+    @Override
+    public CachedAudioAnalysis read(CompactReader reader) {
+        return new CachedAudioAnalysis(
+                UUID.fromString(reader.readString("id")),
+                UUID.fromString(reader.readString("fileMetadataId")),
+                StemType.fromCode(reader.readString("stemType")),
+                reader.readString("analysisVersion"),
+                reader.readInt32("cacheVersion"),
+                reader.readString("contentHash"),
+                Precision.valueOf(reader.readString("precision")),
+                micros(reader.readInt64("createdAtMicros")),
+                micros(reader.readInt64("updatedAtMicros")),
+                reader.readInt64("rawSize"),
+                reader.readArrayOfInt8("payload"));
+    }
+
+    @Override
+    public void write(CompactWriter writer, CachedAudioAnalysis value) {
+        writer.writeString("id", value.id().toString());
+        writer.writeString("fileMetadataId", value.fileMetadataId().toString());
+        writer.writeString("stemType", value.stemType().code());
+        writer.writeString("analysisVersion", value.analysisVersion());
+        writer.writeInt32("cacheVersion", value.cacheVersion());
+        writer.writeString("contentHash", value.contentHash());
+        writer.writeString("precision", value.precision().name());
+        writer.writeInt64("createdAtMicros", toMicros(value.createdAt()));
+        writer.writeInt64("updatedAtMicros", toMicros(value.updatedAt()));
+        writer.writeInt64("rawSize", value.rawSize());
+        writer.writeArrayOfInt8("payload", value.payload());
+    }
+
+    static long toMicros(Instant instant) {
+        return Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000L), instant.getNano() / 1_000);
+    }
+
+    static Instant micros(long epochMicros) {
+        return Instant.ofEpochSecond(Math.floorDiv(epochMicros, 1_000_000L), Math.floorMod(epochMicros, 1_000_000L) * 1_000L);
+    }
+
+    @Override
+    public String getTypeName() {
+        return "stemcache.CachedAudioAnalysis";
+    }
+
+    @Override
+    public Class<CachedAudioAnalysis> getCompactClass() {
+        return CachedAudioAnalysis.class;
+    }
+}

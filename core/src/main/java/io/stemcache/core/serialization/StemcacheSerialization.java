@@ -1,0 +1,32 @@
+package io.stemcache.core.serialization;
+
+import com.hazelcast.config.CompactSerializationConfig;
+import com.hazelcast.config.SerializationConfig;
+
+/**
+ * Registers stemcache's Compact serializers on a member's or a client's serialization config. Members
+ * and clients must both call it; Java serialization of stemcache types is never used.
+ *
+ * <p>Schemas (field names and kinds are the contract; adding a field is compatible, renaming is not):
+ * <ul>
+ * <li>{@code stemcache.AnalysisKey}: {@code ownerKind} string ("user"|"guest"), {@code ownerId} string
+ * (UUID or guest token), {@code fileMetadataId} string (UUID), {@code stemType} string.</li>
+ * <li>{@code stemcache.CachedAudioAnalysis}: {@code id}, {@code fileMetadataId}, {@code stemType},
+ * {@code analysisVersion} strings, {@code cacheVersion} int32, {@code contentHash} nullable string,
+ * {@code precision} string, {@code createdAtMicros} and {@code updatedAtMicros} int64 (epoch
+ * microseconds), {@code rawSize} int64, {@code payload} array of int8 (the codec payload).</li>
+ * </ul>
+ */
+public final class StemcacheSerialization {
+
+    private StemcacheSerialization() {
+    }
+
+    /** Adds the serializers to {@code config} and returns it. */
+    public static SerializationConfig register(SerializationConfig config) {
+        CompactSerializationConfig compact = config.getCompactSerializationConfig();
+        compact.addSerializer(new AnalysisKeySerializer());
+        compact.addSerializer(new CachedAudioAnalysisSerializer());
+        return config;
+    }
+}
