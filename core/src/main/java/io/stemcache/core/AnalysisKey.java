@@ -1,6 +1,7 @@
 package io.stemcache.core;
 
 import com.hazelcast.partition.PartitionAware;
+import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 
 /**
@@ -27,6 +28,11 @@ public record AnalysisKey(Owner owner, UUID fileMetadataId, StemType stemType) i
     public static AnalysisKey of(Owner owner, String fileMetadataId, String stemType) {
         return new AnalysisKey(owner, Owner.parseUuid("key fileMetadataId", fileMetadataId),
                 StemType.fromCode(stemType));
+    }
+
+    /** A stable id for the entry of this key (a name-based UUID), so a key's row keeps one id. */
+    public UUID entryId() {
+        return UUID.nameUUIDFromBytes((getPartitionKey() + ':' + stemType.code()).getBytes(StandardCharsets.UTF_8));
     }
 
     @Override

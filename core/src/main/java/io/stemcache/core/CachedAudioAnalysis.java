@@ -16,6 +16,9 @@ import java.util.UUID;
  */
 public final class CachedAudioAnalysis {
 
+    /** Longest content hash accepted; matches the {@code content_hash} column. */
+    public static final int MAX_CONTENT_HASH_LENGTH = 128;
+
     private final UUID id;
     private final UUID fileMetadataId;
     private final StemType stemType;
@@ -25,6 +28,7 @@ public final class CachedAudioAnalysis {
     private final Precision precision;
     private final Instant createdAt;
     private final Instant updatedAt;
+    private final AnalysisMetadata metadata;
     private final long rawSize;
     private final byte[] payload;
     private volatile AudioAnalysis decoded;
@@ -32,7 +36,7 @@ public final class CachedAudioAnalysis {
     /** Builds an entry from its parts; {@link #of} is the usual way to make one from an analysis. */
     public CachedAudioAnalysis(UUID id, UUID fileMetadataId, StemType stemType, String analysisVersion,
                                int cacheVersion, String contentHash, Precision precision, Instant createdAt,
-                               Instant updatedAt, long rawSize, byte[] payload) {
+                               Instant updatedAt, AnalysisMetadata metadata, long rawSize, byte[] payload) {
         this.id = Objects.requireNonNull(id, "id");
         this.fileMetadataId = Objects.requireNonNull(fileMetadataId, "fileMetadataId");
         this.stemType = Objects.requireNonNull(stemType, "stemType");
@@ -42,26 +46,32 @@ public final class CachedAudioAnalysis {
         this.precision = Objects.requireNonNull(precision, "precision");
         this.createdAt = Objects.requireNonNull(createdAt, "createdAt");
         this.updatedAt = Objects.requireNonNull(updatedAt, "updatedAt");
+        this.metadata = Objects.requireNonNull(metadata, "metadata");
         this.rawSize = rawSize;
         this.payload = Objects.requireNonNull(payload, "payload");
     }
 
     /**
-     * Encodes an analysis into a new entry stamped {@code now}.
+     * Encodes an analysis into a new entry for {@code key}, stamped {@code now}.
      *
      * @param contentHash a hash of the source audio (any stable text up to 128 characters), or null
      */
-    public static CachedAudioAnalysis of(AudioAnalysis analysis, String contentHash, int cacheVersion,
-                                         Precision precision, AnalysisCodec codec, Instant now) {
-        if (contentHash != null && (contentHash.isBlank() || contentHash.length() > 128)) {
-            throw new IllegalArgumentException("contentHash must be 1 to 128 characters or null");
+    public static CachedAudioAnalysis of(AnalysisKey key, AudioAnalysis analysis, String contentHash,
+                                         int cacheVersion, Precision precision, AnalysisCodec codec, Instant now) {
+        if (!key.fileMetadataId().equals(analysis.fileMetadataId()) || key.stemType() != analysis.stemType()) {
+            throw new IllegalArgumentException("key " + key + " does not match the analysis of "
+                    + analysis.fileMetadataId() + "/" + analysis.stemType().code());
+        }
+        if (contentHash != null && (contentHash.isBlank() || contentHash.length() > MAX_CONTENT_HASH_LENGTH)) {
+            throw new IllegalArgumentException("contentHash must be 1 to " + MAX_CONTENT_HASH_LENGTH
+                    + " characters or null");
         }
         byte[] payload = codec.encode(analysis, precision);
         // PostgreSQL keeps microseconds: stamp at that precision so memory and rows compare equal.
         now = now.truncatedTo(ChronoUnit.MICROS);
-        CachedAudioAnalysis entry = new CachedAudioAnalysis(UUID.randomUUID(), analysis.fileMetadataId(),
+        CachedAudioAnalysis entry = new CachedAudioAnalysis(key.entryId(), analysis.fileMetadataId(),
                 analysis.stemType(), analysis.analysisVersion(), cacheVersion, contentHash, precision, now, now,
-                codec.rawSize(analysis), payload);
+                analysis.metadata(), codec.rawSize(analysis), payload);
         if (precision == Precision.FLOAT64) {
             entry.decoded = analysis;
         }
@@ -115,6 +125,11 @@ public final class CachedAudioAnalysis {
     /** When this value was written; stores never let an older value replace a newer row. */
     public Instant updatedAt() {
         return updatedAt;
+    }
+
+    /** How the stem was analysed, readable without decoding the payload. */
+    public AnalysisMetadata metadata() {
+        return metadata;
     }
 
     /** Bytes stored: the compressed payload. */

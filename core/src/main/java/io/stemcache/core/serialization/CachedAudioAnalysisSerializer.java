@@ -3,10 +3,12 @@ package io.stemcache.core.serialization;
 import com.hazelcast.nio.serialization.compact.CompactReader;
 import com.hazelcast.nio.serialization.compact.CompactSerializer;
 import com.hazelcast.nio.serialization.compact.CompactWriter;
+import io.stemcache.core.AnalysisMetadata;
 import io.stemcache.core.CachedAudioAnalysis;
 import io.stemcache.core.Precision;
 import io.stemcache.core.StemType;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 
 final class CachedAudioAnalysisSerializer implements CompactSerializer<CachedAudioAnalysis> {
@@ -23,6 +25,9 @@ final class CachedAudioAnalysisSerializer implements CompactSerializer<CachedAud
                 Precision.valueOf(reader.readString("precision")),
                 micros(reader.readInt64("createdAtMicros")),
                 micros(reader.readInt64("updatedAtMicros")),
+                new AnalysisMetadata(reader.readInt32("sampleRate"), reader.readFloat64("duration"),
+                        reader.readInt32("bufferSize"), List.of(reader.readArrayOfString("featuresExtracted")),
+                        reader.readFloat64("analysisDuration")),
                 reader.readInt64("rawSize"),
                 reader.readArrayOfInt8("payload"));
     }
@@ -38,6 +43,12 @@ final class CachedAudioAnalysisSerializer implements CompactSerializer<CachedAud
         writer.writeString("precision", value.precision().name());
         writer.writeInt64("createdAtMicros", toMicros(value.createdAt()));
         writer.writeInt64("updatedAtMicros", toMicros(value.updatedAt()));
+        AnalysisMetadata metadata = value.metadata();
+        writer.writeInt32("sampleRate", metadata.sampleRate());
+        writer.writeFloat64("duration", metadata.duration());
+        writer.writeInt32("bufferSize", metadata.bufferSize());
+        writer.writeArrayOfString("featuresExtracted", metadata.featuresExtracted().toArray(String[]::new));
+        writer.writeFloat64("analysisDuration", metadata.analysisDuration());
         writer.writeInt64("rawSize", value.rawSize());
         writer.writeArrayOfInt8("payload", value.payload());
     }

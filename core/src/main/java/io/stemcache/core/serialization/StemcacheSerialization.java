@@ -14,7 +14,8 @@ import com.hazelcast.config.SerializationConfig;
  * <li>{@code stemcache.CachedAudioAnalysis}: {@code id}, {@code fileMetadataId}, {@code stemType},
  * {@code analysisVersion} strings, {@code cacheVersion} int32, {@code contentHash} nullable string,
  * {@code precision} string, {@code createdAtMicros} and {@code updatedAtMicros} int64 (epoch
- * microseconds), {@code rawSize} int64, {@code payload} array of int8 (the codec payload).</li>
+ * microseconds), {@code sampleRate} int32, {@code duration} float64, {@code bufferSize} int32,
+ * {@code featuresExtracted} array of string, {@code analysisDuration} float64, {@code rawSize} int64, {@code payload} array of int8 (the codec payload).</li>
  * </ul>
  */
 public final class StemcacheSerialization {
