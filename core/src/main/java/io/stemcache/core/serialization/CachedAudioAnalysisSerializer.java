@@ -50,6 +50,7 @@ final class CachedAudioAnalysisSerializer implements CompactSerializer<CachedAud
         writer.writeArrayOfString("featuresExtracted", metadata.featuresExtracted().toArray(String[]::new));
         writer.writeFloat64("analysisDuration", metadata.analysisDuration());
         writer.writeInt64("rawSize", value.rawSize());
+        writer.writeInt32("size", value.size());
         writer.writeArrayOfInt8("payload", value.payload());
     }
 

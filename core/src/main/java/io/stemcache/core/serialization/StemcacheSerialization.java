@@ -15,7 +15,9 @@ import com.hazelcast.config.SerializationConfig;
  * {@code analysisVersion} strings, {@code cacheVersion} int32, {@code contentHash} nullable string,
  * {@code precision} string, {@code createdAtMicros} and {@code updatedAtMicros} int64 (epoch
  * microseconds), {@code sampleRate} int32, {@code duration} float64, {@code bufferSize} int32,
- * {@code featuresExtracted} array of string, {@code analysisDuration} float64, {@code rawSize} int64, {@code payload} array of int8 (the codec payload).</li>
+ * {@code featuresExtracted} array of string, {@code analysisDuration} float64, {@code rawSize} int64,
+ * {@code size} int32 (payload length, written for queries and ignored when read), {@code payload} array of int8 (the codec payload).</li>
+ * <li>{@code stemcache.RemoveEntry}: no fields.</li>
  * </ul>
  */
 public final class StemcacheSerialization {
@@ -28,6 +30,7 @@ public final class StemcacheSerialization {
         CompactSerializationConfig compact = config.getCompactSerializationConfig();
         compact.addSerializer(new AnalysisKeySerializer());
         compact.addSerializer(new CachedAudioAnalysisSerializer());
+        compact.addSerializer(new RemoveEntrySerializer());
         return config;
     }
 }

@@ -1,0 +1,57 @@
+package io.stemcache.client;
+
+import com.hazelcast.client.HazelcastClient;
+import com.hazelcast.client.config.ClientConfig;
+import com.hazelcast.client.config.YamlClientConfigBuilder;
+import com.hazelcast.core.HazelcastInstance;
+import io.stemcache.core.AudioCacheService;
+import io.stemcache.core.serialization.StemcacheSerialization;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+
+/**
+ * Entry point for API nodes: loads the client configuration (near cache included) and builds the
+ * {@link AudioCacheService} over a Hazelcast client.
+ *
+ * <p>The default configuration is {@code stemcache-client.yaml} from this jar: a near cache for the
+ * {@code analyses} map holding decoded entries (OBJECT format), bounded by entry count and a TTL that
+ * bounds staleness. Give your own file to change members, cluster name or near-cache sizing.
+ */
+public final class StemcacheClient {
+
+    /** The configuration file shipped in this jar. */
+    public static final String DEFAULT_CONFIG = "stemcache-client.yaml";
+
+    private StemcacheClient() {
+    }
+
+    /** Parses a Hazelcast client YAML and registers stemcache's serializers on it. */
+    public static ClientConfig loadConfig(InputStream yaml) {
+        ClientConfig config = new YamlClientConfigBuilder(yaml).build();
+        StemcacheSerialization.register(config.getSerializationConfig());
+        return config;
+    }
+
+    /** The configuration shipped in this jar, with serializers registered. */
+    public static ClientConfig defaultConfig() {
+        try (InputStream yaml = StemcacheClient.class.getClassLoader().getResourceAsStream(DEFAULT_CONFIG)) {
+            if (yaml == null) {
+                throw new IllegalStateException(DEFAULT_CONFIG + " is missing from the classpath");
+            }
+            return loadConfig(yaml);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + DEFAULT_CONFIG, e);
+        }
+    }
+
+    /** Starts a Hazelcast client; the caller shuts it down. */
+    public static HazelcastInstance connect(ClientConfig config) {
+        return HazelcastClient.newHazelcastClient(config);
+    }
+
+    /** The cache service over a connected client (or, in tests, a member). */
+    public static AudioCacheService service(HazelcastInstance hazelcast, ClientSettings settings) {
+        return new ClusterAudioCacheService(hazelcast, settings);
+    }
+}

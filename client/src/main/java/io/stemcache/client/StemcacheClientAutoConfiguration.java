@@ -1,0 +1,48 @@
+package io.stemcache.client;
+
+import com.hazelcast.core.HazelcastInstance;
+import io.stemcache.core.AudioCacheService;
+import io.stemcache.core.codec.AnalysisCodec;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.io.Resource;
+import org.springframework.core.io.ResourceLoader;
+
+/**
+ * Gives a Spring Boot API node an {@link AudioCacheService} over a Hazelcast client with a near cache,
+ * configured by {@code stemcache.client.*}. Off with {@code stemcache.client.enabled=false}.
+ */
+@AutoConfiguration
+@ConditionalOnProperty(name = "stemcache.client.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(StemcacheClientProperties.class)
+public final class StemcacheClientAutoConfiguration {
+
+    @Bean(destroyMethod = "shutdown")
+    @ConditionalOnMissingBean(name = "stemcacheHazelcastClient")
+    HazelcastInstance stemcacheHazelcastClient(StemcacheClientProperties properties, ResourceLoader resources) {
+        Resource yaml = resources.getResource(properties.config());
+        if (!yaml.exists()) {
+            throw new IllegalStateException("stemcache.client.config: " + properties.config() + " does not exist");
+        }
+        try (InputStream in = yaml.getInputStream()) {
+            return StemcacheClient.connect(StemcacheClient.loadConfig(in));
+        } catch (IOException e) {
+            throw new UncheckedIOException("stemcache.client.config: cannot read " + properties.config(), e);
+        }
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    AudioCacheService audioCacheService(HazelcastInstance stemcacheHazelcastClient, StemcacheClientProperties properties) {
+        ClientSettings settings = new ClientSettings(properties.mapName(), properties.cacheVersion(),
+                AnalysisCodec.withMaxDecodedBytes((long) properties.maxAnalysisMb() << 20), Clock.systemUTC());
+        return StemcacheClient.service(stemcacheHazelcastClient, settings);
+    }
+}

@@ -1,0 +1,32 @@
+package io.stemcache.client;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * API-node settings ({@code stemcache.client.*}); Hazelcast's client settings (members, near cache)
+ * stay in the YAML file that {@code config} names.
+ *
+ * @param enabled whether to connect a client and expose an AudioCacheService bean
+ * @param config Spring resource location of the Hazelcast client YAML
+ * @param mapName the IMap the members hold analyses in
+ * @param cacheVersion the current cache (algorithm) version
+ * @param maxAnalysisMb largest analysis (raw float64 MB) encoded or decoded
+ */
+@ConfigurationProperties("stemcache.client")
+public record StemcacheClientProperties(
+        @DefaultValue("true") boolean enabled,
+        @DefaultValue("classpath:" + StemcacheClient.DEFAULT_CONFIG) String config,
+        @DefaultValue(ClientSettings.DEFAULT_MAP_NAME) String mapName,
+        @DefaultValue("1") int cacheVersion,
+        @DefaultValue("256") int maxAnalysisMb) {
+
+    public StemcacheClientProperties {
+        if (config == null || config.isBlank()) {
+            throw new IllegalArgumentException("stemcache.client.config must name a Hazelcast client YAML resource");
+        }
+        if (maxAnalysisMb < 1 || maxAnalysisMb > 2047) {
+            throw new IllegalArgumentException("stemcache.client.max-analysis-mb must be 1 to 2047, got " + maxAnalysisMb);
+        }
+    }
+}
