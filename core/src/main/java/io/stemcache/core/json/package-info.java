@@ -1,2 +1,5 @@
-/** Reading and writing the product's analysis JSON, bit-exact for every number. */
+/**
+ * Reads and writes the product's analysis JSON (and its two legacy {@code jsonb} column shapes) with
+ * Jackson streaming, keeping every number bit-exact.
+ */
 package io.stemcache.core.json;
