@@ -1,0 +1,36 @@
+package io.stemcache.node;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.MapConfig;
+import com.hazelcast.config.MapStoreConfig;
+import com.hazelcast.map.MapStore;
+import io.stemcache.core.AnalysisKey;
+import io.stemcache.core.CachedAudioAnalysis;
+import io.stemcache.core.serialization.StemcacheSerialization;
+
+/** What the node adds to the Hazelcast configuration loaded from {@code hazelcast.yaml}. */
+final class MemberConfigs {
+
+    private MemberConfigs() {
+    }
+
+    /**
+     * Registers stemcache's serializers and plugs {@code store} into the analysis map, which the YAML must
+     * declare with map-store enabled and no class of its own.
+     */
+    static Config withStore(Config config, String mapName, MapStore<AnalysisKey, CachedAudioAnalysis> store) {
+        StemcacheSerialization.register(config.getSerializationConfig());
+        MapConfig map = config.getMapConfigOrNull(mapName);
+        if (map == null || !map.getMapStoreConfig().isEnabled()) {
+            throw new IllegalStateException("hazelcast.yaml must configure map '" + mapName
+                    + "' (stemcache.map-name) with map-store enabled; see the README's configuration section");
+        }
+        MapStoreConfig mapStore = map.getMapStoreConfig();
+        if (mapStore.getClassName() != null || mapStore.getFactoryClassName() != null) {
+            throw new IllegalStateException("hazelcast.yaml map '" + mapName
+                    + "' names a map-store class; leave it out: the node supplies the PostgreSQL store");
+        }
+        mapStore.setImplementation(store);
+        return config;
+    }
+}

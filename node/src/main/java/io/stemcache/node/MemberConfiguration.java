@@ -1,0 +1,43 @@
+package io.stemcache.node;
+
+import com.hazelcast.core.HazelcastInstance;
+import io.stemcache.core.codec.AnalysisCodec;
+import io.stemcache.mapstore.PostgresAnalysisStore;
+import io.stemcache.mapstore.StoreSettings;
+import javax.sql.DataSource;
+import org.springframework.boot.hazelcast.autoconfigure.HazelcastConfigCustomizer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.DependsOn;
+
+/**
+ * Wires the PostgreSQL map-store and stemcache's serializers into the member that Spring Boot builds
+ * from {@code hazelcast.yaml}, after Liquibase has migrated the schema.
+ */
+@Configuration(proxyBeanMethods = false)
+class MemberConfiguration {
+
+    @Bean
+    AnalysisCodec analysisCodec(StemcacheProperties properties) {
+        return AnalysisCodec.withMaxDecodedBytes((long) properties.maxAnalysisMb() << 20);
+    }
+
+    @Bean
+    @DependsOn("liquibase")
+    PostgresAnalysisStore postgresAnalysisStore(DataSource dataSource, AnalysisCodec codec,
+                                                StemcacheProperties properties) {
+        StoreSettings settings = new StoreSettings(codec, properties.loadBatchSize(),
+                properties.initialLoadMaxEntries(), (long) properties.initialLoadMaxMb() << 20).validate();
+        return new PostgresAnalysisStore(dataSource, settings);
+    }
+
+    @Bean
+    HazelcastConfigCustomizer stemcacheMemberCustomizer(PostgresAnalysisStore store, StemcacheProperties properties) {
+        return config -> MemberConfigs.withStore(config, properties.mapName(), store);
+    }
+
+    @Bean
+    WriteBehindFlusher writeBehindFlusher(HazelcastInstance hazelcast, StemcacheProperties properties) {
+        return new WriteBehindFlusher(hazelcast, properties.mapName(), properties.flushTimeout());
+    }
+}
