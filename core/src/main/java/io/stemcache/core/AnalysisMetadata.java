@@ -13,6 +13,9 @@ public record AnalysisMetadata(int sampleRate, double duration, int bufferSize, 
         if (featuresExtracted == null) {
             throw new IllegalArgumentException("metadata featuresExtracted must not be null");
         }
+        if (featuresExtracted.contains(null)) {
+            throw new IllegalArgumentException("metadata featuresExtracted must not hold null names");
+        }
         featuresExtracted = List.copyOf(featuresExtracted);
     }
 

@@ -22,6 +22,9 @@ public record Waveform(double[] points, int sampleRate, double duration, List<Ma
         if (markers == null) {
             throw new IllegalArgumentException("waveform markers must not be null");
         }
+        if (markers.contains(null)) {
+            throw new IllegalArgumentException("waveform markers must not hold null markers");
+        }
         markers = List.copyOf(markers);
     }
 
