@@ -13,7 +13,7 @@ public record AnalysisMetadata(int sampleRate, double duration, int bufferSize, 
         if (featuresExtracted == null) {
             throw new IllegalArgumentException("metadata featuresExtracted must not be null");
         }
-        if (featuresExtracted.contains(null)) {
+        if (featuresExtracted.stream().anyMatch(java.util.Objects::isNull)) {
             throw new IllegalArgumentException("metadata featuresExtracted must not hold null names");
         }
         featuresExtracted = List.copyOf(featuresExtracted);

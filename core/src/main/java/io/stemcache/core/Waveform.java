@@ -22,7 +22,7 @@ public record Waveform(double[] points, int sampleRate, double duration, List<Ma
         if (markers == null) {
             throw new IllegalArgumentException("waveform markers must not be null");
         }
-        if (markers.contains(null)) {
+        if (markers.stream().anyMatch(java.util.Objects::isNull)) {
             throw new IllegalArgumentException("waveform markers must not hold null markers");
         }
         markers = List.copyOf(markers);
