@@ -1,0 +1,108 @@
+package io.stemcache.liquibase;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.UUID;
+
+import io.stemcache.liquibase.testing.FreshDatabase;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Every changeset's rollback, on a database the changelog created. */
+class RollbackIT {
+
+    /** 019's eight changesets and 020's two: what stemcache adds to the product's schema. */
+    private static final int STEMCACHE_CHANGESETS = 10;
+
+    private FreshDatabase db;
+
+    @BeforeEach
+    void migrate() {
+        db = FreshDatabase.createMigrated("rollback");
+    }
+
+    @AfterEach
+    void drop() {
+        db.close();
+    }
+
+    @Test
+    void rollbackCount_moreThanApplied_rollsBackAllAndLeavesNoTrace() throws SQLException {
+        SchemaMigrations.rollbackCount(db.dataSource(), 1000);
+
+        assertThat(CatalogSnapshot.read(db.dataSource())).isEqualTo(new CatalogSnapshot(List.of(), List.of(), List.of()));
+        assertThat(query("SELECT count(*) FROM databasechangelog")).containsExactly("0");
+    }
+
+    @Test
+    void rollbackCount_allThenUpdate_rebuildsTheSameSchema() {
+        CatalogSnapshot migrated = CatalogSnapshot.read(db.dataSource());
+
+        SchemaMigrations.rollbackCount(db.dataSource(), 17);
+        assertThat(SchemaMigrations.update(db.dataSource())).hasSize(17);
+
+        assertThat(CatalogSnapshot.read(db.dataSource())).isEqualTo(migrated);
+    }
+
+    @Test
+    void rollbackCount_oneAtATime_eachStepThenUpdateRebuildsTheSameSchema() {
+        CatalogSnapshot migrated = CatalogSnapshot.read(db.dataSource());
+
+        for (int applied = 17; applied > 0; applied--) {
+            SchemaMigrations.rollbackCount(db.dataSource(), 1);
+        }
+        assertThat(CatalogSnapshot.read(db.dataSource()).columns()).isEmpty();
+        assertThat(SchemaMigrations.update(db.dataSource())).hasSize(17);
+
+        assertThat(CatalogSnapshot.read(db.dataSource())).isEqualTo(migrated);
+    }
+
+    @Test
+    void rollbackCount_stemcacheChangesets_restoresTheProductSchema() throws SQLException {
+        UUID file = UUID.randomUUID();
+        execute("INSERT INTO audio_analysis_cache (owner_kind, owner_id, user_id, file_metadata_id, stem_type, analysis_data)"
+                + " VALUES ('user', '" + file + "', '" + file + "', '" + file + "', 'vocals', '{\"tempo\": 99}')");
+
+        SchemaMigrations.rollbackCount(db.dataSource(), STEMCACHE_CHANGESETS);
+
+        CatalogSnapshot schema = CatalogSnapshot.read(db.dataSource());
+        assertThat(schema.columnNames("audio_analysis_cache"))
+                .contains("last_accessed", "size", "compressed", "cache_version")
+                .doesNotContain("owner_kind", "owner_id", "payload", "raw_size", "precision", "content_hash");
+        assertThat(schema.columnNames("cache_statistics")).isEmpty();
+        assertThat(query("SELECT conname FROM pg_constraint WHERE conrelid = 'audio_analysis_cache'::regclass ORDER BY 1"))
+                .containsExactly("audio_analysis_cache_file_stem_version_key", "audio_analysis_cache_pkey");
+        assertThat(query("SELECT analysis_data ->> 'tempo' FROM audio_analysis_cache")).containsExactly("99");
+    }
+
+    @Test
+    void rollbackCount_twoOwnersShareAFileStemAndVersion_failsOnTheOldKey() throws SQLException {
+        UUID file = UUID.randomUUID();
+        execute("INSERT INTO audio_analysis_cache (owner_kind, owner_id, file_metadata_id, stem_type)"
+                + " VALUES ('user', 'alice', '" + file + "', 'bass'), ('guest', 'g-1', '" + file + "', 'bass')");
+
+        // Intended: the old schema cannot hold two owners' copies of one analysis.
+        assertThatThrownBy(() -> SchemaMigrations.rollbackCount(db.dataSource(), STEMCACHE_CHANGESETS))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("audio_analysis_cache_file_stem_version_key");
+        assertThat(query("SELECT count(*) FROM audio_analysis_cache")).containsExactly("2");
+    }
+
+    private void execute(String sql) throws SQLException {
+        try (Connection connection = db.dataSource().getConnection(); Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
+    }
+
+    private List<String> query(String sql) throws SQLException {
+        try (Connection connection = db.dataSource().getConnection()) {
+            return CatalogSnapshot.lines(connection, sql);
+        }
+    }
+}
