@@ -1,0 +1,119 @@
+package io.stemcache.mapstore;
+
+import io.stemcache.core.AnalysisKey;
+import io.stemcache.core.AnalysisMetadata;
+import io.stemcache.core.AudioAnalysis;
+import io.stemcache.core.CachedAudioAnalysis;
+import io.stemcache.core.Owner;
+import io.stemcache.core.Precision;
+import io.stemcache.core.StemType;
+import io.stemcache.core.codec.AnalysisCodec;
+import io.stemcache.core.codec.CorruptPayloadException;
+import io.stemcache.core.codec.PayloadHeader;
+import java.math.BigDecimal;
+import java.sql.Array;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Turns a row of {@link AnalysisCacheTable#LOAD} into an entry. Rows with a payload are trusted after a
+ * header check; rows the product wrote as JSON are parsed and encoded. Whatever is wrong with a row's
+ * content throws a {@link RuntimeException}; only database failures throw {@link SQLException}.
+ */
+final class EntryRowReader {
+
+    private final AnalysisCodec codec;
+
+    EntryRowReader(AnalysisCodec codec) {
+        this.codec = codec;
+    }
+
+    /** The key a row belongs to; throws IllegalArgumentException for a row no key can name. */
+    static AnalysisKey key(ResultSet row) throws SQLException {
+        Owner owner = Owner.of(Owner.Kind.fromCode(row.getString("owner_kind")), row.getString("owner_id"));
+        return new AnalysisKey(owner, row.getObject("file_metadata_id", UUID.class),
+                StemType.fromCode(row.getString("stem_type")));
+    }
+
+    CachedAudioAnalysis entry(AnalysisKey key, ResultSet row) throws SQLException {
+        byte[] payload = row.getBytes("payload");
+        return payload == null ? fromJson(key, row) : fromPayload(key, row, payload);
+    }
+
+    private CachedAudioAnalysis fromPayload(AnalysisKey key, ResultSet row, byte[] payload) throws SQLException {
+        String precisionColumn = row.getString("precision");
+        Precision precision = precision(precisionColumn);
+        // The header check is cheap and catches truncated or foreign payloads; the body is checked on decode.
+        PayloadHeader header = codec.header(payload);
+        if (header.precision() != precision) {
+            throw new CorruptPayloadException("payload header says " + header.precision() + " but the row says "
+                    + precisionColumn);
+        }
+        return new CachedAudioAnalysis(row.getObject("id", UUID.class), key.fileMetadataId(), key.stemType(),
+                row.getString("analysis_version"), row.getInt("cache_version"), row.getString("content_hash"),
+                precision, createdAt(row), updatedAt(row), metadata(row), row.getLong("raw_size"), payload);
+    }
+
+    /**
+     * A row the product wrote before payloads: series and waveform from its jsonb columns, everything
+     * else from the readable columns, so duration is the decimal(10,3) value and analysis duration whole
+     * milliseconds. Encoded losslessly.
+     */
+    private CachedAudioAnalysis fromJson(AnalysisKey key, ResultSet row) throws SQLException {
+        AnalysisMetadata metadata = metadata(row);
+        AudioAnalysis analysis = LegacyJsonRow.analysis(key, row.getString("analysis_version"),
+                row.getString("analysis_json"), row.getString("waveform_json"), metadata);
+        return new CachedAudioAnalysis(row.getObject("id", UUID.class), key.fileMetadataId(), key.stemType(),
+                analysis.analysisVersion(), row.getInt("cache_version"), row.getString("content_hash"),
+                Precision.FLOAT64, createdAt(row), updatedAt(row), metadata, codec.rawSize(analysis),
+                codec.encode(analysis, Precision.FLOAT64));
+    }
+
+    /** The readable columns; the payload, not these, holds a new entry's exact duration values. */
+    private static AnalysisMetadata metadata(ResultSet row) throws SQLException {
+        int sampleRate = row.getInt("sample_rate");
+        BigDecimal duration = row.getBigDecimal("duration");
+        int bufferSize = row.getInt("buffer_size");
+        Array features = row.getArray("features_extracted");
+        List<String> names = features == null ? List.of() : List.of((String[]) features.getArray());
+        int analysisMillis = row.getInt("analysis_duration");
+        double analysisDuration = row.wasNull() ? Double.NaN : analysisMillis;
+        return new AnalysisMetadata(sampleRate, duration == null ? Double.NaN : duration.doubleValue(), bufferSize,
+                names, analysisDuration);
+    }
+
+    private static Precision precision(String column) {
+        if (column == null) {
+            throw new CorruptPayloadException("the row has a payload but no precision");
+        }
+        try {
+            return Precision.valueOf(column);
+        } catch (IllegalArgumentException e) {
+            throw new CorruptPayloadException("the row's precision '" + column + "' is not one of FLOAT64, FLOAT32, Q16", e);
+        }
+    }
+
+    // Old rows may lack times; an unknown update time reads as the oldest possible, so any write wins.
+    private static Instant updatedAt(ResultSet row) throws SQLException {
+        Instant updated = instant(row, "updated_at");
+        if (updated != null) {
+            return updated;
+        }
+        Instant created = instant(row, "created_at");
+        return created != null ? created : Instant.EPOCH;
+    }
+
+    private static Instant createdAt(ResultSet row) throws SQLException {
+        Instant created = instant(row, "created_at");
+        return created != null ? created : updatedAt(row);
+    }
+
+    private static Instant instant(ResultSet row, String column) throws SQLException {
+        OffsetDateTime time = row.getObject(column, OffsetDateTime.class);
+        return time == null ? null : time.toInstant();
+    }
+}

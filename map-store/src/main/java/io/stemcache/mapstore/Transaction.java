@@ -1,0 +1,60 @@
+package io.stemcache.mapstore;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Runs work on one pooled connection in one transaction: committed if it returns, rolled back if it throws. */
+final class Transaction {
+
+    private static final Logger log = LoggerFactory.getLogger(Transaction.class);
+
+    /** Work on a connection whose transaction {@link #run} owns. */
+    @FunctionalInterface
+    interface Work<T> {
+        T run(Connection connection) throws SQLException;
+    }
+
+    private Transaction() {
+    }
+
+    static <T> T run(DataSource dataSource, Work<T> work) throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            boolean autoCommit = connection.getAutoCommit();
+            connection.setAutoCommit(false);
+            try {
+                T result = work.run(connection);
+                connection.commit();
+                return result;
+            } catch (Throwable failure) {
+                rollback(connection, failure);
+                throw failure;
+            } finally {
+                restoreAutoCommit(connection, autoCommit);
+            }
+        }
+    }
+
+    private static void rollback(Connection connection, Throwable failure) {
+        try {
+            connection.rollback();
+        } catch (SQLException e) {
+            // The connection is likely gone, which ends the transaction anyway; keep the first failure.
+            failure.addSuppressed(e);
+        }
+    }
+
+    // Pools reset this too, but a plain DataSource hands the connection to the next caller as it is.
+    private static void restoreAutoCommit(Connection connection, boolean autoCommit) {
+        if (!autoCommit) {
+            return;
+        }
+        try {
+            connection.setAutoCommit(true);
+        } catch (SQLException e) {
+            log.debug("could not restore auto-commit on a connection that is probably broken", e);
+        }
+    }
+}
