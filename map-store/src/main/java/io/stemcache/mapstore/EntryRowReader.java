@@ -20,8 +20,8 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * Turns a row of {@link AnalysisCacheTable#LOAD} into an entry. Rows with a payload are trusted after a
- * header check; rows the product wrote as JSON are parsed and encoded. Whatever is wrong with a row's
+ * Turns a row of {@link AnalysisCacheTable#LOAD} into an entry. Payloads are checked (header against
+ * the row, then a full decode that is thrown away); rows the product wrote as JSON are parsed and encoded. Whatever is wrong with a row's
  * content throws a {@link RuntimeException}; only database failures throw {@link SQLException}.
  */
 final class EntryRowReader {
@@ -47,12 +47,15 @@ final class EntryRowReader {
     private CachedAudioAnalysis fromPayload(AnalysisKey key, ResultSet row, byte[] payload) throws SQLException {
         String precisionColumn = row.getString("precision");
         Precision precision = precision(precisionColumn);
-        // The header check is cheap and catches truncated or foreign payloads; the body is checked on decode.
         PayloadHeader header = codec.header(payload);
         if (header.precision() != precision) {
             throw new CorruptPayloadException("payload header says " + header.precision() + " but the row says "
                     + precisionColumn);
         }
+        // The header cannot see damage inside the body, which would then fail in every client that reads the
+        // entry. Decoding checks the body's checksum and layout: 5-25 ms per full stem on a miss, against
+        // ~0.4 ms for the checksum alone, which the codec does not offer on its own yet.
+        codec.decode(payload);
         return new CachedAudioAnalysis(row.getObject("id", UUID.class), key.fileMetadataId(), key.stemType(),
                 row.getString("analysis_version"), row.getInt("cache_version"), row.getString("content_hash"),
                 precision, createdAt(row), updatedAt(row), metadata(row), row.getLong("raw_size"), payload);

@@ -2,13 +2,11 @@ package io.stemcache.mapstore;
 
 import static io.stemcache.mapstore.TestEntries.T0;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ch.qos.logback.classic.Level;
 import io.stemcache.core.AnalysisKey;
 import io.stemcache.core.AudioAnalysis;
 import io.stemcache.core.CachedAudioAnalysis;
-import io.stemcache.core.codec.CorruptPayloadException;
 import io.stemcache.core.testing.Corpus;
 import io.stemcache.liquibase.testing.FreshDatabase;
 import java.nio.charset.StandardCharsets;
@@ -45,7 +43,7 @@ class CorruptRowIT {
     @Test
     void loadAll_damagedPayloads_areMissesAndTheOtherKeysLoad() {
         PostgresAnalysisStore store = new PostgresAnalysisStore(database.dataSource(), TestEntries.settings());
-        Map<AnalysisKey, CachedAudioAnalysis> entries = TestEntries.smallEntries(6, UUID.randomUUID(), T0);
+        Map<AnalysisKey, CachedAudioAnalysis> entries = TestEntries.smallEntries(7, UUID.randomUUID(), T0);
         store.storeAll(entries);
         List<AnalysisKey> keys = List.copyOf(entries.keySet());
         Map<AnalysisKey, String> damage = new LinkedHashMap<>();
@@ -56,6 +54,7 @@ class CorruptRowIT {
         rows.update("UPDATE audio_analysis_cache SET precision = 'Q16' WHERE " + TableRows.whereKey(),
                 TableRows.keyParameters(keys.get(4)));
         damage.put(keys.get(4), "precision column disagrees with the payload header");
+        damage.put(keys.get(5), damagePayload(keys.get(5), p -> flip(p, p.length / 2, p.length / 2 + 1)));
         long rowCount = rows.count();
 
         Map<AnalysisKey, CachedAudioAnalysis> loaded;
@@ -63,37 +62,18 @@ class CorruptRowIT {
             loaded = store.loadAll(keys);
 
             List<String> errors = logs.messages(Level.ERROR);
-            assertThat(errors).hasSize(5);
+            assertThat(errors).hasSize(6);
             damage.keySet().forEach(key -> assertThat(errors).anySatisfy(message -> assertThat(message)
                     .contains(key.toString(), "unreadable", "stays in the table")));
+            assertThat(errors).anySatisfy(message -> assertThat(message).contains(keys.get(5).toString(), "checksum"));
         }
-        assertThat(loaded).containsOnlyKeys(keys.get(5));
-        assertThat(loaded.get(keys.get(5)).payload()).isEqualTo(entries.get(keys.get(5)).payload());
-        assertThat(store.metrics().loadFailures()).isEqualTo(5);
+        assertThat(loaded).containsOnlyKeys(keys.get(6));
+        assertThat(loaded.get(keys.get(6)).payload()).isEqualTo(entries.get(keys.get(6)).payload());
+        assertThat(store.metrics().loadFailures()).isEqualTo(6);
         assertThat(store.metrics().loads()).isEqualTo(1);
         assertThat(rows.count()).isEqualTo(rowCount);
         damage.keySet().forEach(key -> assertThat(rows.row(key)).isNotNull());
         assertThat(store.load(keys.get(0))).isNull();
-    }
-
-    /**
-     * The header check cannot see damage inside the body: such an entry loads, and its checksum fails
-     * where it is decoded. Verifying the body checksum on load needs a codec method that does only that.
-     */
-    @Test
-    void load_bitFlipInsideTheBody_passesTheHeaderCheckAndFailsOnDecode() {
-        PostgresAnalysisStore store = new PostgresAnalysisStore(database.dataSource(), TestEntries.settings());
-        Map.Entry<AnalysisKey, CachedAudioAnalysis> entry = TestEntries.smallEntries(1, UUID.randomUUID(), T0)
-                .entrySet().iterator().next();
-        store.store(entry.getKey(), entry.getValue());
-        int middle = entry.getValue().payload().length / 2;
-        damagePayload(entry.getKey(), p -> flip(p, middle, middle + 1));
-
-        CachedAudioAnalysis loaded = store.load(entry.getKey());
-
-        assertThat(loaded).isNotNull();
-        assertThatThrownBy(loaded::analysis).isInstanceOf(CorruptPayloadException.class)
-                .hasMessageContaining("checksum");
     }
 
     @Test
