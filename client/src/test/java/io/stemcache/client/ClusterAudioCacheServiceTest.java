@@ -1,0 +1,208 @@
+package io.stemcache.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.hazelcast.client.test.TestHazelcastFactory;
+import com.hazelcast.config.Config;
+import com.hazelcast.core.HazelcastInstance;
+import io.stemcache.core.AnalysisKey;
+import io.stemcache.core.AudioAnalysis;
+import io.stemcache.core.AudioCacheService;
+import io.stemcache.core.CacheStats;
+import io.stemcache.core.CachedAudioAnalysis;
+import io.stemcache.core.Owner;
+import io.stemcache.core.Precision;
+import io.stemcache.core.StemType;
+import io.stemcache.core.serialization.StemcacheSerialization;
+import io.stemcache.core.testing.Analyses;
+import io.stemcache.core.testing.Corpus;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The service over two members and clients with the shipped near-cache configuration. */
+class ClusterAudioCacheServiceTest {
+
+    private final TestHazelcastFactory factory = new TestHazelcastFactory();
+    private AudioCacheService cache;
+    private HazelcastInstance client;
+
+    @BeforeEach
+    void startCluster() {
+        Config member = new Config().setClusterName("stemcache");
+        StemcacheSerialization.register(member.getSerializationConfig());
+        factory.newHazelcastInstance(member);
+        factory.newHazelcastInstance(member);
+        client = factory.newHazelcastClient(StemcacheClient.defaultConfig());
+        cache = StemcacheClient.service(client, ClientSettings.defaults());
+    }
+
+    @AfterEach
+    void stopCluster() {
+        factory.terminateAll();
+    }
+
+    private static AudioAnalysis analysisOf(UUID file, StemType stem) {
+        AudioAnalysis small = Corpus.small(120);
+        return new AudioAnalysis(file, stem, small.analysisVersion(), small.analysisData(), small.waveformData(),
+                small.metadata());
+    }
+
+    private static AnalysisKey keyOf(Owner owner, AudioAnalysis analysis) {
+        return new AnalysisKey(owner, analysis.fileMetadataId(), analysis.stemType());
+    }
+
+    @Test
+    void getAnalysis_afterSet_returnsTheAnalysisBitExact() {
+        AudioAnalysis analysis = Corpus.first();
+        AnalysisKey key = keyOf(Owner.user(UUID.randomUUID()), analysis);
+
+        cache.setAnalysis(key, analysis, "sha256:abc");
+
+        CachedAudioAnalysis entry = cache.getAnalysis(key).orElseThrow();
+        Analyses.assertBitExact(analysis, entry.analysis());
+        assertThat(entry.contentHash()).isEqualTo("sha256:abc");
+        assertThat(entry.size()).isLessThan((int) (entry.rawSize() * 0.9));
+    }
+
+    @Test
+    void getAnalysis_ofAnotherOwnersKey_misses() {
+        AudioAnalysis analysis = analysisOf(UUID.randomUUID(), StemType.DRUMS);
+        Owner alice = Owner.user(UUID.randomUUID());
+        cache.setAnalysis(keyOf(alice, analysis), analysis, null);
+
+        assertThat(cache.getAnalysis(keyOf(Owner.user(UUID.randomUUID()), analysis))).isEmpty();
+        assertThat(cache.getAnalysis(keyOf(Owner.guest("guest-session-token-01"), analysis))).isEmpty();
+        assertThat(cache.getAnalysis(keyOf(alice, analysis))).isPresent();
+    }
+
+    @Test
+    void getAnalysis_repeated_isServedByTheNearCache() {
+        AudioAnalysis analysis = analysisOf(UUID.randomUUID(), StemType.BASS);
+        AnalysisKey key = keyOf(Owner.user(UUID.randomUUID()), analysis);
+        cache.setAnalysis(key, analysis, null);
+
+        CachedAudioAnalysis first = cache.getAnalysis(key).orElseThrow();
+        CachedAudioAnalysis second = cache.getAnalysis(key).orElseThrow();
+
+        assertThat(second).as("OBJECT near cache returns the kept instance").isSameAs(first);
+        assertThat(second.analysis()).as("decoded once, kept").isSameAs(first.analysis());
+        assertThat(cache.getCacheStats().nearCacheHits()).isPositive();
+    }
+
+    @Test
+    void setAnalysis_byAnotherApiNode_invalidatesThisNodesNearCache() {
+        AudioAnalysis analysis = analysisOf(UUID.randomUUID(), StemType.VOCALS);
+        AnalysisKey key = keyOf(Owner.user(UUID.randomUUID()), analysis);
+        cache.setAnalysis(key, analysis, "v1");
+        assertThat(cache.getAnalysis(key).orElseThrow().contentHash()).isEqualTo("v1");
+
+        AudioCacheService other = StemcacheClient.service(factory.newHazelcastClient(StemcacheClient.defaultConfig()),
+                ClientSettings.defaults());
+        other.setAnalysis(key, analysis, "v2");
+
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> "v2".equals(cache.getAnalysis(key).orElseThrow().contentHash()));
+    }
+
+    @Test
+    void getAnalysis_withAnotherContentHash_missesAndRemovesTheEntry() {
+        AudioAnalysis analysis = analysisOf(UUID.randomUUID(), StemType.OTHER);
+        AnalysisKey key = keyOf(Owner.user(UUID.randomUUID()), analysis);
+        cache.setAnalysis(key, analysis, "audio-v1");
+
+        assertThat(cache.getAnalysis(key, "audio-v1")).isPresent();
+        assertThat(cache.getAnalysis(key, "audio-v2")).isEmpty();
+        assertThat(cache.getAnalysis(key)).as("the stale analysis is gone").isEmpty();
+    }
+
+    @Test
+    void getAnalysis_ofAnOlderCacheVersion_misses() {
+        AudioAnalysis analysis = analysisOf(UUID.randomUUID(), StemType.MASTER);
+        AnalysisKey key = keyOf(Owner.user(UUID.randomUUID()), analysis);
+        cache.setAnalysis(key, analysis, null);
+
+        AudioCacheService upgraded = StemcacheClient.service(client, ClientSettings.defaults().withCacheVersion(2));
+
+        assertThat(upgraded.getAnalysis(key)).isEmpty();
+        assertThat(cache.getAnalysis(key)).isPresent();
+    }
+
+    @Test
+    void invalidateCache_removesEveryStemOfThatFileOnly() {
+        Owner owner = Owner.user(UUID.randomUUID());
+        UUID file = UUID.randomUUID();
+        UUID otherFile = UUID.randomUUID();
+        for (StemType stem : StemType.values()) {
+            cache.setAnalysis(keyOf(owner, analysisOf(file, stem)), analysisOf(file, stem), null);
+        }
+        AudioAnalysis kept = analysisOf(otherFile, StemType.DRUMS);
+        cache.setAnalysis(keyOf(owner, kept), kept, null);
+
+        assertThat(cache.invalidateCache(owner, file)).isEqualTo(5);
+
+        for (StemType stem : StemType.values()) {
+            assertThat(cache.getAnalysis(new AnalysisKey(owner, file, stem))).isEmpty();
+        }
+        assertThat(cache.getAnalysis(keyOf(owner, kept))).isPresent();
+        assertThat(cache.invalidateCache(owner, file)).isZero();
+    }
+
+    @Test
+    void warmProject_returnsTheStemsFoundAndFillsTheNearCache() {
+        Owner owner = Owner.guest("guest-session-token-02");
+        UUID file = UUID.randomUUID();
+        cache.setAnalysis(keyOf(owner, analysisOf(file, StemType.DRUMS)), analysisOf(file, StemType.DRUMS), null);
+        cache.setAnalysis(keyOf(owner, analysisOf(file, StemType.BASS)), analysisOf(file, StemType.BASS), null);
+
+        assertThat(cache.warmProject(owner, List.of(file, UUID.randomUUID()))).isEqualTo(2);
+        long nearHitsBefore = cache.getCacheStats().nearCacheHits();
+        assertThat(cache.getAnalysis(new AnalysisKey(owner, file, StemType.DRUMS))).isPresent();
+        assertThat(cache.getCacheStats().nearCacheHits()).isEqualTo(nearHitsBefore + 1);
+    }
+
+    @Test
+    void setAnalysis_withAKeyOfAnotherFile_isRefused() {
+        AudioAnalysis analysis = analysisOf(UUID.randomUUID(), StemType.DRUMS);
+        AnalysisKey wrong = new AnalysisKey(Owner.user(UUID.randomUUID()), UUID.randomUUID(), StemType.DRUMS);
+
+        assertThatThrownBy(() -> cache.setAnalysis(wrong, analysis, null))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("does not match");
+        assertThat(cache.getAnalysis(wrong)).isEmpty();
+    }
+
+    @Test
+    void setAnalysis_atLossyPrecision_recordsIt() {
+        AudioAnalysis analysis = analysisOf(UUID.randomUUID(), StemType.DRUMS);
+        AnalysisKey key = keyOf(Owner.user(UUID.randomUUID()), analysis);
+
+        cache.setAnalysis(key, analysis, null, Precision.Q16);
+
+        assertThat(cache.getAnalysis(key).orElseThrow().precision()).isEqualTo(Precision.Q16);
+    }
+
+    @Test
+    void getCacheStats_countsHitsMissesPutsAndBytes() {
+        AudioAnalysis analysis = analysisOf(UUID.randomUUID(), StemType.DRUMS);
+        AnalysisKey key = keyOf(Owner.user(UUID.randomUUID()), analysis);
+        cache.setAnalysis(key, analysis, null);
+        cache.getAnalysis(key);
+        cache.getAnalysis(key);
+        cache.getAnalysis(new AnalysisKey(key.owner(), UUID.randomUUID(), StemType.DRUMS));
+
+        CacheStats stats = cache.getCacheStats();
+
+        assertThat(stats.entries()).isEqualTo(1);
+        assertThat(stats.puts()).isEqualTo(1);
+        assertThat(stats.hits()).isEqualTo(2);
+        assertThat(stats.misses()).isEqualTo(1);
+        assertThat(stats.storedBytes()).isPositive().isLessThan(stats.rawBytes());
+        assertThat(stats.hitRate()).isEqualTo(2.0 / 3);
+    }
+}
