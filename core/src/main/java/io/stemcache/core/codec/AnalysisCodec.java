@@ -25,13 +25,17 @@ public interface AnalysisCodec {
         return new Lz4ShuffleCodec(maxDecodedBytes);
     }
 
-    /** Encodes at the given precision; throws {@link PayloadTooLargeException} over the limit. */
+    /**
+     * Encodes at the given precision; throws {@link PayloadTooLargeException} over the limit, and
+     * IllegalArgumentException, naming the series or field, for values the precision cannot hold (NaN or
+     * infinities at Q16, beyond float32's range at FLOAT32) or text the format cannot hold.
+     */
     byte[] encode(AudioAnalysis analysis, Precision precision);
 
     /** Decodes a payload made by {@link #encode}; throws {@link CorruptPayloadException} if it is not one. */
     AudioAnalysis decode(byte[] payload);
 
-    /** Reads and checks a payload's header without decompressing it. */
+    /** Reads and checks a payload's header without decompressing it or verifying the body's checksum. */
     PayloadHeader header(byte[] payload);
 
     /** The raw size of an analysis: 8 bytes per float64 value it holds. */

@@ -2,30 +2,92 @@ package io.stemcache.core.codec;
 
 import io.stemcache.core.AudioAnalysis;
 import io.stemcache.core.Precision;
+import java.util.Objects;
+import net.jpountz.xxhash.XXHash32;
+import net.jpountz.xxhash.XXHashFactory;
 
-// Placeholder until the measured layout lands.
+/**
+ * The codec of format version 1 (see the package documentation): delta, bit-shuffled and byte-shuffled
+ * planes, each stored raw, constant or as an LZ4 block, behind a checksummed header.
+ * Thread-safe; each thread keeps one scratch array for the planes of a column.
+ */
 final class Lz4ShuffleCodec implements AnalysisCodec {
 
     static final Lz4ShuffleCodec STANDARD = new Lz4ShuffleCodec(DEFAULT_MAX_DECODED_BYTES);
 
+    /** Where a deployment sets the limit, for messages. */
+    static final String LIMIT_SETTING = "maxDecodedBytes, set by stemcache.max-analysis-mb"
+            + " or stemcache.client.max-analysis-mb";
+
+    /** Seed of the body checksum: "STMC" read as a big-endian int. */
+    static final int CHECKSUM_SEED = 0x53544D43;
+
+    private static final XXHash32 XXHASH = XXHashFactory.fastestInstance().hash32();
+
     private final long maxDecodedBytes;
 
     Lz4ShuffleCodec(long maxDecodedBytes) {
+        if (maxDecodedBytes <= 0) {
+            throw new IllegalArgumentException("maxDecodedBytes must be positive, got " + maxDecodedBytes);
+        }
         this.maxDecodedBytes = maxDecodedBytes;
     }
 
     @Override
     public byte[] encode(AudioAnalysis analysis, Precision precision) {
-        throw new UnsupportedOperationException("codec not implemented yet, limit " + maxDecodedBytes);
+        Objects.requireNonNull(analysis, "analysis");
+        Objects.requireNonNull(precision, "precision");
+        long valueCount = analysis.valueCount();
+        if (valueCount > maxDecodedBytes / Double.BYTES) {
+            throw new PayloadTooLargeException("analysis " + analysis.fileMetadataId() + "/"
+                    + analysis.stemType().code() + " holds " + valueCount * Double.BYTES
+                    + " bytes of float64 values, over this codec's limit of " + maxDecodedBytes + " bytes ("
+                    + LIMIT_SETTING + ")");
+        }
+        PayloadWriter out = new PayloadWriter(PayloadHeader.BYTES + 4096 + expectedBodyBytes(valueCount, precision));
+        out.skip(PayloadHeader.BYTES);
+        AnalysisBody.write(out, analysis, precision);
+        byte[] payload = out.toByteArray();
+        int bodyLength = payload.length - PayloadHeader.BYTES;
+        new PayloadHeader(PayloadHeader.FORMAT_VERSION, precision, valueCount, bodyLength,
+                checksum(payload, bodyLength)).writeTo(payload);
+        return payload;
     }
 
     @Override
     public AudioAnalysis decode(byte[] payload) {
-        throw new UnsupportedOperationException("codec not implemented yet");
+        PayloadHeader header = header(payload);
+        int actual = checksum(payload, header.bodyLength());
+        if (actual != header.checksum()) {
+            throw new CorruptPayloadException("checksum mismatch: the header says 0x"
+                    + Integer.toHexString(header.checksum()) + " but the body hashes to 0x"
+                    + Integer.toHexString(actual));
+        }
+        return AnalysisBody.read(new PayloadReader(payload, PayloadHeader.BYTES, header.valueCount()),
+                header.precision());
+    }
+
+    /** Checks the header only: the body's checksum is verified by {@link #decode}. */
+    @Override
+    public PayloadHeader header(byte[] payload) {
+        return PayloadHeader.read(payload, maxDecodedBytes);
+    }
+
+    static int checksum(byte[] payload, int bodyLength) {
+        return XXHASH.hash(payload, PayloadHeader.BYTES, bodyLength, CHECKSUM_SEED);
+    }
+
+    /** A first guess at the body size, from the ratios measured on the corpus, so the buffer rarely grows. */
+    private static long expectedBodyBytes(long valueCount, Precision precision) {
+        return switch (precision) {
+            case FLOAT64 -> valueCount * 7;
+            case FLOAT32 -> valueCount * 4;
+            case Q16 -> valueCount * 5 / 2;
+        };
     }
 
     @Override
-    public PayloadHeader header(byte[] payload) {
-        throw new UnsupportedOperationException("codec not implemented yet");
+    public String toString() {
+        return "Lz4ShuffleCodec[maxDecodedBytes=" + maxDecodedBytes + "]";
     }
 }
