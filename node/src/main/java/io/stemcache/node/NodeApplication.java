@@ -1,6 +1,6 @@
 package io.stemcache.node;
 
-import io.stemcache.node.migrate.MigrationApplication;
+import io.stemcache.migration.MigrationApplication;
 import java.util.Arrays;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;

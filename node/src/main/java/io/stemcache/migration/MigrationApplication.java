@@ -1,4 +1,4 @@
-package io.stemcache.node.migrate;
+package io.stemcache.migration;
 
 import io.stemcache.node.DatabaseBootstrap;
 import org.springframework.boot.SpringApplication;

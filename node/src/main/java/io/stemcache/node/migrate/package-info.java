@@ -1,2 +1,0 @@
-/** The standalone migration command: applies the Liquibase changelogs, then exits. */
-package io.stemcache.node.migrate;

@@ -1,0 +1,151 @@
+package io.stemcache.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.hazelcast.client.config.ClientConfig;
+import com.hazelcast.core.HazelcastInstance;
+import io.stemcache.client.ClientSettings;
+import io.stemcache.client.StemcacheClient;
+import io.stemcache.core.AnalysisKey;
+import io.stemcache.core.AudioAnalysis;
+import io.stemcache.core.AudioCacheService;
+import io.stemcache.core.CachedAudioAnalysis;
+import io.stemcache.core.Owner;
+import io.stemcache.core.testing.Analyses;
+import io.stemcache.liquibase.testing.FreshDatabase;
+import io.stemcache.mapstore.PostgresAnalysisStore;
+import io.stemcache.mapstore.StoreSettings;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Real members, each in its own JVM started from the node's executable jar, on loopback ports: one is
+ * killed with SIGKILL before its write-behind delay passes, or all are stopped with SIGTERM.
+ */
+class MemberCrashIT {
+
+    private final List<MemberProcess> members = new ArrayList<>();
+    private final String clusterName = "crash-" + UUID.randomUUID();
+    private FreshDatabase database;
+    private HazelcastInstance client;
+    private int basePort;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        database = FreshDatabase.createMigrated("crash");
+        basePort = freePortRange(3);
+    }
+
+    @AfterEach
+    void tearDown() throws InterruptedException {
+        if (client != null) {
+            client.shutdown();
+        }
+        for (MemberProcess member : members) {
+            member.close();
+        }
+        database.close();
+    }
+
+    private void startMembers(int count, int writeDelaySeconds) throws Exception {
+        for (int i = 0; i < count; i++) {
+            members.add(MemberProcess.start("crash-" + basePort + "-" + i, clusterName, basePort, basePort + i,
+                    database.jdbcUrl(), Map.of("hz.map.analyses.map-store.write-delay-seconds",
+                            String.valueOf(writeDelaySeconds)),
+                    "--stemcache.create-database=false"));
+        }
+        for (MemberProcess member : members) {
+            member.awaitReady(Duration.ofSeconds(90));
+        }
+    }
+
+    private AudioCacheService connect() {
+        ClientConfig config = StemcacheClient.defaultConfig();
+        config.setClusterName(clusterName);
+        List<String> addresses = new ArrayList<>();
+        for (MemberProcess member : members) {
+            addresses.add("127.0.0.1:" + member.hazelcastPort());
+        }
+        config.getNetworkConfig().setAddresses(addresses);
+        client = StemcacheClient.connect(config);
+        return StemcacheClient.service(client, ClientSettings.defaults());
+    }
+
+    private Map<AnalysisKey, AudioAnalysis> write(AudioCacheService cache, int count) {
+        Owner owner = Owner.user(UUID.randomUUID());
+        Map<AnalysisKey, AudioAnalysis> written = new LinkedHashMap<>();
+        for (AudioAnalysis analysis : TestAnalyses.distinctSmall(count, 150)) {
+            AnalysisKey key = TestAnalyses.keyOf(owner, analysis);
+            cache.setAnalysis(key, analysis, "sha256:" + key.fileMetadataId());
+            written.put(key, analysis);
+        }
+        return written;
+    }
+
+    private void assertEveryWriteStoredOnce(Map<AnalysisKey, AudioAnalysis> written) {
+        assertThat(TableRows.count(database.dataSource())).isEqualTo(written.size());
+        PostgresAnalysisStore reader = new PostgresAnalysisStore(database.dataSource(), StoreSettings.defaults());
+        Map<AnalysisKey, CachedAudioAnalysis> rows = reader.loadAll(written.keySet());
+        assertThat(rows.keySet()).containsExactlyInAnyOrderElementsOf(written.keySet());
+        written.forEach((key, analysis) -> Analyses.assertBitExact(analysis, rows.get(key).analysis()));
+    }
+
+    @Test
+    void sigkillOfOneMember_beforeItsWriteDelay_losesNoAcknowledgedWrite() throws Exception {
+        startMembers(3, 8);
+        AudioCacheService cache = connect();
+        Map<AnalysisKey, AudioAnalysis> written = write(cache, 60);
+        assertThat(TableRows.count(database.dataSource())).as("nothing stored before the delay").isZero();
+
+        members.get(1).kill();
+
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
+                .until(() -> TableRows.count(database.dataSource()) >= written.size());
+        assertEveryWriteStoredOnce(written);
+        written.keySet().forEach(key -> assertThat(cache.getAnalysis(key)).as("served after the crash").isPresent());
+    }
+
+    @Test
+    void sigtermOfEveryMember_flushesTheWriteBehindQueueFirst() throws Exception {
+        startMembers(2, 600);
+        AudioCacheService cache = connect();
+        Map<AnalysisKey, AudioAnalysis> written = write(cache, 20);
+        client.shutdown();
+        client = null;
+
+        for (MemberProcess member : members) {
+            assertThat(member.terminate(Duration.ofSeconds(60))).as("exit code").isIn(0, 143);
+        }
+        assertEveryWriteStoredOnce(written);
+        assertThat(members.get(members.size() - 1).log()).contains("Flushed write-behind queue");
+    }
+
+    private static int freePortRange(int size) throws IOException {
+        for (int attempt = 0; attempt < 50; attempt++) {
+            int base = 20000 + ThreadLocalRandom.current().nextInt(20000);
+            boolean free = true;
+            for (int port = base; port < base + size && free; port++) {
+                try (ServerSocket socket = new ServerSocket(port)) {
+                    socket.setReuseAddress(true);
+                } catch (IOException e) {
+                    free = false;
+                }
+            }
+            if (free) {
+                return base;
+            }
+        }
+        throw new IOException("no " + size + " consecutive free ports found");
+    }
+}

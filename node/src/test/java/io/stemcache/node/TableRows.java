@@ -1,0 +1,37 @@
+package io.stemcache.node;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import javax.sql.DataSource;
+
+/** Reads the analysis table directly, as a check independent of the cache. */
+final class TableRows {
+
+    private TableRows() {
+    }
+
+    static long count(DataSource dataSource) {
+        return query(dataSource, "SELECT count(*) FROM audio_analysis_cache");
+    }
+
+    static long query(DataSource dataSource, String sql) {
+        try (Connection connection = dataSource.getConnection();
+             Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery(sql)) {
+            rows.next();
+            return rows.getLong(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException(sql, e);
+        }
+    }
+
+    static void execute(DataSource dataSource, String sql) {
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        } catch (SQLException e) {
+            throw new IllegalStateException(sql, e);
+        }
+    }
+}
