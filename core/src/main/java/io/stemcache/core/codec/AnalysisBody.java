@@ -69,7 +69,18 @@ final class AnalysisBody {
         MarkerColumns.write(out, waveform.markers(), metadata);
     }
 
-    static AudioAnalysis read(PayloadReader in, Precision precision) {
+    /** The envelope: everything before the columns. */
+    private record Envelope(UUID fileMetadataId, StemType stemType, String analysisVersion, AnalysisMetadata metadata,
+                            int waveformSampleRate, double waveformDuration) {
+    }
+
+    static PayloadSummary summary(PayloadReader in, PayloadHeader header) {
+        Envelope envelope = readEnvelope(in);
+        return new PayloadSummary(header, envelope.fileMetadataId(), envelope.stemType(), envelope.analysisVersion(),
+                envelope.metadata());
+    }
+
+    private static Envelope readEnvelope(PayloadReader in) {
         byte[] uuid = new byte[16];
         in.bytes(uuid, 0, 16, "fileMetadataId");
         UUID id = new UUID(bigEndian(uuid, 0), bigEndian(uuid, 8));
@@ -90,18 +101,29 @@ final class AnalysisBody {
         int waveformSampleRate = in.i32("waveform sampleRate");
         double waveformDuration = in.f64("waveform duration");
         try {
-            AnalysisMetadata metadata = new AnalysisMetadata(sampleRate, duration, bufferSize, features,
-                    analysisDuration);
+            return new Envelope(id, STEMS[stem], version,
+                    new AnalysisMetadata(sampleRate, duration, bufferSize, features, analysisDuration),
+                    waveformSampleRate, waveformDuration);
+        } catch (IllegalArgumentException e) {
+            throw in.corrupt("payload envelope is invalid: " + e.getMessage(), e);
+        }
+    }
+
+    static AudioAnalysis read(PayloadReader in, Precision precision) {
+        Envelope envelope = readEnvelope(in);
+        AnalysisMetadata metadata = envelope.metadata();
+        try {
             Map<String, double[]> series = readSeries(in, precision);
             in.context("waveform points");
             double[] points = FloatColumns.readExact(in);
             if (points.length > Waveform.MAX_POINTS) {
                 throw in.corruptHere(points.length + " waveform points, over the " + Waveform.MAX_POINTS + " allowed");
             }
-            Waveform waveform = new Waveform(points, waveformSampleRate, waveformDuration,
+            Waveform waveform = new Waveform(points, envelope.waveformSampleRate(), envelope.waveformDuration(),
                     MarkerColumns.read(in, metadata));
             in.expectEnd();
-            return new AudioAnalysis(id, STEMS[stem], version, series, waveform, metadata);
+            return new AudioAnalysis(envelope.fileMetadataId(), envelope.stemType(), envelope.analysisVersion(),
+                    series, waveform, metadata);
         } catch (IllegalArgumentException e) {
             throw in.corrupt("payload decodes to an invalid analysis: " + e.getMessage(), e);
         }

@@ -56,6 +56,18 @@ final class Lz4ShuffleCodec implements AnalysisCodec {
 
     @Override
     public AudioAnalysis decode(byte[] payload) {
+        PayloadHeader header = checkedHeader(payload);
+        return AnalysisBody.read(new PayloadReader(payload, PayloadHeader.BYTES, header.valueCount()),
+                header.precision());
+    }
+
+    @Override
+    public PayloadSummary verify(byte[] payload) {
+        PayloadHeader header = checkedHeader(payload);
+        return AnalysisBody.summary(new PayloadReader(payload, PayloadHeader.BYTES, header.valueCount()), header);
+    }
+
+    private PayloadHeader checkedHeader(byte[] payload) {
         PayloadHeader header = header(payload);
         int actual = checksum(payload, header.bodyLength());
         if (actual != header.checksum()) {
@@ -63,11 +75,10 @@ final class Lz4ShuffleCodec implements AnalysisCodec {
                     + Integer.toHexString(header.checksum()) + " but the body hashes to 0x"
                     + Integer.toHexString(actual));
         }
-        return AnalysisBody.read(new PayloadReader(payload, PayloadHeader.BYTES, header.valueCount()),
-                header.precision());
+        return header;
     }
 
-    /** Checks the header only: the body's checksum is verified by {@link #decode}. */
+    /** Checks the header only: the body's checksum is verified by {@link #decode} and {@link #verify}. */
     @Override
     public PayloadHeader header(byte[] payload) {
         return PayloadHeader.read(payload, maxDecodedBytes);
