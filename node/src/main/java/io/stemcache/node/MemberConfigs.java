@@ -8,8 +8,11 @@ import io.stemcache.core.AnalysisKey;
 import io.stemcache.core.CachedAudioAnalysis;
 import io.stemcache.core.serialization.StemcacheSerialization;
 
-/** What the node adds to the Hazelcast configuration loaded from {@code hazelcast.yaml}. */
-final class MemberConfigs {
+/**
+ * What the node adds to the Hazelcast configuration loaded from {@code hazelcast.yaml}; public so that
+ * benchmarks and tests build members exactly as the node does.
+ */
+public final class MemberConfigs {
 
     private MemberConfigs() {
     }
@@ -18,7 +21,7 @@ final class MemberConfigs {
      * Registers stemcache's serializers and plugs {@code store} into the analysis map, which the YAML must
      * declare with map-store enabled and no class of its own.
      */
-    static Config withStore(Config config, String mapName, MapStore<AnalysisKey, CachedAudioAnalysis> store) {
+    public static Config withStore(Config config, String mapName, MapStore<AnalysisKey, CachedAudioAnalysis> store) {
         StemcacheSerialization.register(config.getSerializationConfig());
         MapConfig map = config.getMapConfigOrNull(mapName);
         if (map == null || !map.getMapStoreConfig().isEnabled()) {
