@@ -1,0 +1,178 @@
+{{/*
+Names, labels and the rules between values, defined once for every template.
+*/}}
+
+{{- define "stemcache.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{/* Release-scoped prefix of every resource name; short enough for the "-headless" and "-mancenter" suffixes. */}}
+{{- define "stemcache.fullname" -}}
+{{- if .Values.fullnameOverride -}}
+{{- .Values.fullnameOverride | trunc 53 | trimSuffix "-" -}}
+{{- else -}}
+{{- $name := default .Chart.Name .Values.nameOverride -}}
+{{- if contains $name .Release.Name -}}
+{{- .Release.Name | trunc 53 | trimSuffix "-" -}}
+{{- else -}}
+{{- printf "%s-%s" .Release.Name $name | trunc 53 | trimSuffix "-" -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+
+{{- define "stemcache.chart" -}}
+{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{- define "stemcache.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "stemcache.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end -}}
+
+{{/* Selects member pods only: Management Center and test pods share the name and instance labels. */}}
+{{- define "stemcache.memberSelectorLabels" -}}
+{{ include "stemcache.selectorLabels" . }}
+app.kubernetes.io/component: member
+{{- end -}}
+
+{{- define "stemcache.mcSelectorLabels" -}}
+{{ include "stemcache.selectorLabels" . }}
+app.kubernetes.io/component: management-center
+{{- end -}}
+
+{{- define "stemcache.labels" -}}
+helm.sh/chart: {{ include "stemcache.chart" . }}
+{{ include "stemcache.selectorLabels" . }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+{{- with .Values.commonLabels }}
+{{ toYaml . }}
+{{- end }}
+{{- end -}}
+
+{{/* metadata.annotations from commonAnnotations, or nothing. */}}
+{{- define "stemcache.annotations" -}}
+{{- with .Values.commonAnnotations -}}
+annotations:
+  {{- toYaml . | nindent 2 }}
+{{- end -}}
+{{- end -}}
+
+{{/* Members find each other through this Service (DNS mode) or its endpoints (API mode). */}}
+{{- define "stemcache.headlessServiceName" -}}
+{{- printf "%s-headless" (include "stemcache.fullname" .) -}}
+{{- end -}}
+
+{{- define "stemcache.headlessServiceFqdn" -}}
+{{- printf "%s.%s.svc.%s" (include "stemcache.headlessServiceName" .) .Release.Namespace .Values.clusterDomain -}}
+{{- end -}}
+
+{{/* The address API nodes and Management Center put in their member list. */}}
+{{- define "stemcache.clientServiceAddress" -}}
+{{- printf "%s.%s.svc.%s:%d" (include "stemcache.fullname" .) .Release.Namespace .Values.clusterDomain (int .Values.ports.hazelcast) -}}
+{{- end -}}
+
+{{- define "stemcache.mcFullname" -}}
+{{- printf "%s-mancenter" (include "stemcache.fullname" .) -}}
+{{- end -}}
+
+{{- define "stemcache.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create -}}
+{{- default (include "stemcache.fullname" .) .Values.serviceAccount.name -}}
+{{- else -}}
+{{- default "default" .Values.serviceAccount.name -}}
+{{- end -}}
+{{- end -}}
+
+{{- define "stemcache.image" -}}
+{{- printf "%s:%s" .Values.image.repository (default .Chart.AppVersion .Values.image.tag) -}}
+{{- end -}}
+
+{{/* The Secret members read the database password from. */}}
+{{- define "stemcache.dbSecretName" -}}
+{{- default (printf "%s-db" (include "stemcache.fullname" .)) .Values.database.existingSecret -}}
+{{- end -}}
+
+{{/*
+The Secret the migration Job reads. Hooks run before the release's ordinary resources exist, so
+unless the Secret pre-exists the chart renders a hook copy of it, created just before the Job.
+*/}}
+{{- define "stemcache.migrationSecretName" -}}
+{{- default (printf "%s-migration-db" (include "stemcache.fullname" .)) .Values.database.existingSecret -}}
+{{- end -}}
+
+{{- define "stemcache.dbSecretKey" -}}
+{{- if .Values.database.existingSecret -}}
+{{- .Values.database.existingSecretPasswordKey -}}
+{{- else -}}
+password
+{{- end -}}
+{{- end -}}
+
+{{/* JVM flags: heap from the container limit, die on OOM (the StatefulSet restarts it), graceful leave. */}}
+{{- define "stemcache.javaOpts" -}}
+{{- $opts := list (printf "-XX:MaxRAMPercentage=%v" .Values.jvm.maxRamPercentage) "-XX:+ExitOnOutOfMemoryError" -}}
+{{- $opts = append $opts (printf "-Dhazelcast.graceful.shutdown.max.wait=%d" (int .Values.shutdown.hazelcastMaxWaitSeconds)) -}}
+{{- if .Values.hazelcast.configYaml -}}
+{{- $opts = append $opts "-Dhazelcast.config=/config/hazelcast.yaml" -}}
+{{- end -}}
+{{- with .Values.jvm.extraOpts -}}
+{{- $opts = append $opts . -}}
+{{- end -}}
+{{- join " " $opts -}}
+{{- end -}}
+
+{{/* A memory quantity (e.g. 3Gi, 3072Mi, 3G) in MiB, rounded down. */}}
+{{- define "stemcache.memoryMiB" -}}
+{{- $q := toString . -}}
+{{- $n := regexFind "^[0-9]+" $q | int64 -}}
+{{- $unit := regexReplaceAll "^[0-9]+" $q "" -}}
+{{- $factors := dict "Ki" (list 1024 1048576) "Mi" (list 1 1) "Gi" (list 1024 1) "Ti" (list 1048576 1) "k" (list 1000 1048576) "M" (list 1000000 1048576) "G" (list 1000000000 1048576) "T" (list 1000000000000 1048576) "" (list 1 1048576) -}}
+{{- $f := get $factors $unit | default (list 0 1) -}}
+{{- div (mul $n (index $f 0)) (index $f 1) -}}
+{{- end -}}
+
+{{/* "true" when a parsed hazelcast.yaml enables the analyses map's map-store; tolerates any shape. */}}
+{{- define "stemcache.analysesMapStoreEnabled" -}}
+{{- $node := . -}}
+{{- range list "hazelcast" "map" "analyses" "map-store" "enabled" -}}
+{{- if kindIs "map" $node -}}
+{{- $node = get $node . -}}
+{{- else -}}
+{{- $node = "" -}}
+{{- end -}}
+{{- end -}}
+{{- toString $node -}}
+{{- end -}}
+
+{{/* Rules between values that the schema cannot express; each message names the key and the fix. */}}
+{{- define "stemcache.validateValues" -}}
+{{- $messages := list -}}
+{{- $grace := int .Values.terminationGracePeriodSeconds -}}
+{{- $needed := add .Values.shutdown.preStopSleepSeconds .Values.stemcache.flushTimeoutSeconds .Values.shutdown.hazelcastMaxWaitSeconds -}}
+{{- if le $grace $needed -}}
+{{- $messages = append $messages (printf "terminationGracePeriodSeconds (%d) must exceed shutdown.preStopSleepSeconds + stemcache.flushTimeoutSeconds + shutdown.hazelcastMaxWaitSeconds = %d, or Kubernetes kills members before their write-behind queue is flushed: --set terminationGracePeriodSeconds=%d" $grace $needed (add $needed 30)) -}}
+{{- end -}}
+{{- $limitMiB := include "stemcache.memoryMiB" .Values.resources.limits.memory | int -}}
+{{- $cap := int .Values.hazelcast.map.evictionSizeMb -}}
+{{- if ge (mul $cap 2) $limitMiB -}}
+{{- $messages = append $messages (printf "hazelcast.map.evictionSizeMb (%d) must stay below half of resources.limits.memory (%s = %d MiB), or the heap runs out before eviction starts: --set hazelcast.map.evictionSizeMb=%d or --set resources.limits.memory=%dMi" $cap (toString .Values.resources.limits.memory) $limitMiB (sub (div $limitMiB 2) 1) (add (mul $cap 2) 1)) -}}
+{{- end -}}
+{{- if and .Values.autoscaling.enabled (gt (int .Values.autoscaling.minReplicas) (int .Values.autoscaling.maxReplicas)) -}}
+{{- $messages = append $messages (printf "autoscaling.minReplicas (%d) must not exceed autoscaling.maxReplicas (%d): --set autoscaling.maxReplicas=%d" (int .Values.autoscaling.minReplicas) (int .Values.autoscaling.maxReplicas) (int .Values.autoscaling.minReplicas)) -}}
+{{- end -}}
+{{- if and .Values.networkPolicy.enabled (empty .Values.networkPolicy.clientPodLabels) -}}
+{{- $messages = append $messages "networkPolicy.clientPodLabels is empty, so no API node could reach the members: --set networkPolicy.clientPodLabels.stemcache\\.io/client=true" -}}
+{{- end -}}
+{{- if .Values.hazelcast.configYaml -}}
+{{- $config := fromYaml .Values.hazelcast.configYaml -}}
+{{- if hasKey $config "Error" -}}
+{{- $messages = append $messages (printf "hazelcast.configYaml is not valid YAML (%s): pass the file with --set-file hazelcast.configYaml=hazelcast.yaml" (get $config "Error")) -}}
+{{- else if ne (include "stemcache.analysesMapStoreEnabled" $config) "true" -}}
+{{- $messages = append $messages "hazelcast.configYaml must configure map 'analyses' with map-store.enabled: true (the node plugs its PostgreSQL store into it): start from node/src/main/resources/hazelcast.yaml and pass it with --set-file hazelcast.configYaml=hazelcast.yaml" -}}
+{{- end -}}
+{{- end -}}
+{{- if $messages -}}
+{{- fail (printf "\nVALUES VALIDATION:\n%s" (join "\n" $messages)) -}}
+{{- end -}}
+{{- end -}}
