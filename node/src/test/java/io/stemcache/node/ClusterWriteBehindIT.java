@@ -236,4 +236,29 @@ class ClusterWriteBehindIT {
         Analyses.assertBitExact(analyses.get(1),
                 restarted.getAnalysis(TestAnalyses.keyOf(owner, analyses.get(1))).orElseThrow().analysis());
     }
+
+    @Test
+    void everyCorpusFile_roundTripsBitExactThroughTheClusterAndPostgres() {
+        member();
+        member();
+        AudioCacheService cache = client();
+        Owner owner = Owner.user(UUID.randomUUID());
+        List<AnalysisKey> keys = new ArrayList<>();
+        for (java.nio.file.Path file : io.stemcache.core.testing.Corpus.files()) {
+            AudioAnalysis analysis = io.stemcache.core.testing.Corpus.load(file);
+            AnalysisKey key = TestAnalyses.keyOf(owner, analysis);
+            cache.setAnalysis(key, analysis, null);
+            Analyses.assertBitExact(analysis, cache.getAnalysis(key).orElseThrow().analysis());
+            keys.add(key);
+        }
+        await().atMost(Duration.ofSeconds(60)).until(() -> rows() == keys.size());
+        factory.shutdownAll();
+
+        member();
+        AudioCacheService restarted = client();
+        for (int i = 0; i < keys.size(); i++) {
+            AudioAnalysis expected = io.stemcache.core.testing.Corpus.load(io.stemcache.core.testing.Corpus.files().get(i));
+            Analyses.assertBitExact(expected, restarted.getAnalysis(keys.get(i)).orElseThrow().analysis());
+        }
+    }
 }
