@@ -78,6 +78,17 @@ public final class CachedAudioAnalysis {
         return entry;
     }
 
+    /** The same entry under another key (a guest's entry claimed by a user): same payload and times, the key's id. */
+    public CachedAudioAnalysis movedTo(AnalysisKey key) {
+        if (!key.fileMetadataId().equals(fileMetadataId) || key.stemType() != stemType) {
+            throw new IllegalArgumentException("key " + key + " is not of " + fileMetadataId + "/" + stemType.code());
+        }
+        CachedAudioAnalysis moved = new CachedAudioAnalysis(key.entryId(), fileMetadataId, stemType, analysisVersion,
+                cacheVersion, contentHash, precision, createdAt, updatedAt, metadata, rawSize, payload);
+        moved.decoded = decoded;
+        return moved;
+    }
+
     /** The decoded analysis, decoded on first use with the standard codec and kept. */
     public AudioAnalysis analysis() {
         AudioAnalysis result = decoded;

@@ -17,7 +17,9 @@ import com.hazelcast.config.SerializationConfig;
  * microseconds), {@code sampleRate} int32, {@code duration} float64, {@code bufferSize} int32,
  * {@code featuresExtracted} array of string, {@code analysisDuration} float64, {@code rawSize} int64,
  * {@code size} int32 (payload length, written for queries and ignored when read), {@code payload} array of int8 (the codec payload).</li>
- * <li>{@code stemcache.RemoveEntry}: no fields.</li>
+ * <li>{@code stemcache.RemoveEntry}, {@code stemcache.TouchEntry}, {@code stemcache.CleanupNow}: no fields.</li>
+ * <li>{@code stemcache.InvalidateFile}: {@code fileMetadataId} string.</li>
+ * <li>{@code stemcache.OwnerKeys}: {@code ownerKind}, {@code ownerId} strings, {@code limit} int32.</li>
  * </ul>
  */
 public final class StemcacheSerialization {
@@ -31,6 +33,7 @@ public final class StemcacheSerialization {
         compact.addSerializer(new AnalysisKeySerializer());
         compact.addSerializer(new CachedAudioAnalysisSerializer());
         compact.addSerializer(new RemoveEntrySerializer());
+        OpsSerializers.all().forEach(compact::addSerializer);
         return config;
     }
 }

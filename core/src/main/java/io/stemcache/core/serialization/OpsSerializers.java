@@ -1,0 +1,114 @@
+package io.stemcache.core.serialization;
+
+import com.hazelcast.nio.serialization.compact.CompactReader;
+import com.hazelcast.nio.serialization.compact.CompactSerializer;
+import com.hazelcast.nio.serialization.compact.CompactWriter;
+import io.stemcache.core.Owner;
+import io.stemcache.core.ops.CleanupNow;
+import io.stemcache.core.ops.InvalidateFile;
+import io.stemcache.core.ops.OwnerKeys;
+import io.stemcache.core.ops.TouchEntry;
+import java.util.List;
+import java.util.UUID;
+
+/** Compact serializers of the operations clients send to members. */
+final class OpsSerializers {
+
+    private OpsSerializers() {
+    }
+
+    static List<CompactSerializer<?>> all() {
+        return List.of(new Touch(), new Invalidate(), new Keys(), new Cleanup());
+    }
+
+    static final class Touch implements CompactSerializer<TouchEntry> {
+        @Override
+        public TouchEntry read(CompactReader reader) {
+            return new TouchEntry();
+        }
+
+        @Override
+        public void write(CompactWriter writer, TouchEntry processor) {
+            // stateless
+        }
+
+        @Override
+        public String getTypeName() {
+            return "stemcache.TouchEntry";
+        }
+
+        @Override
+        public Class<TouchEntry> getCompactClass() {
+            return TouchEntry.class;
+        }
+    }
+
+    static final class Invalidate implements CompactSerializer<InvalidateFile> {
+        @Override
+        public InvalidateFile read(CompactReader reader) {
+            return new InvalidateFile(UUID.fromString(reader.readString("fileMetadataId")));
+        }
+
+        @Override
+        public void write(CompactWriter writer, InvalidateFile task) {
+            writer.writeString("fileMetadataId", task.fileMetadataId().toString());
+        }
+
+        @Override
+        public String getTypeName() {
+            return "stemcache.InvalidateFile";
+        }
+
+        @Override
+        public Class<InvalidateFile> getCompactClass() {
+            return InvalidateFile.class;
+        }
+    }
+
+    static final class Keys implements CompactSerializer<OwnerKeys> {
+        @Override
+        public OwnerKeys read(CompactReader reader) {
+            return new OwnerKeys(Owner.of(Owner.Kind.fromCode(reader.readString("ownerKind")),
+                    reader.readString("ownerId")), reader.readInt32("limit"));
+        }
+
+        @Override
+        public void write(CompactWriter writer, OwnerKeys task) {
+            writer.writeString("ownerKind", task.owner().kind().code());
+            writer.writeString("ownerId", task.owner().id());
+            writer.writeInt32("limit", task.limit());
+        }
+
+        @Override
+        public String getTypeName() {
+            return "stemcache.OwnerKeys";
+        }
+
+        @Override
+        public Class<OwnerKeys> getCompactClass() {
+            return OwnerKeys.class;
+        }
+    }
+
+    static final class Cleanup implements CompactSerializer<CleanupNow> {
+        @Override
+        public CleanupNow read(CompactReader reader) {
+            return CleanupNow.INSTANCE;
+        }
+
+        @Override
+        public void write(CompactWriter writer, CleanupNow task) {
+            // stateless
+        }
+
+        @Override
+        public String getTypeName() {
+            return "stemcache.CleanupNow";
+        }
+
+        @Override
+        public Class<CleanupNow> getCompactClass() {
+            return CleanupNow.class;
+        }
+    }
+}
