@@ -2,20 +2,29 @@ package io.stemcache.client;
 
 import io.stemcache.core.codec.AnalysisCodec;
 import java.time.Clock;
+import java.time.Duration;
 
 /**
- * What the service needs beyond the Hazelcast client: the map, the current cache version, the codec
- * (with its size limit) and a clock.
+ * What the service needs beyond the Hazelcast client. {@link #defaults()} gives the documented defaults;
+ * the {@code with*} methods change one setting.
  *
  * @param mapName the IMap the members hold analyses in
- * @param cacheVersion the current cache (algorithm) version; entries of other versions are misses
+ * @param cacheVersion the current cache (algorithm) version; entries of older versions are misses and removed
  * @param codec encodes analyses on this node before they travel to the cluster
  * @param clock stamps entries; a store never lets an older stamp overwrite a newer row
+ * @param guestTtl time to live of a guest's entries in memory (users' entries follow the map's TTL)
+ * @param guestQuotaBytes stored bytes one guest may hold in memory; its oldest entries make room for new ones
+ * @param touchInterval how often this node tells members which entries it read, so entries read only from
+ *     this node's near cache stay alive on their members (max-idle, LRU) and in PostgreSQL ({@code last_accessed})
  */
-public record ClientSettings(String mapName, int cacheVersion, AnalysisCodec codec, Clock clock) {
+public record ClientSettings(String mapName, int cacheVersion, AnalysisCodec codec, Clock clock, Duration guestTtl,
+                             long guestQuotaBytes, Duration touchInterval) {
 
     public static final String DEFAULT_MAP_NAME = "analyses";
     public static final int DEFAULT_CACHE_VERSION = 1;
+    public static final Duration DEFAULT_GUEST_TTL = Duration.ofHours(24);
+    public static final long DEFAULT_GUEST_QUOTA_BYTES = 64L << 20;
+    public static final Duration DEFAULT_TOUCH_INTERVAL = Duration.ofSeconds(30);
 
     public ClientSettings {
         if (mapName == null || mapName.isBlank()) {
@@ -27,21 +36,49 @@ public record ClientSettings(String mapName, int cacheVersion, AnalysisCodec cod
         if (codec == null || clock == null) {
             throw new IllegalArgumentException("codec and clock must not be null");
         }
+        if (guestTtl == null || guestTtl.toSeconds() < 1) {
+            throw new IllegalArgumentException("stemcache.client.guest-ttl must be at least 1s, got " + guestTtl);
+        }
+        if (guestQuotaBytes < 1) {
+            throw new IllegalArgumentException("stemcache.client.guest-quota-mb must be positive, got "
+                    + guestQuotaBytes + " bytes");
+        }
+        if (touchInterval == null || touchInterval.toMillis() < 10) {
+            throw new IllegalArgumentException("stemcache.client.touch-interval must be at least 10ms, got "
+                    + touchInterval);
+        }
     }
 
     public static ClientSettings defaults() {
-        return new ClientSettings(DEFAULT_MAP_NAME, DEFAULT_CACHE_VERSION, AnalysisCodec.standard(), Clock.systemUTC());
+        return new ClientSettings(DEFAULT_MAP_NAME, DEFAULT_CACHE_VERSION, AnalysisCodec.standard(), Clock.systemUTC(),
+                DEFAULT_GUEST_TTL, DEFAULT_GUEST_QUOTA_BYTES, DEFAULT_TOUCH_INTERVAL);
     }
 
     public ClientSettings withMapName(String name) {
-        return new ClientSettings(name, cacheVersion, codec, clock);
+        return new ClientSettings(name, cacheVersion, codec, clock, guestTtl, guestQuotaBytes, touchInterval);
     }
 
     public ClientSettings withCacheVersion(int version) {
-        return new ClientSettings(mapName, version, codec, clock);
+        return new ClientSettings(mapName, version, codec, clock, guestTtl, guestQuotaBytes, touchInterval);
+    }
+
+    public ClientSettings withCodec(AnalysisCodec newCodec) {
+        return new ClientSettings(mapName, cacheVersion, newCodec, clock, guestTtl, guestQuotaBytes, touchInterval);
     }
 
     public ClientSettings withClock(Clock newClock) {
-        return new ClientSettings(mapName, cacheVersion, codec, newClock);
+        return new ClientSettings(mapName, cacheVersion, codec, newClock, guestTtl, guestQuotaBytes, touchInterval);
+    }
+
+    public ClientSettings withGuestTtl(Duration ttl) {
+        return new ClientSettings(mapName, cacheVersion, codec, clock, ttl, guestQuotaBytes, touchInterval);
+    }
+
+    public ClientSettings withGuestQuotaBytes(long bytes) {
+        return new ClientSettings(mapName, cacheVersion, codec, clock, guestTtl, bytes, touchInterval);
+    }
+
+    public ClientSettings withTouchInterval(Duration interval) {
+        return new ClientSettings(mapName, cacheVersion, codec, clock, guestTtl, guestQuotaBytes, interval);
     }
 }

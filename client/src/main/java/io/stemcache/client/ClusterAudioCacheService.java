@@ -14,7 +14,20 @@ import io.stemcache.core.Owner;
 import io.stemcache.core.Precision;
 import io.stemcache.core.StemType;
 import io.stemcache.core.ops.RemoveEntry;
+import com.hazelcast.core.IExecutorService;
+import com.hazelcast.query.Predicate;
+import com.hazelcast.query.Predicates;
+import io.stemcache.core.ops.CleanupNow;
+import io.stemcache.core.ops.InvalidateFile;
+import io.stemcache.core.ops.OwnerKeys;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Objects;
@@ -23,30 +36,50 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.LongAdder;
 
-/** {@link AudioCacheService} over the cluster's analysis map, read through this node's near cache. */
-final class ClusterAudioCacheService implements AudioCacheService {
+/**
+ * {@link AudioCacheService} over the cluster's analysis map, read through this node's near cache. Reads are
+ * reported to the members in batches ({@link Touches}), so entries hot in near caches stay alive there.
+ */
+final class ClusterAudioCacheService implements AudioCacheService, AutoCloseable {
 
+    /** Most keys of one owner that a claim moves; a guest session holds a few projects. */
+    static final int MAX_CLAIMED_KEYS = 10_000;
+
+    private final HazelcastInstance hazelcast;
     private final IMap<AnalysisKey, CachedAudioAnalysis> map;
     private final ClientSettings settings;
+    private final Touches touches;
     private final LongAdder hits = new LongAdder();
     private final LongAdder misses = new LongAdder();
     private final LongAdder puts = new LongAdder();
     private final LongAdder removals = new LongAdder();
 
     ClusterAudioCacheService(HazelcastInstance hazelcast, ClientSettings settings) {
+        this.hazelcast = hazelcast;
         this.map = hazelcast.getMap(settings.mapName());
         this.settings = settings;
+        this.touches = new Touches(map, settings.touchInterval());
     }
 
     @Override
     public Optional<CachedAudioAnalysis> getAnalysis(AnalysisKey key) {
         Objects.requireNonNull(key, "key");
         CachedAudioAnalysis entry = map.get(key);
-        if (entry == null || entry.cacheVersion() != settings.cacheVersion()) {
+        if (entry == null) {
             misses.increment();
             return Optional.empty();
         }
+        if (entry.cacheVersion() != settings.cacheVersion()) {
+            misses.increment();
+            if (entry.cacheVersion() < settings.cacheVersion()) {
+                // Made by an older analysis algorithm: it will never be a hit again.
+                map.delete(key);
+                removals.increment();
+            }
+            return Optional.empty();
+        }
         hits.increment();
+        touches.add(key);
         return Optional.of(entry);
     }
 
@@ -72,9 +105,39 @@ final class ClusterAudioCacheService implements AudioCacheService {
         Objects.requireNonNull(precision, "precision");
         CachedAudioAnalysis entry = CachedAudioAnalysis.of(key, analysis, contentHash, settings.cacheVersion(),
                 precision, settings.codec(), settings.clock().instant());
-        map.set(key, entry);
+        if (key.owner().isGuest()) {
+            makeRoomForGuest(key, entry.size());
+            map.set(key, entry, settings.guestTtl().toSeconds(), TimeUnit.SECONDS);
+        } else {
+            map.set(key, entry);
+        }
         puts.increment();
         return entry;
+    }
+
+    /** Keeps a guest within its quota by removing its oldest other entries (a cache makes room, it does not refuse). */
+    private void makeRoomForGuest(AnalysisKey key, int incomingBytes) {
+        Collection<CachedAudioAnalysis> held = map.values(ownedBy(key.owner()));
+        long total = incomingBytes;
+        for (CachedAudioAnalysis entry : held) {
+            total += entry.size();
+        }
+        if (total <= settings.guestQuotaBytes()) {
+            return;
+        }
+        List<CachedAudioAnalysis> oldestFirst = new ArrayList<>(held);
+        oldestFirst.sort(Comparator.comparing(CachedAudioAnalysis::updatedAt));
+        for (CachedAudioAnalysis entry : oldestFirst) {
+            if (total <= settings.guestQuotaBytes()) {
+                break;
+            }
+            AnalysisKey old = new AnalysisKey(key.owner(), entry.fileMetadataId(), entry.stemType());
+            if (!old.equals(key)) {
+                map.delete(old);
+                removals.increment();
+                total -= entry.size();
+            }
+        }
     }
 
     @Override
@@ -86,21 +149,86 @@ final class ClusterAudioCacheService implements AudioCacheService {
     }
 
     @Override
+    public int invalidateFile(UUID fileMetadataId) {
+        Objects.requireNonNull(fileMetadataId, "fileMetadataId");
+        int count = await(executor().submit(new InvalidateFile(fileMetadataId)), "invalidate file " + fileMetadataId);
+        removals.add(count);
+        return count;
+    }
+
+    @Override
+    public int claimGuest(String guestToken, UUID userId) {
+        Owner guest = Owner.guest(guestToken);
+        Owner user = Owner.user(userId);
+        Set<AnalysisKey> keys = new LinkedHashSet<>(map.keySet(ownedBy(guest)));
+        keys.addAll(await(executor().submit(new OwnerKeys(guest, MAX_CLAIMED_KEYS)), "list the guest's rows"));
+        int moved = 0;
+        for (AnalysisKey guestKey : keys) {
+            CachedAudioAnalysis entry = map.get(guestKey);
+            if (entry == null) {
+                continue;
+            }
+            AnalysisKey userKey = new AnalysisKey(user, guestKey.fileMetadataId(), guestKey.stemType());
+            CachedAudioAnalysis existing = map.get(userKey);
+            if (existing == null || existing.updatedAt().isBefore(entry.updatedAt())) {
+                // Written before the guest's copy goes: a failure in between leaves both, never neither.
+                map.set(userKey, entry.movedTo(userKey));
+                moved++;
+            }
+            map.delete(guestKey);
+        }
+        return moved;
+    }
+
+    @Override
     public int warmProject(Owner owner, Collection<UUID> fileMetadataIds) {
         // getAll loads what memory lacks from PostgreSQL in batches and fills this node's near cache.
         Map<AnalysisKey, CachedAudioAnalysis> found = map.getAll(stemsOf(owner, fileMetadataIds));
-        return (int) found.values().stream().filter(e -> e.cacheVersion() == settings.cacheVersion()).count();
+        int current = 0;
+        for (Map.Entry<AnalysisKey, CachedAudioAnalysis> entry : found.entrySet()) {
+            if (entry.getValue().cacheVersion() == settings.cacheVersion()) {
+                current++;
+                touches.add(entry.getKey());
+            }
+        }
+        return current;
     }
 
     @Override
     public long clearExpired() {
-        // Time-to-live and max-idle expiry run on the members by themselves; what a caller can clear is
-        // what no longer counts: entries of other cache versions.
-        long before = map.aggregate(Aggregators.count());
-        map.removeAll(com.hazelcast.query.Predicates.notEqual("cacheVersion", settings.cacheVersion()));
-        long removed = Math.max(0, before - map.aggregate(Aggregators.count()));
-        removals.add(removed);
-        return removed;
+        return await(executor().submit(CleanupNow.INSTANCE), "clean up PostgreSQL");
+    }
+
+    @Override
+    public void close() {
+        touches.close();
+    }
+
+    private IExecutorService executor() {
+        return hazelcast.getExecutorService(EXECUTOR);
+    }
+
+    /** The executor members run management operations on. */
+    static final String EXECUTOR = "stemcache-ops";
+
+    private static <T> T await(Future<T> future, String what) {
+        try {
+            return future.get(OPERATION_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting to " + what, e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("could not " + what + ": " + e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("could not " + what + " within " + OPERATION_TIMEOUT_SECONDS + " s", e);
+        }
+    }
+
+    private static final int OPERATION_TIMEOUT_SECONDS = 120;
+
+    private static Predicate<AnalysisKey, CachedAudioAnalysis> ownedBy(Owner owner) {
+        return Predicates.and(Predicates.equal("__key.ownerId", owner.id()),
+                Predicates.equal("__key.ownerKind", owner.kind().code()));
     }
 
     @Override

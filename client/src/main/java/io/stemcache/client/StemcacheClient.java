@@ -50,7 +50,10 @@ public final class StemcacheClient {
         return HazelcastClient.newHazelcastClient(config);
     }
 
-    /** The cache service over a connected client (or, in tests, a member). */
+    /**
+     * The cache service over a connected client (or, in tests, a member). It reports reads to the members on
+     * a background thread: close it (it is {@link AutoCloseable}) before the client shuts down.
+     */
     public static AudioCacheService service(HazelcastInstance hazelcast, ClientSettings settings) {
         return new ClusterAudioCacheService(hazelcast, settings);
     }

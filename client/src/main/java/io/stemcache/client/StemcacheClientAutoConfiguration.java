@@ -6,7 +6,6 @@ import io.stemcache.core.codec.AnalysisCodec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.time.Clock;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -38,11 +37,16 @@ public final class StemcacheClientAutoConfiguration {
         }
     }
 
-    @Bean
+    @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
     AudioCacheService audioCacheService(HazelcastInstance stemcacheHazelcastClient, StemcacheClientProperties properties) {
-        ClientSettings settings = new ClientSettings(properties.mapName(), properties.cacheVersion(),
-                AnalysisCodec.withMaxDecodedBytes((long) properties.maxAnalysisMb() << 20), Clock.systemUTC());
+        ClientSettings settings = ClientSettings.defaults()
+                .withMapName(properties.mapName())
+                .withCacheVersion(properties.cacheVersion())
+                .withCodec(AnalysisCodec.withMaxDecodedBytes((long) properties.maxAnalysisMb() << 20))
+                .withGuestTtl(properties.guestTtl())
+                .withGuestQuotaBytes((long) properties.guestQuotaMb() << 20)
+                .withTouchInterval(properties.touchInterval());
         return StemcacheClient.service(stemcacheHazelcastClient, settings);
     }
 }

@@ -1,5 +1,6 @@
 package io.stemcache.client;
 
+import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -12,6 +13,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param mapName the IMap the members hold analyses in
  * @param cacheVersion the current cache (algorithm) version
  * @param maxAnalysisMb largest analysis (raw float64 MB) encoded or decoded
+ * @param guestTtl time to live of guests' entries in memory
+ * @param guestQuotaMb stored MB one guest may hold; its oldest entries make room for new ones
+ * @param touchInterval how often reads are reported to the members (keeps near-cache-hot entries alive there)
  */
 @ConfigurationProperties("stemcache.client")
 public record StemcacheClientProperties(
@@ -19,7 +23,10 @@ public record StemcacheClientProperties(
         @DefaultValue("classpath:" + StemcacheClient.DEFAULT_CONFIG) String config,
         @DefaultValue(ClientSettings.DEFAULT_MAP_NAME) String mapName,
         @DefaultValue("1") int cacheVersion,
-        @DefaultValue("256") int maxAnalysisMb) {
+        @DefaultValue("256") int maxAnalysisMb,
+        @DefaultValue("24h") Duration guestTtl,
+        @DefaultValue("64") int guestQuotaMb,
+        @DefaultValue("30s") Duration touchInterval) {
 
     public StemcacheClientProperties {
         if (config == null || config.isBlank()) {
@@ -27,6 +34,9 @@ public record StemcacheClientProperties(
         }
         if (maxAnalysisMb < 1 || maxAnalysisMb > 2047) {
             throw new IllegalArgumentException("stemcache.client.max-analysis-mb must be 1 to 2047, got " + maxAnalysisMb);
+        }
+        if (guestQuotaMb < 1) {
+            throw new IllegalArgumentException("stemcache.client.guest-quota-mb must be positive, got " + guestQuotaMb);
         }
     }
 }

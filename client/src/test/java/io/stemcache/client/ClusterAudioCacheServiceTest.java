@@ -122,15 +122,14 @@ class ClusterAudioCacheServiceTest {
     }
 
     @Test
-    void getAnalysis_ofAnOlderCacheVersion_misses() {
+    void getAnalysis_ofANewerCacheVersion_missesButKeepsIt() {
         AudioAnalysis analysis = analysisOf(UUID.randomUUID(), StemType.MASTER);
         AnalysisKey key = keyOf(Owner.user(UUID.randomUUID()), analysis);
-        cache.setAnalysis(key, analysis, null);
-
         AudioCacheService upgraded = StemcacheClient.service(client, ClientSettings.defaults().withCacheVersion(2));
+        upgraded.setAnalysis(key, analysis, null);
 
-        assertThat(upgraded.getAnalysis(key)).isEmpty();
-        assertThat(cache.getAnalysis(key)).isPresent();
+        assertThat(cache.getAnalysis(key)).as("a node not yet upgraded").isEmpty();
+        assertThat(upgraded.getAnalysis(key)).as("kept for the upgraded nodes").isPresent();
     }
 
     @Test
@@ -204,5 +203,77 @@ class ClusterAudioCacheServiceTest {
         assertThat(stats.misses()).isEqualTo(1);
         assertThat(stats.storedBytes()).isPositive().isLessThan(stats.rawBytes());
         assertThat(stats.hitRate()).isEqualTo(2.0 / 3);
+    }
+
+    @Test
+    void getAnalysis_ofAnOlderCacheVersion_removesItLazily() {
+        AudioAnalysis analysis = analysisOf(UUID.randomUUID(), StemType.MASTER);
+        AnalysisKey key = keyOf(Owner.user(UUID.randomUUID()), analysis);
+        cache.setAnalysis(key, analysis, null);
+        AudioCacheService upgraded = StemcacheClient.service(client, ClientSettings.defaults().withCacheVersion(2));
+
+        assertThat(upgraded.getAnalysis(key)).isEmpty();
+
+        assertThat(client.getMap("analyses").containsKey(key)).as("old version removed on the miss").isFalse();
+    }
+
+    @Test
+    void setAnalysis_ofAGuest_expiresAfterTheGuestTtl() {
+        AudioCacheService shortGuests = StemcacheClient.service(client,
+                ClientSettings.defaults().withGuestTtl(Duration.ofSeconds(2)));
+        AudioAnalysis analysis = analysisOf(UUID.randomUUID(), StemType.DRUMS);
+        AnalysisKey guestKey = keyOf(Owner.guest("guest-session-token-03"), analysis);
+        AnalysisKey userKey = keyOf(Owner.user(UUID.randomUUID()), analysis);
+        shortGuests.setAnalysis(guestKey, analysis, null);
+        shortGuests.setAnalysis(userKey, analysis, null);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> !client.getMap("analyses").containsKey(guestKey));
+        assertThat(client.getMap("analyses").containsKey(userKey)).as("users follow the map's TTL").isTrue();
+    }
+
+    @Test
+    void setAnalysis_overAGuestsQuota_makesRoomByRemovingItsOldestEntries() {
+        Owner guest = Owner.guest("guest-session-token-04");
+        List<AudioAnalysis> analyses = List.of(analysisOf(UUID.randomUUID(), StemType.DRUMS),
+                analysisOf(UUID.randomUUID(), StemType.DRUMS), analysisOf(UUID.randomUUID(), StemType.DRUMS));
+        int entryBytes = cache.setAnalysis(keyOf(guest, analyses.get(0)), analyses.get(0), null).size();
+        AudioCacheService quota = StemcacheClient.service(client,
+                ClientSettings.defaults().withGuestQuotaBytes(entryBytes * 2L + entryBytes / 2));
+        quota.setAnalysis(keyOf(guest, analyses.get(1)), analyses.get(1), null);
+        quota.setAnalysis(keyOf(guest, analyses.get(2)), analyses.get(2), null);
+
+        assertThat(cache.getAnalysis(keyOf(guest, analyses.get(0)))).as("the oldest made room").isEmpty();
+        assertThat(cache.getAnalysis(keyOf(guest, analyses.get(1)))).isPresent();
+        assertThat(cache.getAnalysis(keyOf(guest, analyses.get(2)))).isPresent();
+    }
+
+    @Test
+    void nearCacheHits_areReportedToTheMember_soMaxIdleDoesNotExpireHotEntries() {
+        Config member = new Config().setClusterName("idle-test");
+        StemcacheSerialization.register(member.getSerializationConfig());
+        member.getMapConfig("analyses").setMaxIdleSeconds(3);
+        TestHazelcastFactory idleFactory = new TestHazelcastFactory();
+        try {
+            idleFactory.newHazelcastInstance(member);
+            com.hazelcast.client.config.ClientConfig clientConfig = StemcacheClient.defaultConfig();
+            clientConfig.setClusterName("idle-test");
+            HazelcastInstance idleClient = idleFactory.newHazelcastClient(clientConfig);
+            AudioCacheService touching = StemcacheClient.service(idleClient,
+                    ClientSettings.defaults().withTouchInterval(Duration.ofMillis(500)));
+            AudioAnalysis analysis = analysisOf(UUID.randomUUID(), StemType.BASS);
+            AnalysisKey key = keyOf(Owner.user(UUID.randomUUID()), analysis);
+            touching.setAnalysis(key, analysis, null);
+
+            long until = System.nanoTime() + Duration.ofSeconds(8).toNanos();
+            while (System.nanoTime() < until) {
+                assertThat(touching.getAnalysis(key)).isPresent();   // near-cache hits after the first
+                await().pollDelay(Duration.ofMillis(200)).until(() -> true);
+            }
+            assertThat(cache.getCacheStats()).isNotNull();
+            assertThat(idleFactory.getAllHazelcastInstances().iterator().next().getMap("analyses").containsKey(key))
+                    .as("still on its member after 8 s with max-idle 3 s").isTrue();
+        } finally {
+            idleFactory.terminateAll();
+        }
     }
 }

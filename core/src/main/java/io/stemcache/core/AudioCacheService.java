@@ -37,10 +37,26 @@ public interface AudioCacheService {
     /** Removes every stem of one of {@code owner}'s files, everywhere; returns how many entries existed. */
     int invalidateCache(Owner owner, UUID fileMetadataId);
 
+    /**
+     * Removes every owner's stems of a file (its audio changed), from memory, near caches and PostgreSQL;
+     * returns how many entries were removed.
+     */
+    int invalidateFile(UUID fileMetadataId);
+
+    /**
+     * Moves a guest's entries to the user the guest signed up as, so nothing analysed as a guest is lost;
+     * where the user already holds a newer entry for the same stem, the user's stays. Returns how many
+     * entries were moved.
+     */
+    int claimGuest(String guestToken, UUID userId);
+
     /** Loads the stems of these files of {@code owner} into the cluster and this node; returns how many were found. */
     int warmProject(Owner owner, Collection<UUID> fileMetadataIds);
 
-    /** Removes entries whose time to live has passed; returns how many. */
+    /**
+     * Runs the cluster's cleanup of PostgreSQL now (rows past their TTL, rows of older cache versions, size
+     * caps) instead of waiting for its schedule; returns how many rows it deleted. Memory expires by itself.
+     */
     long clearExpired();
 
     /** Cluster-wide statistics. */

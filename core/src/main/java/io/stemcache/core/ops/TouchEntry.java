@@ -26,8 +26,11 @@ public final class TouchEntry implements EntryProcessor<AnalysisKey, CachedAudio
     @Override
     public Boolean process(Map.Entry<AnalysisKey, CachedAudioAnalysis> entry) {
         boolean present = entry.getValue() != null;
-        if (present && member != null) {
-            MemberServices.of(member).touched(List.of(entry.getKey()));
+        // Reading the value already counted as an access on this member; the services (absent on a bare
+        // Hazelcast member) carry it on to PostgreSQL.
+        if (present && member != null && member.getUserContext().get(MemberServices.USER_CONTEXT_KEY)
+                instanceof MemberServices services) {
+            services.touched(List.of(entry.getKey()));
         }
         return present;
     }
