@@ -167,8 +167,8 @@ class ClusterWriteBehindIT {
     void setOverTheSizeLimit_failsClearlyAndStoresNothing() {
         member();
         HazelcastInstance client = factory.newHazelcastClient(StemcacheClient.defaultConfig());
-        AudioCacheService cache = StemcacheClient.service(client, new ClientSettings("analyses", 1,
-                AnalysisCodec.withMaxDecodedBytes(64 * 1024), java.time.Clock.systemUTC()));
+        AudioCacheService cache = StemcacheClient.service(client,
+                ClientSettings.defaults().withCodec(AnalysisCodec.withMaxDecodedBytes(64 * 1024)));
         AudioAnalysis large = TestAnalyses.distinctSmall(1, 2000).get(0);
         AnalysisKey key = TestAnalyses.keyOf(Owner.user(UUID.randomUUID()), large);
 
