@@ -9,6 +9,9 @@ import io.stemcache.core.serialization.StemcacheSerialization;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import com.hazelcast.config.NearCacheConfig;
 
 /**
  * Entry point for API nodes: loads the client configuration (near cache included) and builds the
@@ -43,6 +46,24 @@ public final class StemcacheClient {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + DEFAULT_CONFIG, e);
         }
+    }
+
+    /**
+     * Switches on the near cache's preloader, which saves the near cache's keys in {@code directory} and
+     * loads them back when the API node restarts. One directory serves one client; it is created if missing.
+     */
+    public static ClientConfig withNearCachePreloader(ClientConfig config, String mapName, Path directory) {
+        try {
+            Files.createDirectories(directory);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the near-cache preload directory " + directory, e);
+        }
+        NearCacheConfig nearCache = config.getNearCacheConfig(mapName);
+        if (nearCache == null) {
+            throw new IllegalArgumentException("the client configuration has no near cache for map '" + mapName + "'");
+        }
+        nearCache.getPreloaderConfig().setEnabled(true).setDirectory(directory.toAbsolutePath().toString());
+        return config;
     }
 
     /** Starts a Hazelcast client; the caller shuts it down. */

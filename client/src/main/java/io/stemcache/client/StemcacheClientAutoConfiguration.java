@@ -6,6 +6,8 @@ import io.stemcache.core.codec.AnalysisCodec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import com.hazelcast.client.config.ClientConfig;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -31,7 +33,12 @@ public final class StemcacheClientAutoConfiguration {
             throw new IllegalStateException("stemcache.client.config: " + properties.config() + " does not exist");
         }
         try (InputStream in = yaml.getInputStream()) {
-            return StemcacheClient.connect(StemcacheClient.loadConfig(in));
+            ClientConfig config = StemcacheClient.loadConfig(in);
+            if (!properties.nearCachePreloadDirectory().isBlank() && config.getNearCacheConfig(properties.mapName()) != null) {
+                StemcacheClient.withNearCachePreloader(config, properties.mapName(),
+                        Path.of(properties.nearCachePreloadDirectory()));
+            }
+            return StemcacheClient.connect(config);
         } catch (IOException e) {
             throw new UncheckedIOException("stemcache.client.config: cannot read " + properties.config(), e);
         }

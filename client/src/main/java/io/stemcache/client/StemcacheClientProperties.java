@@ -16,6 +16,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param guestTtl time to live of guests' entries in memory
  * @param guestQuotaMb stored MB one guest may hold; its oldest entries make room for new ones
  * @param touchInterval how often reads are reported to the members (keeps near-cache-hot entries alive there)
+ * @param nearCachePreloadDirectory where the near cache's keys are saved so a restarted node starts warm
+ *     (empty: off); one directory per API node process
  */
 @ConfigurationProperties("stemcache.client")
 public record StemcacheClientProperties(
@@ -26,7 +28,8 @@ public record StemcacheClientProperties(
         @DefaultValue("256") int maxAnalysisMb,
         @DefaultValue("24h") Duration guestTtl,
         @DefaultValue("64") int guestQuotaMb,
-        @DefaultValue("30s") Duration touchInterval) {
+        @DefaultValue("30s") Duration touchInterval,
+        @DefaultValue("stemcache-near-cache") String nearCachePreloadDirectory) {
 
     public StemcacheClientProperties {
         if (config == null || config.isBlank()) {

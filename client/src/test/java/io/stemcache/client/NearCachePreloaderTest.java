@@ -34,11 +34,10 @@ class NearCachePreloaderTest {
     }
 
     private ClientConfig configWithPreloaderIn(Path dir) {
-        ClientConfig config = StemcacheClient.defaultConfig();
+        ClientConfig config = StemcacheClient.withNearCachePreloader(StemcacheClient.defaultConfig(), "analyses",
+                dir.resolve("preload"));
         NearCacheConfig nearCache = config.getNearCacheConfig("analyses");
-        assertThat(nearCache.getPreloaderConfig().isEnabled()).as("shipped enabled").isTrue();
-        nearCache.getPreloaderConfig().setDirectory(dir.toString())
-                .setStoreInitialDelaySeconds(1).setStoreIntervalSeconds(1);
+        nearCache.getPreloaderConfig().setStoreInitialDelaySeconds(1).setStoreIntervalSeconds(1);
         return config;
     }
 
@@ -55,7 +54,7 @@ class NearCachePreloaderTest {
         assertThat(cache.getAnalysis(key)).isPresent();   // into the near cache
 
         await().atMost(Duration.ofSeconds(20)).until(() -> {
-            try (Stream<Path> files = Files.list(dir)) {
+            try (Stream<Path> files = Files.list(dir.resolve("preload"))) {
                 return files.anyMatch(f -> f.toFile().length() > 0);
             }
         });

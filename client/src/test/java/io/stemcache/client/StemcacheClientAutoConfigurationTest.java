@@ -53,7 +53,8 @@ class StemcacheClientAutoConfigurationTest {
                 "  connection-strategy:",
                 "    connection-retry:",
                 "      cluster-connect-timeout-millis: 10000", ""));
-        runner.withPropertyValues("stemcache.client.config=" + yaml.toUri())
+        runner.withPropertyValues("stemcache.client.config=" + yaml.toUri(),
+                        "stemcache.client.near-cache-preload-directory=" + dir.resolve("preload"))
                 .run(context -> {
                     assertThat(context).hasSingleBean(AudioCacheService.class);
                     HazelcastInstance client = context.getBean("stemcacheHazelcastClient", HazelcastInstance.class);
