@@ -21,6 +21,7 @@ public final class StoreMetrics {
     private final LongAdder entriesRejected = new LongAdder();
     private final LongAdder deletes = new LongAdder();
     private final LongAdder loads = new LongAdder();
+    private final LongAdder loadQueries = new LongAdder();
     private final LongAdder loadFailures = new LongAdder();
     private final AtomicInteger lastBatchSize = new AtomicInteger();
     private final AtomicInteger maxBatchSize = new AtomicInteger();
@@ -66,6 +67,11 @@ public final class StoreMetrics {
     /** Entries loaded and handed to Hazelcast. */
     public long loads() {
         return loads.sum();
+    }
+
+    /** Queries that loaded entries: one per chunk of keys, however many keys it asked for. */
+    public long loadQueries() {
+        return loadQueries.sum();
     }
 
     /** Rows found but not readable (corrupt payload or JSON); they are left in the table and read as misses. */
@@ -114,6 +120,7 @@ public final class StoreMetrics {
     }
 
     void loaded(int entries, int failures) {
+        loadQueries.increment();
         loads.add(entries);
         loadFailures.add(failures);
     }
