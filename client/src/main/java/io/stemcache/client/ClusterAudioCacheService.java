@@ -1,10 +1,7 @@
 package io.stemcache.client;
 
-import com.hazelcast.aggregation.Aggregators;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
-import com.hazelcast.map.LocalMapStats;
-import com.hazelcast.nearcache.NearCacheStats;
 import io.stemcache.core.AnalysisKey;
 import io.stemcache.core.AudioAnalysis;
 import io.stemcache.core.AudioCacheService;
@@ -14,6 +11,8 @@ import io.stemcache.core.Owner;
 import io.stemcache.core.Precision;
 import io.stemcache.core.StemType;
 import io.stemcache.core.ops.RemoveEntry;
+import io.stemcache.core.stats.ClusterStats;
+import io.stemcache.core.stats.StatsPublisher;
 import com.hazelcast.core.IExecutorService;
 import com.hazelcast.query.Predicate;
 import com.hazelcast.query.Predicates;
@@ -49,6 +48,7 @@ final class ClusterAudioCacheService implements AudioCacheService, AutoCloseable
     private final IMap<AnalysisKey, CachedAudioAnalysis> map;
     private final ClientSettings settings;
     private final Touches touches;
+    private final StatsPublisher stats;
     private final LongAdder hits = new LongAdder();
     private final LongAdder misses = new LongAdder();
     private final LongAdder puts = new LongAdder();
@@ -59,6 +59,8 @@ final class ClusterAudioCacheService implements AudioCacheService, AutoCloseable
         this.map = hazelcast.getMap(settings.mapName());
         this.settings = settings;
         this.touches = new Touches(map, settings.touchInterval());
+        this.stats = StatsPublisher.apiNode(hazelcast, settings.mapName(), hits::sum, misses::sum,
+                StatsPublisher.DEFAULT_INTERVAL, settings.clock());
     }
 
     @Override
@@ -202,6 +204,7 @@ final class ClusterAudioCacheService implements AudioCacheService, AutoCloseable
     @Override
     public void close() {
         touches.close();
+        stats.close();
     }
 
     private IExecutorService executor() {
@@ -233,14 +236,9 @@ final class ClusterAudioCacheService implements AudioCacheService, AutoCloseable
 
     @Override
     public CacheStats getCacheStats() {
-        long entries = map.aggregate(Aggregators.count());
-        Long stored = map.aggregate(Aggregators.longSum("size"));
-        Long raw = map.aggregate(Aggregators.longSum("rawSize"));
-        LocalMapStats local = map.getLocalMapStats();
-        NearCacheStats near = local == null ? null : local.getNearCacheStats();
-        long nearHits = near == null ? 0 : near.getHits();
-        return new CacheStats(entries, stored == null ? 0 : stored, raw == null ? 0 : raw, hits.sum(), misses.sum(),
-                nearHits, puts.sum(), removals.sum(), 0, 0, 0);
+        // This node's own counters are current; other processes' are at most one publish interval old.
+        stats.publishNow();
+        return ClusterStats.read(hazelcast, settings.mapName());
     }
 
     private static Set<AnalysisKey> stemsOf(Owner owner, Collection<UUID> fileMetadataIds) {

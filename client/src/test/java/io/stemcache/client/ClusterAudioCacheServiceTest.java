@@ -198,7 +198,8 @@ class ClusterAudioCacheServiceTest {
         CacheStats stats = cache.getCacheStats();
 
         assertThat(stats.entries()).isEqualTo(1);
-        assertThat(stats.puts()).isEqualTo(1);
+        // puts, removals, evictions and expirations are counted on members by the node's entry listener
+        // (io.stemcache.node.stats); these plain members have none.
         assertThat(stats.hits()).isEqualTo(2);
         assertThat(stats.misses()).isEqualTo(1);
         assertThat(stats.storedBytes()).isPositive().isLessThan(stats.rawBytes());

@@ -20,6 +20,10 @@ import com.hazelcast.config.SerializationConfig;
  * <li>{@code stemcache.RemoveEntry}, {@code stemcache.TouchEntry}, {@code stemcache.CleanupNow}: no fields.</li>
  * <li>{@code stemcache.InvalidateFile}: {@code fileMetadataId} string.</li>
  * <li>{@code stemcache.OwnerKeys}: {@code ownerKind}, {@code ownerId} strings, {@code limit} int32.</li>
+ * <li>{@code stemcache.StatsSnapshot}: {@code publishedAtMicros} int64, the counters {@code hits},
+ * {@code misses}, {@code nearCacheHits}, {@code nearCacheMisses}, {@code puts}, {@code removals},
+ * {@code evictions}, {@code expirations}, {@code loads}, {@code storeFailures}, {@code writeBehindBacklog}
+ * int64, {@code lastCleanupMicros} nullable int64.</li>
  * </ul>
  */
 public final class StemcacheSerialization {
@@ -34,6 +38,7 @@ public final class StemcacheSerialization {
         compact.addSerializer(new CachedAudioAnalysisSerializer());
         compact.addSerializer(new RemoveEntrySerializer());
         OpsSerializers.all().forEach(compact::addSerializer);
+        compact.addSerializer(new StatsSnapshotSerializer());
         return config;
     }
 }
