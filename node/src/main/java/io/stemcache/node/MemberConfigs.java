@@ -7,6 +7,7 @@ import com.hazelcast.map.MapStore;
 import io.stemcache.core.AnalysisKey;
 import io.stemcache.core.CachedAudioAnalysis;
 import io.stemcache.core.serialization.StemcacheSerialization;
+import io.stemcache.node.maintenance.PostgresMemberServices;
 
 /**
  * What the node adds to the Hazelcast configuration loaded from {@code hazelcast.yaml}; public so that
@@ -35,5 +36,18 @@ public final class MemberConfigs {
         }
         mapStore.setImplementation(store);
         return config;
+    }
+
+    /**
+     * As {@link #withStore(Config, String, MapStore)}, and registers the member's services (access
+     * tracking, invalidation, cleanup) that stemcache's operations call; each member needs its own.
+     */
+    public static Config withStore(Config config, String mapName, MapStore<AnalysisKey, CachedAudioAnalysis> store,
+                                   PostgresMemberServices services) {
+        if (!services.mapName().equals(mapName)) {
+            throw new IllegalArgumentException("the member services are for map '" + services.mapName()
+                    + "', not '" + mapName + "'");
+        }
+        return services.registerIn(withStore(config, mapName, store));
     }
 }

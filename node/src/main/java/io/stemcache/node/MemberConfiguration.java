@@ -4,6 +4,9 @@ import com.hazelcast.core.HazelcastInstance;
 import io.stemcache.core.codec.AnalysisCodec;
 import io.stemcache.mapstore.PostgresAnalysisStore;
 import io.stemcache.mapstore.StoreSettings;
+import io.stemcache.node.maintenance.MaintenanceSettings;
+import io.stemcache.node.maintenance.PostgresMemberServices;
+import io.stemcache.node.maintenance.StemcacheEndpoint;
 import javax.sql.DataSource;
 import org.springframework.boot.hazelcast.autoconfigure.HazelcastConfigCustomizer;
 import org.springframework.context.annotation.Bean;
@@ -32,8 +35,23 @@ class MemberConfiguration {
     }
 
     @Bean
-    HazelcastConfigCustomizer stemcacheMemberCustomizer(PostgresAnalysisStore store, StemcacheProperties properties) {
-        return config -> MemberConfigs.withStore(config, properties.mapName(), store);
+    PostgresMemberServices memberServices(DataSource dataSource, StemcacheProperties properties) {
+        StemcacheProperties.Cleanup cleanup = properties.cleanup();
+        return new PostgresMemberServices(dataSource, new MaintenanceSettings(properties.mapName(),
+                properties.cacheVersion(), properties.accessFlushInterval(), cleanup.enabled(), cleanup.interval(),
+                cleanup.initialDelay(), cleanup.batchSize(), cleanup.userTtl(), cleanup.guestTtl(),
+                cleanup.maxTotalMb(), cleanup.guestQuotaMb()));
+    }
+
+    @Bean
+    HazelcastConfigCustomizer stemcacheMemberCustomizer(PostgresAnalysisStore store, PostgresMemberServices services,
+                                                        StemcacheProperties properties) {
+        return config -> MemberConfigs.withStore(config, properties.mapName(), store, services);
+    }
+
+    @Bean
+    StemcacheEndpoint stemcacheEndpoint(HazelcastInstance hazelcast, PostgresMemberServices services) {
+        return new StemcacheEndpoint(hazelcast, services);
     }
 
     @Bean

@@ -1,5 +1,6 @@
 package io.stemcache.node;
 
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Positive;
@@ -20,6 +21,11 @@ import org.springframework.validation.annotation.Validated;
  * @param loadBatchSize keys per query when the map loads entries from PostgreSQL
  * @param initialLoadMaxEntries most recently accessed rows loaded when the map starts (0: none)
  * @param initialLoadMaxMb stored MB the initial load may bring into memory
+ * @param cacheVersion the current cache/algorithm version; older entries and rows are purged by the cleanup
+ *                     (clients have their own {@code stemcache.client.cache-version}: raise theirs first)
+ * @param accessFlushInterval how often the reads a member saw are written to {@code last_accessed}
+ * @param cleanup the scheduled cleanup of PostgreSQL ({@code stemcache.cleanup.*})
+ * @param stats how often statistics are published and recorded ({@code stemcache.stats.*})
  */
 @Validated
 @ConfigurationProperties("stemcache")
@@ -30,7 +36,11 @@ public record StemcacheProperties(
         @DefaultValue("60s") Duration flushTimeout,
         @DefaultValue("100") @Positive @Max(1000) int loadBatchSize,
         @DefaultValue("0") @PositiveOrZero int initialLoadMaxEntries,
-        @DefaultValue("512") @PositiveOrZero int initialLoadMaxMb) {
+        @DefaultValue("512") @PositiveOrZero int initialLoadMaxMb,
+        @DefaultValue("1") @Positive int cacheVersion,
+        @DefaultValue("10s") Duration accessFlushInterval,
+        @DefaultValue @Valid Cleanup cleanup,
+        @DefaultValue Stats stats) {
 
     /** The default map name, shared with clients. */
     public static final String MAP_NAME = "analyses";
@@ -38,6 +48,66 @@ public record StemcacheProperties(
     public StemcacheProperties {
         if (flushTimeout == null || flushTimeout.isNegative() || flushTimeout.isZero()) {
             throw new IllegalArgumentException("stemcache.flush-timeout must be a positive duration, got " + flushTimeout);
+        }
+        positive("stemcache.access-flush-interval", accessFlushInterval);
+    }
+
+    /**
+     * The cleanup of PostgreSQL ({@code stemcache.cleanup.*}), run by one member at a time.
+     *
+     * @param enabled whether members schedule it (operators can still run it through the actuator)
+     * @param interval time between runs
+     * @param initialDelay time from a member's start to its first run
+     * @param batchSize rows deleted per transaction
+     * @param userTtl users' rows not read for this long are deleted (like the map's 30-day TTL)
+     * @param guestTtl guests' rows not read for this long are deleted
+     * @param maxTotalMb cap on the stored MB of users' and guests' rows, least recently read go first; 0: none
+     * @param guestQuotaMb cap on the stored MB of each guest's rows, oldest go first; 0: none
+     */
+    public record Cleanup(
+            @DefaultValue("true") boolean enabled,
+            @DefaultValue("5m") Duration interval,
+            @DefaultValue("1m") Duration initialDelay,
+            @DefaultValue("500") @Positive @Max(100_000) int batchSize,
+            @DefaultValue("30d") Duration userTtl,
+            @DefaultValue("24h") Duration guestTtl,
+            @DefaultValue("0") @PositiveOrZero long maxTotalMb,
+            @DefaultValue("64") @PositiveOrZero long guestQuotaMb) {
+
+        public Cleanup {
+            positive("stemcache.cleanup.interval", interval);
+            if (initialDelay == null || initialDelay.isNegative()) {
+                throw new IllegalArgumentException("stemcache.cleanup.initial-delay must be 0 or a positive duration, got "
+                        + initialDelay);
+            }
+            positive("stemcache.cleanup.user-ttl", userTtl);
+            positive("stemcache.cleanup.guest-ttl", guestTtl);
+        }
+    }
+
+    /**
+     * Cache statistics ({@code stemcache.stats.*}).
+     *
+     * @param publishInterval how often this member publishes its counters to the cluster's statistics
+     * @param persistInterval how often the oldest member writes a row to {@code cache_statistics}
+     */
+    public record Stats(@DefaultValue("5s") Duration publishInterval, @DefaultValue("1m") Duration persistInterval) {
+
+        public Stats {
+            if (publishInterval == null || publishInterval.toMillis() < 1) {
+                throw new IllegalArgumentException("stemcache.stats.publish-interval must be at least 1ms, got "
+                        + publishInterval);
+            }
+            if (persistInterval == null || persistInterval.toMillis() < 1) {
+                throw new IllegalArgumentException("stemcache.stats.persist-interval must be at least 1ms, got "
+                        + persistInterval);
+            }
+        }
+    }
+
+    private static void positive(String property, Duration value) {
+        if (value == null || value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException(property + " must be a positive duration, got " + value);
         }
     }
 }

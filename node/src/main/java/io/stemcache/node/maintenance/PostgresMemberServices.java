@@ -1,0 +1,212 @@
+package io.stemcache.node.maintenance;
+
+import com.hazelcast.cluster.Member;
+import com.hazelcast.config.Config;
+import com.hazelcast.config.ListenerConfig;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.HazelcastInstanceAware;
+import com.hazelcast.core.LifecycleEvent;
+import com.hazelcast.core.LifecycleListener;
+import io.stemcache.core.AnalysisKey;
+import io.stemcache.core.Owner;
+import io.stemcache.core.StemType;
+import io.stemcache.core.ops.MemberServices;
+import io.stemcache.node.maintenance.CleanupReport.Outcome;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@link MemberServices} of a stemcache member, over its PostgreSQL table: reads are coalesced and
+ * written in batches, a file's rows and an owner's keys are found by index, and the cleanup runs on a
+ * schedule and on request. One instance per member: {@link #registerIn} puts it in the member's
+ * configuration, and the member starts and stops it.
+ */
+public final class PostgresMemberServices implements MemberServices, AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(PostgresMemberServices.class);
+
+    /** Most keys {@link #keysOf} returns in one call. */
+    public static final int MAX_KEYS = 100_000;
+
+    private final DataSource dataSource;
+    private final MaintenanceSettings settings;
+    private final AccessTracker access;
+    private final RowCleanup cleanup;
+    private final MaintenanceSchedule schedule;
+    private final CleanupHistory history = new CleanupHistory();
+    private final AtomicReference<HazelcastInstance> member = new AtomicReference<>();
+
+    /** Services over {@code dataSource}; throws IllegalArgumentException naming a wrong setting. */
+    public PostgresMemberServices(DataSource dataSource, MaintenanceSettings settings) {
+        this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+        this.settings = Objects.requireNonNull(settings, "settings").validate();
+        this.access = new AccessTracker(dataSource);
+        this.schedule = new MaintenanceSchedule(settings, access, this::scheduledCleanup);
+        this.cleanup = new RowCleanup(dataSource, settings, member::get, schedule::stopping);
+    }
+
+    /**
+     * Registers these services in a member's configuration: in its user context, where operations find
+     * them, and as a lifecycle listener that starts the schedule with the member and, when it shuts down,
+     * stops it and writes the reads still pending.
+     */
+    public Config registerIn(Config config) {
+        Object previous = config.getUserContext().putIfAbsent(USER_CONTEXT_KEY, this);
+        if (previous != null && previous != this) {
+            throw new IllegalStateException("this Hazelcast config already has MemberServices under "
+                    + USER_CONTEXT_KEY + "; every member needs its own PostgresMemberServices");
+        }
+        if (previous == null) {
+            config.addListenerConfig(new ListenerConfig(new Lifecycle()));
+        }
+        return config;
+    }
+
+    public MaintenanceSettings settings() {
+        return settings;
+    }
+
+    @Override
+    public String mapName() {
+        return settings.mapName();
+    }
+
+    @Override
+    public void touched(Collection<AnalysisKey> keys) {
+        access.touched(keys);
+    }
+
+    @Override
+    public int deleteRowsOfFile(UUID fileMetadataId) {
+        Objects.requireNonNull(fileMetadataId, "fileMetadataId");
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement delete = connection.prepareStatement(CacheTableSql.DELETE_FILE)) {
+            delete.setObject(1, fileMetadataId);
+            int rows = delete.executeUpdate();
+            log.debug("Deleted the {} rows of file {} (every owner)", rows, fileMetadataId);
+            return rows;
+        } catch (SQLException e) {
+            throw new IllegalStateException("deleting the rows of file " + fileMetadataId + " failed: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** Keys in file and stem order; throws IllegalArgumentException unless 1 <= limit <= {@value #MAX_KEYS}. */
+    @Override
+    public List<AnalysisKey> keysOf(Owner owner, int limit) {
+        Objects.requireNonNull(owner, "owner");
+        if (limit < 1 || limit > MAX_KEYS) {
+            throw new IllegalArgumentException("limit must be between 1 and " + MAX_KEYS + ", got " + limit);
+        }
+        List<AnalysisKey> keys = new ArrayList<>();
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement select = connection.prepareStatement(CacheTableSql.OWNER_KEYS)) {
+            select.setString(1, owner.kind().code());
+            select.setString(2, owner.id());
+            select.setInt(3, limit);
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    String stem = rows.getString(2);
+                    try {
+                        keys.add(new AnalysisKey(owner, rows.getObject(1, UUID.class), StemType.fromCode(stem)));
+                    } catch (IllegalArgumentException e) {
+                        // A row the product wrote for a stem stemcache does not know: no key can reach it.
+                        log.debug("Skipping a row of {} with stem type '{}': {}", owner, stem, e.getMessage());
+                    }
+                }
+            }
+            return keys;
+        } catch (SQLException e) {
+            throw new IllegalStateException("listing the keys of " + owner + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Runs the cleanup now; 0 if another member's run holds the lock. */
+    @Override
+    public long cleanupNow() {
+        CleanupReport report = runCleanup();
+        if (report.outcome() == Outcome.FAILED) {
+            throw new IllegalStateException("cleanup failed: " + report.failure());
+        }
+        return report.deletedRows();
+    }
+
+    /** Runs the cleanup now and reports what it did; a failure is in the report (and logged), not thrown. */
+    public CleanupReport runCleanup() {
+        return history.record(cleanup.run());
+    }
+
+    /** The last cleanup this member ran (completed or failed); empty before its first. */
+    public Optional<CleanupReport> lastCleanup() {
+        return history.last();
+    }
+
+    /** How this member's cleanup attempts ended. */
+    public CleanupRuns cleanupRuns() {
+        return history.runs();
+    }
+
+    /** Writes the reads recorded so far now; returns the rows updated. */
+    public long flushAccesses() {
+        return access.flush();
+    }
+
+    AccessTracker access() {
+        return access;
+    }
+
+    // Every member schedules the cleanup; only the oldest member (first in the member list, the same on
+    // all of them) runs it, so it runs once per interval, not once per member. The lock covers the moments
+    // when two members each think they are the oldest, and runs requested by operators.
+    private void scheduledCleanup() {
+        HazelcastInstance instance = member.get();
+        if (instance == null || !instance.getLifecycleService().isRunning()) {
+            return;
+        }
+        Iterator<Member> members = instance.getCluster().getMembers().iterator();
+        if (members.hasNext() && members.next().localMember()) {
+            runCleanup();
+        }
+    }
+
+    /** Stops the schedule and writes the pending reads; the member calls it when it shuts down. */
+    @Override
+    public void close() {
+        schedule.stop();
+    }
+
+    /** Starts and stops the services with the member; the member injects itself. */
+    private final class Lifecycle implements LifecycleListener, HazelcastInstanceAware {
+
+        @Override
+        public void setHazelcastInstance(HazelcastInstance hazelcastInstance) {
+            if (!member.compareAndSet(null, hazelcastInstance) && member.get() != hazelcastInstance) {
+                throw new IllegalStateException("PostgresMemberServices is already attached to another member");
+            }
+        }
+
+        @Override
+        public void stateChanged(LifecycleEvent event) {
+            switch (event.getState()) {
+                case STARTED -> schedule.start();
+                case SHUTTING_DOWN -> close();
+                default -> {
+                    // nothing to do
+                }
+            }
+        }
+    }
+}

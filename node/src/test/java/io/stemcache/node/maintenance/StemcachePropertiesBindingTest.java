@@ -1,0 +1,70 @@
+package io.stemcache.node.maintenance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.stemcache.node.StemcacheProperties;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.validation.autoconfigure.ValidationAutoConfiguration;
+import org.springframework.context.annotation.Configuration;
+
+/** The maintenance properties bind with their defaults, and a bad one stops the node naming it. */
+class StemcachePropertiesBindingTest {
+
+    @Configuration(proxyBeanMethods = false)
+    @EnableConfigurationProperties(StemcacheProperties.class)
+    static class Properties {
+    }
+
+    private final ApplicationContextRunner runner = new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(ValidationAutoConfiguration.class))
+            .withUserConfiguration(Properties.class);
+
+    @Test
+    void noProperties_bindTheDefaults() {
+        runner.run(context -> {
+            StemcacheProperties properties = context.getBean(StemcacheProperties.class);
+            assertThat(properties.cacheVersion()).isEqualTo(1);
+            assertThat(properties.accessFlushInterval()).isEqualTo(Duration.ofSeconds(10));
+            assertThat(properties.cleanup()).isEqualTo(new StemcacheProperties.Cleanup(true, Duration.ofMinutes(5),
+                    Duration.ofMinutes(1), 500, Duration.ofDays(30), Duration.ofHours(24), 0, 64));
+        });
+    }
+
+    @Test
+    void properties_bindFromTheirNames() {
+        runner.withPropertyValues("stemcache.cache-version=4", "stemcache.cleanup.user-ttl=7d",
+                "stemcache.cleanup.max-total-mb=2048", "stemcache.cleanup.enabled=false").run(context -> {
+                    StemcacheProperties properties = context.getBean(StemcacheProperties.class);
+                    assertThat(properties.cacheVersion()).isEqualTo(4);
+                    assertThat(properties.cleanup().userTtl()).isEqualTo(Duration.ofDays(7));
+                    assertThat(properties.cleanup().maxTotalMb()).isEqualTo(2048);
+                    assertThat(properties.cleanup().enabled()).isFalse();
+                });
+    }
+
+    @Test
+    void badValues_failStartupNamingTheProperty() {
+        failsNaming("stemcache.cleanup.batch-size=0", "cleanup.batchSize");
+        failsNaming("stemcache.cleanup.guest-quota-mb=-1", "cleanup.guestQuotaMb");
+        failsNaming("stemcache.cache-version=0", "cacheVersion");
+        failsNaming("stemcache.cleanup.interval=0s", "stemcache.cleanup.interval must be a positive duration");
+        failsNaming("stemcache.cleanup.guest-ttl=-1h", "stemcache.cleanup.guest-ttl must be a positive duration");
+        failsNaming("stemcache.access-flush-interval=0ms", "stemcache.access-flush-interval must be");
+    }
+
+    private void failsNaming(String property, String named) {
+        runner.withPropertyValues(property).run(context -> {
+            assertThat(context).hasFailed();
+            Throwable failure = context.getStartupFailure();
+            StringBuilder messages = new StringBuilder();
+            for (Throwable t = failure; t != null; t = t.getCause()) {
+                messages.append(t.getMessage()).append('\n');
+            }
+            assertThat(messages.toString()).as(property).contains(named);
+        });
+    }
+}
