@@ -38,8 +38,8 @@ class MigrateCommandIT {
                 "STEMCACHE_DB_PASSWORD", db.password()));
 
         assertThat(exit).as(err()).isEqualTo(MigrateCommand.OK);
-        assertThat(out()).contains(db.jdbcUrl() + ": 17 changesets")
-                .contains("  001-create-audio-analysis-cache applied").contains("  020-02-index-recorded-at applied");
+        assertThat(out()).contains(db.jdbcUrl() + ": 18 changesets")
+                .contains("  001-create-audio-analysis-cache applied").contains("  021-01-add-access-count applied");
     }
 
     @Test
@@ -58,7 +58,7 @@ class MigrateCommandIT {
                 "SPRING_DATASOURCE_PASSWORD", db.password()));
 
         assertThat(exit).as(err()).isEqualTo(MigrateCommand.OK);
-        assertThat(out()).contains("17 changesets");
+        assertThat(out()).contains("18 changesets");
     }
 
     @Test

@@ -35,9 +35,9 @@ class SchemaMigrationsIT {
 
     @Test
     void update_freshDatabase_appliesEveryChangeset() {
-        assertThat(firstUpdate).hasSize(17).allMatch(line -> line.endsWith(" applied"));
+        assertThat(firstUpdate).hasSize(18).allMatch(line -> line.endsWith(" applied"));
         assertThat(firstUpdate.get(0)).startsWith("001-create-audio-analysis-cache");
-        assertThat(firstUpdate.get(16)).startsWith("020-02-index-recorded-at");
+        assertThat(firstUpdate.get(17)).startsWith("021-01-add-access-count");
     }
 
     @Test
@@ -47,7 +47,7 @@ class SchemaMigrationsIT {
                 "id", "user_id", "file_metadata_id", "stem_type", "analysis_version", "sample_rate", "duration",
                 "buffer_size", "features_extracted", "analysis_data", "waveform_data", "analysis_duration",
                 "created_at", "updated_at", "last_accessed", "size", "compressed", "cache_version",
-                "owner_kind", "owner_id", "payload", "raw_size", "precision", "content_hash");
+                "owner_kind", "owner_id", "payload", "raw_size", "precision", "content_hash", "access_count");
         String table = "audio_analysis_cache";
         assertThat(schema.column(table, "id")).isEqualTo(table + ".id uuid not null default gen_random_uuid()");
         assertThat(schema.column(table, "file_metadata_id")).isEqualTo(table + ".file_metadata_id uuid not null");
@@ -122,7 +122,8 @@ class SchemaMigrationsIT {
         try (Connection connection = db.dataSource().getConnection()) {
             assertThat(CatalogSnapshot.lines(connection, "SELECT DISTINCT filename FROM databasechangelog ORDER BY 1"))
                     .containsExactly("db/changelog/001-audio-analysis-cache.yaml", "db/changelog/018-enhance-audio-cache.yaml",
-                            "db/changelog/019-stemcache-keys-and-payload.yaml", "db/changelog/020-cache-statistics.yaml");
+                            "db/changelog/019-stemcache-keys-and-payload.yaml", "db/changelog/020-cache-statistics.yaml",
+                            "db/changelog/021-access-tracking.yaml");
         }
     }
 
