@@ -25,7 +25,7 @@ final class AnalysisCacheTable {
     static final List<String> COLUMNS = List.of("id", "user_id", "file_metadata_id", "stem_type", "analysis_version",
             "sample_rate", "duration", "buffer_size", "features_extracted", "analysis_data", "waveform_data",
             "analysis_duration", "created_at", "updated_at", "last_accessed", "size", "compressed", "cache_version",
-            "owner_kind", "owner_id", "payload", "raw_size", "precision", "content_hash");
+            "owner_kind", "owner_id", "payload", "raw_size", "precision", "content_hash", "access_count");
 
     /** The unique key the upsert's ON CONFLICT names, sorted. */
     static final List<String> KEY_COLUMNS = List.of("file_metadata_id", "owner_id", "owner_kind", "stem_type");
@@ -69,18 +69,20 @@ final class AnalysisCacheTable {
 
     // Newest first, cut by count (LIMIT) and by a running sum of stored bytes; rows of the product's
     // old format count their jsonb size. ROWS framing keeps ties from being summed ahead of time.
+    // Most frequently read first (access_count grows once per access flush in which a key was read), then
+    // most recently; stored size from the size column, so the window never detoasts a payload.
     static final String RECENT_KEYS = """
             SELECT owner_kind, owner_id, file_metadata_id, stem_type FROM (
-                SELECT owner_kind, owner_id, file_metadata_id, stem_type, last_accessed, id,
-                    sum(coalesce(octet_length(payload), size,
+                SELECT owner_kind, owner_id, file_metadata_id, stem_type, access_count, last_accessed, id,
+                    sum(coalesce(size, octet_length(payload),
                                  coalesce(pg_column_size(analysis_data), 0) + coalesce(pg_column_size(waveform_data), 0)))
-                        OVER (ORDER BY last_accessed DESC, id ROWS UNBOUNDED PRECEDING) AS running_bytes
+                        OVER (ORDER BY access_count DESC, last_accessed DESC, id ROWS UNBOUNDED PRECEDING) AS running_bytes
                 FROM audio_analysis_cache
                 WHERE owner_kind IN ('user', 'guest') AND last_accessed IS NOT NULL
-                ORDER BY last_accessed DESC, id
-                LIMIT ?) recent
+                ORDER BY access_count DESC, last_accessed DESC, id
+                LIMIT ?) hot
             WHERE running_bytes <= ?
-            ORDER BY last_accessed DESC, id""";
+            ORDER BY access_count DESC, last_accessed DESC, id""";
 
     static final String TABLE_COLUMNS = "SELECT attname FROM pg_attribute"
             + " WHERE attrelid = ?::regclass AND attnum > 0 AND NOT attisdropped";

@@ -81,4 +81,20 @@ class InitialLoadIT {
         assertThat(keys).containsExactlyElementsOf(newestFirst);
         assertThat(store.loadAll((List<AnalysisKey>) keys)).hasSize(6);
     }
+
+    @Test
+    void loadAllKeys_prefersTheMostFrequentlyRead_overTheMostRecent() {
+        AnalysisKey oldButHot = newestFirst.get(newestFirst.size() - 1);
+        TableRows rows = new TableRows(database.dataSource());
+        rows.update("UPDATE audio_analysis_cache SET access_count = 50 WHERE " + TableRows.whereKey(),
+                TableRows.keyParameters(oldButHot));
+        try {
+            PostgresAnalysisStore store = new PostgresAnalysisStore(database.dataSource(),
+                    TestEntries.settings().withInitialLoad(2, Long.MAX_VALUE));
+
+            assertThat(store.loadAllKeys()).containsExactly(oldButHot, newestFirst.get(0));
+        } finally {
+            rows.update("UPDATE audio_analysis_cache SET access_count = 0");
+        }
+    }
 }
