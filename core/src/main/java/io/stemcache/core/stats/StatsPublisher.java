@@ -31,8 +31,6 @@ public final class StatsPublisher implements AutoCloseable {
     /** How long a publication may wait for the cluster, so shutdown is never held up by it. */
     private static final long PUBLISH_TIMEOUT_SECONDS = 5;
 
-    // Hazelcast's logging, which the node and clients route to slf4j: core has no logging dependency of its own.
-    private static final ILogger log = Logger.getLogger(StatsPublisher.class);
 
     private final HazelcastInstance hazelcast;
     private final Supplier<Map<String, StatsSnapshot>> snapshots;
@@ -42,9 +40,6 @@ public final class StatsPublisher implements AutoCloseable {
 
     private StatsPublisher(HazelcastInstance hazelcast, Supplier<Map<String, StatsSnapshot>> snapshots,
                            Duration interval) {
-        if (interval == null || interval.toMillis() < 1) {
-            throw new IllegalArgumentException("stats publish interval must be at least 1 ms, got " + interval);
-        }
         this.hazelcast = hazelcast;
         this.snapshots = snapshots;
         this.scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -55,7 +50,7 @@ public final class StatsPublisher implements AutoCloseable {
         this.lifecycleRegistration = hazelcast.getLifecycleService().addLifecycleListener(event -> {
             if (event.getState() == LifecycleState.SHUTTING_DOWN) {
                 scheduler.shutdownNow();
-                publishNow();
+                publishFinal();
             }
         });
         long millis = interval.toMillis();
@@ -64,6 +59,7 @@ public final class StatsPublisher implements AutoCloseable {
 
     /** Publishes a member's snapshot, taken by {@code snapshot}, under the member's UUID. */
     public static StatsPublisher member(HazelcastInstance member, Supplier<StatsSnapshot> snapshot, Duration interval) {
+        checkInterval(interval);
         Objects.requireNonNull(snapshot, "snapshot");
         String key = ClusterStats.memberKey(member.getCluster().getLocalMember().getUuid());
         return new StatsPublisher(member, () -> Map.of(key, snapshot.get()), interval);
@@ -76,6 +72,7 @@ public final class StatsPublisher implements AutoCloseable {
      */
     public static StatsPublisher apiNode(HazelcastInstance client, String mapName, LongSupplier hits,
                                          LongSupplier misses, Duration interval, Clock clock) {
+        checkInterval(interval);
         Objects.requireNonNull(mapName, "mapName");
         String serviceKey = ClusterStats.SERVICE + UUID.randomUUID();
         String nearCacheKey = ClusterStats.NEAR_CACHE + client.getLocalEndpoint().getUuid();
@@ -91,6 +88,17 @@ public final class StatsPublisher implements AutoCloseable {
         }, interval);
     }
 
+    /** Hazelcast's logging (routed to slf4j by members and clients): core has no logging dependency of its own. */
+    private static ILogger log() {
+        return Logger.getLogger(StatsPublisher.class);
+    }
+
+    private static void checkInterval(Duration interval) {
+        if (interval == null || interval.toMillis() < 1) {
+            throw new IllegalArgumentException("the statistics publish interval must be at least 1ms, got " + interval);
+        }
+    }
+
     private static NearCacheStats nearCacheStats(IMap<Object, Object> map) {
         LocalMapStats local = map.getLocalMapStats();
         return local == null ? null : local.getNearCacheStats();
@@ -99,22 +107,41 @@ public final class StatsPublisher implements AutoCloseable {
     /** Publishes now; a failure is logged, and the next interval tries again. */
     public void publishNow() {
         try {
-            IMap<String, StatsSnapshot> published = ClusterStats.snapshots(hazelcast);
-            published.setAllAsync(snapshots.get()).toCompletableFuture().get(PUBLISH_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            publish();
             if (failing) {
                 failing = false;
-                log.info("Publishing cache statistics works again");
+                log().info("Publishing cache statistics works again");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
             if (!failing) {
                 failing = true;
-                log.warning("Could not publish cache statistics to " + ClusterStats.MAP_NAME
+                log().warning("Could not publish cache statistics to " + ClusterStats.MAP_NAME
                         + " (will retry every interval): " + e);
             } else {
-                log.fine("Publishing cache statistics failed again", e);
+                log().fine("Publishing cache statistics failed again", e);
             }
+        }
+    }
+
+    /** One publication at a time, each taking its snapshot inside: a late one never overwrites newer counts. */
+    private synchronized void publish() throws Exception {
+        ClusterStats.snapshots(hazelcast).setAllAsync(snapshots.get()).toCompletableFuture()
+                .get(PUBLISH_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    }
+
+    /**
+     * The last publication as the instance shuts down. A member can still write then; a client is already
+     * inactive, so an API node's last counts travel when its service is closed (before its client stops).
+     */
+    private void publishFinal() {
+        try {
+            publish();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            log().fine("No last publication of cache statistics at shutdown", e);
         }
     }
 
@@ -124,7 +151,7 @@ public final class StatsPublisher implements AutoCloseable {
         scheduler.shutdownNow();
         if (hazelcast.getLifecycleService().isRunning()) {
             hazelcast.getLifecycleService().removeLifecycleListener(lifecycleRegistration);
-            publishNow();
+            publishFinal();
         }
     }
 }

@@ -1,0 +1,46 @@
+package io.stemcache.node.stats;
+
+import com.hazelcast.core.HazelcastInstance;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import io.stemcache.mapstore.PostgresAnalysisStore;
+import io.stemcache.node.StemcacheProperties;
+import io.stemcache.node.maintenance.CleanupReport;
+import io.stemcache.node.maintenance.PostgresMemberServices;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.function.Supplier;
+import javax.sql.DataSource;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** Wires the member's statistics: counting and publishing, the {@code cache_statistics} rows, the meters. */
+@Configuration(proxyBeanMethods = false)
+class StatsConfiguration {
+
+    /** A scrape reads the cluster's figures at most this often. */
+    private static final Duration CLUSTER_FIGURES_MAX_AGE = Duration.ofSeconds(1);
+
+    @Bean(destroyMethod = "close")
+    MemberStats memberStats(HazelcastInstance hazelcast, PostgresAnalysisStore store, PostgresMemberServices services,
+                            StemcacheProperties properties) {
+        // A failed run is not a cleanup; MemberStats keeps the latest completed one when a later run fails.
+        Supplier<Instant> lastCleanup = () -> services.lastCleanup()
+                .filter(report -> report.outcome() == CleanupReport.Outcome.COMPLETED)
+                .map(CleanupReport::finishedAt)
+                .orElse(null);
+        return MemberStats.start(hazelcast, properties.mapName(), store.metrics()::storeFailures, lastCleanup,
+                properties.stats().publishInterval());
+    }
+
+    @Bean(destroyMethod = "close")
+    StatsRecorder statsRecorder(HazelcastInstance hazelcast, DataSource dataSource, StemcacheProperties properties) {
+        return StatsRecorder.start(hazelcast, properties.mapName(), dataSource, properties.stats().persistInterval());
+    }
+
+    @Bean
+    MeterBinder stemcacheMeters(MemberStats memberStats, HazelcastInstance hazelcast, StemcacheProperties properties) {
+        return new StatsMeters(memberStats,
+                new ClusterFigures(hazelcast, properties.mapName(), CLUSTER_FIGURES_MAX_AGE), hazelcast,
+                properties.mapName());
+    }
+}

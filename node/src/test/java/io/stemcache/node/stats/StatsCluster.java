@@ -1,0 +1,106 @@
+package io.stemcache.node.stats;
+
+import com.hazelcast.client.test.TestHazelcastFactory;
+import com.hazelcast.config.ClasspathYamlConfig;
+import com.hazelcast.config.Config;
+import com.hazelcast.core.HazelcastInstance;
+import io.stemcache.client.ClientSettings;
+import io.stemcache.client.StemcacheClient;
+import io.stemcache.core.AnalysisKey;
+import io.stemcache.core.AudioAnalysis;
+import io.stemcache.core.AudioCacheService;
+import io.stemcache.core.Owner;
+import io.stemcache.core.testing.Corpus;
+import io.stemcache.liquibase.testing.FreshDatabase;
+import io.stemcache.node.MemberConfigs;
+import io.stemcache.mapstore.PostgresAnalysisStore;
+import io.stemcache.mapstore.StoreSettings;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Supplier;
+
+/**
+ * Members built as the node builds them (its {@code hazelcast.yaml}, a PostgreSQL store on a fresh
+ * database) with their statistics running, several in one JVM, and API-node clients with the shipped
+ * near-cache configuration.
+ */
+final class StatsCluster implements AutoCloseable {
+
+    static final String MAP = "analyses";
+    static final Duration FAST = Duration.ofMillis(100);
+
+    final FreshDatabase database;
+    private final TestHazelcastFactory factory = new TestHazelcastFactory();
+    private final Map<HazelcastInstance, MemberStats> stats = new LinkedHashMap<>();
+    private final List<AudioCacheService> services = new ArrayList<>();
+
+    StatsCluster(String name) {
+        database = FreshDatabase.createMigrated(name);
+    }
+
+    /** A member publishing every {@code publishInterval}. */
+    HazelcastInstance member(Duration publishInterval) {
+        return member(publishInterval, () -> null);
+    }
+
+    /** A member publishing every {@code publishInterval}, whose cleanup last finished at what {@code lastCleanup} says. */
+    HazelcastInstance member(Duration publishInterval, Supplier<Instant> lastCleanup) {
+        PostgresAnalysisStore store = new PostgresAnalysisStore(database.dataSource(), StoreSettings.defaults());
+        Config config = MemberConfigs.withStore(new ClasspathYamlConfig("hazelcast.yaml"), MAP, store);
+        config.getMapConfig(MAP).getMapStoreConfig().setWriteDelaySeconds(1);
+        HazelcastInstance member = factory.newHazelcastInstance(config);
+        stats.put(member, MemberStats.start(member, MAP, store.metrics()::storeFailures, lastCleanup, publishInterval));
+        return member;
+    }
+
+    List<HazelcastInstance> members() {
+        return List.copyOf(stats.keySet());
+    }
+
+    MemberStats statsOf(HazelcastInstance member) {
+        return stats.get(member);
+    }
+
+    /** The service of a new API node (a Hazelcast client with the shipped near cache). */
+    AudioCacheService apiNode() {
+        HazelcastInstance client = factory.newHazelcastClient(StemcacheClient.defaultConfig());
+        AudioCacheService service = StemcacheClient.service(client, ClientSettings.defaults());
+        services.add(service);
+        return service;
+    }
+
+    /** {@code count} small analyses, each of its own file. */
+    static List<AudioAnalysis> analyses(int count) {
+        AudioAnalysis base = Corpus.small(200);
+        List<AudioAnalysis> analyses = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            analyses.add(new AudioAnalysis(UUID.randomUUID(), base.stemType(), base.analysisVersion(),
+                    base.analysisData(), base.waveformData(), base.metadata()));
+        }
+        return analyses;
+    }
+
+    static AnalysisKey keyOf(Owner owner, AudioAnalysis analysis) {
+        return new AnalysisKey(owner, analysis.fileMetadataId(), analysis.stemType());
+    }
+
+    @Override
+    public void close() {
+        for (AudioCacheService service : services) {
+            if (service instanceof AutoCloseable closeable) {   // publishes the API node's last counts
+                try {
+                    closeable.close();
+                } catch (Exception e) {
+                    throw new IllegalStateException("could not close " + service, e);
+                }
+            }
+        }
+        factory.terminateAll();
+        database.close();
+    }
+}
