@@ -61,8 +61,7 @@ class MemberCrashIT {
 
     private void startMembers(int count, int writeDelaySeconds) throws Exception {
         for (int i = 0; i < count; i++) {
-            members.add(MemberProcess.start("crash-" + basePort + "-" + i, clusterName, basePort, basePort + i,
-                    database.jdbcUrl(), Map.of("hz.map.analyses.map-store.write-delay-seconds",
+            members.add(MemberProcess.start("crash-" + basePort + "-" + i, clusterName, basePort, database.jdbcUrl(), Map.of("hz.map.analyses.map-store.write-delay-seconds",
                             String.valueOf(writeDelaySeconds)),
                     "--stemcache.create-database=false"));
         }
@@ -75,11 +74,13 @@ class MemberCrashIT {
         ClientConfig config = StemcacheClient.defaultConfig();
         config.setClusterName(clusterName);
         List<String> addresses = new ArrayList<>();
-        for (MemberProcess member : members) {
-            addresses.add("127.0.0.1:" + member.hazelcastPort());
+        for (int i = 0; i < members.size(); i++) {
+            addresses.add("127.0.0.1:" + (basePort + i));
         }
         config.getNetworkConfig().setAddresses(addresses);
         client = StemcacheClient.connect(config);
+        // One cluster of all of them, not one per process: otherwise a crash test proves nothing.
+        await().atMost(Duration.ofSeconds(60)).until(() -> client.getCluster().getMembers().size() == members.size());
         return StemcacheClient.service(client, ClientSettings.defaults());
     }
 

@@ -18,19 +18,20 @@ final class MemberProcess implements AutoCloseable {
 
     private final Process process;
     private final Path log;
-    private final int hazelcastPort;
+    private final String name;
 
-    private MemberProcess(Process process, Path log, int hazelcastPort) {
+    private MemberProcess(Process process, Path log, String name) {
         this.process = process;
         this.log = log;
-        this.hazelcastPort = hazelcastPort;
+        this.name = name;
     }
 
     /**
-     * Starts a member on {@code hazelcastPort} (its cluster finds members on the two ports above and below
-     * {@code basePort}) with the given system properties and Spring arguments.
+     * Starts a member that binds the first free port of {@code basePort} to {@code basePort + 2} and finds the
+     * other members on those ports (the shipped member list, 127.0.0.1, probes three ports from the configured
+     * one), with the given system properties and Spring arguments.
      */
-    static MemberProcess start(String name, String clusterName, int basePort, int hazelcastPort, String jdbcUrl,
+    static MemberProcess start(String name, String clusterName, int basePort, String jdbcUrl,
                                Map<String, String> systemProperties, String... springArgs) throws IOException {
         Path jar = Paths.get(System.getProperty("stemcache.node.jar", "target/stemcache-node-exec.jar"));
         if (!Files.isRegularFile(jar)) {
@@ -42,9 +43,9 @@ final class MemberProcess implements AutoCloseable {
                 Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx768m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-Dhz.cluster-name=" + clusterName,
-                "-Dhz.network.port.port=" + hazelcastPort,
-                "-Dhz.network.port.auto-increment=false",
-                "-Dhz.network.join.tcp-ip.member-list=127.0.0.1:" + basePort + "-" + (basePort + 2)));
+                "-Dhz.network.port.port=" + basePort,
+                "-Dhz.network.port.auto-increment=true",
+                "-Dhz.network.port.port-count=3"));
         systemProperties.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.addAll(List.of("-jar", jar.toString(),
                 "--spring.datasource.url=" + jdbcUrl,
@@ -55,11 +56,7 @@ final class MemberProcess implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .start();
-        return new MemberProcess(process, log, hazelcastPort);
-    }
-
-    int hazelcastPort() {
-        return hazelcastPort;
+        return new MemberProcess(process, log, name);
     }
 
     boolean isAlive() {
@@ -79,7 +76,7 @@ final class MemberProcess implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new IllegalStateException("member on port " + hazelcastPort + " exited with "
+                throw new IllegalStateException("member " + name + " exited with "
                         + process.exitValue() + ":\n" + log());
             }
             if (log().contains("stemcache node ready")) {
@@ -87,7 +84,7 @@ final class MemberProcess implements AutoCloseable {
             }
             Thread.sleep(200);
         }
-        throw new IllegalStateException("member on port " + hazelcastPort + " not ready within " + timeout + ":\n" + log());
+        throw new IllegalStateException("member " + name + " not ready within " + timeout + ":\n" + log());
     }
 
     /** SIGKILL: no shutdown hook, no flush, no migration. */
@@ -101,7 +98,7 @@ final class MemberProcess implements AutoCloseable {
         process.destroy();
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             process.destroyForcibly();
-            throw new IllegalStateException("member on port " + hazelcastPort + " did not stop within " + timeout);
+            throw new IllegalStateException("member " + name + " did not stop within " + timeout);
         }
         return process.exitValue();
     }
