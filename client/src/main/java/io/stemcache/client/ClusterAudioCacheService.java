@@ -15,6 +15,7 @@ import io.stemcache.core.stats.ClusterStats;
 import io.stemcache.core.stats.StatsPublisher;
 import com.hazelcast.core.IExecutorService;
 import com.hazelcast.query.Predicate;
+import com.hazelcast.projection.Projections;
 import com.hazelcast.query.Predicates;
 import io.stemcache.core.ops.CleanupNow;
 import io.stemcache.core.ops.InvalidateFile;
@@ -51,8 +52,6 @@ final class ClusterAudioCacheService implements AudioCacheService, AutoCloseable
     private final StatsPublisher stats;
     private final LongAdder hits = new LongAdder();
     private final LongAdder misses = new LongAdder();
-    private final LongAdder puts = new LongAdder();
-    private final LongAdder removals = new LongAdder();
 
     ClusterAudioCacheService(HazelcastInstance hazelcast, ClientSettings settings) {
         this.hazelcast = hazelcast;
@@ -76,7 +75,6 @@ final class ClusterAudioCacheService implements AudioCacheService, AutoCloseable
             if (entry.cacheVersion() < settings.cacheVersion()) {
                 // Made by an older analysis algorithm: it will never be a hit again.
                 map.delete(key);
-                removals.increment();
             }
             return Optional.empty();
         }
@@ -93,7 +91,6 @@ final class ClusterAudioCacheService implements AudioCacheService, AutoCloseable
             hits.decrement();
             misses.increment();
             map.delete(key);
-            removals.increment();
             return Optional.empty();
         }
         return entry;
@@ -113,31 +110,35 @@ final class ClusterAudioCacheService implements AudioCacheService, AutoCloseable
         } else {
             map.set(key, entry);
         }
-        puts.increment();
         return entry;
     }
 
-    /** Keeps a guest within its quota by removing its oldest other entries (a cache makes room, it does not refuse). */
+    /**
+     * Keeps a guest within its quota by removing its oldest other entries (a cache makes room, it does not
+     * refuse). Reads only four small fields of the guest's entries, never their payloads.
+     */
     private void makeRoomForGuest(AnalysisKey key, int incomingBytes) {
-        Collection<CachedAudioAnalysis> held = map.values(ownedBy(key.owner()));
+        Collection<Object[]> held = map.project(
+                Projections.multiAttribute("fileMetadataId", "stemType", "size", "updatedAtMicros"),
+                ownedBy(key.owner()));
         long total = incomingBytes;
-        for (CachedAudioAnalysis entry : held) {
-            total += entry.size();
+        for (Object[] entry : held) {
+            total += ((Number) entry[2]).longValue();
         }
         if (total <= settings.guestQuotaBytes()) {
             return;
         }
-        List<CachedAudioAnalysis> oldestFirst = new ArrayList<>(held);
-        oldestFirst.sort(Comparator.comparing(CachedAudioAnalysis::updatedAt));
-        for (CachedAudioAnalysis entry : oldestFirst) {
+        List<Object[]> oldestFirst = new ArrayList<>(held);
+        oldestFirst.sort(Comparator.comparingLong(entry -> ((Number) entry[3]).longValue()));
+        for (Object[] entry : oldestFirst) {
             if (total <= settings.guestQuotaBytes()) {
                 break;
             }
-            AnalysisKey old = new AnalysisKey(key.owner(), entry.fileMetadataId(), entry.stemType());
+            AnalysisKey old = new AnalysisKey(key.owner(), UUID.fromString((String) entry[0]),
+                    StemType.fromCode((String) entry[1]));
             if (!old.equals(key)) {
                 map.delete(old);
-                removals.increment();
-                total -= entry.size();
+                total -= ((Number) entry[2]).longValue();
             }
         }
     }
@@ -146,7 +147,6 @@ final class ClusterAudioCacheService implements AudioCacheService, AutoCloseable
     public int invalidateCache(Owner owner, UUID fileMetadataId) {
         Map<AnalysisKey, Boolean> removed = map.executeOnKeys(stemsOf(owner, Set.of(fileMetadataId)), RemoveEntry.INSTANCE);
         int count = (int) removed.values().stream().filter(Boolean.TRUE::equals).count();
-        removals.add(count);
         return count;
     }
 
@@ -154,7 +154,6 @@ final class ClusterAudioCacheService implements AudioCacheService, AutoCloseable
     public int invalidateFile(UUID fileMetadataId) {
         Objects.requireNonNull(fileMetadataId, "fileMetadataId");
         int count = await(executor().submit(new InvalidateFile(fileMetadataId)), "invalidate file " + fileMetadataId);
-        removals.add(count);
         return count;
     }
 
