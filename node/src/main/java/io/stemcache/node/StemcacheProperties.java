@@ -19,7 +19,7 @@ import org.springframework.validation.annotation.Validated;
  * @param createDatabase create the database named in {@code spring.datasource.url} if it is missing
  * @param flushTimeout how long shutdown waits for the write-behind queue to reach PostgreSQL
  * @param loadBatchSize keys per query when the map loads entries from PostgreSQL
- * @param initialLoadMaxEntries most recently accessed rows loaded when the map starts (0: none)
+ * @param initialLoadMaxEntries most frequently read rows (then most recent) loaded when the map starts (0: none)
  * @param initialLoadMaxMb stored MB the initial load may bring into memory
  * @param cacheVersion the current cache/algorithm version; older entries and rows are purged by the cleanup
  *                     (clients have their own {@code stemcache.client.cache-version}: raise theirs first)
@@ -35,8 +35,8 @@ public record StemcacheProperties(
         @DefaultValue("true") boolean createDatabase,
         @DefaultValue("60s") Duration flushTimeout,
         @DefaultValue("100") @Positive @Max(1000) int loadBatchSize,
-        @DefaultValue("0") @PositiveOrZero int initialLoadMaxEntries,
-        @DefaultValue("512") @PositiveOrZero int initialLoadMaxMb,
+        @DefaultValue("1000") @PositiveOrZero int initialLoadMaxEntries,
+        @DefaultValue("256") @PositiveOrZero int initialLoadMaxMb,
         @DefaultValue("1") @Positive int cacheVersion,
         @DefaultValue("10s") Duration accessFlushInterval,
         @DefaultValue @Valid Cleanup cleanup,
