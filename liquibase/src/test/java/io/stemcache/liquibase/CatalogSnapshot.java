@@ -14,7 +14,7 @@ import javax.sql.DataSource;
  */
 record CatalogSnapshot(List<String> columns, List<String> constraints, List<String> indexes) {
 
-    private static final String TABLES = "('audio_analysis_cache', 'cache_statistics')";
+    private static final String TABLES = "('audio_analysis_cache', 'cache_statistics', 'audio_analysis_dead_letter')";
 
     static CatalogSnapshot read(DataSource dataSource) {
         try (Connection connection = dataSource.getConnection()) {

@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Test;
 /** Every changeset's rollback, on a database the changelog created. */
 class RollbackIT {
 
-    /** 019's eight changesets, 020's two and 021's one: what stemcache adds to the product's schema. */
-    private static final int STEMCACHE_CHANGESETS = 11;
+    /** 019's eight changesets, 020's two, 021's one and 022's one: what stemcache adds to the product's schema. */
+    private static final int STEMCACHE_CHANGESETS = 12;
 
     private FreshDatabase db;
 
@@ -44,8 +44,8 @@ class RollbackIT {
     void rollbackCount_allThenUpdate_rebuildsTheSameSchema() {
         CatalogSnapshot migrated = CatalogSnapshot.read(db.dataSource());
 
-        SchemaMigrations.rollbackCount(db.dataSource(), 18);
-        assertThat(SchemaMigrations.update(db.dataSource())).hasSize(18);
+        SchemaMigrations.rollbackCount(db.dataSource(), 19);
+        assertThat(SchemaMigrations.update(db.dataSource())).hasSize(19);
 
         assertThat(CatalogSnapshot.read(db.dataSource())).isEqualTo(migrated);
     }
@@ -54,11 +54,11 @@ class RollbackIT {
     void rollbackCount_oneAtATime_eachStepThenUpdateRebuildsTheSameSchema() {
         CatalogSnapshot migrated = CatalogSnapshot.read(db.dataSource());
 
-        for (int applied = 18; applied > 0; applied--) {
+        for (int applied = 19; applied > 0; applied--) {
             SchemaMigrations.rollbackCount(db.dataSource(), 1);
         }
         assertThat(CatalogSnapshot.read(db.dataSource()).columns()).isEmpty();
-        assertThat(SchemaMigrations.update(db.dataSource())).hasSize(18);
+        assertThat(SchemaMigrations.update(db.dataSource())).hasSize(19);
 
         assertThat(CatalogSnapshot.read(db.dataSource())).isEqualTo(migrated);
     }
@@ -76,6 +76,7 @@ class RollbackIT {
                 .contains("last_accessed", "size", "compressed", "cache_version")
                 .doesNotContain("owner_kind", "owner_id", "payload", "raw_size", "precision", "content_hash", "access_count");
         assertThat(schema.columnNames("cache_statistics")).isEmpty();
+        assertThat(schema.columnNames("audio_analysis_dead_letter")).isEmpty();
         assertThat(query("SELECT conname FROM pg_constraint WHERE conrelid = 'audio_analysis_cache'::regclass ORDER BY 1"))
                 .containsExactly("audio_analysis_cache_file_stem_version_key", "audio_analysis_cache_pkey");
         assertThat(query("SELECT analysis_data ->> 'tempo' FROM audio_analysis_cache")).containsExactly("99");

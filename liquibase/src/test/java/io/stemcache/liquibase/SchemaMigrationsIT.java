@@ -35,9 +35,10 @@ class SchemaMigrationsIT {
 
     @Test
     void update_freshDatabase_appliesEveryChangeset() {
-        assertThat(firstUpdate).hasSize(18).allMatch(line -> line.endsWith(" applied"));
+        assertThat(firstUpdate).hasSize(19).allMatch(line -> line.endsWith(" applied"));
         assertThat(firstUpdate.get(0)).startsWith("001-create-audio-analysis-cache");
         assertThat(firstUpdate.get(17)).startsWith("021-01-add-access-count");
+        assertThat(firstUpdate.get(18)).startsWith("022-01-create-audio-analysis-dead-letter");
     }
 
     @Test
@@ -82,7 +83,8 @@ class SchemaMigrationsIT {
                         + " ((ARRAY['user'::character varying, 'guest'::character varying, 'legacy'::character varying])::text[])))",
                 "audio_analysis_cache ck_audio_analysis_cache_precision CHECK (((\"precision\")::text = ANY"
                         + " ((ARRAY['FLOAT64'::character varying, 'FLOAT32'::character varying, 'Q16'::character varying])::text[])))",
-                "cache_statistics cache_statistics_pkey PRIMARY KEY (id)");
+                "cache_statistics cache_statistics_pkey PRIMARY KEY (id)",
+                "audio_analysis_dead_letter audio_analysis_dead_letter_pkey PRIMARY KEY (id)");
     }
 
     @Test
@@ -91,7 +93,7 @@ class SchemaMigrationsIT {
                 .containsExactlyInAnyOrder(
                         "audio_analysis_cache_pkey", "uq_audio_analysis_cache_key", "idx_audio_analysis_cache_file",
                         "idx_audio_analysis_cache_last_accessed", "idx_audio_analysis_cache_cache_version",
-                        "cache_statistics_pkey", "idx_cache_statistics_recorded_at");
+                        "cache_statistics_pkey", "idx_cache_statistics_recorded_at", "audio_analysis_dead_letter_pkey");
     }
 
     @Test
@@ -101,7 +103,8 @@ class SchemaMigrationsIT {
                 "id", "recorded_at", "cluster_name", "entries", "stored_bytes", "raw_bytes", "hits", "misses", "puts",
                 "removals", "evictions", "expirations", "write_behind_backlog", "store_failures", "last_cleanup");
         assertThat(schema.column("cache_statistics", "id")).isEqualTo("cache_statistics.id bigint not null");
-        assertThat(identityColumns()).containsExactly("cache_statistics.id BY DEFAULT");
+        assertThat(identityColumns()).containsExactlyInAnyOrder("cache_statistics.id BY DEFAULT",
+                "audio_analysis_dead_letter.id BY DEFAULT");
         assertThat(schema.column("cache_statistics", "recorded_at"))
                 .isEqualTo("cache_statistics.recorded_at timestamp with time zone not null default now()");
         assertThat(schema.column("cache_statistics", "cluster_name"))
@@ -123,7 +126,7 @@ class SchemaMigrationsIT {
             assertThat(CatalogSnapshot.lines(connection, "SELECT DISTINCT filename FROM databasechangelog ORDER BY 1"))
                     .containsExactly("db/changelog/001-audio-analysis-cache.yaml", "db/changelog/018-enhance-audio-cache.yaml",
                             "db/changelog/019-stemcache-keys-and-payload.yaml", "db/changelog/020-cache-statistics.yaml",
-                            "db/changelog/021-access-tracking.yaml");
+                            "db/changelog/021-access-tracking.yaml", "db/changelog/022-dead-letter.yaml");
         }
     }
 

@@ -33,6 +33,7 @@ public final class PostgresAnalysisStore implements MapStore<AnalysisKey, Cached
 
     private static final int KEYS_PER_DELETE = 1_000;
     private static final int KEYS_NAMED = 3;
+    private static final int DEAD_LETTERED = -1;
 
     private final DataSource dataSource;
     private final StoreSettings settings;
@@ -74,7 +75,9 @@ public final class PostgresAnalysisStore implements MapStore<AnalysisKey, Cached
      * Upserts the entries as one JDBC batch in one transaction, or throws and writes none of them. A row
      * is replaced only by a value with the same or a later {@code updatedAt}, so replays are harmless. An
      * entry whose value belongs to another file or stem than its key is logged and dropped: no retry
-     * could ever store it.
+     * could ever store it. When PostgreSQL refuses the batch for good (a data, constraint or size error),
+     * its entries are stored one by one and each refused one is set aside in the dead-letter table, so
+     * the queue moves on; any other failure throws and Hazelcast retries the whole batch.
      */
     @Override
     public void storeAll(Map<AnalysisKey, CachedAudioAnalysis> entries) {
@@ -103,20 +106,68 @@ public final class PostgresAnalysisStore implements MapStore<AnalysisKey, Cached
                 }
             });
         } catch (SQLException | RuntimeException e) {
-            metrics.storeFailed();
-            throw failure("storeAll of " + describe(keys) + " failed, none of it was written", e);
+            if (!DeadLetters.isPermanent(e)) {
+                metrics.storeFailed();
+                throw failure("storeAll of " + describe(keys) + " failed, none of it was written", e);
+            }
+            log.warn("map '{}': storeAll of {} was refused ({}: {}); storing its entries one by one",
+                    mapName, describe(keys), DeadLetters.sqlState(e), reason(e));
+            counts = storeOneByOne(keys, entries);
         }
         List<AnalysisKey> skipped = new ArrayList<>();
+        int deadLettered = 0;
         for (int i = 0; i < counts.length; i++) {
-            if (counts[i] == 0) {
+            if (counts[i] == DEAD_LETTERED) {
+                deadLettered++;
+            } else if (counts[i] == 0) {
                 skipped.add(keys.get(i));
             }
         }
-        metrics.batchStored(entries.size(), counts.length - skipped.size(), skipped.size(), entries.size() - keys.size());
+        metrics.batchStored(entries.size(), counts.length - skipped.size() - deadLettered, skipped.size(),
+                entries.size() - keys.size());
+        metrics.deadLettered(deadLettered);
         log.debug("map '{}': stored {}", mapName, describe(keys));
         if (!skipped.isEmpty()) {
             log.info("map '{}': kept the newer rows of {} instead of older values", mapName, describe(skipped));
         }
+    }
+
+    /**
+     * Upserts each entry in its own transaction; one PostgreSQL refuses for good goes to the dead-letter
+     * table and counts {@link #DEAD_LETTERED}. Throws, for Hazelcast to retry the whole batch (the stored
+     * rows rewrite themselves harmlessly), on any other failure or when the dead letter cannot be written.
+     */
+    private int[] storeOneByOne(List<AnalysisKey> keys, Map<AnalysisKey, CachedAudioAnalysis> entries) {
+        int[] counts = new int[keys.size()];
+        for (int i = 0; i < keys.size(); i++) {
+            AnalysisKey key = keys.get(i);
+            CachedAudioAnalysis value = entries.get(key);
+            try {
+                counts[i] = Transaction.run(dataSource, connection -> {
+                    try (PreparedStatement upsert = connection.prepareStatement(AnalysisCacheTable.UPSERT)) {
+                        AnalysisCacheTable.bindUpsert(upsert, key, value);
+                        return upsert.executeUpdate();
+                    }
+                });
+            } catch (SQLException | RuntimeException e) {
+                if (!DeadLetters.isPermanent(e)) {
+                    metrics.storeFailed();
+                    throw failure("storing " + key + " on its own failed", e);
+                }
+                String state = DeadLetters.sqlState(e);
+                try {
+                    DeadLetters.insert(dataSource, key, value, state, reason(e));
+                } catch (SQLException | RuntimeException deadLetterFailure) {
+                    deadLetterFailure.addSuppressed(e);
+                    metrics.storeFailed();
+                    throw failure("setting " + key + " aside in " + DeadLetters.TABLE + " failed", deadLetterFailure);
+                }
+                log.error("map '{}': {} set aside in {}: PostgreSQL refuses it for good ({}: {})", mapName, key,
+                        DeadLetters.TABLE, state, reason(e));
+                counts[i] = DEAD_LETTERED;
+            }
+        }
+        return counts;
     }
 
     @Override

@@ -19,6 +19,7 @@ public final class StoreMetrics {
     private final LongAdder rowsStored = new LongAdder();
     private final LongAdder rowsSkippedAsOlder = new LongAdder();
     private final LongAdder entriesRejected = new LongAdder();
+    private final LongAdder deadLettered = new LongAdder();
     private final LongAdder deletes = new LongAdder();
     private final LongAdder loads = new LongAdder();
     private final LongAdder loadQueries = new LongAdder();
@@ -57,6 +58,11 @@ public final class StoreMetrics {
     /** Entries not written because the value belongs to another file or stem than its key. */
     public long entriesRejected() {
         return entriesRejected.sum();
+    }
+
+    /** Entries PostgreSQL refused for good, set aside in {@code audio_analysis_dead_letter} instead of stored. */
+    public long deadLettered() {
+        return deadLettered.sum();
     }
 
     /** Rows deleted. */
@@ -111,6 +117,10 @@ public final class StoreMetrics {
         }
     }
 
+    void deadLettered(int entries) {
+        deadLettered.add(entries);
+    }
+
     void storeFailed() {
         storeFailures.increment();
     }
@@ -129,7 +139,7 @@ public final class StoreMetrics {
     public String toString() {
         return "StoreMetrics[storeBatches=" + storeBatches() + ", storeFailures=" + storeFailures()
                 + ", rowsStored=" + rowsStored() + ", rowsSkippedAsOlder=" + rowsSkippedAsOlder()
-                + ", entriesRejected=" + entriesRejected() + ", deletes=" + deletes() + ", loads=" + loads()
+                + ", entriesRejected=" + entriesRejected() + ", deadLettered=" + deadLettered() + ", deletes=" + deletes() + ", loads=" + loads()
                 + ", loadFailures=" + loadFailures() + ", lastBatchSize=" + lastBatchSize()
                 + ", maxBatchSize=" + maxBatchSize() + "]";
     }

@@ -1,8 +1,10 @@
 package io.stemcache.node.stats;
 
 import com.hazelcast.core.HazelcastInstance;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.stemcache.mapstore.PostgresAnalysisStore;
+import io.stemcache.mapstore.StoreMetrics;
 import io.stemcache.node.StemcacheProperties;
 import io.stemcache.node.maintenance.CleanupReport;
 import io.stemcache.node.maintenance.PostgresMemberServices;
@@ -42,5 +44,16 @@ class StatsConfiguration {
         return new StatsMeters(memberStats,
                 new ClusterFigures(hazelcast, properties.mapName(), CLUSTER_FIGURES_MAX_AGE), hazelcast,
                 properties.mapName());
+    }
+
+    /** Entries PostgreSQL refused for good and the store set aside in {@code audio_analysis_dead_letter}. */
+    @Bean
+    MeterBinder stemcacheDeadLetterMeter(PostgresAnalysisStore store, HazelcastInstance hazelcast,
+                                         StemcacheProperties properties) {
+        // The store bean keeps its metrics, which the counter holds weakly, alive.
+        return registry -> FunctionCounter.builder("stemcache.store.deadlettered", store.metrics(), StoreMetrics::deadLettered)
+                .tags("map", properties.mapName(), "cluster", hazelcast.getConfig().getClusterName(), "scope", "member")
+                .description("Entries PostgreSQL refused for good, set aside in audio_analysis_dead_letter")
+                .register(registry);
     }
 }
