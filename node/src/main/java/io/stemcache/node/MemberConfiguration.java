@@ -58,4 +58,10 @@ class MemberConfiguration {
     WriteBehindFlusher writeBehindFlusher(HazelcastInstance hazelcast, StemcacheProperties properties) {
         return new WriteBehindFlusher(hazelcast, properties.mapName(), properties.flushTimeout());
     }
+
+    @Bean(destroyMethod = "close")
+    BacklogLimit backlogLimit(HazelcastInstance hazelcast, StemcacheProperties properties) {
+        return BacklogLimit.install(hazelcast, properties.mapName(), properties.writeBehind().maxBacklogEntries(),
+                properties.writeBehind().sampleInterval());
+    }
 }

@@ -26,6 +26,7 @@ import org.springframework.validation.annotation.Validated;
  * @param accessFlushInterval how often the reads a member saw are written to {@code last_accessed}
  * @param cleanup the scheduled cleanup of PostgreSQL ({@code stemcache.cleanup.*})
  * @param stats how often statistics are published and recorded ({@code stemcache.stats.*})
+ * @param writeBehind the bound on the write-behind backlog ({@code stemcache.write-behind.*})
  */
 @Validated
 @ConfigurationProperties("stemcache")
@@ -40,7 +41,8 @@ public record StemcacheProperties(
         @DefaultValue("1") @Positive int cacheVersion,
         @DefaultValue("10s") Duration accessFlushInterval,
         @DefaultValue @Valid Cleanup cleanup,
-        @DefaultValue Stats stats) {
+        @DefaultValue Stats stats,
+        @DefaultValue @Valid WriteBehind writeBehind) {
 
     /** The default map name, shared with clients. */
     public static final String MAP_NAME = "analyses";
@@ -102,6 +104,25 @@ public record StemcacheProperties(
                 throw new IllegalArgumentException("stemcache.stats.persist-interval must be at least 1ms, got "
                         + persistInterval);
             }
+        }
+    }
+
+    /**
+     * The bound on the write-behind backlog ({@code stemcache.write-behind.*}): while PostgreSQL is down
+     * the entries not yet stored stay in the member's heap.
+     *
+     * @param maxBacklogEntries a member refuses new writes while this many entries it owns wait for PostgreSQL
+     * @param sampleInterval how often the member reads its backlog
+     */
+    public record WriteBehind(@DefaultValue("10000") @Positive long maxBacklogEntries,
+                              @DefaultValue("250ms") Duration sampleInterval) {
+
+        public WriteBehind {
+            if (maxBacklogEntries < 1) {
+                throw new IllegalArgumentException("stemcache.write-behind.max-backlog-entries must be at least 1, got "
+                        + maxBacklogEntries);
+            }
+            positive("stemcache.write-behind.sample-interval", sampleInterval);
         }
     }
 

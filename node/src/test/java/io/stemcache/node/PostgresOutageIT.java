@@ -1,0 +1,192 @@
+package io.stemcache.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.hazelcast.client.test.TestHazelcastFactory;
+import com.hazelcast.config.ClasspathYamlConfig;
+import com.hazelcast.config.Config;
+import com.hazelcast.core.HazelcastInstance;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.stemcache.client.ClientSettings;
+import io.stemcache.client.StemcacheClient;
+import io.stemcache.core.AnalysisKey;
+import io.stemcache.core.AudioAnalysis;
+import io.stemcache.core.AudioCacheService;
+import io.stemcache.core.CachedAudioAnalysis;
+import io.stemcache.core.Owner;
+import io.stemcache.core.testing.Analyses;
+import io.stemcache.core.testing.Corpus;
+import io.stemcache.liquibase.testing.FreshDatabase;
+import io.stemcache.mapstore.PostgresAnalysisStore;
+import io.stemcache.mapstore.StoreSettings;
+import io.stemcache.node.faults.TcpProxy;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * PostgreSQL cut off from the members (a TCP proxy closes every connection and refuses new ones) under
+ * write and read load through a client: reads are served from memory, writes are kept in the write-behind
+ * backlog, which drains when the database returns; every acknowledged write ends up in PostgreSQL once.
+ * The outage lasts {@code -Dstemcache.outage.seconds} (default 8; RELIABILITY.md runs 60).
+ */
+class PostgresOutageIT {
+
+    private static final long OUTAGE_SECONDS = Long.getLong("stemcache.outage.seconds", 8);
+
+    private final TestHazelcastFactory factory = new TestHazelcastFactory();
+    private final List<HazelcastInstance> members = new ArrayList<>();
+    private final List<PostgresAnalysisStore> stores = new ArrayList<>();
+    private FreshDatabase database;
+    private TcpProxy proxy;
+    private HikariDataSource proxied;
+
+    @BeforeEach
+    void createDatabase() {
+        database = FreshDatabase.createMigrated("outage");
+        proxy = TcpProxy.to("127.0.0.1", 5432);
+        proxied = proxiedPool(database, proxy);
+    }
+
+    @AfterEach
+    void shutdown() {
+        factory.terminateAll();
+        proxied.close();
+        proxy.close();
+        database.close();
+    }
+
+    static HikariDataSource proxiedPool(FreshDatabase database, TcpProxy proxy) {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(database.jdbcUrl().replaceFirst("//[^/]+/", "//127.0.0.1:" + proxy.port() + "/"));
+        config.setUsername(database.user());
+        config.setPassword(database.password());
+        config.setMaximumPoolSize(4);
+        config.setConnectionTimeout(1_000);
+        config.setValidationTimeout(500);
+        return new HikariDataSource(config);
+    }
+
+    private HazelcastInstance member() {
+        PostgresAnalysisStore store = new PostgresAnalysisStore(proxied, StoreSettings.defaults());
+        stores.add(store);
+        Config config = MemberConfigs.withStore(new ClasspathYamlConfig("hazelcast.yaml"), "analyses", store);
+        config.getMapConfig("analyses").getMapStoreConfig().setWriteDelaySeconds(1).setWriteBatchSize(50);
+        HazelcastInstance member = factory.newHazelcastInstance(config);
+        members.add(member);
+        return member;
+    }
+
+    private long backlog() {
+        return members.stream().mapToLong(m -> m.getMap("analyses").getLocalMapStats().getDirtyEntryCount()).sum();
+    }
+
+    @Test
+    void outage_underLoad_readsServedWritesKeptAndAllStoredOnceAfterwards() throws Exception {
+        member();
+        member();
+        AudioCacheService cache = StemcacheClient.service(factory.newHazelcastClient(StemcacheClient.defaultConfig()),
+                ClientSettings.defaults());
+        Owner owner = Owner.user(UUID.randomUUID());
+        AudioAnalysis base = Corpus.small(100);
+        Map<AnalysisKey, AudioAnalysis> acknowledged = new ConcurrentHashMap<>();
+        List<AnalysisKey> readable = java.util.Collections.synchronizedList(new ArrayList<>());
+        AtomicBoolean running = new AtomicBoolean(true);
+        AtomicLong writeErrors = new AtomicLong();
+        AtomicLong reads = new AtomicLong();
+        AtomicLong readMisses = new AtomicLong();
+        AtomicLong readErrors = new AtomicLong();
+        Thread writer = new Thread(() -> {
+            while (running.get()) {
+                AudioAnalysis analysis = TestAnalyses.withFile(base, UUID.randomUUID());
+                AnalysisKey key = TestAnalyses.keyOf(owner, analysis);
+                try {
+                    cache.setAnalysis(key, analysis, "sha256:" + key.fileMetadataId());
+                    acknowledged.put(key, analysis);
+                    readable.add(key);
+                } catch (RuntimeException e) {
+                    writeErrors.incrementAndGet();
+                }
+                pause(5);
+            }
+        }, "outage-writer");
+        Thread reader = new Thread(() -> {
+            while (running.get()) {
+                AnalysisKey key;
+                synchronized (readable) {
+                    key = readable.isEmpty() ? null : readable.get(ThreadLocalRandom.current().nextInt(readable.size()));
+                }
+                if (key != null) {
+                    try {
+                        reads.incrementAndGet();
+                        if (cache.getAnalysis(key).isEmpty()) {
+                            readMisses.incrementAndGet();
+                        }
+                    } catch (RuntimeException e) {
+                        readErrors.incrementAndGet();
+                    }
+                }
+                pause(2);
+            }
+        }, "outage-reader");
+        writer.start();
+        reader.start();
+        await().atMost(Duration.ofSeconds(30)).until(() -> acknowledged.size() >= 100
+                && TableRows.count(database.dataSource()) >= 50);
+
+        proxy.cut();
+        long cutAt = System.nanoTime();
+        long writesAtCut = acknowledged.size();
+        await().atMost(Duration.ofSeconds(10)).until(() -> backlog() > 50);
+        long earlyBacklog = backlog();
+        await().pollDelay(Duration.ofSeconds(OUTAGE_SECONDS)).atMost(Duration.ofSeconds(OUTAGE_SECONDS + 5))
+                .until(() -> true);
+        long lateBacklog = backlog();
+        assertThat(lateBacklog).as("the backlog grows while PostgreSQL is away").isGreaterThan(earlyBacklog);
+        assertThat(members).allMatch(m -> m.getLifecycleService().isRunning());
+        assertThat(stores.stream().mapToLong(s -> s.metrics().storeFailures()).sum()).isPositive();
+        long writesDuringOutage = acknowledged.size() - writesAtCut;
+        long readsDuringOutage = reads.get();
+
+        proxy.restore();
+        long restoredAt = System.nanoTime();
+        running.set(false);
+        writer.join();
+        reader.join();
+        await().atMost(Duration.ofSeconds(60)).until(() -> backlog() == 0);
+        long drainMillis = (System.nanoTime() - restoredAt) / 1_000_000;
+
+        PostgresAnalysisStore fresh = new PostgresAnalysisStore(database.dataSource(), StoreSettings.defaults());
+        Map<AnalysisKey, CachedAudioAnalysis> stored = fresh.loadAll(acknowledged.keySet());
+        long lost = acknowledged.size() - stored.size();
+        assertThat(lost).isZero();
+        assertThat(TableRows.count(database.dataSource())).isEqualTo(acknowledged.size());
+        acknowledged.forEach((key, analysis) -> Analyses.assertBitExact(analysis, stored.get(key).analysis()));
+        assertThat(writeErrors.get()).isZero();
+        assertThat(readErrors.get()).isZero();
+        assertThat(readMisses.get()).isZero();
+        System.out.printf("RESULT postgres-outage outage_s=%d acknowledged=%d writes_during_outage=%d reads=%d"
+                        + " read_errors=0 backlog_early=%d backlog_peak=%d drain_ms=%d outage_ms=%d lost=%d%n",
+                OUTAGE_SECONDS, acknowledged.size(), writesDuringOutage, readsDuringOutage, earlyBacklog, lateBacklog,
+                drainMillis, (restoredAt - cutAt) / 1_000_000, lost);
+    }
+
+    static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
