@@ -103,8 +103,10 @@ class BacklogLimitIT {
         accepted.keySet().forEach(key -> assertThat(cache.getAnalysis(key)).isPresent());
 
         proxy.restore();
+        long restoredAt = System.nanoTime();
         await().atMost(Duration.ofSeconds(60)).until(() -> limit.backlog() == 0);
         cache.setAnalysis(laterKey, later, null);
+        long acceptingAgainMillis = (System.nanoTime() - restoredAt) / 1_000_000;
         accepted.put(laterKey, later);
         await().atMost(Duration.ofSeconds(30)).until(() -> TableRows.count(database.dataSource()) == accepted.size());
 
@@ -112,6 +114,8 @@ class BacklogLimitIT {
                 StoreSettings.defaults()).loadAll(accepted.keySet());
         assertThat(stored).hasSize(accepted.size());
         accepted.forEach((key, analysis) -> Analyses.assertBitExact(analysis, stored.get(key).analysis()));
+        System.out.printf("RESULT backlog-bound limit=%d accepted_before_refusal=%d accepting_again_ms=%d lost=%d%n",
+                LIMIT, accepted.size() - 1, acceptingAgainMillis, accepted.size() - stored.size());
     }
 
     @Test
