@@ -1,0 +1,156 @@
+package io.stemcache.node.faults2;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.hazelcast.client.config.ClientConfig;
+import com.hazelcast.client.test.TestHazelcastFactory;
+import com.hazelcast.config.ClasspathYamlConfig;
+import com.hazelcast.config.Config;
+import com.hazelcast.core.HazelcastException;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.LifecycleEvent.LifecycleState;
+import io.stemcache.client.ClientSettings;
+import io.stemcache.client.StemcacheClient;
+import io.stemcache.core.AnalysisKey;
+import io.stemcache.core.AudioAnalysis;
+import io.stemcache.core.AudioCacheService;
+import io.stemcache.core.Owner;
+import io.stemcache.core.StemType;
+import io.stemcache.core.testing.Analyses;
+import io.stemcache.core.testing.Corpus;
+import io.stemcache.liquibase.testing.FreshDatabase;
+import io.stemcache.mapstore.PostgresAnalysisStore;
+import io.stemcache.mapstore.StoreSettings;
+import io.stemcache.node.MemberConfigs;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An API node's near cache across disconnects: while connected, another client's change reaches it by
+ * invalidation; when the whole cluster restarted while it was away, it serves nothing cached before.
+ */
+class ClientChurnIT {
+
+    private static final Logger log = LoggerFactory.getLogger(ClientChurnIT.class);
+
+    private final TestHazelcastFactory factory = new TestHazelcastFactory();
+    private final List<HazelcastInstance> clients = new ArrayList<>();
+    private FreshDatabase database;
+
+    @BeforeEach
+    void createDatabase() {
+        database = FreshDatabase.createMigrated("churn");
+    }
+
+    @AfterEach
+    void shutdown() {
+        for (HazelcastInstance client : clients) {
+            try {
+                client.getLifecycleService().terminate();
+            } catch (HazelcastException e) {
+                // A client that just switched clusters may still be re-creating its proxies there; terminating
+                // interrupts that and Hazelcast rethrows the interrupt. The client is down either way.
+                log.info("a client terminated with {}", e.toString());
+            }
+        }
+        factory.terminateAll();
+        database.close();
+    }
+
+    private HazelcastInstance client(ClientConfig config) {
+        HazelcastInstance client = factory.newHazelcastClient(config);
+        clients.add(client);
+        return client;
+    }
+
+    private HazelcastInstance member() {
+        PostgresAnalysisStore store = new PostgresAnalysisStore(database.dataSource(), StoreSettings.defaults());
+        Config config = MemberConfigs.withStore(new ClasspathYamlConfig("hazelcast.yaml"), "analyses", store);
+        config.getMapConfig("analyses").getMapStoreConfig().setWriteDelaySeconds(1);
+        return factory.newHazelcastInstance(config);
+    }
+
+    private static AudioAnalysis version(UUID file, int frames) {
+        AudioAnalysis small = Corpus.small(frames);
+        return new AudioAnalysis(file, StemType.values()[0], small.analysisVersion(), small.analysisData(),
+                small.waveformData(), small.metadata());
+    }
+
+    private static long nearCacheEntries(HazelcastInstance client) {
+        return client.getMap("analyses").getLocalMapStats().getNearCacheStats().getOwnedEntryCount();
+    }
+
+    @Test
+    void nearCache_connected_seesAnotherClientsChangeByInvalidation() {
+        member();
+        HazelcastInstance apiNode = client(StemcacheClient.defaultConfig());
+        AudioCacheService api = StemcacheClient.service(apiNode, ClientSettings.defaults());
+        AudioCacheService other = StemcacheClient.service(client(StemcacheClient.defaultConfig()),
+                ClientSettings.defaults());
+        UUID file = UUID.randomUUID();
+        AnalysisKey key = new AnalysisKey(Owner.user(UUID.randomUUID()), file, StemType.values()[0]);
+        other.setAnalysis(key, version(file, 80), null);
+        api.getAnalysis(key);
+        api.getAnalysis(key);
+        assertThat(nearCacheEntries(apiNode)).isEqualTo(1);
+
+        AudioAnalysis changed = version(file, 120);
+        long changedAt = System.nanoTime();
+        other.setAnalysis(key, changed, null);
+        // Members send invalidations in batches, at least every 10 s (hazelcast.map.invalidation.batchfrequency.seconds).
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(5))
+                .until(() -> api.getAnalysis(key).orElseThrow().analysis().valueCount() == changed.valueCount());
+        log.info("invalidation reached the near cache within {} ms", (System.nanoTime() - changedAt) / 1_000_000);
+        Analyses.assertBitExact(changed, api.getAnalysis(key).orElseThrow().analysis());
+    }
+
+    @Test
+    void nearCache_afterReconnectingToARestartedCluster_servesNothingCachedBeforeTheOutage() {
+        HazelcastInstance first = member();
+        ClientConfig apiConfig = StemcacheClient.defaultConfig();
+        // The API node comes back only well after the other client changed the entry (backoff 15 s, no give-up).
+        apiConfig.getConnectionStrategyConfig().getConnectionRetryConfig()
+                .setInitialBackoffMillis(15_000).setMaxBackoffMillis(15_000).setClusterConnectTimeoutMillis(-1);
+        HazelcastInstance apiNode = client(apiConfig);
+        AtomicLong reconnectedAt = new AtomicLong();
+        AtomicLong disconnectedAt = new AtomicLong();
+        apiNode.getLifecycleService().addLifecycleListener(event -> {
+            if (event.getState() == LifecycleState.CLIENT_DISCONNECTED) {
+                disconnectedAt.set(System.nanoTime());
+            } else if (event.getState() == LifecycleState.CLIENT_CONNECTED) {
+                reconnectedAt.set(System.nanoTime());
+            }
+        });
+        AudioCacheService api = StemcacheClient.service(apiNode, ClientSettings.defaults());
+        UUID file = UUID.randomUUID();
+        AnalysisKey key = new AnalysisKey(Owner.user(UUID.randomUUID()), file, StemType.values()[0]);
+        AudioAnalysis before = version(file, 80);
+        api.setAnalysis(key, before, null);
+        api.getAnalysis(key);
+        api.getAnalysis(key);
+        assertThat(nearCacheEntries(apiNode)).isEqualTo(1);
+
+        first.shutdown(); // graceful: the write-behind queue is flushed to PostgreSQL
+        await().atMost(Duration.ofSeconds(10)).until(() -> disconnectedAt.get() != 0);
+        member();
+        AudioAnalysis changed = version(file, 120);
+        StemcacheClient.service(client(StemcacheClient.defaultConfig()), ClientSettings.defaults())
+                .setAnalysis(key, changed, null);
+        long changedAt = System.nanoTime();
+        assertThat(reconnectedAt.get()).as("the API node has not reconnected yet").isZero();
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> reconnectedAt.get() > changedAt);
+        log.info("API node reconnected {} ms after the disconnect", (reconnectedAt.get() - disconnectedAt.get()) / 1_000_000);
+        assertThat(nearCacheEntries(apiNode)).as("near cache emptied on connecting to a new cluster").isZero();
+        Analyses.assertBitExact(changed, api.getAnalysis(key).orElseThrow().analysis());
+    }
+}
