@@ -2,6 +2,7 @@ package io.stemcache.mapstore;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,6 +29,13 @@ final class Transaction {
                 T result = work.run(connection);
                 connection.commit();
                 return result;
+            } catch (AssertionError driverCheck) {
+                // pgjdbc asserts (with -ea) instead of throwing when the connection dies inside a batch; an
+                // Error escaping a store would stop Hazelcast's write-behind worker, so report a lost connection.
+                SQLTransientConnectionException lost = new SQLTransientConnectionException(
+                        "the connection failed inside the JDBC driver: " + driverCheck.getMessage(), "08006", driverCheck);
+                rollback(connection, lost);
+                throw lost;
             } catch (Throwable failure) {
                 rollback(connection, failure);
                 throw failure;
