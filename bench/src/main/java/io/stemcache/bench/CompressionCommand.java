@@ -24,7 +24,7 @@ import java.util.function.IntSupplier;
  * raw float64), the codec's encode and decode speed, and whether every value survives bit-exact.
  *
  * <pre>{@code java -jar bench/target/stemcache-bench.jar compression ../shared/corpus [--precision float32|q16]
- *     [--reps 15] [--warmup 3]}</pre>
+ *     [--reps 15] [--warmup 15]}</pre>
  */
 final class CompressionCommand {
 
@@ -42,7 +42,7 @@ final class CompressionCommand {
         }
         Precision precision = precision(options.text("precision", "float64"));
         int reps = options.integer("reps", 15, 1, 1_000);
-        int warmup = options.integer("warmup", 3, 0, 1_000);
+        int warmup = options.integer("warmup", 15, 0, 1_000);
         AnalysisCodec codec = AnalysisCodec.standard();
         UUID user = UUID.randomUUID();
         Owner owner = Owner.user(user);

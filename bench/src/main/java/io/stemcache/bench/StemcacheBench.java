@@ -16,7 +16,7 @@ public final class StemcacheBench {
 
     static final String USAGE = """
             usage: java -jar stemcache-bench.jar COMMAND [options]
-              compression DIR [--precision float64|float32|q16] [--reps 15] [--warmup 3]
+              compression DIR [--precision float64|float32|q16] [--reps 15] [--warmup 15]
               latency     [--corpus DIR] [--files 5] [--frames 0 (whole)] [--members 3] [--seconds 6]
                           [--warmup-seconds 1.5] [--min-ops 5] [--max-ops 1000000] [--redis 127.0.0.1:6379]
               writebehind [--corpus DIR] [--count 2000] [--frames 500] [--sources 3] [--members 3]

@@ -81,7 +81,7 @@ final class WriteBehindCommand {
                     behind.durableSeconds, count / behind.durableSeconds, wbOps / syncOps);
             table.row("sync upsert (store, 1 row/tx)", count, sync.latencies.p50(), sync.latencies.p99(), syncOps,
                     sync.durableSeconds, count / sync.durableSeconds, 1.0);
-            table.row("  batched upsert (storeAll, " + batchSize + "/tx)", count / batchSize, batched.latencies.p50(),
+            table.row("  batched upsert (storeAll, " + batchSize + "/tx)", batched.latencies.count(), batched.latencies.p50(),
                     batched.latencies.p99(), count / batched.acknowledgedSeconds, batched.durableSeconds,
                     count / batched.durableSeconds, count / batched.acknowledgedSeconds / syncOps);
             table.note("write-behind: IMap.set through a client of entries encoded beforehand; returns once the owner and");
