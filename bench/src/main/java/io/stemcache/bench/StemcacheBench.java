@@ -1,6 +1,7 @@
 package io.stemcache.bench;
 
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import java.util.List;
 import java.util.logging.Level;
@@ -15,7 +16,7 @@ import java.util.logging.Logger;
 public final class StemcacheBench {
 
     static final String USAGE = """
-            usage: java -jar stemcache-bench.jar COMMAND [options]
+            usage: java -Xms4g -Xmx4g -XX:+AlwaysPreTouch -jar stemcache-bench.jar COMMAND [options]
               compression DIR [--precision float64|float32|q16] [--reps 15] [--warmup 15]
               latency     [--corpus DIR] [--files 5] [--frames 0 (whole)] [--members 3] [--seconds 6]
                           [--warmup-seconds 1.5] [--min-ops 5] [--max-ops 1000000] [--redis 127.0.0.1:6379]
@@ -48,9 +49,11 @@ public final class StemcacheBench {
             return args.length == 0 ? 2 : 0;
         }
         List<String> rest = Arrays.asList(args).subList(1, args.length);
-        out.printf("stemcache-bench %s: Java %s, %d cores, max heap %d MB, LZ4 %s%n%n", args[0],
+        List<String> jvm = ManagementFactory.getRuntimeMXBean().getInputArguments();
+        out.printf("stemcache-bench %s: Java %s, %d cores, heap %d-%d MB%s, LZ4 %s%n%n", args[0],
                 System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(),
-                Runtime.getRuntime().maxMemory() >> 20, LZ4);
+                Runtime.getRuntime().totalMemory() >> 20, Runtime.getRuntime().maxMemory() >> 20,
+                jvm.contains("-XX:+AlwaysPreTouch") ? " pre-touched" : " (not pre-touched: see BENCHMARKS.md)", LZ4);
         try {
             ResultLine result = switch (args[0]) {
                 case "compression" -> CompressionCommand.run(Options.parse(rest, CompressionCommand.OPTIONS), out);
