@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.hazelcast.client.test.TestHazelcastFactory;
-import com.hazelcast.config.ClasspathYamlConfig;
-import com.hazelcast.config.Config;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import io.stemcache.client.ClientSettings;
@@ -20,11 +18,7 @@ import io.stemcache.core.testing.Analyses;
 import io.stemcache.core.testing.Corpus;
 import io.stemcache.liquibase.testing.FreshDatabase;
 import io.stemcache.mapstore.PostgresAnalysisStore;
-import io.stemcache.mapstore.StoreSettings;
-import io.stemcache.node.maintenance.MaintenanceSettings;
-import io.stemcache.node.maintenance.PostgresMemberServices;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
@@ -37,28 +31,26 @@ import org.junit.jupiter.api.Test;
  */
 class CacheManagementIT {
 
-    private final TestHazelcastFactory factory = new TestHazelcastFactory();
-    private final List<PostgresAnalysisStore> stores = new ArrayList<>();
+    private NodeMembers members;
+    private TestHazelcastFactory factory;
+    private List<PostgresAnalysisStore> stores;
     private FreshDatabase database;
 
     @BeforeEach
-    void createDatabase() {
-        database = FreshDatabase.createMigrated("management");
+    void startDatabase() {
+        members = new NodeMembers("management", 1, 50, true);
+        factory = members.factory;
+        stores = members.stores;
+        database = members.database;
     }
 
     @AfterEach
     void shutdown() {
-        factory.terminateAll();
-        database.close();
+        members.close();
     }
 
     private HazelcastInstance member() {
-        PostgresAnalysisStore store = new PostgresAnalysisStore(database.dataSource(), StoreSettings.defaults());
-        stores.add(store);
-        Config config = MemberConfigs.withStore(new ClasspathYamlConfig("hazelcast.yaml"), "analyses", store,
-                new PostgresMemberServices(database.dataSource(), MaintenanceSettings.defaults("analyses")));
-        config.getMapConfig("analyses").getMapStoreConfig().setWriteDelaySeconds(1);
-        return factory.newHazelcastInstance(config);
+        return members.member();
     }
 
     private HazelcastInstance lastClient;

@@ -5,9 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.hazelcast.client.test.TestHazelcastFactory;
-import com.hazelcast.config.ClasspathYamlConfig;
-import com.hazelcast.config.Config;
-import com.hazelcast.config.MapStoreConfig;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import io.stemcache.client.ClientSettings;
@@ -43,28 +40,26 @@ class ClusterWriteBehindIT {
     private static final int WRITE_DELAY_SECONDS = 2;
     private static final int BATCH_SIZE = 10;
 
-    private final TestHazelcastFactory factory = new TestHazelcastFactory();
-    private final List<PostgresAnalysisStore> stores = new ArrayList<>();
+    private NodeMembers members;
+    private TestHazelcastFactory factory;
+    private List<PostgresAnalysisStore> stores;
     private FreshDatabase database;
 
     @BeforeEach
-    void createDatabase() {
-        database = FreshDatabase.createMigrated("writebehind");
+    void startDatabase() {
+        members = new NodeMembers("writebehind", WRITE_DELAY_SECONDS, BATCH_SIZE, false);
+        factory = members.factory;
+        stores = members.stores;
+        database = members.database;
     }
 
     @AfterEach
     void shutdown() {
-        factory.terminateAll();
-        database.close();
+        members.close();
     }
 
     private HazelcastInstance member() {
-        PostgresAnalysisStore store = new PostgresAnalysisStore(database.dataSource(), StoreSettings.defaults());
-        stores.add(store);
-        Config config = MemberConfigs.withStore(new ClasspathYamlConfig("hazelcast.yaml"), "analyses", store);
-        MapStoreConfig mapStore = config.getMapConfig("analyses").getMapStoreConfig();
-        mapStore.setWriteDelaySeconds(WRITE_DELAY_SECONDS).setWriteBatchSize(BATCH_SIZE);
-        return factory.newHazelcastInstance(config);
+        return members.member();
     }
 
     private AudioCacheService client() {

@@ -17,14 +17,12 @@ import io.stemcache.liquibase.testing.FreshDatabase;
 import io.stemcache.mapstore.PostgresAnalysisStore;
 import io.stemcache.mapstore.StoreSettings;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -45,7 +43,7 @@ class MemberCrashIT {
     @BeforeEach
     void setUp() throws IOException {
         database = FreshDatabase.createMigrated("crash");
-        basePort = freePortRange(3);
+        basePort = MemberProcess.freePortRange(3);
     }
 
     @AfterEach
@@ -135,23 +133,5 @@ class MemberCrashIT {
         }
         assertEveryWriteStoredOnce(written);
         assertThat(members.get(members.size() - 1).log()).contains("Flushed write-behind queue");
-    }
-
-    private static int freePortRange(int size) throws IOException {
-        for (int attempt = 0; attempt < 50; attempt++) {
-            int base = 20000 + ThreadLocalRandom.current().nextInt(20000);
-            boolean free = true;
-            for (int port = base; port < base + size && free; port++) {
-                try (ServerSocket socket = new ServerSocket(port)) {
-                    socket.setReuseAddress(true);
-                } catch (IOException e) {
-                    free = false;
-                }
-            }
-            if (free) {
-                return base;
-            }
-        }
-        throw new IOException("no " + size + " consecutive free ports found");
     }
 }

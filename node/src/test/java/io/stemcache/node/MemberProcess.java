@@ -1,6 +1,7 @@
 package io.stemcache.node;
 
 import java.io.IOException;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -8,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -108,5 +110,24 @@ final class MemberProcess implements AutoCloseable {
         if (process.isAlive()) {
             kill();
         }
+    }
+
+    /** The first of {@code size} consecutive loopback ports that are free now, from a random place in 20000-39999. */
+    static int freePortRange(int size) throws IOException {
+        for (int attempt = 0; attempt < 50; attempt++) {
+            int base = 20000 + ThreadLocalRandom.current().nextInt(20000);
+            boolean free = true;
+            for (int port = base; port < base + size && free; port++) {
+                try (ServerSocket socket = new ServerSocket(port)) {
+                    socket.setReuseAddress(true);
+                } catch (IOException e) {
+                    free = false;
+                }
+            }
+            if (free) {
+                return base;
+            }
+        }
+        throw new IOException("no " + size + " consecutive free ports found");
     }
 }

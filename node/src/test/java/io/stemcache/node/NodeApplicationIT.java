@@ -56,13 +56,11 @@ class NodeApplicationIT {
     }
 
     @TestConfiguration
-    static class IsolatedCluster {
+    static class Isolation {
         @Bean
         HazelcastConfigCustomizer isolatedCluster() {
             return config -> {
-                config.setClusterName(CLUSTER);
-                config.getNetworkConfig().setPort(16701);
-                config.getNetworkConfig().getJoin().getTcpIpConfig().setMembers(java.util.List.of("127.0.0.1:16701"));
+                IsolatedCluster.on(CLUSTER, 16701).customize(config);
                 config.getMapConfig("analyses").getMapStoreConfig().setWriteDelaySeconds(1);
             };
         }

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.hazelcast.client.test.TestHazelcastFactory;
-import com.hazelcast.config.ClasspathYamlConfig;
-import com.hazelcast.config.Config;
 import com.hazelcast.core.HazelcastInstance;
 import io.stemcache.client.ClientSettings;
 import io.stemcache.client.StemcacheClient;
@@ -18,7 +16,6 @@ import io.stemcache.liquibase.testing.FreshDatabase;
 import io.stemcache.mapstore.PostgresAnalysisStore;
 import io.stemcache.mapstore.StoreSettings;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -32,27 +29,26 @@ import org.junit.jupiter.api.Test;
  */
 class PoisonEntryIT {
 
-    private final TestHazelcastFactory factory = new TestHazelcastFactory();
-    private final List<PostgresAnalysisStore> stores = new ArrayList<>();
+    private NodeMembers members;
+    private TestHazelcastFactory factory;
+    private List<PostgresAnalysisStore> stores;
     private FreshDatabase database;
 
     @BeforeEach
-    void createDatabase() {
-        database = FreshDatabase.createMigrated("poison");
+    void startDatabase() {
+        members = new NodeMembers("poison", 1, 50, false);
+        factory = members.factory;
+        stores = members.stores;
+        database = members.database;
     }
 
     @AfterEach
     void shutdown() {
-        factory.terminateAll();
-        database.close();
+        members.close();
     }
 
     private HazelcastInstance member() {
-        PostgresAnalysisStore store = new PostgresAnalysisStore(database.dataSource(), StoreSettings.defaults());
-        stores.add(store);
-        Config config = MemberConfigs.withStore(new ClasspathYamlConfig("hazelcast.yaml"), "analyses", store);
-        config.getMapConfig("analyses").getMapStoreConfig().setWriteDelaySeconds(1).setWriteBatchSize(50);
-        return factory.newHazelcastInstance(config);
+        return members.member();
     }
 
     @Test

@@ -17,7 +17,6 @@ import io.stemcache.liquibase.testing.FreshDatabase;
 import io.stemcache.mapstore.PostgresAnalysisStore;
 import io.stemcache.mapstore.StoreSettings;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -67,7 +66,7 @@ class RollingRestartIT {
     @BeforeEach
     void setUp() throws IOException {
         database = FreshDatabase.createMigrated("rolling");
-        basePort = freePortRange(MEMBERS);
+        basePort = MemberProcess.freePortRange(MEMBERS);
         // Replacements start late in the test: a private copy keeps a concurrent build from swapping the jar under them.
         Path jar = Paths.get(sharedJar);
         privateJar = Files.createTempFile(Paths.get("target"), "rolling-node-", ".jar");
@@ -212,23 +211,5 @@ class RollingRestartIT {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    private static int freePortRange(int size) throws IOException {
-        for (int attempt = 0; attempt < 50; attempt++) {
-            int base = 20000 + ThreadLocalRandom.current().nextInt(20000);
-            boolean free = true;
-            for (int port = base; port < base + size && free; port++) {
-                try (ServerSocket socket = new ServerSocket(port)) {
-                    socket.setReuseAddress(true);
-                } catch (IOException e) {
-                    free = false;
-                }
-            }
-            if (free) {
-                return base;
-            }
-        }
-        throw new IOException("no " + size + " consecutive free ports found");
     }
 }

@@ -7,10 +7,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import io.stemcache.node.IsolatedCluster;
 import org.springframework.boot.hazelcast.autoconfigure.HazelcastConfigCustomizer;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
@@ -46,14 +46,10 @@ class StemcacheEndpointHttpIT {
     }
 
     @TestConfiguration
-    static class IsolatedCluster {
+    static class Isolation {
         @Bean
         HazelcastConfigCustomizer isolatedCluster() {
-            return config -> {
-                config.setClusterName(CLUSTER);
-                config.getNetworkConfig().setPort(HAZELCAST_PORT);
-                config.getNetworkConfig().getJoin().getTcpIpConfig().setMembers(List.of("127.0.0.1:" + HAZELCAST_PORT));
-            };
+            return IsolatedCluster.on(CLUSTER, HAZELCAST_PORT);
         }
     }
 

@@ -21,11 +21,11 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import io.stemcache.node.IsolatedCluster;
 import org.springframework.boot.hazelcast.autoconfigure.HazelcastConfigCustomizer;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
@@ -60,14 +60,10 @@ class StatsEndpointIT {
     }
 
     @TestConfiguration
-    static class IsolatedCluster {
+    static class Isolation {
         @Bean
         HazelcastConfigCustomizer isolatedCluster() {
-            return config -> {
-                config.setClusterName(CLUSTER);
-                config.getNetworkConfig().setPort(16721);
-                config.getNetworkConfig().getJoin().getTcpIpConfig().setMembers(List.of("127.0.0.1:16721"));
-            };
+            return IsolatedCluster.on(CLUSTER, 16721);
         }
     }
 
