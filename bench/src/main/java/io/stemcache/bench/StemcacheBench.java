@@ -1,5 +1,6 @@
 package io.stemcache.bench;
 
+import io.stemcache.core.codec.AnalysisCodec;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.util.Arrays;
@@ -29,7 +30,7 @@ public final class StemcacheBench {
             """;
 
     /** The LZ4 implementation the codec uses in this run: JNI, or a Java fallback where there is no native library. */
-    private static final String LZ4 = NativeLz4.load();
+    private static final String LZ4 = AnalysisCodec.lz4Implementation();
 
     // Kept: java.util.logging holds its loggers weakly, and a collected logger forgets its level.
     private static final Logger LIQUIBASE_LOG = Logger.getLogger("liquibase");

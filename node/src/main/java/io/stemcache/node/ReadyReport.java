@@ -2,6 +2,7 @@ package io.stemcache.node;
 
 import com.hazelcast.cluster.Member;
 import com.hazelcast.core.HazelcastInstance;
+import io.stemcache.core.codec.AnalysisCodec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
@@ -29,9 +30,9 @@ class ReadyReport {
     void report() {
         Member local = hazelcast.getCluster().getLocalMember();
         log.info("stemcache node ready: member {} in cluster '{}' of {} member(s); map '{}' holds {} entries; "
-                        + "database {}; http port {} (GET /actuator/health, /actuator/prometheus)",
+                        + "database {}; LZ4 {}; http port {} (GET /actuator/health, /actuator/prometheus)",
                 local.getAddress(), hazelcast.getConfig().getClusterName(), hazelcast.getCluster().getMembers().size(),
                 properties.mapName(), hazelcast.getMap(properties.mapName()).size(),
-                environment.getProperty("spring.datasource.url"), environment.getProperty("local.server.port"));
+                environment.getProperty("spring.datasource.url"), AnalysisCodec.lz4Implementation(), environment.getProperty("local.server.port"));
     }
 }

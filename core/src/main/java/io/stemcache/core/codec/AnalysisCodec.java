@@ -48,4 +48,12 @@ public interface AnalysisCodec {
     default long rawSize(AudioAnalysis analysis) {
         return analysis.valueCount() * Double.BYTES;
     }
+
+    /**
+     * The LZ4 implementation encoding and decoding run on: "JNI" (native, the fast one) where the platform has
+     * lz4-java's library, else a Java fallback's name, several times slower. Members and API nodes log it.
+     */
+    static String lz4Implementation() {
+        return Lz4.implementation();
+    }
 }

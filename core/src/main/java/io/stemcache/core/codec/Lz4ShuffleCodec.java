@@ -4,7 +4,6 @@ import io.stemcache.core.AudioAnalysis;
 import io.stemcache.core.Precision;
 import java.util.Objects;
 import net.jpountz.xxhash.XXHash32;
-import net.jpountz.xxhash.XXHashFactory;
 
 /**
  * The codec of format version 1 (see the package documentation): delta, bit-shuffled and byte-shuffled
@@ -22,7 +21,7 @@ final class Lz4ShuffleCodec implements AnalysisCodec {
     /** Seed of the body checksum: "STMC" read as a big-endian int. */
     static final int CHECKSUM_SEED = 0x53544D43;
 
-    private static final XXHash32 XXHASH = XXHashFactory.fastestInstance().hash32();
+    private static final XXHash32 XXHASH = Lz4.HASHES.hash32();
 
     private final long maxDecodedBytes;
 

@@ -3,7 +3,6 @@ package io.stemcache.core.codec;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import net.jpountz.lz4.LZ4Compressor;
-import net.jpountz.lz4.LZ4Factory;
 
 /** A growable little-endian output buffer for one payload, with the format's varints, strings and planes. */
 final class PayloadWriter {
@@ -13,7 +12,7 @@ final class PayloadWriter {
     static final int LZ4 = 1;
     static final int CONST = 2;
 
-    private static final LZ4Compressor COMPRESSOR = LZ4Factory.fastestInstance().fastCompressor();
+    private static final LZ4Compressor COMPRESSOR = Lz4.FACTORY.fastCompressor();
     private static final int MAX_ARRAY = Integer.MAX_VALUE - 16;
 
     private byte[] buf;
