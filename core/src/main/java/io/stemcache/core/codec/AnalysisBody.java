@@ -8,7 +8,9 @@ import io.stemcache.core.Waveform;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 /** The payload body: the envelope (ids and metadata), the series, the waveform points and the markers. */
@@ -131,20 +133,29 @@ final class AnalysisBody {
 
     private static Map<String, double[]> readSeries(PayloadReader in, Precision precision) {
         int count = in.count("series count", MAX_SERIES);
-        Map<String, double[]> series = new LinkedHashMap<>();
+        // First pass: names and column structure checked, columns stepped over; then the columns are decoded.
+        Set<String> names = new LinkedHashSet<>();
+        String[] contexts = new String[count];
+        int[] starts = new int[count];
+        long[] sizes = new long[count];
         for (int k = 0; k < count; k++) {
             in.context("series " + k);
             String name = in.string("name", MAX_NAME_BYTES);
-            if (name.isEmpty() || name.length() > AudioAnalysis.MAX_FEATURE_NAME_LENGTH || series.containsKey(name)) {
+            if (name.isEmpty() || name.length() > AudioAnalysis.MAX_FEATURE_NAME_LENGTH || !names.add(name)) {
                 throw in.corruptHere("series name '" + printable(name) + "' is empty, too long or repeated");
             }
-            in.context("series '" + printable(name) + "'");
-            double[] values = switch (precision) {
-                case FLOAT64 -> FloatColumns.readExact(in);
-                case FLOAT32 -> FloatColumns.readFloat32(in);
-                case Q16 -> FloatColumns.readQ16(in);
-            };
-            series.put(name, values);
+            contexts[k] = "series '" + printable(name) + "'";
+            in.context(contexts[k]);
+            starts[k] = in.position();
+            long left = in.valuesLeft();
+            FloatColumns.skip(in, precision);
+            sizes[k] = left - in.valuesLeft();
+        }
+        double[][] values = SeriesColumns.decode(in, precision, contexts, starts, sizes);
+        Map<String, double[]> series = new LinkedHashMap<>();
+        int k = 0;
+        for (String name : names) {
+            series.put(name, values[k++]);
         }
         return series;
     }

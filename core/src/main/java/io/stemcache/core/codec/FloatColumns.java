@@ -1,5 +1,6 @@
 package io.stemcache.core.codec;
 
+import io.stemcache.core.Precision;
 import java.util.Arrays;
 
 /**
@@ -125,16 +126,10 @@ final class FloatColumns {
         }
         double min = in.f64("minimum");
         double max = in.f64("maximum");
-        if (!Double.isFinite(min) || !Double.isFinite(max) || min > max) {
-            throw in.corruptHere("Q16 range " + min + " to " + max + " is not a finite, ordered range");
-        }
+        double step = q16Step(in, min, max);
         if (min == max) {
             Arrays.fill(values, min);
             return values;
-        }
-        double step = (max - min) / Q16_STEPS;
-        if (!Double.isFinite(step)) {
-            throw in.corruptHere("Q16 range " + min + " to " + max + " is too wide to quantise");
         }
         byte[] planes = Scratch.bytes(2 * n);
         readPlanes(in, planes, 0, 2, n, 0);
@@ -142,6 +137,59 @@ final class FloatColumns {
             values[i] = min + ((planes[i] & 0xFF) | (planes[n + i] & 0xFF) << 8) * step;
         }
         return values;
+    }
+
+    /** The step of a Q16 column's range (0 for a constant column); fails unless the range is finite and ordered. */
+    private static double q16Step(PayloadReader in, double min, double max) {
+        if (!Double.isFinite(min) || !Double.isFinite(max) || min > max) {
+            throw in.corruptHere("Q16 range " + min + " to " + max + " is not a finite, ordered range");
+        }
+        double step = (max - min) / Q16_STEPS;
+        if (!Double.isFinite(step)) {
+            throw in.corruptHere("Q16 range " + min + " to " + max + " is too wide to quantise");
+        }
+        return step;
+    }
+
+    /**
+     * Checks and steps over a column of new values as {@link #readExact(PayloadReader)}, {@link #readFloat32} or
+     * {@link #readQ16} would read it, claiming its values, without decoding its planes.
+     */
+    static void skip(PayloadReader in, Precision precision) {
+        int n = in.valueLength();
+        switch (precision) {
+            case FLOAT64 -> {
+                checkPre(in);
+                skipPlanes(in, 6, n, 0);
+                skipPlanes(in, 16, BitPlanes.groups(n), 6);
+            }
+            case FLOAT32 -> skipPlanes(in, 4, n, 0);
+            case Q16 -> {
+                if (n == 0) {
+                    return;
+                }
+                double min = in.f64("minimum");
+                double max = in.f64("maximum");
+                q16Step(in, min, max);
+                if (min != max) {
+                    skipPlanes(in, 2, n, 0);
+                }
+            }
+        }
+    }
+
+    private static void skipPlanes(PayloadReader in, int count, int length, int first) {
+        for (int k = 0; k < count; k++) {
+            in.skipPlane(length, first + k);
+        }
+    }
+
+    private static int checkPre(PayloadReader in) {
+        int pre = in.u8("pre-transform");
+        if (pre != BitPlanes.NONE && pre != BitPlanes.DELTA) {
+            throw in.corruptHere("unknown pre-transform " + pre + " in a float64 column");
+        }
+        return pre;
     }
 
     private static int nearestCode(double x, double min, double step, int code) {
@@ -155,10 +203,7 @@ final class FloatColumns {
     }
 
     private static double[] readExactPlanes(PayloadReader in, int n) {
-        int pre = in.u8("pre-transform");
-        if (pre != BitPlanes.NONE && pre != BitPlanes.DELTA) {
-            throw in.corruptHere("unknown pre-transform " + pre + " in a float64 column");
-        }
+        int pre = checkPre(in);
         byte[] planes = Scratch.bytes(BitPlanes.size(n));
         readPlanes(in, planes, 0, 6, n, 0);
         readPlanes(in, planes, BitPlanes.bitPlaneOffset(n, 0), 16, BitPlanes.groups(n), 6);

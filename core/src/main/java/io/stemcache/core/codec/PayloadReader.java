@@ -32,6 +32,24 @@ final class PayloadReader {
         this.valuesLeft = valueCount;
     }
 
+    /**
+     * A reader of one column that an earlier pass has checked and skipped: it reads the same bytes from
+     * {@code start}, its budget the column's own {@code values}, so columns can be decoded apart (and at once).
+     */
+    PayloadReader column(int start, long values, String what) {
+        PayloadReader column = new PayloadReader(buf, start, values);
+        column.context = what;
+        return column;
+    }
+
+    int position() {
+        return pos;
+    }
+
+    long valuesLeft() {
+        return valuesLeft;
+    }
+
     /** Names what is being read, for error messages ("series 'rms'"). */
     void context(String what) {
         context = what;
@@ -155,6 +173,31 @@ final class PayloadReader {
         }
     }
 
+    /**
+     * Checks and steps over plane number {@code index} of the current column without decoding it; the bytes an
+     * LZ4 block decompresses to are checked when the column is read.
+     */
+    void skipPlane(int len, int index) {
+        int at = pos;
+        int mode = u8("plane mode");
+        switch (mode) {
+            case PayloadWriter.RAW -> {
+                need(len, "raw plane", index);
+                pos += len;
+            }
+            case PayloadWriter.CONST -> {
+                need(1, "constant plane", index);
+                pos++;
+            }
+            case PayloadWriter.LZ4 -> {
+                int compressed = lz4BlockLength(len, index, pos);
+                pos += compressed;
+            }
+            default -> throw corrupt("unknown plane mode " + mode + " at byte " + at + " (" + context + ", plane "
+                    + index + ")");
+        }
+    }
+
     /** Fails unless the body ended exactly and held exactly the header's value count. */
     void expectEnd() {
         if (pos != end) {
@@ -179,17 +222,7 @@ final class PayloadReader {
     }
 
     private void lz4(byte[] dst, int off, int len, int index) {
-        int at = pos;
-        long length = varint("LZ4 block length");
-        if (length < 0 || length > end - pos) {
-            throw corrupt("truncated at byte " + pos + ": " + context + " LZ4 block of plane " + index + " needs "
-                    + Long.toUnsignedString(length) + " bytes, " + (end - pos) + " left");
-        }
-        int compressed = (int) length;
-        if (compressed == 0 || len == 0) {
-            throw corrupt("empty LZ4 block for a plane of " + len + " bytes at byte " + at + " (" + context + ", plane "
-                    + index + ")");
-        }
+        int compressed = lz4BlockLength(len, index, pos);
         int produced;
         try {
             produced = DECOMPRESSOR.decompress(buf, pos, compressed, dst, off, len);
@@ -202,6 +235,21 @@ final class PayloadReader {
                     + " bytes, expected " + len);
         }
         pos += compressed;
+    }
+
+    /** Reads an LZ4 block's length and checks it against the bytes left; {@code at} is the plane's first byte. */
+    private int lz4BlockLength(int len, int index, int at) {
+        long length = varint("LZ4 block length");
+        if (length < 0 || length > end - pos) {
+            throw corrupt("truncated at byte " + pos + ": " + context + " LZ4 block of plane " + index + " needs "
+                    + Long.toUnsignedString(length) + " bytes, " + (end - pos) + " left");
+        }
+        int compressed = (int) length;
+        if (compressed == 0 || len == 0) {
+            throw corrupt("empty LZ4 block for a plane of " + len + " bytes at byte " + at + " (" + context + ", plane "
+                    + index + ")");
+        }
+        return compressed;
     }
 
     private void need(int n, String what) {

@@ -286,6 +286,11 @@ class Lz4ShuffleCodecRejectsTest {
         body.u8(BitPlanes.NONE);
         body.u8(PayloadWriter.LZ4);
         body.bytes(block, 0, block.length);
+        // The column's other 5 byte planes and 16 bit planes, constant: the column is whole, only the block lies.
+        for (int plane = 1; plane < 22; plane++) {
+            body.u8(PayloadWriter.CONST);
+            body.u8(0);
+        }
         return TestPayloads.seal(body, Precision.FLOAT64, 3);
     }
 
