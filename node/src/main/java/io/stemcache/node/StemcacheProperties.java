@@ -29,6 +29,7 @@ import org.springframework.validation.annotation.Validated;
  * @param stats how often statistics are published and recorded ({@code stemcache.stats.*})
  * @param writeBehind the bound on the write-behind backlog ({@code stemcache.write-behind.*})
  * @param discovery how members find each other ({@code stemcache.discovery.*})
+ * @param health how the member checks what its health endpoint reports ({@code stemcache.health.*})
  */
 @Validated
 @ConfigurationProperties("stemcache")
@@ -45,7 +46,8 @@ public record StemcacheProperties(
         @DefaultValue @Valid Cleanup cleanup,
         @DefaultValue Stats stats,
         @DefaultValue @Valid WriteBehind writeBehind,
-        @DefaultValue @Valid Discovery discovery) {
+        @DefaultValue @Valid Discovery discovery,
+        @DefaultValue Health health) {
 
     /** The default map name, shared with clients. */
     public static final String MAP_NAME = "analyses";
@@ -176,6 +178,19 @@ public record StemcacheProperties(
 
         private static boolean isBlank(String value) {
             return value == null || value.isBlank();
+        }
+    }
+
+    /**
+     * What the health endpoint checks ({@code stemcache.health.*}).
+     *
+     * @param databaseCheckInterval how often the member checks that it can reach PostgreSQL; the
+     *                              {@code database} health component reports the last check
+     */
+    public record Health(@DefaultValue("10s") Duration databaseCheckInterval) {
+
+        public Health {
+            positive("stemcache.health.database-check-interval", databaseCheckInterval);
         }
     }
 }
