@@ -10,7 +10,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+import org.springframework.core.env.StandardEnvironment;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
 
 /** {@code stemcache.discovery.*} as bound from properties, applied to the node's own {@code hazelcast.yaml}. */
 class MemberDiscoveryTest {
@@ -57,6 +60,23 @@ class MemberDiscoveryTest {
         assertThat(join.getTcpIpConfig().isEnabled()).isFalse();
         assertThat(join.getMulticastConfig().isEnabled()).isFalse();
         assertThat(join.getAutoDetectionConfig().isEnabled()).isFalse();
+    }
+
+    /** The names the Helm chart's ConfigMap uses (helm module: HelmChartIT, ValueSetsIT). */
+    @Test
+    void chartEnvironmentVariables_bindToTheDiscoverySettings() {
+        StemcacheProperties.Discovery dns = new Binder(ConfigurationPropertySources.from(new SystemEnvironmentPropertySource(
+                StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, Map.of("STEMCACHE_DISCOVERY_MODE", "kubernetes-dns", "STEMCACHE_DISCOVERY_SERVICE_DNS", DNS,
+                        "STEMCACHE_DISCOVERY_SERVICE_PORT", "5801"))))
+                .bindOrCreate("stemcache", StemcacheProperties.class).discovery();
+        assertThat(dns).isEqualTo(new StemcacheProperties.Discovery(StemcacheProperties.DiscoveryMode.KUBERNETES_DNS,
+                DNS, null, null, 5801));
+        StemcacheProperties.Discovery api = new Binder(ConfigurationPropertySources.from(new SystemEnvironmentPropertySource(
+                StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, Map.of("STEMCACHE_DISCOVERY_MODE", "kubernetes-api", "STEMCACHE_DISCOVERY_SERVICE_NAME", "svc",
+                        "STEMCACHE_DISCOVERY_NAMESPACE", "cache"))))
+                .bindOrCreate("stemcache", StemcacheProperties.class).discovery();
+        assertThat(api).isEqualTo(new StemcacheProperties.Discovery(StemcacheProperties.DiscoveryMode.KUBERNETES_API,
+                null, "svc", "cache", 0));
     }
 
     @Test
