@@ -21,6 +21,9 @@ import org.springframework.boot.health.contributor.Health;
  * that have nothing to do with it. Locally, a member that has just joined becomes ready once it holds its
  * share with backups in sync, which is when the StatefulSet may stop the next one; and while a member is
  * unready the PodDisruptionBudget holds node drains back.
+ *
+ * <p>The safety check asks the backups of the member's partitions for their replica versions and waits up to
+ * 10 s (Hazelcast's own limit) for an answer, so a member whose backups do not answer fails its probe's timeout.
  */
 final class MemberReadiness extends AbstractHealthIndicator {
 
