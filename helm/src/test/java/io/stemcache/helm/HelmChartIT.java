@@ -6,6 +6,10 @@ import static io.stemcache.helm.RenderedChart.list;
 import static io.stemcache.helm.RenderedChart.map;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -14,6 +18,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /** The chart lints, and its default rendering deploys members that can find each other, be probed and stop safely. */
 class HelmChartIT {
@@ -54,13 +61,19 @@ class HelmChartIT {
         assertThat(map(at(members, "spec", "template", "metadata", "labels"))).containsAllEntriesOf(MEMBER_LABELS);
         assertThat(at(members, "spec", "serviceName")).isEqualTo(HEADLESS);
 
-        assertThat(env).containsEntry("HZ_NETWORK_JOIN_KUBERNETES_ENABLED", "true")
-                .containsEntry("HZ_NETWORK_JOIN_KUBERNETES_SERVICEDNS", HEADLESS + "." + Helm.NAMESPACE + ".svc.cluster.local")
-                .containsEntry("HZ_NETWORK_JOIN_TCPIP_ENABLED", "false")
+        // stemcache.discovery.* (bound as the node's MemberDiscoveryTest binds these names) switches the join.
+        assertThat(env).containsEntry("STEMCACHE_DISCOVERY_MODE", "kubernetes-dns")
+                .containsEntry("STEMCACHE_DISCOVERY_SERVICE_DNS", HEADLESS + "." + Helm.NAMESPACE + ".svc.cluster.local")
+                .containsEntry("STEMCACHE_DISCOVERY_SERVICE_PORT", "5701")
                 .containsEntry("HZ_NETWORK_INTERFACES_ENABLED", "false")
                 .containsEntry("HZ_NETWORK_PORT_PORT", "5701")
                 .containsEntry("HZ_CLUSTERNAME", "stemcache")
-                .doesNotContainKey("HZ_NETWORK_JOIN_KUBERNETES_SERVICENAME");
+                .doesNotContainKey("STEMCACHE_DISCOVERY_SERVICE_NAME");
+        assertThat(env.keySet()).as("discovery is set one way only").noneMatch(name -> name.startsWith("HZ_NETWORK_JOIN_"));
+        assertThat(list(at(headless, "spec", "ports"))).contains(Map.of("name", "hazelcast", "port", 5701, "targetPort", "hazelcast"));
+        RenderedChart otherPort = helm.render("--set", "ports.hazelcast=5801");
+        assertThat(otherPort.env(otherPort.one("StatefulSet"), "member")).as("discovered members are on the member port")
+                .containsEntry("STEMCACHE_DISCOVERY_SERVICE_PORT", "5801").containsEntry("HZ_NETWORK_PORT_PORT", "5801");
         assertThat(defaults.has("Role")).as("DNS discovery needs no RBAC").isFalse();
         assertThat(at(members, "spec", "template", "spec", "automountServiceAccountToken")).isEqualTo(false);
     }
@@ -78,6 +91,25 @@ class HelmChartIT {
         for (String probe : List.of("livenessProbe", "startupProbe", "readinessProbe")) {
             assertThat(at(member, probe, "httpGet", "port")).as(probe).isEqualTo("http");
         }
+    }
+
+    /** The probe paths are health groups the node defines, each with its member component and without the database. */
+    @Test
+    void probes_nameHealthGroupsTheNodeDefines() throws IOException {
+        Path nodeYaml = Path.of(Helm.requiredProperty("stemcache.node.dir"), "src/main/resources/application.yaml");
+        Map<String, Object> node = map(new Yaml(new SafeConstructor(new LoaderOptions())).load(Files.readString(nodeYaml)));
+        Map<String, Object> health = map(at(node, "management", "endpoint", "health"));
+        assertThat(String.valueOf(at(node, "management", "endpoints", "web", "exposure", "include"))).contains("health");
+        Map<String, Object> member = defaults.container(defaults.one("StatefulSet"), "member");
+        Map<String, String> expected = Map.of("livenessProbe", "memberRunning", "startupProbe", "memberRunning",
+                "readinessProbe", "member");
+        expected.forEach((probe, component) -> {
+            String group = String.valueOf(at(member, probe, "httpGet", "path")).replaceFirst("^/actuator/health/", "");
+            List<String> include = Arrays.stream(String.valueOf(at(health, "group", group, "include")).split(","))
+                    .map(String::trim).toList();
+            assertThat(include).as(probe + " -> group " + group).contains(component).doesNotContain("database", "db");
+        });
+        assertThat(String.valueOf(at(health, "status", "http-mapping", "degraded"))).isEqualTo("200");
     }
 
     @Test

@@ -63,9 +63,11 @@ class ValueSetsIT {
     void apiDiscovery_rendersARoleOnEndpointSlicesBoundToTheMembersAccount() {
         RenderedChart chart = helm.render("--set", "discovery.mode=api");
         Map<String, String> env = chart.env(chart.one("StatefulSet"), "member");
-        assertThat(env).containsEntry("HZ_NETWORK_JOIN_KUBERNETES_SERVICENAME", HEADLESS)
-                .containsEntry("HZ_NETWORK_JOIN_KUBERNETES_NAMESPACE", Helm.NAMESPACE)
-                .doesNotContainKey("HZ_NETWORK_JOIN_KUBERNETES_SERVICEDNS");
+        assertThat(env).containsEntry("STEMCACHE_DISCOVERY_MODE", "kubernetes-api")
+                .containsEntry("STEMCACHE_DISCOVERY_SERVICE_NAME", HEADLESS)
+                .containsEntry("STEMCACHE_DISCOVERY_NAMESPACE", Helm.NAMESPACE)
+                .containsEntry("STEMCACHE_DISCOVERY_SERVICE_PORT", "5701")
+                .doesNotContainKey("STEMCACHE_DISCOVERY_SERVICE_DNS");
         Map<String, Object> role = chart.one("Role");
         assertThat(list(role.get("rules"))).anySatisfy(rule -> {
             assertThat(list(at(rule, "apiGroups"))).containsExactly("discovery.k8s.io");

@@ -14,8 +14,8 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.DependsOn;
 
 /**
- * Wires the PostgreSQL map-store and stemcache's serializers into the member that Spring Boot builds
- * from {@code hazelcast.yaml}, after Liquibase has migrated the schema.
+ * Wires the PostgreSQL map-store, stemcache's serializers and the discovery settings into the member that
+ * Spring Boot builds from {@code hazelcast.yaml}, after Liquibase has migrated the schema.
  */
 @Configuration(proxyBeanMethods = false)
 class MemberConfiguration {
@@ -47,6 +47,12 @@ class MemberConfiguration {
     HazelcastConfigCustomizer stemcacheMemberCustomizer(PostgresAnalysisStore store, PostgresMemberServices services,
                                                         StemcacheProperties properties) {
         return config -> MemberConfigs.withStore(config, properties.mapName(), store, services);
+    }
+
+    /** Kubernetes discovery when {@code stemcache.discovery.mode} asks for it; hazelcast.yaml's join otherwise. */
+    @Bean
+    HazelcastConfigCustomizer stemcacheDiscoveryCustomizer(StemcacheProperties properties) {
+        return config -> MemberDiscovery.apply(config, properties.discovery());
     }
 
     @Bean

@@ -12,7 +12,8 @@ import org.springframework.validation.annotation.Validated;
 
 /**
  * stemcache's own settings for a member ({@code stemcache.*}); Hazelcast's settings (write-behind,
- * eviction, backups, TTL, discovery) stay in {@code hazelcast.yaml}.
+ * eviction, backups, TTL) stay in {@code hazelcast.yaml}. Kubernetes discovery is switched on here
+ * ({@code stemcache.discovery.*}), which sets Hazelcast's own {@code network.join.kubernetes}.
  *
  * @param mapName the IMap holding analyses; {@code hazelcast.yaml} must configure it with a map-store
  * @param maxAnalysisMb largest analysis (raw float64 MB) the codec encodes or decodes; larger is refused
@@ -27,6 +28,8 @@ import org.springframework.validation.annotation.Validated;
  * @param cleanup the scheduled cleanup of PostgreSQL ({@code stemcache.cleanup.*})
  * @param stats how often statistics are published and recorded ({@code stemcache.stats.*})
  * @param writeBehind the bound on the write-behind backlog ({@code stemcache.write-behind.*})
+ * @param discovery how members find each other ({@code stemcache.discovery.*})
+ * @param health how the member checks what its health endpoint reports ({@code stemcache.health.*})
  */
 @Validated
 @ConfigurationProperties("stemcache")
@@ -42,7 +45,9 @@ public record StemcacheProperties(
         @DefaultValue("10s") Duration accessFlushInterval,
         @DefaultValue @Valid Cleanup cleanup,
         @DefaultValue Stats stats,
-        @DefaultValue @Valid WriteBehind writeBehind) {
+        @DefaultValue @Valid WriteBehind writeBehind,
+        @DefaultValue @Valid Discovery discovery,
+        @DefaultValue Health health) {
 
     /** The default map name, shared with clients. */
     public static final String MAP_NAME = "analyses";
@@ -129,6 +134,63 @@ public record StemcacheProperties(
     private static void positive(String property, Duration value) {
         if (value == null || value.isNegative() || value.isZero()) {
             throw new IllegalArgumentException(property + " must be a positive duration, got " + value);
+        }
+    }
+
+    /** How members find each other. */
+    public enum DiscoveryMode {
+        /** As {@code hazelcast.yaml} says: TCP/IP on loopback by default (a local node, the tests). */
+        NONE,
+        /** Hazelcast's Kubernetes discovery by a headless Service's DNS records; needs no RBAC. */
+        KUBERNETES_DNS,
+        /** Hazelcast's Kubernetes discovery through the Kubernetes API; needs read access to the Service's endpoints. */
+        KUBERNETES_API
+    }
+
+    /**
+     * How members find each other ({@code stemcache.discovery.*}). Any mode but {@code none} switches on
+     * Hazelcast's own {@code network.join.kubernetes} and switches TCP/IP, multicast and auto-detection off.
+     *
+     * @param mode {@code none}, {@code kubernetes-dns} or {@code kubernetes-api}
+     * @param serviceDns kubernetes-dns: the headless Service's DNS name, e.g.
+     *                   {@code stemcache-headless.cache.svc.cluster.local}
+     * @param serviceName kubernetes-api: the Service whose endpoints are the members
+     * @param namespace kubernetes-api: the Service's namespace (empty: the pod's own)
+     * @param servicePort the member port of discovered members (0: in DNS mode this member's own port,
+     *                    in API mode the port of the Service's endpoints)
+     */
+    public record Discovery(@DefaultValue("none") DiscoveryMode mode, String serviceDns, String serviceName,
+                            String namespace, @DefaultValue("0") @PositiveOrZero @Max(65535) int servicePort) {
+
+        public Discovery {
+            if (mode == null) {
+                throw new IllegalArgumentException("stemcache.discovery.mode must be none, kubernetes-dns or kubernetes-api");
+            }
+            if (mode == DiscoveryMode.KUBERNETES_DNS && isBlank(serviceDns)) {
+                throw new IllegalArgumentException("stemcache.discovery.mode=kubernetes-dns needs "
+                        + "stemcache.discovery.service-dns, the headless Service's DNS name");
+            }
+            if (mode == DiscoveryMode.KUBERNETES_API && isBlank(serviceName)) {
+                throw new IllegalArgumentException("stemcache.discovery.mode=kubernetes-api needs "
+                        + "stemcache.discovery.service-name, the Service whose endpoints are the members");
+            }
+        }
+
+        private static boolean isBlank(String value) {
+            return value == null || value.isBlank();
+        }
+    }
+
+    /**
+     * What the health endpoint checks ({@code stemcache.health.*}).
+     *
+     * @param databaseCheckInterval how often the member checks that it can reach PostgreSQL; the
+     *                              {@code database} health component reports the last check
+     */
+    public record Health(@DefaultValue("10s") Duration databaseCheckInterval) {
+
+        public Health {
+            positive("stemcache.health.database-check-interval", databaseCheckInterval);
         }
     }
 }
