@@ -168,6 +168,8 @@ class MemberCrashIT {
         AtomicLong reads = new AtomicLong();
         AtomicLong readMisses = new AtomicLong();
         AtomicLong readErrors = new AtomicLong();
+        AtomicLong lastAcknowledgedNanos = new AtomicLong(System.nanoTime());
+        AtomicLong longestWriteStallNanos = new AtomicLong();
         Thread writer = new Thread(() -> {
             while (running.get()) {
                 AudioAnalysis analysis = TestAnalyses.withFile(base, UUID.randomUUID());
@@ -177,6 +179,8 @@ class MemberCrashIT {
                     cache.setAnalysis(key, analysis, "sha256:" + key.fileMetadataId());
                     acknowledged.put(key, analysis);
                     readable.add(key);
+                    long now = System.nanoTime();
+                    longestWriteStallNanos.accumulateAndGet(now - lastAcknowledgedNanos.getAndSet(now), Math::max);
                 } catch (RuntimeException e) {
                     writeErrors.incrementAndGet();
                 }
@@ -243,9 +247,10 @@ class MemberCrashIT {
         long rows = TableRows.count(database.dataSource());
         long unreadable = acknowledged.keySet().stream().filter(key -> cache.getAnalysis(key).isEmpty()).count();
         System.out.printf("RESULT member-crash trials=%d seed=%d write_delay_s=%d attempted=%d acknowledged=%d"
-                        + " write_errors=%d rows=%d reads=%d read_misses=%d read_errors=%d unreadable_after=%d"
+                        + " write_errors=%d longest_write_stall_ms=%d rows=%d reads=%d read_misses=%d read_errors=%d unreadable_after=%d"
                         + " total_ms=%d lost=%d per_trial=[%s]%n",
-                TRIALS, SEED, writeDelaySeconds, attempted.get(), acknowledged.size(), writeErrors.get(), rows,
+                TRIALS, SEED, writeDelaySeconds, attempted.get(), acknowledged.size(), writeErrors.get(),
+                longestWriteStallNanos.get() / 1_000_000, rows,
                 reads.get(), readMisses.get(), readErrors.get(), unreadable, drainedAfterMillis, lost,
                 String.join(" ", trials));
         assertThat(lost).as("acknowledged writes missing from PostgreSQL").isZero();
