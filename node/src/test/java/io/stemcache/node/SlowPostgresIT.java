@@ -44,7 +44,8 @@ import org.junit.jupiter.api.Test;
  * heartbeat and call timeouts) while a client (no near cache, so every call reaches a member) reads in-memory
  * entries and writes new ones. Every statement on the table waits for the lock, so write-behind stores hang
  * in PostgreSQL; the members must keep answering (MapStore calls are offloaded from partition threads),
- * keep each other (no membership change), and store everything once the lock goes.
+ * keep each other (no membership change), and store everything once the lock goes. One read of an entry not
+ * in memory waits for the lock meanwhile; a probe measures what that does to the other calls of its partition.
  */
 class SlowPostgresIT {
 
@@ -102,6 +103,27 @@ class SlowPostgresIT {
         return client.getPartitionService().getPartition(key).getPartitionId();
     }
 
+    /** A new analysis whose key falls in {@code partition}. */
+    private static AudioAnalysis analysisIn(HazelcastInstance client, AudioAnalysis base, Owner owner, int partition) {
+        while (true) {
+            AudioAnalysis analysis = TestAnalyses.withFile(base, UUID.randomUUID());
+            if (partitionOf(client, TestAnalyses.keyOf(owner, analysis)) == partition) {
+                return analysis;
+            }
+        }
+    }
+
+    /** A new analysis whose key falls outside {@code partition}. */
+    private static AudioAnalysis analysisOutside(HazelcastInstance client, AudioAnalysis base, Owner owner,
+                                                 int partition) {
+        while (true) {
+            AudioAnalysis analysis = TestAnalyses.withFile(base, UUID.randomUUID());
+            if (partitionOf(client, TestAnalyses.keyOf(owner, analysis)) != partition) {
+                return analysis;
+            }
+        }
+    }
+
     @Test
     void tableLockedForLong_membersKeepServingAndTogether_andStoreEverythingAfterwards() throws Exception {
         HazelcastInstance a = nodes.member();
@@ -141,7 +163,15 @@ class SlowPostgresIT {
         // One stored entry leaves memory (evict keeps the row): reading it during the lock must load it.
         AnalysisKey cold = readable.remove(0);
         a.getMap(NodeMembers.MAP).evict(cold);
-        int coldPartition = client.getPartitionService().getPartition(cold).getPartitionId();
+        int coldPartition = partitionOf(client, cold);
+        // Hazelcast runs the operations of one map partition in order: while the load of the cold entry waits
+        // for PostgreSQL (offloaded, on another thread), later calls on its partition wait behind it. The
+        // steady load keeps off that partition; a probe measures it apart, with an entry held in memory there.
+        readable.removeIf(key -> partitionOf(client, key) == coldPartition);
+        AudioAnalysis neighbourAnalysis = analysisIn(client, base, owner, coldPartition);
+        AnalysisKey coldNeighbour = TestAnalyses.keyOf(owner, neighbourAnalysis);
+        cache.setAnalysis(coldNeighbour, neighbourAnalysis, "sha256:" + coldNeighbour.fileMetadataId());
+        acknowledged.put(coldNeighbour, neighbourAnalysis);
 
         AtomicInteger phase = new AtomicInteger();
         AtomicBoolean running = new AtomicBoolean(true);
@@ -150,20 +180,15 @@ class SlowPostgresIT {
         AtomicLong readMisses = new AtomicLong();
         Latencies writes = new Latencies();
         Latencies reads = new Latencies();
-        // Calls on keys of the cold entry's partition, apart: Hazelcast runs a partition's operations in order,
-        // so while the load of the cold entry waits for PostgreSQL (offloaded, on another thread) the later
-        // operations of that partition wait behind it.
-        Latencies sameKeyPartition = new Latencies();
         Thread writer = new Thread(() -> {
             while (running.get()) {
-                AudioAnalysis analysis = TestAnalyses.withFile(base, UUID.randomUUID());
+                AudioAnalysis analysis = analysisOutside(client, base, owner, coldPartition);
                 AnalysisKey key = TestAnalyses.keyOf(owner, analysis);
                 int at = phase.get();
                 long started = System.nanoTime();
                 try {
                     cache.setAnalysis(key, analysis, "sha256:" + key.fileMetadataId());
-                    (partitionOf(client, key) == coldPartition ? sameKeyPartition : writes)
-                            .add(at, System.nanoTime() - started);
+                    writes.add(at, System.nanoTime() - started);
                     acknowledged.put(key, analysis);
                     readable.add(key);
                 } catch (RuntimeException e) {
@@ -184,8 +209,7 @@ class SlowPostgresIT {
                     if (cache.getAnalysis(key).isEmpty()) {
                         readMisses.incrementAndGet();
                     }
-                    (partitionOf(client, key) == coldPartition ? sameKeyPartition : reads)
-                            .add(at, System.nanoTime() - started);
+                    reads.add(at, System.nanoTime() - started);
                 } catch (RuntimeException e) {
                     readErrors.incrementAndGet();
                 }
@@ -231,6 +255,24 @@ class SlowPostgresIT {
             coldReadMillis.set((System.nanoTime() - started) / 1_000_000);
         }, "slowdb-cold-reader");
         coldReader.start();
+        List<String> probe = Collections.synchronizedList(new ArrayList<>());
+        Thread probeSet = new Thread(() -> {
+            PostgresOutageIT.pause(1_000);
+            AudioAnalysis analysis = analysisIn(client, base, owner, coldPartition);
+            AnalysisKey key = TestAnalyses.keyOf(owner, analysis);
+            long started = System.nanoTime();
+            cache.setAnalysis(key, analysis, "sha256:" + key.fileMetadataId());
+            acknowledged.put(key, analysis);
+            probe.add("set_ms=" + (System.nanoTime() - started) / 1_000_000);
+        }, "slowdb-probe-set");
+        Thread probeGet = new Thread(() -> {
+            PostgresOutageIT.pause(1_000);
+            long started = System.nanoTime();
+            boolean found = cache.getAnalysis(coldNeighbour).isPresent();
+            probe.add("get_in_memory_ms=" + (System.nanoTime() - started) / 1_000_000 + (found ? "" : ",MISSED"));
+        }, "slowdb-probe-get");
+        probeSet.start();
+        probeGet.start();
 
         long deadline = lockedAt + TimeUnit.SECONDS.toNanos(LOCK_SECONDS);
         long waitingStatementsSeen = 0;
@@ -250,6 +292,8 @@ class SlowPostgresIT {
         long releasedAt = System.nanoTime();
         phase.set(2);
         coldReader.join(TimeUnit.SECONDS.toMillis(60));
+        probeSet.join(TimeUnit.SECONDS.toMillis(60));
+        probeGet.join(TimeUnit.SECONDS.toMillis(60));
         // Writes go on: the backlog returns to its normal size, not to 0.
         long backToNormal = 2 * normalBacklog + 50;
         await().atMost(Duration.ofSeconds(120)).until(() -> backlog(members) <= backToNormal);
@@ -268,12 +312,12 @@ class SlowPostgresIT {
                         + " write_errors=%d read_errors=%d read_misses=%d waiting_statements=%d backlog_normal=%d backlog_at_release=%d"
                         + " membership_events=%d cluster_size_changes=%d cold_read=%s cold_read_ms=%d drain_ms=%d rows=%d lost=%d"
                         + " set_before=[%s] set_during=[%s] set_after=[%s] get_before=[%s] get_during=[%s] get_after=[%s]"
-                        + " cold_partition_during=[%s]%n",
+                        + " cold_partition_probe=%s%n",
                 LOCK_SECONDS, (releasedAt - lockedAt) / 1_000_000, acknowledged.size(), writes.phases.get(1).size(),
                 writeErrors.get(), readErrors.get(), readMisses.get(), waitingStatementsSeen, normalBacklog, backlogAtRelease,
                 membershipEvents.get(), clusterSizeChanges, coldReadOutcome, coldReadMillis.get(), drainMillis, rows, lost,
                 writes.describe(0), writes.describe(1), writes.describe(2),
-                reads.describe(0), reads.describe(1), reads.describe(2), sameKeyPartition.describe(1));
+                reads.describe(0), reads.describe(1), reads.describe(2), probe);
 
         assertThat(waitingStatementsSeen).as("statements of the members waited for the lock").isPositive();
         assertThat(backlogAtRelease).as("writes queued behind the lock").isGreaterThan(normalBacklog);
@@ -292,6 +336,8 @@ class SlowPostgresIT {
         // the client's invocation timeout, fails and is answered when retried).
         assertThat(coldReadMillis.get()).as("the read of the evicted entry returned").isNotNegative();
         assertThat(cache.getAnalysis(cold)).as("the evicted entry, read back after the lock").isPresent();
+        assertThat(probe).as("the calls on the loading entry's partition were answered, the entry found").hasSize(2)
+                .noneMatch(outcome -> outcome.contains("MISSED"));
         assertThat(lost).isZero();
         assertThat(rows).isEqualTo(acknowledged.size());
         acknowledged.forEach((key, analysis) -> Analyses.assertBitExact(analysis, stored.get(key).analysis()));
