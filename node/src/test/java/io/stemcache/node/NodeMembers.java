@@ -12,6 +12,7 @@ import io.stemcache.node.maintenance.MaintenanceSettings;
 import io.stemcache.node.maintenance.PostgresMemberServices;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * Members built as the node builds them (its {@code hazelcast.yaml}, a {@link PostgresAnalysisStore} each,
@@ -38,6 +39,11 @@ final class NodeMembers implements AutoCloseable {
     }
 
     HazelcastInstance member() {
+        return member(config -> { });
+    }
+
+    /** A member as {@link #member()}, its configuration changed by {@code customizer} first (test properties). */
+    HazelcastInstance member(Consumer<Config> customizer) {
         PostgresAnalysisStore store = new PostgresAnalysisStore(database.dataSource(), StoreSettings.defaults());
         stores.add(store);
         Config yaml = new ClasspathYamlConfig("hazelcast.yaml");
@@ -47,6 +53,7 @@ final class NodeMembers implements AutoCloseable {
                 : MemberConfigs.withStore(yaml, MAP, store);
         config.getMapConfig(MAP).getMapStoreConfig()
                 .setWriteDelaySeconds(writeDelaySeconds).setWriteBatchSize(writeBatchSize);
+        customizer.accept(config);
         return factory.newHazelcastInstance(config);
     }
 
