@@ -8,6 +8,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,9 +27,11 @@ final class EntryLoader {
 
     private final EntryRowReader reader;
     private final StoreMetrics metrics;
+    private final Duration timeout;
 
-    EntryLoader(AnalysisCodec codec, StoreMetrics metrics) {
+    EntryLoader(AnalysisCodec codec, Duration timeout, StoreMetrics metrics) {
         this.reader = new EntryRowReader(codec);
+        this.timeout = timeout;
         this.metrics = metrics;
     }
 
@@ -39,6 +43,12 @@ final class EntryLoader {
              Map<AnalysisKey, CachedAudioAnalysis> entries) throws SQLException {
         int loaded = 0;
         int unreadable = 0;
+        if (!timeout.isZero()) {
+            try (Statement limit = connection.createStatement()) {
+                // LOCAL: for this transaction only; the pooled connection keeps its own setting.
+                limit.execute("SET LOCAL statement_timeout = " + Math.max(1, timeout.toMillis()));
+            }
+        }
         try (PreparedStatement load = connection.prepareStatement(AnalysisCacheTable.LOAD)) {
             load.setFetchSize(ROWS_PER_FETCH);
             AnalysisCacheTable.bindKeys(load, keys);

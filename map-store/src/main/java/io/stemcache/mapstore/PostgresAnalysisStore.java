@@ -38,6 +38,9 @@ public final class PostgresAnalysisStore implements MapStore<AnalysisKey, Cached
     private final DataSource dataSource;
     private final StoreSettings settings;
     private final StoreMetrics metrics = new StoreMetrics();
+    /** SQLState of a statement PostgreSQL cancelled, here by statement_timeout. */
+    private static final String QUERY_CANCELED = "57014";
+
     private final EntryLoader loader;
     private volatile String mapName = "(not initialised)";
 
@@ -45,7 +48,7 @@ public final class PostgresAnalysisStore implements MapStore<AnalysisKey, Cached
     public PostgresAnalysisStore(DataSource dataSource, StoreSettings settings) {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
         this.settings = Objects.requireNonNull(settings, "settings").validate();
-        this.loader = new EntryLoader(settings.codec(), metrics);
+        this.loader = new EntryLoader(settings.codec(), settings.loadTimeout(), metrics);
     }
 
     /** What this store has done since it was made. */
@@ -218,7 +221,12 @@ public final class PostgresAnalysisStore implements MapStore<AnalysisKey, Cached
             try {
                 int unreadable = Transaction.run(dataSource, connection -> loader.load(connection, mapName, chunk, entries));
                 log.debug("map '{}': loaded {} ({} unreadable)", mapName, describe(chunk), unreadable);
-            } catch (SQLException | RuntimeException e) {
+            } catch (SQLException e) {
+                boolean timedOut = QUERY_CANCELED.equals(e.getSQLState()) && !settings.loadTimeout().isZero();
+                throw failure("loadAll of " + describe(chunk) + " failed" + (timedOut ? " after the load timeout of "
+                        + settings.loadTimeout().toMillis() + " ms (stemcache.load-timeout; PostgreSQL is locked or"
+                        + " overloaded)" : ""), e);
+            } catch (RuntimeException e) {
                 throw failure("loadAll of " + describe(chunk) + " failed", e);
             }
         }

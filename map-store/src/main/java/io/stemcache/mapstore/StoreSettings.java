@@ -1,6 +1,7 @@
 package io.stemcache.mapstore;
 
 import io.stemcache.core.codec.AnalysisCodec;
+import java.time.Duration;
 
 /**
  * Settings of a {@link PostgresAnalysisStore}: the payload codec, how many keys one load query asks
@@ -12,9 +13,14 @@ import io.stemcache.core.codec.AnalysisCodec;
  *                              0 turns the initial load off (the map is then purely read-through)
  * @param initialLoadMaxBytes   budget of the initial load in stored (compressed) bytes, counted over
  *                              the whole cluster before backups
+ * @param loadTimeout           longest a load query may run or wait for a lock before PostgreSQL cancels it
+ *                              (its {@code statement_timeout}); {@link Duration#ZERO}: no limit. Hazelcast runs
+ *                              one map partition's calls in order, so a load stuck behind a table lock would
+ *                              hold every later call on its partition, in-memory gets included; with a limit
+ *                              the load fails (the get gets an error) and the partition moves on.
  */
 public record StoreSettings(AnalysisCodec codec, int loadBatchSize, int initialLoadMaxEntries,
-                            long initialLoadMaxBytes) {
+                            long initialLoadMaxBytes, Duration loadTimeout) {
 
     /** Keys per load query: large enough to save round trips, small enough to keep one result set modest. */
     public static final int DEFAULT_LOAD_BATCH_SIZE = 100;
@@ -28,7 +34,15 @@ public record StoreSettings(AnalysisCodec codec, int loadBatchSize, int initialL
     /** 256 MiB of stored payloads, a few dozen full stems per member in a small cluster. */
     public static final long DEFAULT_INITIAL_LOAD_MAX_BYTES = 256L << 20;
 
-    /** The standard codec, {@value #DEFAULT_LOAD_BATCH_SIZE} keys per load, no initial load. */
+    /** A load of a full stem takes milliseconds; five seconds means PostgreSQL is locked or overwhelmed. */
+    public static final Duration DEFAULT_LOAD_TIMEOUT = Duration.ofSeconds(5);
+
+    /** Settings with the {@linkplain #DEFAULT_LOAD_TIMEOUT default load timeout}. */
+    public StoreSettings(AnalysisCodec codec, int loadBatchSize, int initialLoadMaxEntries, long initialLoadMaxBytes) {
+        this(codec, loadBatchSize, initialLoadMaxEntries, initialLoadMaxBytes, DEFAULT_LOAD_TIMEOUT);
+    }
+
+    /** The standard codec, {@value #DEFAULT_LOAD_BATCH_SIZE} keys per load, no initial load, a 5 s load timeout. */
     public static StoreSettings defaults() {
         return new StoreSettings(AnalysisCodec.standard(), DEFAULT_LOAD_BATCH_SIZE, DEFAULT_INITIAL_LOAD_MAX_ENTRIES,
                 DEFAULT_INITIAL_LOAD_MAX_BYTES);
@@ -36,12 +50,17 @@ public record StoreSettings(AnalysisCodec codec, int loadBatchSize, int initialL
 
     /** A copy with another load batch size. */
     public StoreSettings withLoadBatchSize(int keysPerQuery) {
-        return new StoreSettings(codec, keysPerQuery, initialLoadMaxEntries, initialLoadMaxBytes);
+        return new StoreSettings(codec, keysPerQuery, initialLoadMaxEntries, initialLoadMaxBytes, loadTimeout);
     }
 
     /** A copy that loads at most {@code maxEntries} entries and {@code maxBytes} stored bytes at first use. */
     public StoreSettings withInitialLoad(int maxEntries, long maxBytes) {
-        return new StoreSettings(codec, loadBatchSize, maxEntries, maxBytes);
+        return new StoreSettings(codec, loadBatchSize, maxEntries, maxBytes, loadTimeout);
+    }
+
+    /** A copy with another load timeout ({@link Duration#ZERO}: none). */
+    public StoreSettings withLoadTimeout(Duration timeout) {
+        return new StoreSettings(codec, loadBatchSize, initialLoadMaxEntries, initialLoadMaxBytes, timeout);
     }
 
     /**
@@ -60,6 +79,10 @@ public record StoreSettings(AnalysisCodec codec, int loadBatchSize, int initialL
         if (initialLoadMaxEntries < 0) {
             throw new IllegalArgumentException("map-store setting initialLoadMaxEntries must be 0 (no initial load) "
                     + "or positive, got " + initialLoadMaxEntries);
+        }
+        if (loadTimeout == null || loadTimeout.isNegative()) {
+            throw new IllegalArgumentException("map-store setting loadTimeout must be zero (no limit) or positive, got "
+                    + loadTimeout);
         }
         if (initialLoadMaxBytes < 1) {
             throw new IllegalArgumentException("map-store setting initialLoadMaxBytes must be positive, got "

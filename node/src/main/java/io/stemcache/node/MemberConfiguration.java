@@ -30,7 +30,8 @@ class MemberConfiguration {
     PostgresAnalysisStore postgresAnalysisStore(DataSource dataSource, AnalysisCodec codec,
                                                 StemcacheProperties properties) {
         StoreSettings settings = new StoreSettings(codec, properties.loadBatchSize(),
-                properties.initialLoadMaxEntries(), (long) properties.initialLoadMaxMb() << 20).validate();
+                properties.initialLoadMaxEntries(), (long) properties.initialLoadMaxMb() << 20, properties.loadTimeout())
+                .validate();
         return new PostgresAnalysisStore(dataSource, settings);
     }
 

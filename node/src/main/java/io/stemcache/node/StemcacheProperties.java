@@ -22,6 +22,7 @@ import org.springframework.validation.annotation.Validated;
  * @param loadBatchSize keys per query when the map loads entries from PostgreSQL
  * @param initialLoadMaxEntries most frequently read rows (then most recent) loaded when the map starts (0: none)
  * @param initialLoadMaxMb stored MB the initial load may bring into memory
+ * @param loadTimeout longest a load from PostgreSQL may wait (for a lock, say) before it fails; 0: no limit
  * @param cacheVersion the current cache/algorithm version; older entries and rows are purged by the cleanup
  *                     (clients have their own {@code stemcache.client.cache-version}: raise theirs first)
  * @param accessFlushInterval how often the reads a member saw are written to {@code last_accessed}
@@ -41,6 +42,7 @@ public record StemcacheProperties(
         @DefaultValue("100") @Positive @Max(1000) int loadBatchSize,
         @DefaultValue("1000") @PositiveOrZero int initialLoadMaxEntries,
         @DefaultValue("256") @PositiveOrZero int initialLoadMaxMb,
+        @DefaultValue("5s") Duration loadTimeout,
         @DefaultValue("1") @Positive int cacheVersion,
         @DefaultValue("10s") Duration accessFlushInterval,
         @DefaultValue @Valid Cleanup cleanup,
@@ -57,6 +59,10 @@ public record StemcacheProperties(
             throw new IllegalArgumentException("stemcache.flush-timeout must be a positive duration, got " + flushTimeout);
         }
         positive("stemcache.access-flush-interval", accessFlushInterval);
+        if (loadTimeout == null || loadTimeout.isNegative()) {
+            throw new IllegalArgumentException("stemcache.load-timeout must be 0 (no limit) or a positive duration, got "
+                    + loadTimeout);
+        }
     }
 
     /**
