@@ -18,6 +18,20 @@ final class DeadLetters {
     static final String INSERT = "INSERT INTO " + TABLE
             + " (owner_kind, owner_id, file_metadata_id, stem_type, payload, sqlstate, reason) VALUES (?, ?, ?, ?, ?, ?, ?)";
 
+    /**
+     * Moves one unreadable row into the dead-letter table, in one statement: only if it is still the row that was
+     * read (same {@code updated_at}), so a newer write that replaced it in the meantime stays.
+     */
+    static final String QUARANTINE = """
+            WITH moved AS (
+                DELETE FROM audio_analysis_cache
+                WHERE owner_kind = ? AND owner_id = ? AND file_metadata_id = ? AND stem_type = ?
+                  AND updated_at IS NOT DISTINCT FROM ? AND payload IS NOT NULL
+                RETURNING owner_kind, owner_id, file_metadata_id, stem_type, payload)
+            INSERT INTO audio_analysis_dead_letter (owner_kind, owner_id, file_metadata_id, stem_type, payload,
+                sqlstate, reason)
+            SELECT owner_kind, owner_id, file_metadata_id, stem_type, payload, NULL, ? FROM moved""";
+
     private DeadLetters() {
     }
 

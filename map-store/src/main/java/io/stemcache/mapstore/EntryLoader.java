@@ -4,11 +4,13 @@ import io.stemcache.core.AnalysisKey;
 import io.stemcache.core.CachedAudioAnalysis;
 import io.stemcache.core.codec.AnalysisCodec;
 import io.stemcache.core.codec.CorruptPayloadException;
+import io.stemcache.core.codec.PayloadHeader;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Timestamp;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,11 +38,24 @@ final class EntryLoader {
     }
 
     /**
-     * Adds the readable entries of {@code keys} to {@code entries} and returns how many rows were
-     * unreadable; those are logged and counted, and left in the table.
+     * A row that could not be read: its key, the {@code updated_at} it was read with (so a newer write is never
+     * put aside in its place) and why. {@code quarantine} is false where the row must stay: a legacy JSON row (the
+     * dead-letter table holds payloads only) or a payload of a newer format (a newer stemcache wrote it).
+     */
+    record Unreadable(AnalysisKey key, Timestamp updatedAt, String reason, boolean quarantine) {
+    }
+
+    /**
+     * Adds the readable entries of {@code keys} to {@code entries} and the unreadable rows to {@code unreadable};
+     * those are logged and counted.
      */
     int load(Connection connection, String mapName, List<AnalysisKey> keys,
              Map<AnalysisKey, CachedAudioAnalysis> entries) throws SQLException {
+        return load(connection, mapName, keys, entries, new ArrayList<>());
+    }
+
+    int load(Connection connection, String mapName, List<AnalysisKey> keys,
+             Map<AnalysisKey, CachedAudioAnalysis> entries, List<Unreadable> unreadableRows) throws SQLException {
         int loaded = 0;
         int unreadable = 0;
         if (!timeout.isZero()) {
@@ -62,6 +77,11 @@ final class EntryLoader {
                     } catch (RuntimeException e) {
                         unreadable++;
                         logUnreadable(mapName, key, e);
+                        if (key != null) {
+                            byte[] payload = rows.getBytes("payload");
+                            unreadableRows.add(new Unreadable(key, rows.getTimestamp("updated_at"), e.toString(),
+                                    payload != null && !PayloadHeader.isNewerFormat(payload)));
+                        }
                     }
                 }
             }
@@ -91,7 +111,7 @@ final class EntryLoader {
     }
 
     private static void logUnreadable(String mapName, AnalysisKey key, RuntimeException e) {
-        String message = "map '{}': the row of {} is unreadable; it reads as a miss and stays in the table: {}";
+        String message = "map '{}': the row of {} is unreadable; it reads as a miss: {}";
         if (e instanceof CorruptPayloadException || e instanceof IllegalArgumentException) {
             // Expected kinds of damage: the message says what is wrong, and a stack trace per read would be noise.
             log.error(message, mapName, key, e.toString());

@@ -218,9 +218,10 @@ public final class PostgresAnalysisStore implements MapStore<AnalysisKey, Cached
         Map<AnalysisKey, CachedAudioAnalysis> entries = new HashMap<>();
         for (int from = 0; from < all.size(); from += settings.loadBatchSize()) {
             List<AnalysisKey> chunk = all.subList(from, Math.min(all.size(), from + settings.loadBatchSize()));
+            List<EntryLoader.Unreadable> unreadable = new ArrayList<>();
             try {
-                int unreadable = Transaction.run(dataSource, connection -> loader.load(connection, mapName, chunk, entries));
-                log.debug("map '{}': loaded {} ({} unreadable)", mapName, describe(chunk), unreadable);
+                Transaction.run(dataSource, connection -> loader.load(connection, mapName, chunk, entries, unreadable));
+                log.debug("map '{}': loaded {} ({} unreadable)", mapName, describe(chunk), unreadable.size());
             } catch (SQLException e) {
                 boolean timedOut = QUERY_CANCELED.equals(e.getSQLState()) && !settings.loadTimeout().isZero();
                 throw failure("loadAll of " + describe(chunk) + " failed" + (timedOut ? " after the load timeout of "
@@ -229,8 +230,45 @@ public final class PostgresAnalysisStore implements MapStore<AnalysisKey, Cached
             } catch (RuntimeException e) {
                 throw failure("loadAll of " + describe(chunk) + " failed", e);
             }
+            quarantine(unreadable);
         }
         return entries;
+    }
+
+    /**
+     * Puts unreadable rows aside in the dead-letter table, with the reason, for inspection: they read as misses
+     * either way, and no longer fail every load of their key. Best effort: a row that cannot be moved stays.
+     */
+    private void quarantine(List<EntryLoader.Unreadable> unreadable) {
+        for (EntryLoader.Unreadable row : unreadable) {
+            if (!row.quarantine()) {
+                log.warn("map '{}': the unreadable row of {} stays in the table (a legacy JSON row, or a payload of a"
+                        + " newer format)", mapName, row.key());
+                continue;
+            }
+            try {
+                int moved = Transaction.run(dataSource, connection -> {
+                    try (PreparedStatement move = connection.prepareStatement(DeadLetters.QUARANTINE)) {
+                        AnalysisKey key = row.key();
+                        move.setString(1, key.owner().kind().code());
+                        move.setString(2, key.owner().id());
+                        move.setObject(3, key.fileMetadataId());
+                        move.setString(4, key.stemType().code());
+                        move.setTimestamp(5, row.updatedAt());
+                        move.setString(6, ("unreadable on load: " + row.reason()).replace('\u0000', '?'));
+                        return move.executeUpdate();
+                    }
+                });
+                metrics.quarantined(moved);
+                if (moved > 0) {
+                    log.warn("map '{}': the unreadable row of {} was moved to {} for inspection", mapName, row.key(),
+                            DeadLetters.TABLE);
+                }
+            } catch (SQLException | RuntimeException e) {
+                log.warn("map '{}': could not move the unreadable row of {} to {}; it stays: {}", mapName, row.key(),
+                        DeadLetters.TABLE, reason(e));
+            }
+        }
     }
 
     /**

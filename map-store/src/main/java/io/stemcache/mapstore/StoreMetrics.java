@@ -20,6 +20,7 @@ public final class StoreMetrics {
     private final LongAdder rowsSkippedAsOlder = new LongAdder();
     private final LongAdder entriesRejected = new LongAdder();
     private final LongAdder deadLettered = new LongAdder();
+    private final LongAdder quarantined = new LongAdder();
     private final LongAdder deletes = new LongAdder();
     private final LongAdder loads = new LongAdder();
     private final LongAdder loadQueries = new LongAdder();
@@ -66,6 +67,11 @@ public final class StoreMetrics {
     }
 
     /** Rows deleted. */
+    /** Unreadable rows a load moved to the dead-letter table for inspection. */
+    public long quarantined() {
+        return quarantined.sum();
+    }
+
     public long deletes() {
         return deletes.sum();
     }
@@ -115,6 +121,10 @@ public final class StoreMetrics {
             }
             recentBatchSizes.addLast(size);
         }
+    }
+
+    void quarantined(int rows) {
+        quarantined.add(rows);
     }
 
     void deadLettered(int entries) {

@@ -41,7 +41,7 @@ class CorruptRowIT {
     }
 
     @Test
-    void loadAll_damagedPayloads_areMissesAndTheOtherKeysLoad() {
+    void loadAll_damagedPayloads_areMissesPutAsideForInspection_andTheOtherKeysLoad() {
         PostgresAnalysisStore store = new PostgresAnalysisStore(database.dataSource(), TestEntries.settings());
         Map<AnalysisKey, CachedAudioAnalysis> entries = TestEntries.smallEntries(7, UUID.randomUUID(), T0);
         store.storeAll(entries);
@@ -56,6 +56,8 @@ class CorruptRowIT {
         damage.put(keys.get(4), "precision column disagrees with the payload header");
         damage.put(keys.get(5), damagePayload(keys.get(5), p -> flip(p, p.length / 2, p.length / 2 + 1)));
         long rowCount = rows.count();
+        Map<AnalysisKey, byte[]> damagedBytes = new LinkedHashMap<>();
+        damage.keySet().forEach(key -> damagedBytes.put(key, (byte[]) rows.row(key).get("payload")));
 
         Map<AnalysisKey, CachedAudioAnalysis> loaded;
         try (CapturedLogs logs = new CapturedLogs(PostgresAnalysisStore.class)) {
@@ -64,16 +66,83 @@ class CorruptRowIT {
             List<String> errors = logs.messages(Level.ERROR);
             assertThat(errors).hasSize(6);
             damage.keySet().forEach(key -> assertThat(errors).anySatisfy(message -> assertThat(message)
-                    .contains(key.toString(), "unreadable", "stays in the table")));
+                    .contains(key.toString(), "unreadable", "reads as a miss")));
             assertThat(errors).anySatisfy(message -> assertThat(message).contains(keys.get(5).toString(), "checksum"));
+            assertThat(logs.messages(Level.WARN)).hasSize(6)
+                    .allSatisfy(message -> assertThat(message).contains("moved to audio_analysis_dead_letter"));
         }
         assertThat(loaded).containsOnlyKeys(keys.get(6));
         assertThat(loaded.get(keys.get(6)).payload()).isEqualTo(entries.get(keys.get(6)).payload());
         assertThat(store.metrics().loadFailures()).isEqualTo(6);
         assertThat(store.metrics().loads()).isEqualTo(1);
-        assertThat(rows.count()).isEqualTo(rowCount);
-        damage.keySet().forEach(key -> assertThat(rows.row(key)).isNotNull());
+        assertThat(store.metrics().quarantined()).isEqualTo(6);
+        // Put aside, not lost: each damaged row is in the dead-letter table with its bytes and the reason.
+        assertThat(rows.count()).isEqualTo(rowCount - 6);
+        damage.keySet().forEach(key -> {
+            assertThat(rows.row(key)).isNull();
+            Map<String, Object> letter = deadLetter(key);
+            assertThat(letter.get("payload")).isEqualTo(damagedBytes.get(key));
+            assertThat((String) letter.get("reason")).startsWith("unreadable on load: ");
+        });
+        assertThat((String) deadLetter(keys.get(5)).get("reason")).contains("checksum");
         assertThat(store.load(keys.get(0))).isNull();
+        assertThat(store.metrics().loadFailures()).as("a key put aside is a plain miss, not a failure again").isEqualTo(6);
+    }
+
+    @Test
+    void load_payloadOfANewerFormat_isAMissButStays() {
+        PostgresAnalysisStore store = new PostgresAnalysisStore(database.dataSource(), TestEntries.settings());
+        Map<AnalysisKey, CachedAudioAnalysis> entries = TestEntries.smallEntries(1, UUID.randomUUID(), T0);
+        store.storeAll(entries);
+        AnalysisKey key = entries.keySet().iterator().next();
+        // Written by a newer stemcache (format version 2), as during a rolling upgrade: not damage.
+        damagePayload(key, p -> {
+            byte[] newer = p.clone();
+            newer[4] = 2;
+            return newer;
+        });
+
+        assertThat(store.load(key)).isNull();
+
+        assertThat(rows.row(key)).isNotNull();
+        assertThat(store.metrics().quarantined()).isZero();
+    }
+
+    @Test
+    void load_rowOverTheCodecsLimit_isAMissPutAside_namingTheLimit() {
+        Map<AnalysisKey, CachedAudioAnalysis> entries = TestEntries.smallEntries(1, UUID.randomUUID(), T0);
+        new PostgresAnalysisStore(database.dataSource(), TestEntries.settings()).storeAll(entries);
+        AnalysisKey key = entries.keySet().iterator().next();
+        PostgresAnalysisStore strict = new PostgresAnalysisStore(database.dataSource(), new StoreSettings(
+                io.stemcache.core.codec.AnalysisCodec.withMaxDecodedBytes(64), 100, 0, 1));
+
+        assertThat(strict.load(key)).isNull();
+
+        assertThat(rows.row(key)).isNull();
+        assertThat((String) deadLetter(key).get("reason")).contains("limit");
+        assertThat(deadLetter(key).get("payload")).isEqualTo(entries.get(key).payload());
+    }
+
+    private static Map<String, Object> deadLetter(AnalysisKey key) {
+        try (var connection = database.dataSource().getConnection();
+             var query = connection.prepareStatement("SELECT payload, reason, sqlstate FROM audio_analysis_dead_letter"
+                     + " WHERE owner_kind = ? AND owner_id = ? AND file_metadata_id = ? AND stem_type = ?")) {
+            query.setString(1, key.owner().kind().code());
+            query.setString(2, key.owner().id());
+            query.setObject(3, key.fileMetadataId());
+            query.setString(4, key.stemType().code());
+            try (var result = query.executeQuery()) {
+                assertThat(result.next()).as("dead letter of " + key).isTrue();
+                Map<String, Object> letter = new java.util.HashMap<>();
+                letter.put("payload", result.getBytes("payload"));
+                letter.put("reason", result.getString("reason"));
+                letter.put("sqlstate", result.getString("sqlstate"));
+                assertThat(result.next()).as("one dead letter of " + key).isFalse();
+                return letter;
+            }
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test

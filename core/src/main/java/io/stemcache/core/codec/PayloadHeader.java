@@ -19,6 +19,22 @@ public record PayloadHeader(int formatVersion, Precision precision, long valueCo
     private static final Precision[] PRECISIONS = {Precision.FLOAT64, Precision.FLOAT32, Precision.Q16};
 
     /** The raw size of the analysis: 8 bytes per value, what the codec's limit is compared with. */
+    /**
+     * True when {@code payload} starts like a payload of a format version newer than this codec reads: written by
+     * a newer stemcache (during a rolling upgrade, say), not damaged, so it must be kept, not put aside.
+     */
+    public static boolean isNewerFormat(byte[] payload) {
+        if (payload == null || payload.length <= MAGIC.length) {
+            return false;
+        }
+        for (int i = 0; i < MAGIC.length; i++) {
+            if (payload[i] != MAGIC[i]) {
+                return false;
+            }
+        }
+        return (payload[MAGIC.length] & 0xFF) > FORMAT_VERSION;
+    }
+
     public long rawSize() {
         return valueCount * Double.BYTES;
     }
