@@ -46,14 +46,23 @@ class StatsConfiguration {
                 properties.mapName());
     }
 
-    /** Entries PostgreSQL refused for good and the store set aside in {@code audio_analysis_dead_letter}. */
+    /**
+     * Entries PostgreSQL refused for good, and unreadable rows a load put aside, both in
+     * {@code audio_analysis_dead_letter}.
+     */
     @Bean
     MeterBinder stemcacheDeadLetterMeter(PostgresAnalysisStore store, HazelcastInstance hazelcast,
                                          StemcacheProperties properties) {
         // The store bean keeps its metrics, which the counter holds weakly, alive.
-        return registry -> FunctionCounter.builder("stemcache.store.deadlettered", store.metrics(), StoreMetrics::deadLettered)
-                .tags("map", properties.mapName(), "cluster", hazelcast.getConfig().getClusterName(), "scope", "member")
-                .description("Entries PostgreSQL refused for good, set aside in audio_analysis_dead_letter")
-                .register(registry);
+        return registry -> {
+            FunctionCounter.builder("stemcache.store.deadlettered", store.metrics(), StoreMetrics::deadLettered)
+                    .tags("map", properties.mapName(), "cluster", hazelcast.getConfig().getClusterName(), "scope", "member")
+                    .description("Entries PostgreSQL refused for good, set aside in audio_analysis_dead_letter")
+                    .register(registry);
+            FunctionCounter.builder("stemcache.store.quarantined", store.metrics(), StoreMetrics::quarantined)
+                    .tags("map", properties.mapName(), "cluster", hazelcast.getConfig().getClusterName(), "scope", "member")
+                    .description("Unreadable rows a load moved to audio_analysis_dead_letter for inspection")
+                    .register(registry);
+        };
     }
 }

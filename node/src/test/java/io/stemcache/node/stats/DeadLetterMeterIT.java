@@ -24,11 +24,11 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 
-/** The member's {@code stemcache.store.deadlettered} counter follows its store's dead letters. */
+/** The member's {@code stemcache.store.deadlettered} and {@code quarantined} counters follow its store. */
 class DeadLetterMeterIT {
 
     @Test
-    void stemcacheDeadLetterMeter_afterAPoisonEntry_countsOne() {
+    void stemcacheDeadLetterMeter_afterAPoisonEntry_countsOne_andAPutAsideRowCountsApart() throws Exception {
         TestHazelcastFactory factory = new TestHazelcastFactory();
         try (FreshDatabase database = FreshDatabase.createMigrated("deadletter_meter")) {
             HazelcastInstance member = factory.newHazelcastInstance(new Config().setClusterName("meter-test"));
@@ -44,6 +44,20 @@ class DeadLetterMeterIT {
                     AnalysisCodec.standard(), Instant.now())));
 
             assertThat(registry.get("stemcache.store.deadlettered")
+                    .tags("map", "analyses", "cluster", "meter-test", "scope", "member").functionCounter().count())
+                    .isEqualTo(1.0);
+
+            // A readable row, damaged in the table, then loaded: put aside and counted apart.
+            AnalysisKey good = new AnalysisKey(Owner.user(UUID.randomUUID()), analysis.fileMetadataId(), analysis.stemType());
+            store.storeAll(Map.of(good, CachedAudioAnalysis.of(good, analysis, "sha256:ok", 1, Precision.FLOAT64,
+                    AnalysisCodec.standard(), Instant.now())));
+            try (java.sql.Connection connection = database.dataSource().getConnection();
+                 java.sql.Statement damage = connection.createStatement()) {
+                damage.executeUpdate("UPDATE audio_analysis_cache SET payload = overlay(payload placing"
+                        + " '\\xdeadbeef'::bytea from 40) WHERE owner_id = '" + good.owner().id() + "'");
+            }
+            assertThat(store.load(good)).isNull();
+            assertThat(registry.get("stemcache.store.quarantined")
                     .tags("map", "analyses", "cluster", "meter-test", "scope", "member").functionCounter().count())
                     .isEqualTo(1.0);
         } finally {
