@@ -32,7 +32,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
@@ -165,9 +164,10 @@ class MemberCrashIT {
         AtomicBoolean running = new AtomicBoolean(true);
         AtomicLong attempted = new AtomicLong();
         AtomicLong writeErrors = new AtomicLong();
-        AtomicLong reads = new AtomicLong();
-        AtomicLong readMisses = new AtomicLong();
-        AtomicLong readErrors = new AtomicLong();
+        RandomReads readCounts = RandomReads.counts();
+        AtomicLong reads = readCounts.reads;
+        AtomicLong readMisses = readCounts.misses;
+        AtomicLong readErrors = readCounts.errors;
         AtomicLong lastAcknowledgedNanos = new AtomicLong(System.nanoTime());
         AtomicLong longestWriteStallNanos = new AtomicLong();
         Thread writer = new Thread(() -> {
@@ -187,25 +187,7 @@ class MemberCrashIT {
                 PostgresOutageIT.pause(10);
             }
         }, "crash-writer");
-        Thread reader = new Thread(() -> {
-            while (running.get()) {
-                AnalysisKey key;
-                synchronized (readable) {
-                    key = readable.isEmpty() ? null : readable.get(ThreadLocalRandom.current().nextInt(readable.size()));
-                }
-                if (key != null) {
-                    try {
-                        reads.incrementAndGet();
-                        if (cache.getAnalysis(key).isEmpty()) {
-                            readMisses.incrementAndGet();
-                        }
-                    } catch (RuntimeException e) {
-                        readErrors.incrementAndGet();
-                    }
-                }
-                PostgresOutageIT.pause(10);
-            }
-        }, "crash-reader");
+        Thread reader = RandomReads.thread("crash-reader", running, readable, cache, 10, readCounts);
         writer.start();
         reader.start();
         List<String> trials = new ArrayList<>();

@@ -28,7 +28,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
@@ -104,9 +103,10 @@ class PostgresOutageIT {
         List<AnalysisKey> readable = java.util.Collections.synchronizedList(new ArrayList<>());
         AtomicBoolean running = new AtomicBoolean(true);
         AtomicLong writeErrors = new AtomicLong();
-        AtomicLong reads = new AtomicLong();
-        AtomicLong readMisses = new AtomicLong();
-        AtomicLong readErrors = new AtomicLong();
+        RandomReads readCounts = RandomReads.counts();
+        AtomicLong reads = readCounts.reads;
+        AtomicLong readMisses = readCounts.misses;
+        AtomicLong readErrors = readCounts.errors;
         Thread writer = new Thread(() -> {
             while (running.get()) {
                 AudioAnalysis analysis = TestAnalyses.withFile(base, UUID.randomUUID());
@@ -121,25 +121,7 @@ class PostgresOutageIT {
                 pause(5);
             }
         }, "outage-writer");
-        Thread reader = new Thread(() -> {
-            while (running.get()) {
-                AnalysisKey key;
-                synchronized (readable) {
-                    key = readable.isEmpty() ? null : readable.get(ThreadLocalRandom.current().nextInt(readable.size()));
-                }
-                if (key != null) {
-                    try {
-                        reads.incrementAndGet();
-                        if (cache.getAnalysis(key).isEmpty()) {
-                            readMisses.incrementAndGet();
-                        }
-                    } catch (RuntimeException e) {
-                        readErrors.incrementAndGet();
-                    }
-                }
-                pause(2);
-            }
-        }, "outage-reader");
+        Thread reader = RandomReads.thread("outage-reader", running, readable, cache, 2, readCounts);
         writer.start();
         reader.start();
         await().atMost(Duration.ofSeconds(30)).until(() -> acknowledged.size() >= 100

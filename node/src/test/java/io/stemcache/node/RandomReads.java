@@ -1,0 +1,50 @@
+package io.stemcache.node;
+
+import io.stemcache.core.AnalysisKey;
+import io.stemcache.core.AudioCacheService;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** The read side of the fault tests' load: random acknowledged keys, counted as reads, misses and errors. */
+final class RandomReads {
+
+    final AtomicLong reads = new AtomicLong();
+    final AtomicLong misses = new AtomicLong();
+    final AtomicLong errors = new AtomicLong();
+
+    private RandomReads() {
+    }
+
+    /**
+     * A thread (not started) that, while {@code running}, gets a random key of {@code readable} (a synchronized
+     * list the writer fills) through {@code cache}, pausing {@code pauseMillis} between gets.
+     */
+    static Thread thread(String name, AtomicBoolean running, List<AnalysisKey> readable, AudioCacheService cache,
+                         long pauseMillis, RandomReads counts) {
+        return new Thread(() -> {
+            while (running.get()) {
+                AnalysisKey key;
+                synchronized (readable) {
+                    key = readable.isEmpty() ? null : readable.get(ThreadLocalRandom.current().nextInt(readable.size()));
+                }
+                if (key != null) {
+                    try {
+                        counts.reads.incrementAndGet();
+                        if (cache.getAnalysis(key).isEmpty()) {
+                            counts.misses.incrementAndGet();
+                        }
+                    } catch (RuntimeException e) {
+                        counts.errors.incrementAndGet();
+                    }
+                }
+                PostgresOutageIT.pause(pauseMillis);
+            }
+        }, name);
+    }
+
+    static RandomReads counts() {
+        return new RandomReads();
+    }
+}
