@@ -59,10 +59,7 @@ class NodeApplicationIT {
     static class Isolation {
         @Bean
         HazelcastConfigCustomizer isolatedCluster() {
-            return config -> {
-                IsolatedCluster.on(CLUSTER, 16701).customize(config);
-                config.getMapConfig("analyses").getMapStoreConfig().setWriteDelaySeconds(1);
-            };
+            return IsolatedCluster.on(CLUSTER, 16701, 1);
         }
     }
 

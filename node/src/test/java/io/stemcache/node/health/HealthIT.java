@@ -77,10 +77,7 @@ class HealthIT {
     static class Isolation {
         @Bean
         HazelcastConfigCustomizer isolatedCluster() {
-            return config -> {
-                IsolatedCluster.on(CLUSTER, 16741).customize(config);
-                config.getMapConfig("analyses").getMapStoreConfig().setWriteDelaySeconds(1);
-            };
+            return IsolatedCluster.on(CLUSTER, 16741, 1);
         }
     }
 
