@@ -50,11 +50,6 @@ final class EntryLoader {
      * those are logged and counted.
      */
     int load(Connection connection, String mapName, List<AnalysisKey> keys,
-             Map<AnalysisKey, CachedAudioAnalysis> entries) throws SQLException {
-        return load(connection, mapName, keys, entries, new ArrayList<>());
-    }
-
-    int load(Connection connection, String mapName, List<AnalysisKey> keys,
              Map<AnalysisKey, CachedAudioAnalysis> entries, List<Unreadable> unreadableRows) throws SQLException {
         int loaded = 0;
         int unreadable = 0;
