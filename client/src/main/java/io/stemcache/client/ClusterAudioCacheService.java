@@ -10,6 +10,7 @@ import io.stemcache.core.CachedAudioAnalysis;
 import io.stemcache.core.Owner;
 import io.stemcache.core.Precision;
 import io.stemcache.core.StemType;
+import io.stemcache.core.ops.PutAnalysis;
 import io.stemcache.core.ops.RemoveEntry;
 import io.stemcache.core.stats.ClusterStats;
 import io.stemcache.core.stats.StatsPublisher;
@@ -66,15 +67,15 @@ final class ClusterAudioCacheService implements AudioCacheService, AutoCloseable
     public Optional<CachedAudioAnalysis> getAnalysis(AnalysisKey key) {
         Objects.requireNonNull(key, "key");
         CachedAudioAnalysis entry = map.get(key);
-        if (entry == null) {
+        if (entry == null || entry.isDeletion()) {
             misses.increment();
             return Optional.empty();
         }
         if (entry.cacheVersion() != settings.cacheVersion()) {
             misses.increment();
             if (entry.cacheVersion() < settings.cacheVersion()) {
-                // Made by an older analysis algorithm: it will never be a hit again.
-                map.delete(key);
+                // Made by an older analysis algorithm: it will never be a hit again (a newer write stays).
+                map.executeOnKey(key, RemoveEntry.atMost(entry.version()));
             }
             return Optional.empty();
         }
@@ -90,7 +91,7 @@ final class ClusterAudioCacheService implements AudioCacheService, AutoCloseable
             // The audio changed since this analysis was made: drop it so the re-analysis replaces it.
             hits.decrement();
             misses.increment();
-            map.delete(key);
+            map.executeOnKey(key, RemoveEntry.atMost(entry.get().version()));
             return Optional.empty();
         }
         return entry;
@@ -104,13 +105,13 @@ final class ClusterAudioCacheService implements AudioCacheService, AutoCloseable
         Objects.requireNonNull(precision, "precision");
         CachedAudioAnalysis entry = CachedAudioAnalysis.of(key, analysis, contentHash, settings.cacheVersion(),
                 precision, settings.codec(), settings.clock().instant());
+        long ttlSeconds = PutAnalysis.MAP_TTL;
         if (key.owner().isGuest()) {
             makeRoomForGuest(key, entry.size());
-            map.set(key, entry, settings.guestTtl().toSeconds(), TimeUnit.SECONDS);
-        } else {
-            map.set(key, entry);
+            ttlSeconds = settings.guestTtl().toSeconds();
         }
-        return entry;
+        // The member that owns the key gives the write its version; this node's clock only stamps updatedAt.
+        return entry.withVersion(map.executeOnKey(key, PutAnalysis.of(entry, ttlSeconds)));
     }
 
     /**
@@ -137,7 +138,7 @@ final class ClusterAudioCacheService implements AudioCacheService, AutoCloseable
             AnalysisKey old = new AnalysisKey(key.owner(), UUID.fromString((String) entry[0]),
                     StemType.fromCode((String) entry[1]));
             if (!old.equals(key)) {
-                map.delete(old);
+                map.executeOnKey(old, RemoveEntry.any());
                 total -= ((Number) entry[2]).longValue();
             }
         }
@@ -145,9 +146,7 @@ final class ClusterAudioCacheService implements AudioCacheService, AutoCloseable
 
     @Override
     public int invalidateCache(Owner owner, UUID fileMetadataId) {
-        Map<AnalysisKey, Boolean> removed = map.executeOnKeys(stemsOf(owner, Set.of(fileMetadataId)), RemoveEntry.INSTANCE);
-        int count = (int) removed.values().stream().filter(Boolean.TRUE::equals).count();
-        return count;
+        return RemoveEntry.fromEach(map, stemsOf(owner, Set.of(fileMetadataId)));
     }
 
     @Override
@@ -166,17 +165,18 @@ final class ClusterAudioCacheService implements AudioCacheService, AutoCloseable
         int moved = 0;
         for (AnalysisKey guestKey : keys) {
             CachedAudioAnalysis entry = map.get(guestKey);
-            if (entry == null) {
+            if (entry == null || entry.isDeletion()) {
                 continue;
             }
             AnalysisKey userKey = new AnalysisKey(user, guestKey.fileMetadataId(), guestKey.stemType());
             CachedAudioAnalysis existing = map.get(userKey);
-            if (existing == null || existing.updatedAt().isBefore(entry.updatedAt())) {
+            // Two keys' versions do not compare; of two owners' copies, the later analysis (by time) stays.
+            if (existing == null || existing.isDeletion() || existing.updatedAt().isBefore(entry.updatedAt())) {
                 // Written before the guest's copy goes: a failure in between leaves both, never neither.
-                map.set(userKey, entry.movedTo(userKey));
+                map.executeOnKey(userKey, PutAnalysis.of(entry.movedTo(userKey), PutAnalysis.MAP_TTL));
                 moved++;
             }
-            map.delete(guestKey);
+            map.executeOnKey(guestKey, RemoveEntry.atMost(entry.version()));
         }
         return moved;
     }
@@ -187,7 +187,7 @@ final class ClusterAudioCacheService implements AudioCacheService, AutoCloseable
         Map<AnalysisKey, CachedAudioAnalysis> found = map.getAll(stemsOf(owner, fileMetadataIds));
         int current = 0;
         for (Map.Entry<AnalysisKey, CachedAudioAnalysis> entry : found.entrySet()) {
-            if (entry.getValue().cacheVersion() == settings.cacheVersion()) {
+            if (!entry.getValue().isDeletion() && entry.getValue().cacheVersion() == settings.cacheVersion()) {
                 current++;
                 touches.add(entry.getKey());
             }

@@ -3,6 +3,7 @@ package io.stemcache.core;
 import io.stemcache.core.codec.AnalysisCodec;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 
@@ -13,6 +14,11 @@ import java.util.UUID;
  * <p>This is the value held in the cluster and written to PostgreSQL. {@link #analysis()} decodes the
  * payload once and keeps the result, so an entry served again from a near cache costs no decoding.
  * The payload array is shared, not copied: treat it as read-only.
+ *
+ * <p>{@link #version()} orders the writes of one key: the member that owns the key assigns it (the last
+ * version plus one, continuing from the stored row or tombstone after a restart), and PostgreSQL's upsert,
+ * the split-brain merge and replays keep the higher one. A {@link #deletion deletion marker} is the value a
+ * removed key holds for a while, so the removal's version is stored as a tombstone; readers treat it as absent.
  */
 public final class CachedAudioAnalysis {
 
@@ -31,12 +37,26 @@ public final class CachedAudioAnalysis {
     private final AnalysisMetadata metadata;
     private final long rawSize;
     private final byte[] payload;
+    private final long version;
+    private final boolean deletion;
     private volatile AudioAnalysis decoded;
 
-    /** Builds an entry from its parts; {@link #of} is the usual way to make one from an analysis. */
+    /** An entry not yet written to the cluster (version 0); {@link #of} is the usual way to make one. */
     public CachedAudioAnalysis(UUID id, UUID fileMetadataId, StemType stemType, String analysisVersion,
                                int cacheVersion, String contentHash, Precision precision, Instant createdAt,
                                Instant updatedAt, AnalysisMetadata metadata, long rawSize, byte[] payload) {
+        this(id, fileMetadataId, stemType, analysisVersion, cacheVersion, contentHash, precision, createdAt,
+                updatedAt, metadata, rawSize, payload, 0, false);
+    }
+
+    /** Builds an entry from all its parts, as serializers and the store read it back. */
+    public CachedAudioAnalysis(UUID id, UUID fileMetadataId, StemType stemType, String analysisVersion,
+                               int cacheVersion, String contentHash, Precision precision, Instant createdAt,
+                               Instant updatedAt, AnalysisMetadata metadata, long rawSize, byte[] payload,
+                               long version, boolean deletion) {
+        if (version < 0) {
+            throw new IllegalArgumentException("entry version must not be negative, got " + version);
+        }
         this.id = Objects.requireNonNull(id, "id");
         this.fileMetadataId = Objects.requireNonNull(fileMetadataId, "fileMetadataId");
         this.stemType = Objects.requireNonNull(stemType, "stemType");
@@ -49,6 +69,30 @@ public final class CachedAudioAnalysis {
         this.metadata = Objects.requireNonNull(metadata, "metadata");
         this.rawSize = rawSize;
         this.payload = Objects.requireNonNull(payload, "payload");
+        this.version = version;
+        this.deletion = deletion;
+    }
+
+    /**
+     * The marker a removed key holds at {@code version} (one more than the removed entry's): no payload, no
+     * analysis. Stored, it deletes the row and leaves a tombstone that refuses older stores of the key.
+     */
+    public static CachedAudioAnalysis deletion(AnalysisKey key, long version, Instant now) {
+        Instant at = now.truncatedTo(ChronoUnit.MICROS);
+        return new CachedAudioAnalysis(key.entryId(), key.fileMetadataId(), key.stemType(), "", 0, null,
+                Precision.FLOAT64, at, at, NO_METADATA, 0, NO_PAYLOAD, version, true);
+    }
+
+    private static final byte[] NO_PAYLOAD = new byte[0];
+    private static final AnalysisMetadata NO_METADATA = new AnalysisMetadata(0, 0, 0, List.of(), 0);
+
+    /** This entry as written at {@code version}, sharing payload and decoded analysis. */
+    public CachedAudioAnalysis withVersion(long version) {
+        CachedAudioAnalysis stamped = new CachedAudioAnalysis(id, fileMetadataId, stemType, analysisVersion,
+                cacheVersion, contentHash, precision, createdAt, updatedAt, metadata, rawSize, payload, version,
+                deletion);
+        stamped.decoded = decoded;
+        return stamped;
     }
 
     /**
@@ -83,6 +127,11 @@ public final class CachedAudioAnalysis {
         if (!key.fileMetadataId().equals(fileMetadataId) || key.stemType() != stemType) {
             throw new IllegalArgumentException("key " + key + " is not of " + fileMetadataId + "/" + stemType.code());
         }
+        if (deletion) {
+            throw new IllegalStateException("a deletion marker of " + fileMetadataId + "/" + stemType.code()
+                    + " cannot be moved");
+        }
+        // Version 0: the key it moves to has versions of its own, which the cluster continues on write.
         CachedAudioAnalysis moved = new CachedAudioAnalysis(key.entryId(), fileMetadataId, stemType, analysisVersion,
                 cacheVersion, contentHash, precision, createdAt, updatedAt, metadata, rawSize, payload);
         moved.decoded = decoded;
@@ -91,6 +140,10 @@ public final class CachedAudioAnalysis {
 
     /** The decoded analysis, decoded on first use with the standard codec and kept. */
     public AudioAnalysis analysis() {
+        if (deletion) {
+            throw new IllegalStateException("a deletion marker of " + fileMetadataId + "/" + stemType.code()
+                    + " has no analysis");
+        }
         AudioAnalysis result = decoded;
         if (result == null) {
             result = AnalysisCodec.standard().decode(payload);
@@ -113,6 +166,16 @@ public final class CachedAudioAnalysis {
 
     public String analysisVersion() {
         return analysisVersion;
+    }
+
+    /** The write's place in its key's order (1 for a key's first write; 0 before the cluster assigned one). */
+    public long version() {
+        return version;
+    }
+
+    /** True for the marker a removed key holds: readers treat the key as absent. */
+    public boolean isDeletion() {
+        return deletion;
     }
 
     /** The cache (algorithm) version the entry was written under; older versions read as misses. */
@@ -165,7 +228,10 @@ public final class CachedAudioAnalysis {
 
     @Override
     public String toString() {
-        return "CachedAudioAnalysis[" + fileMetadataId + "/" + stemType.code() + " v" + analysisVersion
-                + " cache v" + cacheVersion + ", " + precision + ", " + payload.length + " bytes]";
+        if (deletion) {
+            return "CachedAudioAnalysis[" + fileMetadataId + "/" + stemType.code() + " deleted at #" + version + "]";
+        }
+        return "CachedAudioAnalysis[" + fileMetadataId + "/" + stemType.code() + " #" + version + " v"
+                + analysisVersion + " cache v" + cacheVersion + ", " + precision + ", " + payload.length + " bytes]";
     }
 }

@@ -2,6 +2,7 @@ package io.stemcache.mapstore;
 
 import io.stemcache.core.AnalysisKey;
 import io.stemcache.core.CachedAudioAnalysis;
+import io.stemcache.core.Owner;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.nio.ByteBuffer;
@@ -16,90 +17,114 @@ import java.util.List;
 import java.util.UUID;
 import org.postgresql.util.ByteStreamWriter;
 
-/** The SQL of the {@code audio_analysis_cache} table and how keys and entries bind to it. */
+/**
+ * The SQL of one table of entries and how keys and entries bind to it. Users' entries live in the product's
+ * {@code audio_analysis_cache} ({@link #USERS}), whose foreign keys need a real user and file; guests' in
+ * {@code audio_analysis_guest_cache} ({@link #GUESTS}), a table of the same columns without them. A removed
+ * key's version stays in {@value #TOMBSTONES}, whichever table its row was in.
+ */
 final class AnalysisCacheTable {
 
-    static final String NAME = "audio_analysis_cache";
+    static final AnalysisCacheTable USERS = new AnalysisCacheTable("audio_analysis_cache");
+    static final AnalysisCacheTable GUESTS = new AnalysisCacheTable("audio_analysis_guest_cache");
 
-    /** The columns the store reads or writes; the schema check names the ones missing. */
+    static final String TOMBSTONES = "audio_analysis_tombstone";
+
+    /** The columns the store reads or writes in each table; the schema check names the ones missing. */
     static final List<String> COLUMNS = List.of("id", "user_id", "file_metadata_id", "stem_type", "analysis_version",
             "sample_rate", "duration", "buffer_size", "features_extracted", "analysis_data", "waveform_data",
             "analysis_duration", "created_at", "updated_at", "last_accessed", "size", "compressed", "cache_version",
-            "owner_kind", "owner_id", "payload", "raw_size", "precision", "content_hash", "access_count");
+            "owner_kind", "owner_id", "payload", "raw_size", "precision", "content_hash", "access_count",
+            "entry_version");
 
     /** The unique key the upsert's ON CONFLICT names, sorted. */
     static final List<String> KEY_COLUMNS = List.of("file_metadata_id", "owner_id", "owner_kind", "stem_type");
 
-    // A row is replaced only by a value at least as new: write-behind is at-least-once, so a replayed
-    // or late batch must not undo a newer write. Equal times rewrite the same value (idempotent). The
-    // row keeps its id and created_at; the payload replaces the product's old jsonb columns.
-    static final String UPSERT = """
-            INSERT INTO audio_analysis_cache (id, owner_kind, owner_id, user_id, file_metadata_id, stem_type,
-                analysis_version, cache_version, sample_rate, duration, buffer_size, features_extracted,
-                analysis_duration, payload, size, raw_size, precision, content_hash, created_at, updated_at,
-                compressed, last_accessed, analysis_data, waveform_data)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, true, now(), NULL, NULL)
-            ON CONFLICT (owner_kind, owner_id, file_metadata_id, stem_type) DO UPDATE SET
-                user_id = EXCLUDED.user_id, analysis_version = EXCLUDED.analysis_version,
-                cache_version = EXCLUDED.cache_version, sample_rate = EXCLUDED.sample_rate,
-                duration = EXCLUDED.duration, buffer_size = EXCLUDED.buffer_size,
-                features_extracted = EXCLUDED.features_extracted, analysis_duration = EXCLUDED.analysis_duration,
-                payload = EXCLUDED.payload, size = EXCLUDED.size, raw_size = EXCLUDED.raw_size,
-                precision = EXCLUDED.precision, content_hash = EXCLUDED.content_hash,
-                updated_at = EXCLUDED.updated_at, compressed = true, last_accessed = EXCLUDED.last_accessed,
-                analysis_data = NULL, waveform_data = NULL
-            WHERE audio_analysis_cache.updated_at IS NULL OR audio_analysis_cache.updated_at <= EXCLUDED.updated_at""";
-
     private static final String KEYS = "unnest(?::varchar[], ?::varchar[], ?::uuid[], ?::varchar[])"
             + " AS k(owner_kind, owner_id, file_metadata_id, stem_type)";
 
-    static final String DELETE = "DELETE FROM audio_analysis_cache c USING " + KEYS
-            + " WHERE c.owner_kind = k.owner_kind AND c.owner_id = k.owner_id"
-            + " AND c.file_metadata_id = k.file_metadata_id AND c.stem_type = k.stem_type";
+    private static final String SAME_KEY = "%1$s.owner_kind = %2$s.owner_kind AND %1$s.owner_id = %2$s.owner_id"
+            + " AND %1$s.file_metadata_id = %2$s.file_metadata_id AND %1$s.stem_type = %2$s.stem_type";
 
-    // The jsonb columns are only read (as text) for rows the product wrote before payloads existed.
-    static final String LOAD = """
-            SELECT c.owner_kind, c.owner_id, c.file_metadata_id, c.stem_type, c.id, c.analysis_version,
-                c.cache_version, c.precision, c.content_hash, c.created_at, c.updated_at, c.sample_rate, c.duration,
-                c.buffer_size, c.features_extracted, c.analysis_duration, c.raw_size, c.payload,
-                CASE WHEN c.payload IS NULL THEN c.analysis_data::text END AS analysis_json,
-                CASE WHEN c.payload IS NULL THEN c.waveform_data::text END AS waveform_json
-            FROM audio_analysis_cache c JOIN %s USING (owner_kind, owner_id, file_metadata_id, stem_type)
-            WHERE c.owner_kind IN ('user', 'guest')""".formatted(KEYS);
+    private static final String KEEP_HIGHEST_TOMBSTONE = " ON CONFLICT (owner_kind, owner_id, file_metadata_id, stem_type)"
+            + " DO UPDATE SET entry_version = GREATEST(t.entry_version, EXCLUDED.entry_version), deleted_at = now()";
 
-    // Newest first, cut by count (LIMIT) and by a running sum of stored bytes; rows of the product's
-    // old format count their jsonb size. ROWS framing keeps ties from being summed ahead of time.
-    // Most frequently read first (access_count grows once per access flush in which a key was read), then
-    // most recently; stored size from the size column, so the window never detoasts a payload.
-    static final String RECENT_KEYS = """
-            SELECT owner_kind, owner_id, file_metadata_id, stem_type FROM (
-                SELECT owner_kind, owner_id, file_metadata_id, stem_type, access_count, last_accessed, id,
-                    sum(coalesce(size, octet_length(payload),
-                                 coalesce(pg_column_size(analysis_data), 0) + coalesce(pg_column_size(waveform_data), 0)))
-                        OVER (ORDER BY access_count DESC, last_accessed DESC, id ROWS UNBOUNDED PRECEDING) AS running_bytes
-                FROM audio_analysis_cache
-                WHERE owner_kind IN ('user', 'guest') AND last_accessed IS NOT NULL
-                ORDER BY access_count DESC, last_accessed DESC, id
-                LIMIT ?) hot
-            WHERE running_bytes <= ?
-            ORDER BY access_count DESC, last_accessed DESC, id""";
+    final String name;
 
-    static final String TABLE_COLUMNS = "SELECT attname FROM pg_attribute"
-            + " WHERE attrelid = ?::regclass AND attnum > 0 AND NOT attisdropped";
+    /**
+     * A row is replaced only by a higher version: versions are assigned per key in the cluster, so neither the
+     * writers' clocks nor {@code updated_at} (the product's trigger rewrites it on every UPDATE) decide. A replayed
+     * or late store of an older or equal version changes nothing, and neither does a store at or below the key's
+     * tombstone (it was removed after that version was written). The row keeps its id and created_at; the payload
+     * replaces the product's old jsonb columns.
+     */
+    final String upsert;
 
-    static final String UNIQUE_KEYS = """
-            SELECT array_agg(a.attname::text ORDER BY a.attname::text) AS columns
-            FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey)
-            WHERE i.indrelid = ?::regclass AND i.indisunique
-            GROUP BY i.indexrelid""";
+    /** Stores a deletion marker: the row goes unless a higher version is stored, and the tombstone keeps its version. */
+    final String deleteMarked;
 
-    /** The readable {@code duration} column holds seconds as decimal(10,3). */
-    private static final BigDecimal MAX_DURATION = new BigDecimal("9999999.999");
+    /** Deletes the rows of a batch of keys, each leaving a tombstone at the version its row had. */
+    final String deleteKeys;
 
-    private AnalysisCacheTable() {
+    /** A batch of keys' rows, or their tombstones where a key has no row or an older one. */
+    final String load;
+
+    private AnalysisCacheTable(String name) {
+        this.name = name;
+        this.upsert = """
+                WITH v (id, owner_kind, owner_id, user_id, file_metadata_id, stem_type, analysis_version, cache_version,
+                        entry_version, sample_rate, duration, buffer_size, features_extracted, analysis_duration, payload,
+                        size, raw_size, precision, content_hash, created_at, updated_at) AS (
+                    VALUES (?::uuid, ?::varchar, ?::varchar, ?::uuid, ?::uuid, ?::varchar, ?::varchar, ?::integer,
+                            ?::bigint, ?::integer, ?::numeric, ?::integer, ?::text[], ?::integer, ?::bytea, ?::integer,
+                            ?::bigint, ?::varchar, ?::varchar, ?::timestamptz, ?::timestamptz))
+                INSERT INTO %1$s AS c (id, owner_kind, owner_id, user_id, file_metadata_id, stem_type, analysis_version,
+                    cache_version, entry_version, sample_rate, duration, buffer_size, features_extracted, analysis_duration,
+                    payload, size, raw_size, precision, content_hash, created_at, updated_at, compressed, last_accessed,
+                    analysis_data, waveform_data)
+                SELECT v.*, true, now(), NULL, NULL FROM v
+                WHERE NOT EXISTS (SELECT 1 FROM %2$s t WHERE %3$s AND t.entry_version >= v.entry_version)
+                ON CONFLICT (owner_kind, owner_id, file_metadata_id, stem_type) DO UPDATE SET
+                    user_id = EXCLUDED.user_id, analysis_version = EXCLUDED.analysis_version,
+                    cache_version = EXCLUDED.cache_version, entry_version = EXCLUDED.entry_version,
+                    sample_rate = EXCLUDED.sample_rate, duration = EXCLUDED.duration, buffer_size = EXCLUDED.buffer_size,
+                    features_extracted = EXCLUDED.features_extracted, analysis_duration = EXCLUDED.analysis_duration,
+                    payload = EXCLUDED.payload, size = EXCLUDED.size, raw_size = EXCLUDED.raw_size,
+                    precision = EXCLUDED.precision, content_hash = EXCLUDED.content_hash,
+                    updated_at = EXCLUDED.updated_at, compressed = true, last_accessed = EXCLUDED.last_accessed,
+                    analysis_data = NULL, waveform_data = NULL
+                WHERE c.entry_version < EXCLUDED.entry_version""".formatted(name, TOMBSTONES, SAME_KEY.formatted("t", "v"));
+        this.deleteMarked = """
+                WITH gone AS (DELETE FROM %1$s WHERE owner_kind = ? AND owner_id = ? AND file_metadata_id = ?
+                        AND stem_type = ? AND entry_version < ?)
+                INSERT INTO %2$s AS t (owner_kind, owner_id, file_metadata_id, stem_type, entry_version)
+                VALUES (?, ?, ?, ?, ?)""".formatted(name, TOMBSTONES) + KEEP_HIGHEST_TOMBSTONE;
+        this.deleteKeys = """
+                WITH gone AS (DELETE FROM %1$s c USING %2$s WHERE %3$s
+                        RETURNING c.owner_kind, c.owner_id, c.file_metadata_id, c.stem_type, c.entry_version)
+                INSERT INTO %4$s AS t (owner_kind, owner_id, file_metadata_id, stem_type, entry_version)
+                SELECT * FROM gone""".formatted(name, KEYS, SAME_KEY.formatted("c", "k"), TOMBSTONES)
+                + KEEP_HIGHEST_TOMBSTONE;
+        // The jsonb columns are only read (as text) for rows the product wrote before payloads existed.
+        this.load = """
+                SELECT k.owner_kind, k.owner_id, k.file_metadata_id, k.stem_type, c.id, c.analysis_version,
+                    c.cache_version, c.entry_version, c.precision, c.content_hash, c.created_at, c.updated_at,
+                    c.sample_rate, c.duration, c.buffer_size, c.features_extracted, c.analysis_duration, c.raw_size,
+                    c.payload,
+                    CASE WHEN c.id IS NOT NULL AND c.payload IS NULL THEN c.analysis_data::text END AS analysis_json,
+                    CASE WHEN c.id IS NOT NULL AND c.payload IS NULL THEN c.waveform_data::text END AS waveform_json,
+                    t.entry_version AS deleted_version
+                FROM %1$s LEFT JOIN %2$s c ON %3$s LEFT JOIN %4$s t ON %5$s
+                WHERE c.id IS NOT NULL OR t.entry_version IS NOT NULL""".formatted(KEYS, name,
+                SAME_KEY.formatted("c", "k"), TOMBSTONES, SAME_KEY.formatted("t", "k"));
     }
 
-    /** Binds one entry to {@link #UPSERT}; the payload is streamed from its array, not copied. */
+    /** The table an owner's entries live in. */
+    static AnalysisCacheTable of(Owner owner) {
+        return owner.isGuest() ? GUESTS : USERS;
+    }
+
+    /** Binds one entry to {@link #upsert}; the payload is streamed from its array, not copied. */
     static void bindUpsert(PreparedStatement statement, AnalysisKey key, CachedAudioAnalysis value)
             throws SQLException {
         Connection connection = statement.getConnection();
@@ -111,27 +136,39 @@ final class AnalysisCacheTable {
         statement.setString(6, key.stemType().code());
         statement.setString(7, value.analysisVersion());
         statement.setInt(8, value.cacheVersion());
-        statement.setInt(9, value.metadata().sampleRate());
-        statement.setBigDecimal(10, durationColumn(value.metadata().duration()));
-        statement.setInt(11, value.metadata().bufferSize());
-        statement.setArray(12, connection.createArrayOf("text", value.metadata().featuresExtracted().toArray()));
+        statement.setLong(9, value.version());
+        statement.setInt(10, value.metadata().sampleRate());
+        statement.setBigDecimal(11, durationColumn(value.metadata().duration()));
+        statement.setInt(12, value.metadata().bufferSize());
+        statement.setArray(13, connection.createArrayOf("text", value.metadata().featuresExtracted().toArray()));
         Integer analysisMillis = millisColumn(value.metadata().analysisDuration());
         if (analysisMillis == null) {
-            statement.setNull(13, Types.INTEGER);
+            statement.setNull(14, Types.INTEGER);
         } else {
-            statement.setInt(13, analysisMillis);
+            statement.setInt(14, analysisMillis);
         }
         // pgjdbc's setBytes copies the array first; a ByteStreamWriter is written straight to the socket.
-        statement.setObject(14, ByteStreamWriter.of(ByteBuffer.wrap(value.payload())));
-        statement.setInt(15, value.size());
-        statement.setLong(16, value.rawSize());
-        statement.setString(17, value.precision().name());
-        statement.setString(18, value.contentHash());
-        statement.setObject(19, timestamp(value.createdAt()));
-        statement.setObject(20, timestamp(value.updatedAt()));
+        statement.setObject(15, ByteStreamWriter.of(ByteBuffer.wrap(value.payload())));
+        statement.setInt(16, value.size());
+        statement.setLong(17, value.rawSize());
+        statement.setString(18, value.precision().name());
+        statement.setString(19, value.contentHash());
+        statement.setObject(20, timestamp(value.createdAt()));
+        statement.setObject(21, timestamp(value.updatedAt()));
     }
 
-    /** Binds the four key arrays of {@link #DELETE} or {@link #LOAD}. */
+    /** Binds a deletion marker to {@link #deleteMarked}. */
+    static void bindMarker(PreparedStatement statement, AnalysisKey key, CachedAudioAnalysis marker) throws SQLException {
+        for (int first : new int[] {1, 6}) {
+            statement.setString(first, key.owner().kind().code());
+            statement.setString(first + 1, key.owner().id());
+            statement.setObject(first + 2, key.fileMetadataId());
+            statement.setString(first + 3, key.stemType().code());
+            statement.setLong(first + 4, marker.version());
+        }
+    }
+
+    /** Binds the four key arrays of {@link #deleteKeys} or {@link #load}. */
     static void bindKeys(PreparedStatement statement, List<AnalysisKey> keys) throws SQLException {
         Connection connection = statement.getConnection();
         String[] kinds = new String[keys.size()];
@@ -174,5 +211,13 @@ final class AnalysisCacheTable {
 
     static OffsetDateTime timestamp(Instant instant) {
         return OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
+    }
+
+    /** The readable {@code duration} column holds seconds as decimal(10,3). */
+    private static final BigDecimal MAX_DURATION = new BigDecimal("9999999.999");
+
+    @Override
+    public String toString() {
+        return name;
     }
 }

@@ -19,18 +19,23 @@ final class DeadLetters {
             + " (owner_kind, owner_id, file_metadata_id, stem_type, payload, sqlstate, reason) VALUES (?, ?, ?, ?, ?, ?, ?)";
 
     /**
-     * Moves one unreadable row into the dead-letter table, in one statement: only if it is still the row that was
-     * read (same {@code updated_at}), so a newer write that replaced it in the meantime stays.
+     * Moves one unreadable row of a table (formatted in) into the dead-letter table, in one statement: only if it
+     * is still the row that was read (same {@code entry_version}), so a newer write that replaced it stays.
      */
-    static final String QUARANTINE = """
+    private static final String QUARANTINE = """
             WITH moved AS (
-                DELETE FROM audio_analysis_cache
+                DELETE FROM %s
                 WHERE owner_kind = ? AND owner_id = ? AND file_metadata_id = ? AND stem_type = ?
-                  AND updated_at IS NOT DISTINCT FROM ? AND payload IS NOT NULL
+                  AND entry_version = ? AND payload IS NOT NULL
                 RETURNING owner_kind, owner_id, file_metadata_id, stem_type, payload)
             INSERT INTO audio_analysis_dead_letter (owner_kind, owner_id, file_metadata_id, stem_type, payload,
                 sqlstate, reason)
             SELECT owner_kind, owner_id, file_metadata_id, stem_type, payload, NULL, ? FROM moved""";
+
+    /** The quarantine statement of {@code table}. */
+    static String quarantine(AnalysisCacheTable table) {
+        return QUARANTINE.formatted(table.name);
+    }
 
     private DeadLetters() {
     }

@@ -10,9 +10,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.sql.Timestamp;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -27,6 +28,28 @@ final class EntryLoader {
     // Rows are streamed a few at a time (inside a transaction): a chunk of JSON rows can be a gigabyte of text.
     private static final int ROWS_PER_FETCH = 4;
 
+    // Most frequently read first (access_count grows once per access flush in which a key was read), then most
+    // recently, over both tables; cut by count (LIMIT) and by a running sum of stored bytes from the size column
+    // (rows of the product's old format count their jsonb size), so the window never detoasts a payload. ROWS
+    // framing keeps ties from being summed ahead of time.
+    private static final String HOT_ROWS = """
+            SELECT owner_kind, owner_id, file_metadata_id, stem_type, access_count, last_accessed, id,
+                coalesce(size, octet_length(payload),
+                         coalesce(pg_column_size(analysis_data), 0) + coalesce(pg_column_size(waveform_data), 0)) AS bytes
+            FROM %s WHERE owner_kind IN ('user', 'guest') AND last_accessed IS NOT NULL""";
+
+    static final String RECENT_KEYS = """
+            SELECT owner_kind, owner_id, file_metadata_id, stem_type FROM (
+                SELECT owner_kind, owner_id, file_metadata_id, stem_type, access_count, last_accessed, id,
+                    sum(bytes) OVER (ORDER BY access_count DESC, last_accessed DESC, id ROWS UNBOUNDED PRECEDING)
+                        AS running_bytes
+                FROM (%s UNION ALL %s) stored
+                ORDER BY access_count DESC, last_accessed DESC, id
+                LIMIT ?) hot
+            WHERE running_bytes <= ?
+            ORDER BY access_count DESC, last_accessed DESC, id""".formatted(
+            HOT_ROWS.formatted(AnalysisCacheTable.USERS), HOT_ROWS.formatted(AnalysisCacheTable.GUESTS));
+
     private final EntryRowReader reader;
     private final StoreMetrics metrics;
     private final Duration timeout;
@@ -38,28 +61,46 @@ final class EntryLoader {
     }
 
     /**
-     * A row that could not be read: its key, the {@code updated_at} it was read with (so a newer write is never
-     * put aside in its place) and why. {@code quarantine} is false where the row must stay: a legacy JSON row (the
-     * dead-letter table holds payloads only) or a payload of a newer format (a newer stemcache wrote it).
+     * A row that could not be read: its table and key, the {@code entry_version} it was read with (so a newer
+     * write is never put aside in its place) and why. {@code quarantine} is false where the row must stay: a
+     * legacy JSON row (the dead-letter table holds payloads only) or a payload of a newer format.
      */
-    record Unreadable(AnalysisKey key, Timestamp updatedAt, String reason, boolean quarantine) {
+    record Unreadable(AnalysisCacheTable table, AnalysisKey key, long version, String reason, boolean quarantine) {
     }
 
     /**
-     * Adds the readable entries of {@code keys} to {@code entries} and the unreadable rows to {@code unreadable};
-     * those are logged and counted.
+     * Adds the readable entries of {@code keys} to {@code entries} (a removed key's tombstone as its deletion
+     * marker) and the unreadable rows to {@code unreadable}; those are logged and counted.
      */
     int load(Connection connection, String mapName, List<AnalysisKey> keys,
              Map<AnalysisKey, CachedAudioAnalysis> entries, List<Unreadable> unreadableRows) throws SQLException {
-        int loaded = 0;
-        int unreadable = 0;
         if (!timeout.isZero()) {
             try (Statement limit = connection.createStatement()) {
                 // LOCAL: for this transaction only; the pooled connection keeps its own setting.
                 limit.execute("SET LOCAL statement_timeout = " + Math.max(1, timeout.toMillis()));
             }
         }
-        try (PreparedStatement load = connection.prepareStatement(AnalysisCacheTable.LOAD)) {
+        int unreadable = 0;
+        for (Map.Entry<AnalysisCacheTable, List<AnalysisKey>> table : byTable(keys).entrySet()) {
+            unreadable += load(connection, mapName, table.getKey(), table.getValue(), entries, unreadableRows);
+        }
+        return unreadable;
+    }
+
+    /** The keys of each table, in their order; most batches are one owner's, so one table's. */
+    static Map<AnalysisCacheTable, List<AnalysisKey>> byTable(Collection<AnalysisKey> keys) {
+        Map<AnalysisCacheTable, List<AnalysisKey>> tables = new LinkedHashMap<>();
+        for (AnalysisKey key : keys) {
+            tables.computeIfAbsent(AnalysisCacheTable.of(key.owner()), table -> new ArrayList<>()).add(key);
+        }
+        return tables;
+    }
+
+    private int load(Connection connection, String mapName, AnalysisCacheTable table, List<AnalysisKey> keys,
+                     Map<AnalysisKey, CachedAudioAnalysis> entries, List<Unreadable> unreadableRows) throws SQLException {
+        int loaded = 0;
+        int unreadable = 0;
+        try (PreparedStatement load = connection.prepareStatement(table.load)) {
             load.setFetchSize(ROWS_PER_FETCH);
             AnalysisCacheTable.bindKeys(load, keys);
             try (ResultSet rows = load.executeQuery()) {
@@ -74,7 +115,7 @@ final class EntryLoader {
                         logUnreadable(mapName, key, e);
                         if (key != null) {
                             byte[] payload = rows.getBytes("payload");
-                            unreadableRows.add(new Unreadable(key, rows.getTimestamp("updated_at"), e.toString(),
+                            unreadableRows.add(new Unreadable(table, key, rows.getLong("entry_version"), e.toString(),
                                     payload != null && !PayloadHeader.isNewerFormat(payload)));
                         }
                     }
@@ -89,7 +130,7 @@ final class EntryLoader {
     List<AnalysisKey> recentKeys(Connection connection, String mapName, int maxEntries, long maxBytes)
             throws SQLException {
         List<AnalysisKey> keys = new ArrayList<>();
-        try (PreparedStatement query = connection.prepareStatement(AnalysisCacheTable.RECENT_KEYS)) {
+        try (PreparedStatement query = connection.prepareStatement(RECENT_KEYS)) {
             query.setInt(1, maxEntries);
             query.setLong(2, maxBytes);
             try (ResultSet rows = query.executeQuery()) {

@@ -20,7 +20,7 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * Turns a row of {@link AnalysisCacheTable#LOAD} into an entry. Payloads are verified (header, checksum and
+ * Turns a row of {@link AnalysisCacheTable#load} into an entry. Payloads are verified (header, checksum and
  * envelope against the row); rows the product wrote as JSON are parsed and encoded. Whatever is wrong with a row's
  * content throws a {@link RuntimeException}; only database failures throw {@link SQLException}.
  */
@@ -39,7 +39,17 @@ final class EntryRowReader {
                 StemType.fromCode(row.getString("stem_type")));
     }
 
+    /**
+     * The row's entry, or the key's deletion marker where its tombstone is at least as new as the row (or it has
+     * none): the marker carries the removed version on, so the key's next write continues above it.
+     */
     CachedAudioAnalysis entry(AnalysisKey key, ResultSet row) throws SQLException {
+        long deleted = row.getLong("deleted_version");
+        boolean tombstoned = !row.wasNull();
+        boolean hasRow = row.getObject("id") != null;
+        if (tombstoned && (!hasRow || row.getLong("entry_version") <= deleted)) {
+            return CachedAudioAnalysis.deletion(key, deleted, Instant.now());
+        }
         byte[] payload = row.getBytes("payload");
         return payload == null ? fromJson(key, row) : fromPayload(key, row, payload);
     }
@@ -60,7 +70,8 @@ final class EntryRowReader {
         }
         return new CachedAudioAnalysis(row.getObject("id", UUID.class), key.fileMetadataId(), key.stemType(),
                 summary.analysisVersion(), row.getInt("cache_version"), row.getString("content_hash"),
-                precision, createdAt(row), updatedAt(row), summary.metadata(), summary.header().rawSize(), payload);
+                precision, createdAt(row), updatedAt(row), summary.metadata(), summary.header().rawSize(), payload,
+                row.getLong("entry_version"), false);
     }
 
     /**
@@ -75,7 +86,7 @@ final class EntryRowReader {
         return new CachedAudioAnalysis(row.getObject("id", UUID.class), key.fileMetadataId(), key.stemType(),
                 analysis.analysisVersion(), row.getInt("cache_version"), row.getString("content_hash"),
                 Precision.FLOAT64, createdAt(row), updatedAt(row), metadata, codec.rawSize(analysis),
-                codec.encode(analysis, Precision.FLOAT64));
+                codec.encode(analysis, Precision.FLOAT64), row.getLong("entry_version"), false);
     }
 
     /** The readable columns of a row the product wrote: duration rounded to ms, analysis duration to whole ms. */

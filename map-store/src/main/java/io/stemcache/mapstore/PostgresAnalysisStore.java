@@ -10,6 +10,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -61,7 +62,8 @@ public final class PostgresAnalysisStore implements MapStore<AnalysisKey, Cached
     public void init(HazelcastInstance hazelcastInstance, Properties properties, String mapName) {
         this.mapName = mapName;
         SchemaCheck.verify(dataSource);
-        log.info("map '{}' persists to table {} ({})", mapName, AnalysisCacheTable.NAME, settings);
+        log.info("map '{}' persists to tables {} and {} ({})", mapName, AnalysisCacheTable.USERS,
+                AnalysisCacheTable.GUESTS, settings);
     }
 
     @Override
@@ -75,8 +77,9 @@ public final class PostgresAnalysisStore implements MapStore<AnalysisKey, Cached
     }
 
     /**
-     * Upserts the entries as one JDBC batch in one transaction, or throws and writes none of them. A row
-     * is replaced only by a value with the same or a later {@code updatedAt}, so replays are harmless. An
+     * Upserts the entries in one transaction (a JDBC batch per table, and one for deletion markers), or throws and
+     * writes none of them. A row is replaced only by a higher {@link CachedAudioAnalysis#version()}, and never by a
+     * version its key's tombstone covers, so replays are harmless; a marker deletes the row and keeps the tombstone. An
      * entry whose value belongs to another file or stem than its key is logged and dropped: no retry
      * could ever store it. When PostgreSQL refuses the batch for good (a data, constraint or size error),
      * its entries are stored one by one and each refused one is set aside in the dead-letter table, so
@@ -100,13 +103,21 @@ public final class PostgresAnalysisStore implements MapStore<AnalysisKey, Cached
         int[] counts;
         try {
             counts = keys.isEmpty() ? new int[0] : Transaction.run(dataSource, connection -> {
-                try (PreparedStatement upsert = connection.prepareStatement(AnalysisCacheTable.UPSERT)) {
-                    for (AnalysisKey key : keys) {
-                        AnalysisCacheTable.bindUpsert(upsert, key, entries.get(key));
-                        upsert.addBatch();
+                Transaction.markOwnDeletes(connection);
+                int[] stored = new int[keys.size()];
+                for (Map.Entry<String, List<Integer>> statement : byStatement(keys, entries).entrySet()) {
+                    try (PreparedStatement batch = connection.prepareStatement(statement.getKey())) {
+                        for (int i : statement.getValue()) {
+                            bind(batch, keys.get(i), entries.get(keys.get(i)));
+                            batch.addBatch();
+                        }
+                        int[] results = batch.executeBatch();
+                        for (int j = 0; j < results.length; j++) {
+                            stored[statement.getValue().get(j)] = results[j];
+                        }
                     }
-                    return upsert.executeBatch();
                 }
+                return stored;
             });
         } catch (SQLException | RuntimeException e) {
             if (!DeadLetters.isPermanent(e)) {
@@ -147,9 +158,10 @@ public final class PostgresAnalysisStore implements MapStore<AnalysisKey, Cached
             CachedAudioAnalysis value = entries.get(key);
             try {
                 counts[i] = Transaction.run(dataSource, connection -> {
-                    try (PreparedStatement upsert = connection.prepareStatement(AnalysisCacheTable.UPSERT)) {
-                        AnalysisCacheTable.bindUpsert(upsert, key, value);
-                        return upsert.executeUpdate();
+                    Transaction.markOwnDeletes(connection);
+                    try (PreparedStatement write = connection.prepareStatement(statementOf(key, value))) {
+                        bind(write, key, value);
+                        return write.executeUpdate();
                     }
                 });
             } catch (SQLException | RuntimeException e) {
@@ -173,12 +185,41 @@ public final class PostgresAnalysisStore implements MapStore<AnalysisKey, Cached
         return counts;
     }
 
+    /** The positions of {@code keys} by the statement that stores each: upserts and markers, per table. */
+    private static Map<String, List<Integer>> byStatement(List<AnalysisKey> keys,
+                                                          Map<AnalysisKey, CachedAudioAnalysis> entries) {
+        Map<String, List<Integer>> statements = new LinkedHashMap<>();
+        for (int i = 0; i < keys.size(); i++) {
+            statements.computeIfAbsent(statementOf(keys.get(i), entries.get(keys.get(i))), sql -> new ArrayList<>())
+                    .add(i);
+        }
+        return statements;
+    }
+
+    private static String statementOf(AnalysisKey key, CachedAudioAnalysis value) {
+        AnalysisCacheTable table = AnalysisCacheTable.of(key.owner());
+        return value.isDeletion() ? table.deleteMarked : table.upsert;
+    }
+
+    private static void bind(PreparedStatement statement, AnalysisKey key, CachedAudioAnalysis value)
+            throws SQLException {
+        if (value.isDeletion()) {
+            AnalysisCacheTable.bindMarker(statement, key, value);
+        } else {
+            AnalysisCacheTable.bindUpsert(statement, key, value);
+        }
+    }
+
     @Override
     public void delete(AnalysisKey key) {
         deleteAll(List.of(key));
     }
 
-    /** Deletes the rows of all keys in one transaction, one statement per {@value #KEYS_PER_DELETE} keys. */
+    /**
+     * Deletes the rows of all keys in one transaction, one statement per table and {@value #KEYS_PER_DELETE} keys;
+     * each deleted row leaves a tombstone at its version. (Removals through the service store deletion markers
+     * instead, whose version is exact; this serves plain {@code IMap.delete} and {@code clear}.)
+     */
     @Override
     public void deleteAll(Collection<AnalysisKey> keys) {
         if (keys.isEmpty()) {
@@ -187,11 +228,16 @@ public final class PostgresAnalysisStore implements MapStore<AnalysisKey, Cached
         List<AnalysisKey> all = List.copyOf(keys);
         try {
             long deleted = Transaction.run(dataSource, connection -> {
+                Transaction.markOwnDeletes(connection);
                 long rows = 0;
-                try (PreparedStatement delete = connection.prepareStatement(AnalysisCacheTable.DELETE)) {
-                    for (int from = 0; from < all.size(); from += KEYS_PER_DELETE) {
-                        AnalysisCacheTable.bindKeys(delete, all.subList(from, Math.min(all.size(), from + KEYS_PER_DELETE)));
-                        rows += delete.executeUpdate();
+                for (Map.Entry<AnalysisCacheTable, List<AnalysisKey>> table : EntryLoader.byTable(all).entrySet()) {
+                    List<AnalysisKey> tableKeys = table.getValue();
+                    try (PreparedStatement delete = connection.prepareStatement(table.getKey().deleteKeys)) {
+                        for (int from = 0; from < tableKeys.size(); from += KEYS_PER_DELETE) {
+                            AnalysisCacheTable.bindKeys(delete,
+                                    tableKeys.subList(from, Math.min(tableKeys.size(), from + KEYS_PER_DELETE)));
+                            rows += delete.executeUpdate();
+                        }
                     }
                 }
                 return rows;
@@ -248,13 +294,14 @@ public final class PostgresAnalysisStore implements MapStore<AnalysisKey, Cached
             }
             try {
                 int moved = Transaction.run(dataSource, connection -> {
-                    try (PreparedStatement move = connection.prepareStatement(DeadLetters.QUARANTINE)) {
+                    Transaction.markOwnDeletes(connection);
+                    try (PreparedStatement move = connection.prepareStatement(DeadLetters.quarantine(row.table()))) {
                         AnalysisKey key = row.key();
                         move.setString(1, key.owner().kind().code());
                         move.setString(2, key.owner().id());
                         move.setObject(3, key.fileMetadataId());
                         move.setString(4, key.stemType().code());
-                        move.setTimestamp(5, row.updatedAt());
+                        move.setLong(5, row.version());
                         move.setString(6, ("unreadable on load: " + row.reason()).replace('\u0000', '?'));
                         return move.executeUpdate();
                     }

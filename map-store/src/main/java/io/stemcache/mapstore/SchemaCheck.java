@@ -10,11 +10,30 @@ import java.util.List;
 import java.util.Set;
 import javax.sql.DataSource;
 
-/** Checks at start-up that the table, the columns and the unique key the store relies on exist. */
+/**
+ * Checks at start-up that the tables, the columns and the unique keys the store relies on exist, and that
+ * row-level security hides none of their rows from the store's role.
+ */
 final class SchemaCheck {
 
     private static final String RUN_MIGRATIONS = "run the stemcache Liquibase migrations"
             + " (classpath:db/changelog/db.changelog-master.yaml from stemcache-liquibase) on this database first";
+
+    private static final String TABLE_COLUMNS = "SELECT attname FROM pg_attribute"
+            + " WHERE attrelid = ?::regclass AND attnum > 0 AND NOT attisdropped";
+
+    private static final String UNIQUE_KEYS = """
+            SELECT array_agg(a.attname::text ORDER BY a.attname::text) AS columns
+            FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey)
+            WHERE i.indrelid = ?::regclass AND i.indisunique
+            GROUP BY i.indexrelid""";
+
+    private static final List<AnalysisCacheTable> ENTRY_TABLES = List.of(AnalysisCacheTable.USERS,
+            AnalysisCacheTable.GUESTS);
+
+    /** Every table the store reads or writes. */
+    static final List<String> TABLES = List.of(AnalysisCacheTable.USERS.name, AnalysisCacheTable.GUESTS.name,
+            AnalysisCacheTable.TOMBSTONES, DeadLetters.TABLE);
 
     private SchemaCheck() {
     }
@@ -22,38 +41,43 @@ final class SchemaCheck {
     /** Throws IllegalStateException naming what is missing, or why the check could not run. */
     static void verify(DataSource dataSource) {
         try (Connection connection = dataSource.getConnection()) {
-            if (!tableExists(connection)) {
-                throw new IllegalStateException("the stemcache schema is missing: table " + AnalysisCacheTable.NAME
-                        + " does not exist; " + RUN_MIGRATIONS);
+            for (String table : TABLES) {
+                if (!tableExists(connection, table)) {
+                    throw new IllegalStateException("the stemcache schema is " + (table.equals(TABLES.get(0))
+                            ? "missing" : "not migrated") + ": table " + table + " does not exist; " + RUN_MIGRATIONS);
+                }
             }
-            List<String> missing = missingColumns(connection);
-            if (!missing.isEmpty()) {
-                throw new IllegalStateException("the stemcache schema is not migrated: table " + AnalysisCacheTable.NAME
-                        + " lacks columns " + missing + "; " + RUN_MIGRATIONS);
-            }
-            if (!hasUniqueKey(connection)) {
-                throw new IllegalStateException("the stemcache schema is not migrated: table " + AnalysisCacheTable.NAME
-                        + " has no unique key on (owner_kind, owner_id, file_metadata_id, stem_type); " + RUN_MIGRATIONS);
+            for (AnalysisCacheTable table : ENTRY_TABLES) {
+                List<String> missing = missingColumns(connection, table.name);
+                if (!missing.isEmpty()) {
+                    throw new IllegalStateException("the stemcache schema is not migrated: table " + table
+                            + " lacks columns " + missing + "; " + RUN_MIGRATIONS);
+                }
+                if (!hasUniqueKey(connection, table.name)) {
+                    throw new IllegalStateException("the stemcache schema is not migrated: table " + table
+                            + " has no unique key on (owner_kind, owner_id, file_metadata_id, stem_type); "
+                            + RUN_MIGRATIONS);
+                }
             }
         } catch (SQLException e) {
-            throw new IllegalStateException("could not check the schema of table " + AnalysisCacheTable.NAME + ": "
+            throw new IllegalStateException("could not check the schema of the stemcache tables " + TABLES + ": "
                     + e.getMessage(), e);
         }
     }
 
-    private static boolean tableExists(Connection connection) throws SQLException {
+    private static boolean tableExists(Connection connection, String table) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
-            statement.setString(1, AnalysisCacheTable.NAME);
+            statement.setString(1, table);
             try (ResultSet result = statement.executeQuery()) {
                 return result.next() && result.getBoolean(1);
             }
         }
     }
 
-    private static List<String> missingColumns(Connection connection) throws SQLException {
+    private static List<String> missingColumns(Connection connection, String table) throws SQLException {
         Set<String> present = new HashSet<>();
-        try (PreparedStatement statement = connection.prepareStatement(AnalysisCacheTable.TABLE_COLUMNS)) {
-            statement.setString(1, AnalysisCacheTable.NAME);
+        try (PreparedStatement statement = connection.prepareStatement(TABLE_COLUMNS)) {
+            statement.setString(1, table);
             try (ResultSet result = statement.executeQuery()) {
                 while (result.next()) {
                     present.add(result.getString(1));
@@ -65,9 +89,9 @@ final class SchemaCheck {
         return missing;
     }
 
-    private static boolean hasUniqueKey(Connection connection) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(AnalysisCacheTable.UNIQUE_KEYS)) {
-            statement.setString(1, AnalysisCacheTable.NAME);
+    private static boolean hasUniqueKey(Connection connection, String table) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(UNIQUE_KEYS)) {
+            statement.setString(1, table);
             try (ResultSet result = statement.executeQuery()) {
                 while (result.next()) {
                     if (List.of((String[]) result.getArray(1).getArray()).equals(AnalysisCacheTable.KEY_COLUMNS)) {

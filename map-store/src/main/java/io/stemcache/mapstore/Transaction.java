@@ -3,6 +3,7 @@ package io.stemcache.mapstore;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
+import java.sql.Statement;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,6 +20,16 @@ final class Transaction {
     }
 
     private Transaction() {
+    }
+
+    /**
+     * Tells the product table's delete trigger (changeset 026) that this transaction's deletes are stemcache's
+     * own: the cluster already knows them, so they are not logged for the members to apply.
+     */
+    static void markOwnDeletes(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("SET LOCAL stemcache.own_delete = 'on'");
+        }
     }
 
     static <T> T run(DataSource dataSource, Work<T> work) throws SQLException {

@@ -30,10 +30,19 @@ class AnalysisCacheTableTest {
     }
 
     @Test
-    void upsert_onlyReplacesRowsNoNewerThanTheValue() {
-        assertThat(AnalysisCacheTable.UPSERT)
+    void upsert_onlyReplacesRowsOfALowerVersion_andNeverWritesUnderATombstone() {
+        assertThat(AnalysisCacheTable.USERS.upsert)
+                .contains("INSERT INTO audio_analysis_cache AS c")
+                .contains("NOT EXISTS (SELECT 1 FROM audio_analysis_tombstone t")
                 .contains("ON CONFLICT (owner_kind, owner_id, file_metadata_id, stem_type) DO UPDATE")
-                .endsWith("WHERE audio_analysis_cache.updated_at IS NULL OR audio_analysis_cache.updated_at <= EXCLUDED.updated_at")
-                .doesNotContain("id = EXCLUDED.id", "created_at = EXCLUDED");
+                .endsWith("WHERE c.entry_version < EXCLUDED.entry_version")
+                .doesNotContain("id = EXCLUDED.id", "created_at = EXCLUDED", "updated_at <=");
+    }
+
+    @Test
+    void guestsEntries_liveInTheGuestTable() {
+        assertThat(AnalysisCacheTable.of(io.stemcache.core.Owner.guest("g".repeat(16) + "-token"))).isSameAs(AnalysisCacheTable.GUESTS);
+        assertThat(AnalysisCacheTable.GUESTS.upsert).contains("INSERT INTO audio_analysis_guest_cache AS c");
+        assertThat(AnalysisCacheTable.GUESTS.load).contains("LEFT JOIN audio_analysis_guest_cache c");
     }
 }

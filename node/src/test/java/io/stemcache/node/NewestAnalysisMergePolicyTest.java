@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.hazelcast.config.ClasspathYamlConfig;
 import com.hazelcast.spi.merge.MergingValue;
+import io.stemcache.core.AnalysisKey;
 import io.stemcache.core.AnalysisMetadata;
 import io.stemcache.core.CachedAudioAnalysis;
+import io.stemcache.core.Owner;
 import io.stemcache.core.Precision;
 import io.stemcache.core.StemType;
 import java.time.Instant;
@@ -34,36 +36,53 @@ class NewestAnalysisMergePolicyTest {
         };
     }
 
-    private static CachedAudioAnalysis writtenAt(Instant updatedAt) {
-        return new CachedAudioAnalysis(UUID.randomUUID(), UUID.randomUUID(), StemType.values()[0], "1", 1, null,
+    private static final AnalysisKey KEY = new AnalysisKey(Owner.user(UUID.randomUUID()), UUID.randomUUID(),
+            StemType.values()[0]);
+
+    private static CachedAudioAnalysis version(long version, Instant updatedAt) {
+        return new CachedAudioAnalysis(UUID.randomUUID(), KEY.fileMetadataId(), KEY.stemType(), "1", 1, null,
                 Precision.FLOAT64, T.minusSeconds(3600), updatedAt,
-                new AnalysisMetadata(44100, 1.0, 1024, List.of("rms"), 1.0), 8, new byte[] {1});
+                new AnalysisMetadata(44100, 1.0, 1024, List.of("rms"), 1.0), 8, new byte[] {1}, version, false);
     }
 
     @Test
-    void newerUpdatedAt_wins_fromEitherSide() {
-        assertThat(policy.merge(side("merging", writtenAt(T.plusNanos(1000))), side("existing", writtenAt(T))))
+    void higherVersion_wins_fromEitherSide() {
+        assertThat(policy.merge(side("merging", version(3, T)), side("existing", version(2, T)))).isEqualTo("merging");
+        assertThat(policy.merge(side("merging", version(2, T)), side("existing", version(3, T)))).isEqualTo("existing");
+    }
+
+    @Test
+    void higherVersion_wins_evenWhenItsWritersClockWasBehind() {
+        // The later write (version 3) came from an API node whose clock is 10 s behind the other's.
+        assertThat(policy.merge(side("merging", version(3, T.minusSeconds(10))), side("existing", version(2, T))))
                 .isEqualTo("merging");
-        assertThat(policy.merge(side("merging", writtenAt(T)), side("existing", writtenAt(T.plusNanos(1000)))))
-                .isEqualTo("existing");
     }
 
     @Test
-    void sameUpdatedAt_keepsTheExistingEntry() {
-        assertThat(policy.merge(side("merging", writtenAt(T)), side("existing", writtenAt(T)))).isEqualTo("existing");
+    void deletionMarker_ofAHigherVersion_winsOverTheOtherSidesCopy() {
+        CachedAudioAnalysis removed = CachedAudioAnalysis.deletion(KEY, 4, T);
+
+        assertThat(policy.merge(side("merging", removed), side("existing", version(3, T.plusSeconds(60)))))
+                .isEqualTo("merging");
+        assertThat(policy.merge(side("merging", version(5, T)), side("existing", removed))).isEqualTo("merging");
+    }
+
+    @Test
+    void sameVersion_keepsTheExistingEntry() {
+        assertThat(policy.merge(side("merging", version(2, T.plusSeconds(1))), side("existing", version(2, T))))
+                .isEqualTo("existing");
     }
 
     @Test
     void keyOnOneSideOnly_isKept() {
-        assertThat(policy.merge(side("merging", writtenAt(T)), null)).isEqualTo("merging");
-        assertThat(policy.merge(null, side("existing", writtenAt(T)))).isEqualTo("existing");
+        assertThat(policy.merge(side("merging", version(1, T)), null)).isEqualTo("merging");
+        assertThat(policy.merge(null, side("existing", version(1, T)))).isEqualTo("existing");
     }
 
     @Test
     void valuesOfAnotherType_keepTheExistingEntry() {
-        assertThat(policy.merge(side("merging", "text"), side("existing", writtenAt(T)))).isEqualTo("existing");
-        assertThat(policy.merge(side("merging", writtenAt(T.plusSeconds(5))), side("existing", 42)))
-                .isEqualTo("existing");
+        assertThat(policy.merge(side("merging", "text"), side("existing", version(1, T)))).isEqualTo("existing");
+        assertThat(policy.merge(side("merging", version(9, T)), side("existing", 42))).isEqualTo("existing");
     }
 
     @Test

@@ -36,9 +36,7 @@ public final class InvalidateFile implements Callable<Integer>, HazelcastInstanc
     public Integer call() {
         MemberServices services = MemberServices.of(member);
         IMap<AnalysisKey, CachedAudioAnalysis> map = member.getMap(services.mapName());
-        int inMemory = (int) map.executeOnEntries(RemoveEntry.INSTANCE,
-                Predicates.equal("fileMetadataId", fileMetadataId.toString())).values().stream()
-                .filter(Boolean.TRUE::equals).count();
+        int inMemory = RemoveEntry.fromEach(map, map.keySet(Predicates.equal("fileMetadataId", fileMetadataId.toString())));
         // Rows of entries not in memory; rows of the entries just removed go too (their deletes are queued).
         int rows = services.deleteRowsOfFile(fileMetadataId);
         return Math.max(inMemory, rows);

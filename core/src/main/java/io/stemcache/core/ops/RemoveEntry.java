@@ -3,26 +3,88 @@ package io.stemcache.core.ops;
 import com.hazelcast.map.EntryProcessor;
 import io.stemcache.core.AnalysisKey;
 import io.stemcache.core.CachedAudioAnalysis;
+import com.hazelcast.map.IMap;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Removes an entry wherever it is (memory, backups, near caches, PostgreSQL through the map-store) and
- * answers whether it existed. Run with {@code executeOnKeys} to remove a file's stems in one call.
+ * answers whether it existed. Run it on one key ({@code executeOnKey}, {@code submitToKey}), a new instance
+ * per call: the instance remembers what it wrote, for the backups.
+ *
+ * <p>The key keeps a {@linkplain CachedAudioAnalysis#deletion deletion marker} one version above the removed
+ * entry for {@link #MARKER_TTL_SECONDS}: its store deletes the row and leaves a tombstone at that version, so a
+ * store of the removed entry still queued, or replayed by a promoted backup, cannot bring it back, and the key's
+ * next write continues from the marker's version.
  */
 public final class RemoveEntry implements EntryProcessor<AnalysisKey, CachedAudioAnalysis, Boolean> {
 
-    /** The processor holds no state; one instance serves every call. */
-    public static final RemoveEntry INSTANCE = new RemoveEntry();
+    /** How long a marker stays in memory; its tombstone in PostgreSQL stays for the cleanup's retention. */
+    public static final long MARKER_TTL_SECONDS = 3_600;
 
-    private RemoveEntry() {
+    private final long atMostVersion;
+    private transient CachedAudioAnalysis applied;
+
+    private RemoveEntry(long atMostVersion) {
+        this.atMostVersion = atMostVersion;
+    }
+
+    /** Removes whatever version the key holds. */
+    public static RemoveEntry any() {
+        return new RemoveEntry(Long.MAX_VALUE);
+    }
+
+    /** Removes the entry only if its version is at most {@code version}: a newer write stays. */
+    public static RemoveEntry atMost(long version) {
+        return new RemoveEntry(version);
+    }
+
+    /**
+     * Removes each key's entry (any version) with one processor per key, sent together; answers how many existed.
+     * Keys are found by a query first because one processor must not run on several keys.
+     */
+    public static int fromEach(IMap<AnalysisKey, CachedAudioAnalysis> map, Collection<AnalysisKey> keys) {
+        List<CompletableFuture<Boolean>> removals = new ArrayList<>(keys.size());
+        for (AnalysisKey key : keys) {
+            removals.add(map.submitToKey(key, any()).toCompletableFuture());
+        }
+        int removed = 0;
+        for (CompletableFuture<Boolean> removal : removals) {
+            if (Boolean.TRUE.equals(removal.join())) {
+                removed++;
+            }
+        }
+        return removed;
+    }
+
+    public long atMostVersion() {
+        return atMostVersion;
     }
 
     @Override
     public Boolean process(Map.Entry<AnalysisKey, CachedAudioAnalysis> entry) {
-        boolean existed = entry.getValue() != null;
-        if (existed) {
-            entry.setValue(null);
+        if (applied != null) {
+            throw new IllegalStateException("RemoveEntry runs on one key per instance (executeOnKey, submitToKey)");
         }
-        return existed;
+        CachedAudioAnalysis current = entry.getValue();
+        if (current == null || current.isDeletion() || current.version() > atMostVersion) {
+            return false;
+        }
+        applied = CachedAudioAnalysis.deletion(entry.getKey(), Math.addExact(current.version(), 1),
+                Clock.systemUTC().instant());
+        PutAnalysis.write(entry, applied, MARKER_TTL_SECONDS);
+        return true;
+    }
+
+    @Override
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public EntryProcessor<AnalysisKey, CachedAudioAnalysis, Boolean> getBackupProcessor() {
+        // Called on the primary after process(): nothing removed, nothing to back up; else the same marker
+        // (a backup's result is never read, so the exact write's Long result type does not matter).
+        return applied == null ? null : (EntryProcessor) PutAnalysis.exactly(applied, MARKER_TTL_SECONDS);
     }
 }

@@ -29,7 +29,9 @@ final class CachedAudioAnalysisSerializer implements CompactSerializer<CachedAud
                         reader.readInt32("bufferSize"), List.of(reader.readArrayOfString("featuresExtracted")),
                         reader.readFloat64("analysisDuration")),
                 reader.readInt64("rawSize"),
-                reader.readArrayOfInt8("payload"));
+                reader.readArrayOfInt8("payload"),
+                reader.readInt64("version"),
+                reader.readBoolean("deletion"));
     }
 
     @Override
@@ -52,6 +54,8 @@ final class CachedAudioAnalysisSerializer implements CompactSerializer<CachedAud
         writer.writeInt64("rawSize", value.rawSize());
         writer.writeInt32("size", value.size());
         writer.writeArrayOfInt8("payload", value.payload());
+        writer.writeInt64("version", value.version());
+        writer.writeBoolean("deletion", value.isDeletion());
     }
 
     static long toMicros(Instant instant) {

@@ -9,12 +9,12 @@ final class RemoveEntrySerializer implements CompactSerializer<RemoveEntry> {
 
     @Override
     public RemoveEntry read(CompactReader reader) {
-        return RemoveEntry.INSTANCE;
+        return RemoveEntry.atMost(reader.readInt64("atMostVersion"));
     }
 
     @Override
     public void write(CompactWriter writer, RemoveEntry processor) {
-        // stateless
+        writer.writeInt64("atMostVersion", processor.atMostVersion());
     }
 
     @Override

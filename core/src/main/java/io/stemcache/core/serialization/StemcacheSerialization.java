@@ -16,8 +16,12 @@ import com.hazelcast.config.SerializationConfig;
  * {@code precision} string, {@code createdAtMicros} and {@code updatedAtMicros} int64 (epoch
  * microseconds), {@code sampleRate} int32, {@code duration} float64, {@code bufferSize} int32,
  * {@code featuresExtracted} array of string, {@code analysisDuration} float64, {@code rawSize} int64,
- * {@code size} int32 (payload length, written for queries and ignored when read), {@code payload} array of int8 (the codec payload).</li>
- * <li>{@code stemcache.RemoveEntry}, {@code stemcache.TouchEntry}, {@code stemcache.CleanupNow}: no fields.</li>
+ * {@code size} int32 (payload length, written for queries and ignored when read), {@code payload} array of int8 (the codec payload),
+ * {@code version} int64 (the write's place in its key's order), {@code deletion} boolean (a removed key's marker).</li>
+ * <li>{@code stemcache.PutAnalysis}: {@code entry} the entry (compact), {@code ttlSeconds} int64 (-1: the map's),
+ * {@code exactVersion} int64 (0 on the primary, which assigns it; the assigned version on backups).</li>
+ * <li>{@code stemcache.RemoveEntry}: {@code atMostVersion} int64 (only entries up to this version are removed).</li>
+ * <li>{@code stemcache.TouchEntry}, {@code stemcache.CleanupNow}: no fields.</li>
  * <li>{@code stemcache.InvalidateFile}: {@code fileMetadataId} string.</li>
  * <li>{@code stemcache.OwnerKeys}: {@code ownerKind}, {@code ownerId} strings, {@code limit} int32.</li>
  * <li>{@code stemcache.StatsSnapshot}: {@code publishedAtMicros} int64, the counters {@code hits},
@@ -37,6 +41,7 @@ public final class StemcacheSerialization {
         compact.addSerializer(new AnalysisKeySerializer());
         compact.addSerializer(new CachedAudioAnalysisSerializer());
         compact.addSerializer(new RemoveEntrySerializer());
+        compact.addSerializer(new PutAnalysisSerializer());
         OpsSerializers.all().forEach(compact::addSerializer);
         compact.addSerializer(new StatsSnapshotSerializer());
         return config;

@@ -140,8 +140,7 @@ final class RowCleanup {
             return 0;
         }
         IMap<AnalysisKey, CachedAudioAnalysis> map = instance.getMap(settings.mapName());
-        return map.executeOnEntries(RemoveEntry.INSTANCE, Predicates.lessThan("cacheVersion", settings.cacheVersion()))
-                .values().stream().filter(Boolean.TRUE::equals).count();
+        return RemoveEntry.fromEach(map, map.keySet(Predicates.lessThan("cacheVersion", settings.cacheVersion())));
     }
 
     /** The counts of a run in progress. */
