@@ -215,7 +215,8 @@ class ClusterAudioCacheServiceTest {
 
         assertThat(upgraded.getAnalysis(key)).isEmpty();
 
-        assertThat(client.getMap("analyses").containsKey(key)).as("old version removed on the miss").isFalse();
+        CachedAudioAnalysis held = client.<AnalysisKey, CachedAudioAnalysis>getMap("analyses").get(key);
+        assertThat(held.isDeletion()).as("old version replaced by a deletion marker on the miss").isTrue();
     }
 
     @Test
