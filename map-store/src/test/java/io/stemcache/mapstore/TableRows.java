@@ -18,8 +18,21 @@ final class TableRows {
         this.dataSource = dataSource;
     }
 
+    /** Rows of both tables of entries (users' and guests'). */
     long count() {
-        return queryLong("SELECT count(*) FROM audio_analysis_cache");
+        return queryLong("SELECT (SELECT count(*) FROM audio_analysis_cache) + (SELECT count(*) FROM audio_analysis_guest_cache)");
+    }
+
+    /** The table the key's row lives in. */
+    static String table(AnalysisKey key) {
+        return AnalysisCacheTable.of(key.owner()).name;
+    }
+
+    /** The key's tombstone version, or null. */
+    Long tombstone(AnalysisKey key) {
+        Map<String, Object> row = queryRow("SELECT entry_version FROM audio_analysis_tombstone WHERE " + whereKey(),
+                keyParameters(key));
+        return row == null ? null : ((Number) row.get("entry_version")).longValue();
     }
 
     long queryLong(String sql, Object... parameters) {
@@ -29,7 +42,7 @@ final class TableRows {
 
     /** The columns of the key's row (null if there is none) by name: arrays as Java arrays, times as OffsetDateTime. */
     Map<String, Object> row(AnalysisKey key) {
-        return queryRow("SELECT * FROM audio_analysis_cache WHERE owner_kind = ? AND owner_id = ?"
+        return queryRow("SELECT * FROM " + table(key) + " WHERE owner_kind = ? AND owner_id = ?"
                         + " AND file_metadata_id = ? AND stem_type = ?",
                 key.owner().kind().code(), key.owner().id(), key.fileMetadataId(), key.stemType().code());
     }

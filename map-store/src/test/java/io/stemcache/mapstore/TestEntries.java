@@ -35,8 +35,15 @@ final class TestEntries {
                 analysis.analysisData(), analysis.waveformData(), analysis.metadata());
     }
 
+    /** The key's first write (version 1), stamped {@code at}. */
     static CachedAudioAnalysis entry(AnalysisKey key, AudioAnalysis analysis, Instant at) {
-        return CachedAudioAnalysis.of(key, analysis, "sha256:" + key.fileMetadataId(), 1, Precision.FLOAT64, CODEC, at);
+        return entry(key, analysis, at, 1);
+    }
+
+    /** A write the cluster gave {@code version}, stamped {@code at}. */
+    static CachedAudioAnalysis entry(AnalysisKey key, AudioAnalysis analysis, Instant at, long version) {
+        return CachedAudioAnalysis.of(key, analysis, "sha256:" + key.fileMetadataId(), 1, Precision.FLOAT64, CODEC, at)
+                .withVersion(version);
     }
 
     /** {@code count} small entries of one user, each for its own file. */

@@ -19,9 +19,12 @@ import io.stemcache.core.CachedAudioAnalysis;
  * {@code PutIfAbsentMergePolicy}, keeps the larger side's entry even when the smaller side's is newer.
  *
  * <p>Both sides of a split may have written the same key: each side continues from the version it knew, so
- * both can hold the same version with different content. Ties keep the entry already in the merged-into
- * cluster (the larger side). A key removed on one side holds a {@linkplain CachedAudioAnalysis#isDeletion
- * deletion marker} one version above the removed entry, so the removal wins over the other side's older copy.
+ * both can hold the same version with different content. Such writes were concurrent (no order exists between
+ * them), and only then do the writers' times decide: the later {@code updatedAt}, then the merged-into side's.
+ * The winner of a tie is returned one version up, so it is stored again and replaces in PostgreSQL whichever
+ * side's copy of that version was stored during the split. A key removed on one side holds a
+ * {@linkplain CachedAudioAnalysis#isDeletion deletion marker} one version above the removed entry, so the
+ * removal wins over the other side's older copy.
  *
  * <p>Runs on the members of the merged-into cluster; it deserializes both values (the payload is a byte
  * array, never decoded). It asks Hazelcast only for the values ({@link MergingValue}), not for the
@@ -41,7 +44,11 @@ public final class NewestAnalysisMergePolicy
         }
         if (merging.getDeserializedValue() instanceof CachedAudioAnalysis incoming
                 && existing.getDeserializedValue() instanceof CachedAudioAnalysis current) {
-            return incoming.version() > current.version() ? merging.getRawValue() : existing.getRawValue();
+            if (incoming.version() != current.version()) {
+                return incoming.version() > current.version() ? merging.getRawValue() : existing.getRawValue();
+            }
+            CachedAudioAnalysis winner = incoming.updatedAt().isAfter(current.updatedAt()) ? incoming : current;
+            return winner.withVersion(Math.addExact(winner.version(), 1));
         }
         return existing.getRawValue();
     }

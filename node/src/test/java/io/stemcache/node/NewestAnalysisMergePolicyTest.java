@@ -68,9 +68,29 @@ class NewestAnalysisMergePolicyTest {
     }
 
     @Test
-    void sameVersion_keepsTheExistingEntry() {
-        assertThat(policy.merge(side("merging", version(2, T.plusSeconds(1))), side("existing", version(2, T))))
-                .isEqualTo("existing");
+    void sameVersion_writtenOnBothSides_theLaterWriteWins_oneVersionUp() {
+        CachedAudioAnalysis later = version(2, T.plusSeconds(1));
+        CachedAudioAnalysis earlier = version(2, T);
+
+        Object fromMerging = policy.merge(side("merging", later), side("existing", earlier));
+        Object fromExisting = policy.merge(side("merging", earlier), side("existing", later));
+
+        assertThat(fromMerging).isInstanceOfSatisfying(CachedAudioAnalysis.class, won -> {
+            assertThat(won.id()).isEqualTo(later.id());
+            assertThat(won.version()).isEqualTo(3);
+        });
+        assertThat(fromExisting).isInstanceOfSatisfying(CachedAudioAnalysis.class, won -> {
+            assertThat(won.id()).isEqualTo(later.id());
+            assertThat(won.version()).isEqualTo(3);
+        });
+    }
+
+    @Test
+    void sameVersionAndTime_keepsTheExistingEntry_oneVersionUp() {
+        CachedAudioAnalysis existing = version(2, T);
+
+        assertThat(policy.merge(side("merging", version(2, T)), side("existing", existing)))
+                .isInstanceOfSatisfying(CachedAudioAnalysis.class, won -> assertThat(won.id()).isEqualTo(existing.id()));
     }
 
     @Test

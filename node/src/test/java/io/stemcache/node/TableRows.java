@@ -12,8 +12,10 @@ final class TableRows {
     private TableRows() {
     }
 
+    /** Rows of both tables of entries: users' (the product's table) and guests'. */
     static long count(DataSource dataSource) {
-        return query(dataSource, "SELECT count(*) FROM audio_analysis_cache");
+        return query(dataSource, "SELECT (SELECT count(*) FROM audio_analysis_cache)"
+                + " + (SELECT count(*) FROM audio_analysis_guest_cache)");
     }
 
     static long query(DataSource dataSource, String sql) {
