@@ -81,7 +81,8 @@ class ProductionTableAdoptionIT {
         List<String> applied = SchemaMigrations.update(db.dataSource());
 
         assertThat(applied).first().isEqualTo("001-create-audio-analysis-cache adopted (already present)");
-        assertThat(applied).hasSize(19).filteredOn(line -> line.endsWith(" applied")).hasSize(18);
+        assertThat(applied).hasSize(RollbackIT.ALL_CHANGESETS).filteredOn(line -> line.endsWith(" applied"))
+                .hasSize(RollbackIT.ALL_CHANGESETS - 1);
         assertThat(query("SELECT count(*) FROM audio_analysis_cache")).containsExactly("5");
         assertThat(query("SELECT analysis_data ->> 'key' FROM audio_analysis_cache WHERE id = '00000000-0000-4000-8000-000000000001'"))
                 .containsExactly("A minor");
@@ -172,7 +173,7 @@ class ProductionTableAdoptionIT {
         SchemaMigrations.update(db.dataSource());
 
         // Liquibase rolls back changesets it only marked ran, so 001's rollback guards the data.
-        assertThatThrownBy(() -> SchemaMigrations.rollbackCount(db.dataSource(), 19))
+        assertThatThrownBy(() -> SchemaMigrations.rollbackCount(db.dataSource(), RollbackIT.ALL_CHANGESETS))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("refusing to drop audio_analysis_cache");
         assertThat(query("SELECT count(*) FROM audio_analysis_cache")).containsExactly("5");
