@@ -39,6 +39,7 @@ class SchemaMigrationsIT {
         assertThat(firstUpdate.get(0)).startsWith("001-create-audio-analysis-cache");
         assertThat(firstUpdate.get(17)).startsWith("021-01-add-access-count");
         assertThat(firstUpdate.get(18)).startsWith("022-01-create-audio-analysis-dead-letter");
+        assertThat(firstUpdate.get(19)).startsWith("023-01-add-entry-version");
     }
 
     @Test
@@ -48,7 +49,8 @@ class SchemaMigrationsIT {
                 "id", "user_id", "file_metadata_id", "stem_type", "analysis_version", "sample_rate", "duration",
                 "buffer_size", "features_extracted", "analysis_data", "waveform_data", "analysis_duration",
                 "created_at", "updated_at", "last_accessed", "size", "compressed", "cache_version",
-                "owner_kind", "owner_id", "payload", "raw_size", "precision", "content_hash", "access_count");
+                "owner_kind", "owner_id", "payload", "raw_size", "precision", "content_hash", "access_count",
+                "entry_version");
         String table = "audio_analysis_cache";
         assertThat(schema.column(table, "id")).isEqualTo(table + ".id uuid not null default gen_random_uuid()");
         assertThat(schema.column(table, "file_metadata_id")).isEqualTo(table + ".file_metadata_id uuid not null");
@@ -71,6 +73,7 @@ class SchemaMigrationsIT {
         assertThat(schema.column(table, "raw_size")).isEqualTo(table + ".raw_size bigint");
         assertThat(schema.column(table, "precision")).isEqualTo(table + ".precision character varying");
         assertThat(schema.column(table, "content_hash")).isEqualTo(table + ".content_hash character varying");
+        assertThat(schema.column(table, "entry_version")).isEqualTo(table + ".entry_version bigint not null default 0");
     }
 
     @Test
@@ -126,7 +129,8 @@ class SchemaMigrationsIT {
             assertThat(CatalogSnapshot.lines(connection, "SELECT DISTINCT filename FROM databasechangelog ORDER BY 1"))
                     .containsExactly("db/changelog/001-audio-analysis-cache.yaml", "db/changelog/018-enhance-audio-cache.yaml",
                             "db/changelog/019-stemcache-keys-and-payload.yaml", "db/changelog/020-cache-statistics.yaml",
-                            "db/changelog/021-access-tracking.yaml", "db/changelog/022-dead-letter.yaml");
+                            "db/changelog/021-access-tracking.yaml", "db/changelog/022-dead-letter.yaml",
+                            "db/changelog/023-entry-version.yaml");
         }
     }
 
