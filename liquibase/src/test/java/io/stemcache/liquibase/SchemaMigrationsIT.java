@@ -40,6 +40,8 @@ class SchemaMigrationsIT {
         assertThat(firstUpdate.get(17)).startsWith("021-01-add-access-count");
         assertThat(firstUpdate.get(18)).startsWith("022-01-create-audio-analysis-dead-letter");
         assertThat(firstUpdate.get(19)).startsWith("023-01-add-entry-version");
+        assertThat(firstUpdate.get(20)).startsWith("024-01-create-guest-cache");
+        assertThat(firstUpdate.get(21)).startsWith("024-02-move-guest-rows");
     }
 
     @Test
@@ -87,7 +89,13 @@ class SchemaMigrationsIT {
                 "audio_analysis_cache ck_audio_analysis_cache_precision CHECK (((\"precision\")::text = ANY"
                         + " ((ARRAY['FLOAT64'::character varying, 'FLOAT32'::character varying, 'Q16'::character varying])::text[])))",
                 "cache_statistics cache_statistics_pkey PRIMARY KEY (id)",
-                "audio_analysis_dead_letter audio_analysis_dead_letter_pkey PRIMARY KEY (id)");
+                "audio_analysis_dead_letter audio_analysis_dead_letter_pkey PRIMARY KEY (id)",
+                "audio_analysis_guest_cache audio_analysis_guest_cache_pkey PRIMARY KEY (id)",
+                "audio_analysis_guest_cache uq_audio_analysis_guest_cache_key UNIQUE (owner_kind, owner_id, file_metadata_id, stem_type)",
+                "audio_analysis_guest_cache ck_audio_analysis_guest_cache_owner_kind CHECK (((owner_kind)::text = 'guest'::text))",
+                "audio_analysis_guest_cache ck_audio_analysis_guest_cache_no_user CHECK ((user_id IS NULL))",
+                "audio_analysis_guest_cache ck_audio_analysis_guest_cache_precision CHECK (((\"precision\")::text = ANY"
+                        + " ((ARRAY['FLOAT64'::character varying, 'FLOAT32'::character varying, 'Q16'::character varying])::text[])))");
     }
 
     @Test
@@ -96,7 +104,10 @@ class SchemaMigrationsIT {
                 .containsExactlyInAnyOrder(
                         "audio_analysis_cache_pkey", "uq_audio_analysis_cache_key", "idx_audio_analysis_cache_file",
                         "idx_audio_analysis_cache_last_accessed", "idx_audio_analysis_cache_cache_version",
-                        "cache_statistics_pkey", "idx_cache_statistics_recorded_at", "audio_analysis_dead_letter_pkey");
+                        "cache_statistics_pkey", "idx_cache_statistics_recorded_at", "audio_analysis_dead_letter_pkey",
+                        "audio_analysis_guest_cache_pkey", "uq_audio_analysis_guest_cache_key",
+                        "idx_audio_analysis_guest_cache_file", "idx_audio_analysis_guest_cache_last_accessed",
+                        "idx_audio_analysis_guest_cache_cache_version");
     }
 
     @Test
@@ -130,7 +141,7 @@ class SchemaMigrationsIT {
                     .containsExactly("db/changelog/001-audio-analysis-cache.yaml", "db/changelog/018-enhance-audio-cache.yaml",
                             "db/changelog/019-stemcache-keys-and-payload.yaml", "db/changelog/020-cache-statistics.yaml",
                             "db/changelog/021-access-tracking.yaml", "db/changelog/022-dead-letter.yaml",
-                            "db/changelog/023-entry-version.yaml");
+                            "db/changelog/023-entry-version.yaml", "db/changelog/024-guest-cache.yaml");
         }
     }
 
@@ -150,7 +161,7 @@ class SchemaMigrationsIT {
         UUID file = UUID.randomUUID();
         execute("INSERT INTO audio_analysis_cache (owner_kind, owner_id, file_metadata_id, stem_type, analysis_version)"
                 + " VALUES ('user', 'alice', '" + file + "', 'vocals', '1.0'),"
-                + " ('guest', 'g-42', '" + file + "', 'vocals', '1.0')");
+                + " ('user', 'dave', '" + file + "', 'vocals', '1.0')");
 
         assertThat(count("SELECT count(*) FROM audio_analysis_cache WHERE file_metadata_id = '" + file + "'")).isEqualTo(2);
     }
