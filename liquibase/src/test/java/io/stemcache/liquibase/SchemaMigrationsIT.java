@@ -42,6 +42,7 @@ class SchemaMigrationsIT {
         assertThat(firstUpdate.get(19)).startsWith("023-01-add-entry-version");
         assertThat(firstUpdate.get(20)).startsWith("024-01-create-guest-cache");
         assertThat(firstUpdate.get(21)).startsWith("024-02-move-guest-rows");
+        assertThat(firstUpdate.get(22)).startsWith("025-01-create-tombstone");
     }
 
     @Test
@@ -95,7 +96,8 @@ class SchemaMigrationsIT {
                 "audio_analysis_guest_cache ck_audio_analysis_guest_cache_owner_kind CHECK (((owner_kind)::text = 'guest'::text))",
                 "audio_analysis_guest_cache ck_audio_analysis_guest_cache_no_user CHECK ((user_id IS NULL))",
                 "audio_analysis_guest_cache ck_audio_analysis_guest_cache_precision CHECK (((\"precision\")::text = ANY"
-                        + " ((ARRAY['FLOAT64'::character varying, 'FLOAT32'::character varying, 'Q16'::character varying])::text[])))");
+                        + " ((ARRAY['FLOAT64'::character varying, 'FLOAT32'::character varying, 'Q16'::character varying])::text[])))",
+                "audio_analysis_tombstone audio_analysis_tombstone_pkey PRIMARY KEY (owner_kind, owner_id, file_metadata_id, stem_type)");
     }
 
     @Test
@@ -107,7 +109,8 @@ class SchemaMigrationsIT {
                         "cache_statistics_pkey", "idx_cache_statistics_recorded_at", "audio_analysis_dead_letter_pkey",
                         "audio_analysis_guest_cache_pkey", "uq_audio_analysis_guest_cache_key",
                         "idx_audio_analysis_guest_cache_file", "idx_audio_analysis_guest_cache_last_accessed",
-                        "idx_audio_analysis_guest_cache_cache_version");
+                        "idx_audio_analysis_guest_cache_cache_version", "audio_analysis_tombstone_pkey",
+                        "idx_audio_analysis_tombstone_deleted_at", "idx_audio_analysis_tombstone_file");
     }
 
     @Test
@@ -141,7 +144,8 @@ class SchemaMigrationsIT {
                     .containsExactly("db/changelog/001-audio-analysis-cache.yaml", "db/changelog/018-enhance-audio-cache.yaml",
                             "db/changelog/019-stemcache-keys-and-payload.yaml", "db/changelog/020-cache-statistics.yaml",
                             "db/changelog/021-access-tracking.yaml", "db/changelog/022-dead-letter.yaml",
-                            "db/changelog/023-entry-version.yaml", "db/changelog/024-guest-cache.yaml");
+                            "db/changelog/023-entry-version.yaml", "db/changelog/024-guest-cache.yaml",
+                            "db/changelog/025-tombstones.yaml");
         }
     }
 
