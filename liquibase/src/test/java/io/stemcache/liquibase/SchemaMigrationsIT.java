@@ -39,10 +39,10 @@ class SchemaMigrationsIT {
         assertThat(firstUpdate.get(0)).startsWith("001-create-audio-analysis-cache");
         assertThat(firstUpdate.get(17)).startsWith("021-01-add-access-count");
         assertThat(firstUpdate.get(18)).startsWith("022-01-create-audio-analysis-dead-letter");
-        assertThat(firstUpdate.get(19)).startsWith("023-01-add-entry-version");
-        assertThat(firstUpdate.get(20)).startsWith("024-01-create-guest-cache");
-        assertThat(firstUpdate.get(21)).startsWith("024-02-move-guest-rows");
-        assertThat(firstUpdate.get(22)).startsWith("025-01-create-tombstone");
+        assertThat(firstUpdate.subList(19, 26)).extracting(line -> line.substring(0, line.indexOf(' '))).containsExactly(
+                "023-01-add-entry-version", "024-01-create-guest-cache", "024-02-move-guest-rows",
+                "025-01-create-tombstone", "026-01-create-deleted-row", "026-02-create-deletion-cursor",
+                "026-03-create-row-deletion-triggers");
     }
 
     @Test
@@ -80,6 +80,43 @@ class SchemaMigrationsIT {
     }
 
     @Test
+    void update_freshDatabase_createsTheGuestTombstoneAndDeletionTables() {
+        CatalogSnapshot schema = CatalogSnapshot.read(db.dataSource());
+        assertThat(schema.column("audio_analysis_guest_cache", "owner_kind"))
+                .isEqualTo("audio_analysis_guest_cache.owner_kind character varying not null default 'guest'::character varying");
+        assertThat(schema.column("audio_analysis_guest_cache", "id")).isEqualTo("audio_analysis_guest_cache.id uuid not null");
+        assertThat(schema.columnNames("audio_analysis_tombstone")).containsExactly(
+                "deleted_at", "entry_version", "file_metadata_id", "owner_id", "owner_kind", "stem_type");
+        assertThat(schema.columnNames("audio_analysis_deleted_row")).containsExactlyInAnyOrder(
+                "seq", "owner_kind", "owner_id", "file_metadata_id", "stem_type", "entry_version", "cascade", "deleted_at");
+        assertThat(schema.column("audio_analysis_deleted_row", "cascade"))
+                .isEqualTo("audio_analysis_deleted_row.cascade boolean not null");
+        assertThat(schema.columnNames("audio_analysis_deletion_cursor")).containsExactly("id", "last_seq");
+        // Row-level security without a policy: PostgREST's roles see nothing, the owning members everything.
+        assertThat(schema.rowSecurity()).containsExactly(
+                "audio_analysis_deleted_row row security true forced false",
+                "audio_analysis_deletion_cursor row security true forced false",
+                "audio_analysis_guest_cache row security true forced false",
+                "audio_analysis_tombstone row security true forced false");
+    }
+
+    @Test
+    void update_freshDatabase_createsTheRowDeletionTriggers() {
+        CatalogSnapshot schema = CatalogSnapshot.read(db.dataSource());
+        assertThat(schema.triggersOn("audio_analysis_cache")).containsExactly(
+                "CREATE TRIGGER stemcache_row_delete_started BEFORE DELETE ON public.audio_analysis_cache"
+                        + " FOR EACH STATEMENT EXECUTE FUNCTION stemcache_note_delete_depth() enabled O",
+                "CREATE TRIGGER stemcache_row_deleted AFTER DELETE ON public.audio_analysis_cache"
+                        + " REFERENCING OLD TABLE AS deleted_rows FOR EACH STATEMENT EXECUTE FUNCTION stemcache_note_deleted_rows()"
+                        + " enabled O");
+        assertThat(schema.functions()).hasSize(2);
+        assertThat(schema.functions()).filteredOn(definition -> definition.contains("stemcache_note_deleted_rows()"))
+                .singleElement().asString().contains(" SECURITY DEFINER").contains(" SET search_path TO 'public', 'pg_temp'");
+        assertThat(schema.functions()).filteredOn(definition -> definition.contains("stemcache_note_delete_depth()"))
+                .singleElement().asString().doesNotContain("SECURITY DEFINER").doesNotContain(" SET ");
+    }
+
+    @Test
     void update_freshDatabase_replacesTheOldKeyWithTheOwnerKey() {
         CatalogSnapshot schema = CatalogSnapshot.read(db.dataSource());
         assertThat(schema.constraints()).containsExactlyInAnyOrder(
@@ -97,7 +134,10 @@ class SchemaMigrationsIT {
                 "audio_analysis_guest_cache ck_audio_analysis_guest_cache_no_user CHECK ((user_id IS NULL))",
                 "audio_analysis_guest_cache ck_audio_analysis_guest_cache_precision CHECK (((\"precision\")::text = ANY"
                         + " ((ARRAY['FLOAT64'::character varying, 'FLOAT32'::character varying, 'Q16'::character varying])::text[])))",
-                "audio_analysis_tombstone audio_analysis_tombstone_pkey PRIMARY KEY (owner_kind, owner_id, file_metadata_id, stem_type)");
+                "audio_analysis_tombstone audio_analysis_tombstone_pkey PRIMARY KEY (owner_kind, owner_id, file_metadata_id, stem_type)",
+                "audio_analysis_deleted_row audio_analysis_deleted_row_pkey PRIMARY KEY (seq)",
+                "audio_analysis_deletion_cursor audio_analysis_deletion_cursor_pkey PRIMARY KEY (id)",
+                "audio_analysis_deletion_cursor ck_audio_analysis_deletion_cursor_one_row CHECK ((id = 1))");
     }
 
     @Test
@@ -110,7 +150,8 @@ class SchemaMigrationsIT {
                         "audio_analysis_guest_cache_pkey", "uq_audio_analysis_guest_cache_key",
                         "idx_audio_analysis_guest_cache_file", "idx_audio_analysis_guest_cache_last_accessed",
                         "idx_audio_analysis_guest_cache_cache_version", "audio_analysis_tombstone_pkey",
-                        "idx_audio_analysis_tombstone_deleted_at", "idx_audio_analysis_tombstone_file");
+                        "idx_audio_analysis_tombstone_deleted_at", "idx_audio_analysis_tombstone_file",
+                        "audio_analysis_deleted_row_pkey", "audio_analysis_deletion_cursor_pkey");
     }
 
     @Test
@@ -121,7 +162,7 @@ class SchemaMigrationsIT {
                 "removals", "evictions", "expirations", "write_behind_backlog", "store_failures", "last_cleanup");
         assertThat(schema.column("cache_statistics", "id")).isEqualTo("cache_statistics.id bigint not null");
         assertThat(identityColumns()).containsExactlyInAnyOrder("cache_statistics.id BY DEFAULT",
-                "audio_analysis_dead_letter.id BY DEFAULT");
+                "audio_analysis_dead_letter.id BY DEFAULT", "audio_analysis_deleted_row.seq BY DEFAULT");
         assertThat(schema.column("cache_statistics", "recorded_at"))
                 .isEqualTo("cache_statistics.recorded_at timestamp with time zone not null default now()");
         assertThat(schema.column("cache_statistics", "cluster_name"))
@@ -145,7 +186,7 @@ class SchemaMigrationsIT {
                             "db/changelog/019-stemcache-keys-and-payload.yaml", "db/changelog/020-cache-statistics.yaml",
                             "db/changelog/021-access-tracking.yaml", "db/changelog/022-dead-letter.yaml",
                             "db/changelog/023-entry-version.yaml", "db/changelog/024-guest-cache.yaml",
-                            "db/changelog/025-tombstones.yaml");
+                            "db/changelog/025-tombstones.yaml", "db/changelog/026-row-deletions.yaml");
         }
     }
 
@@ -200,6 +241,21 @@ class SchemaMigrationsIT {
         assertThatThrownBy(() -> execute("INSERT INTO audio_analysis_cache (file_metadata_id, stem_type)"
                 + " VALUES ('" + UUID.randomUUID() + "', 'bass')"))
                 .hasMessageContaining("owner_kind");
+    }
+
+    @Test
+    void delete_looseTableRow_isLoggedForTheMembers() throws SQLException {
+        UUID file = UUID.randomUUID();
+        execute("INSERT INTO audio_analysis_cache (owner_kind, owner_id, file_metadata_id, stem_type, entry_version)"
+                + " VALUES ('user', 'erin', '" + file + "', 'piano', 3)");
+
+        execute("DELETE FROM audio_analysis_cache WHERE file_metadata_id = '" + file + "'");
+
+        try (Connection connection = db.dataSource().getConnection()) {
+            assertThat(CatalogSnapshot.lines(connection, "SELECT owner_kind || ' ' || owner_id || ' ' || stem_type || ' '"
+                    + " || entry_version || ' ' || cascade FROM audio_analysis_deleted_row WHERE file_metadata_id = '" + file + "'"))
+                    .containsExactly("user erin piano 3 false");
+        }
     }
 
     private static List<String> identityColumns() throws SQLException {
