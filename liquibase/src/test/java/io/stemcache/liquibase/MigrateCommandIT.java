@@ -39,7 +39,7 @@ class MigrateCommandIT {
 
         assertThat(exit).as(err()).isEqualTo(MigrateCommand.OK);
         assertThat(out()).contains(db.jdbcUrl() + ": " + RollbackIT.ALL_CHANGESETS + " changesets")
-                .contains("  001-create-audio-analysis-cache applied").contains("  026-03-create-row-deletion-triggers applied");
+                .contains("  001-create-audio-analysis-cache applied").contains("  027-01-fill-owner-of-product-inserts applied");
     }
 
     @Test

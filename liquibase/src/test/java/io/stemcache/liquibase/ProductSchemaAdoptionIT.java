@@ -66,6 +66,17 @@ class ProductSchemaAdoptionIT {
     }
 
     @Test
+    void update_thenTheProductInsertsARowItsOwnWay_theRowIsItsUsersEntry() throws SQLException {
+        SchemaMigrations.update(db.dataSource());
+
+        // The product knows nothing of owner_kind and owner_id: 027's trigger fills them.
+        ProductSchema.insertAnalysis(db.dataSource(), ada, song, "bass");
+
+        assertThat(query("SELECT owner_kind || ' ' || owner_id || ' ' || entry_version FROM audio_analysis_cache"
+                + " WHERE stem_type = 'bass'")).containsExactly("user " + ada + " 0");
+    }
+
+    @Test
     void update_productSchema_keepsItsForeignKeysPolicyAndTrigger() {
         SchemaMigrations.update(db.dataSource());
 

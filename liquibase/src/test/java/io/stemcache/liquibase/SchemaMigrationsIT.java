@@ -39,10 +39,10 @@ class SchemaMigrationsIT {
         assertThat(firstUpdate.get(0)).startsWith("001-create-audio-analysis-cache");
         assertThat(firstUpdate.get(17)).startsWith("021-01-add-access-count");
         assertThat(firstUpdate.get(18)).startsWith("022-01-create-audio-analysis-dead-letter");
-        assertThat(firstUpdate.subList(19, 26)).extracting(line -> line.substring(0, line.indexOf(' '))).containsExactly(
+        assertThat(firstUpdate.subList(19, 27)).extracting(line -> line.substring(0, line.indexOf(' '))).containsExactly(
                 "023-01-add-entry-version", "024-01-create-guest-cache", "024-02-move-guest-rows",
                 "025-01-create-tombstone", "026-01-create-deleted-row", "026-02-create-deletion-cursor",
-                "026-03-create-row-deletion-triggers");
+                "026-03-create-row-deletion-triggers", "027-01-fill-owner-of-product-inserts");
     }
 
     @Test
@@ -186,7 +186,8 @@ class SchemaMigrationsIT {
                             "db/changelog/019-stemcache-keys-and-payload.yaml", "db/changelog/020-cache-statistics.yaml",
                             "db/changelog/021-access-tracking.yaml", "db/changelog/022-dead-letter.yaml",
                             "db/changelog/023-entry-version.yaml", "db/changelog/024-guest-cache.yaml",
-                            "db/changelog/025-tombstones.yaml", "db/changelog/026-row-deletions.yaml");
+                            "db/changelog/025-tombstones.yaml", "db/changelog/026-row-deletions.yaml",
+                            "db/changelog/027-product-inserts.yaml");
         }
     }
 

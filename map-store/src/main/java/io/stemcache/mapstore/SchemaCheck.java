@@ -59,6 +59,7 @@ final class SchemaCheck {
                             + RUN_MIGRATIONS);
                 }
             }
+            RowSecurityCheck.verify(connection, TABLES);
         } catch (SQLException e) {
             throw new IllegalStateException("could not check the schema of the stemcache tables " + TABLES + ": "
                     + e.getMessage(), e);
