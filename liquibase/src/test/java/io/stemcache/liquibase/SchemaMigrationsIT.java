@@ -101,15 +101,17 @@ class SchemaMigrationsIT {
     }
 
     @Test
-    void update_freshDatabase_createsTheRowDeletionTriggers() {
+    void update_freshDatabase_createsTheOwnerAndRowDeletionTriggers() {
         CatalogSnapshot schema = CatalogSnapshot.read(db.dataSource());
         assertThat(schema.triggersOn("audio_analysis_cache")).containsExactly(
+                "CREATE TRIGGER stemcache_fill_owner BEFORE INSERT ON public.audio_analysis_cache"
+                        + " FOR EACH ROW EXECUTE FUNCTION stemcache_fill_owner() enabled O",
                 "CREATE TRIGGER stemcache_row_delete_started BEFORE DELETE ON public.audio_analysis_cache"
                         + " FOR EACH STATEMENT EXECUTE FUNCTION stemcache_note_delete_depth() enabled O",
                 "CREATE TRIGGER stemcache_row_deleted AFTER DELETE ON public.audio_analysis_cache"
                         + " REFERENCING OLD TABLE AS deleted_rows FOR EACH STATEMENT EXECUTE FUNCTION stemcache_note_deleted_rows()"
                         + " enabled O");
-        assertThat(schema.functions()).hasSize(2);
+        assertThat(schema.functions()).hasSize(3);
         assertThat(schema.functions()).filteredOn(definition -> definition.contains("stemcache_note_deleted_rows()"))
                 .singleElement().asString().contains(" SECURITY DEFINER").contains(" SET search_path TO 'public', 'pg_temp'");
         assertThat(schema.functions()).filteredOn(definition -> definition.contains("stemcache_note_delete_depth()"))
@@ -238,10 +240,24 @@ class SchemaMigrationsIT {
     }
 
     @Test
-    void insert_withoutOwner_isRejected() {
-        assertThatThrownBy(() -> execute("INSERT INTO audio_analysis_cache (file_metadata_id, stem_type)"
-                + " VALUES ('" + UUID.randomUUID() + "', 'bass')"))
-                .hasMessageContaining("owner_kind");
+    void insert_withoutOwner_takesItsUser_orBecomesALegacyRowKeyedByItsId() throws SQLException {
+        UUID user = UUID.randomUUID();
+        UUID id = UUID.randomUUID();
+        UUID file = UUID.randomUUID();
+        execute("INSERT INTO audio_analysis_cache (user_id, file_metadata_id, stem_type) VALUES ('" + user + "', '"
+                + file + "', 'bass')");
+        execute("INSERT INTO audio_analysis_cache (id, file_metadata_id, stem_type) VALUES ('" + id + "', '"
+                + file + "', 'bass')");
+
+        assertThat(query("SELECT owner_kind || ' ' || owner_id FROM audio_analysis_cache WHERE file_metadata_id = '"
+                + file + "' ORDER BY owner_kind")).containsExactly("legacy " + id, "user " + user);
+    }
+
+    @Test
+    void insert_withAPartOfTheOwnerOnly_isRejected() {
+        assertThatThrownBy(() -> execute("INSERT INTO audio_analysis_cache (owner_kind, file_metadata_id, stem_type)"
+                + " VALUES ('user', '" + UUID.randomUUID() + "', 'bass')"))
+                .hasMessageContaining("owner_id");
     }
 
     @Test
@@ -269,6 +285,12 @@ class SchemaMigrationsIT {
     private static void execute(String sql) throws SQLException {
         try (Connection connection = db.dataSource().getConnection(); Statement statement = connection.createStatement()) {
             statement.execute(sql);
+        }
+    }
+
+    private static List<String> query(String sql) throws SQLException {
+        try (Connection connection = db.dataSource().getConnection()) {
+            return CatalogSnapshot.lines(connection, sql);
         }
     }
 
