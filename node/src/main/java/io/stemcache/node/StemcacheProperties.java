@@ -74,7 +74,8 @@ public record StemcacheProperties(
      * @param batchSize rows deleted per transaction
      * @param userTtl users' rows not read for this long are deleted (like the map's 30-day TTL)
      * @param guestTtl guests' rows not read for this long are deleted
-     * @param maxTotalMb cap on the stored MB of users' and guests' rows, least recently read go first; 0: none
+     * @param maxTotalMb cap on the stored MB of users' and guests' rows, least recently read go first
+     *                   (guests' rows before users'); 0: none
      * @param guestQuotaMb cap on the stored MB of each guest's rows, oldest go first; 0: none
      */
     public record Cleanup(

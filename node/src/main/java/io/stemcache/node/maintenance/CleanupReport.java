@@ -14,7 +14,7 @@ import java.time.Instant;
  * @param expiredGuestRows   guests' rows deleted for not being read within the guest TTL
  * @param oldVersionRows     rows of older cache versions deleted
  * @param oldVersionEntries  entries of older cache versions removed from memory (their rows go too)
- * @param overTotalCapRows   least recently read rows deleted to get under the total cap
+ * @param overTotalCapRows   least recently read rows deleted to get under the total cap (guests' first)
  * @param overGuestQuotaRows guests' oldest rows deleted to get each guest under the quota
  * @param failure            why the run failed; null unless {@code outcome} is FAILED
  */

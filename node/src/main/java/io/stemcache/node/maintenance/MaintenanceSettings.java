@@ -16,7 +16,7 @@ import java.time.Duration;
  * @param batchSize           rows per cleanup transaction
  * @param userTtl             users' rows not read for this long are deleted
  * @param guestTtl            guests' rows not read for this long are deleted
- * @param maxTotalMb          cap on the stored MB of all users' and guests' rows; 0 for none
+ * @param maxTotalMb          cap on the stored MB of all users' and guests' rows (guests' go first); 0 for none
  * @param guestQuotaMb        cap on the stored MB of one guest's rows; 0 for none
  */
 public record MaintenanceSettings(String mapName, int cacheVersion, Duration accessFlushInterval,

@@ -11,7 +11,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongConsumer;
 import java.util.function.Supplier;
@@ -21,8 +23,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One cleanup run of PostgreSQL, under {@link CleanupLock} so that one member at a time runs it: expired
- * rows (users, then guests), entries and rows of older cache versions, guests over their quota, then the
- * least recently read rows over the total cap. Each step deletes in batches of its own short transaction.
+ * rows (users' in {@code audio_analysis_cache}, then guests' in {@code audio_analysis_guest_cache}),
+ * entries and rows of older cache versions (both tables), guests over their quota, then the least
+ * recently read rows over the total cap (guests' first, then users'). Each step deletes in batches of
+ * its own short transaction.
  *
  * <p>Only the version step touches memory. The others delete rows whose entries may still be in memory,
  * which is harmless: such an entry is stored again only if it is written again, and Hazelcast's own TTL,
@@ -66,13 +70,15 @@ final class RowCleanup {
 
     private void steps(Connection connection, Tally tally) throws SQLException {
         long batch = settings.batchSize();
-        inBatches(connection, CacheTableSql.DELETE_EXPIRED, n -> tally.expiredUserRows += n,
-                "user", settings.userTtl().toMillis() / 1000.0, batch);
-        inBatches(connection, CacheTableSql.DELETE_EXPIRED, n -> tally.expiredGuestRows += n,
-                "guest", settings.guestTtl().toMillis() / 1000.0, batch);
+        inBatches(connection, CacheTable.USERS.sql(CacheTableSql.DELETE_EXPIRED), n -> tally.expiredUserRows += n,
+                seconds(settings.userTtl()), batch);
+        inBatches(connection, CacheTable.GUESTS.sql(CacheTableSql.DELETE_EXPIRED), n -> tally.expiredGuestRows += n,
+                seconds(settings.guestTtl()), batch);
         tally.oldVersionEntries = removeOldVersionsFromMemory();
-        inBatches(connection, CacheTableSql.DELETE_OLD_VERSIONS, n -> tally.oldVersionRows += n,
-                settings.cacheVersion(), batch);
+        for (CacheTable table : CacheTable.values()) {
+            inBatches(connection, table.sql(CacheTableSql.DELETE_OLD_VERSIONS), n -> tally.oldVersionRows += n,
+                    settings.cacheVersion(), batch);
+        }
         if (settings.guestQuotaMb() > 0) {
             inBatches(connection, CacheTableSql.DELETE_OVER_GUEST_QUOTA, n -> tally.overGuestQuotaRows += n,
                     settings.guestQuotaMb() << 20, batch);
@@ -80,6 +86,10 @@ final class RowCleanup {
         if (settings.maxTotalMb() > 0) {
             underTotalCap(connection, tally);
         }
+    }
+
+    private static double seconds(Duration duration) {
+        return duration.toMillis() / 1000.0;
     }
 
     /** Runs a batched delete until a batch comes back short (or the member stops); commits each batch. */
@@ -98,6 +108,8 @@ final class RowCleanup {
         }
     }
 
+    // Guests' rows go first: guests' sessions are short-lived (a day's TTL against users' thirty), so their
+    // rows are the likelier never to be read again.
     private void underTotalCap(Connection connection, Tally tally) throws SQLException {
         long excess;
         try (PreparedStatement total = connection.prepareStatement(CacheTableSql.TOTAL_BYTES);
@@ -106,7 +118,15 @@ final class RowCleanup {
             excess = result.getLong(1) - (settings.maxTotalMb() << 20);
         }
         connection.commit();
-        try (PreparedStatement delete = connection.prepareStatement(CacheTableSql.DELETE_LEAST_RECENT)) {
+        for (CacheTable table : List.of(CacheTable.GUESTS, CacheTable.USERS)) {
+            excess = leastRecentUntilCovered(connection, table, excess, tally);
+        }
+    }
+
+    /** Deletes the table's least recently read rows until they cover {@code excess}; returns what is left of it. */
+    private long leastRecentUntilCovered(Connection connection, CacheTable table, long excess, Tally tally)
+            throws SQLException {
+        try (PreparedStatement delete = connection.prepareStatement(table.sql(CacheTableSql.DELETE_LEAST_RECENT))) {
             while (excess > 0 && !stopping.getAsBoolean()) {
                 delete.setInt(1, settings.batchSize());
                 delete.setLong(2, excess);
@@ -120,10 +140,11 @@ final class RowCleanup {
                 connection.commit();
                 tally.overTotalCapRows += rows;
                 if (rows == 0) {
-                    break;   // what is left is locked by writers right now; the next run gets it
+                    break;   // the table is empty, or what is left is locked by writers right now
                 }
             }
         }
+        return excess;
     }
 
     /**
