@@ -116,6 +116,16 @@ final class CacheTableSql {
             )
             DELETE FROM %1$s c USING over_quota o WHERE c.id = o.id""".replace("{bytes}", BYTES));
 
+    /**
+     * One batch of tombstones older than the given seconds. A store queued for longer than that could
+     * bring its deleted row back: the retention bounds how long the write-behind queue may lag.
+     */
+    static final String DELETE_OLD_TOMBSTONES = """
+            DELETE FROM audio_analysis_tombstone WHERE (owner_kind, owner_id, file_metadata_id, stem_type) IN (
+                SELECT owner_kind, owner_id, file_metadata_id, stem_type FROM audio_analysis_tombstone
+                WHERE deleted_at < now() - make_interval(secs => ?)
+                LIMIT ? FOR UPDATE SKIP LOCKED)""";
+
     private CacheTableSql() {
     }
 }

@@ -25,8 +25,8 @@ import org.slf4j.LoggerFactory;
  * One cleanup run of PostgreSQL, under {@link CleanupLock} so that one member at a time runs it: expired
  * rows (users' in {@code audio_analysis_cache}, then guests' in {@code audio_analysis_guest_cache}),
  * entries and rows of older cache versions (both tables), guests over their quota, then the least
- * recently read rows over the total cap (guests' first, then users'). Each step deletes in batches of
- * its own short transaction.
+ * recently read rows over the total cap (guests' first, then users'), and last the tombstones past their
+ * retention. Each step deletes in batches of its own short transaction.
  *
  * <p>Only the version step touches memory. The others delete rows whose entries may still be in memory,
  * which is harmless: such an entry is stored again only if it is written again, and Hazelcast's own TTL,
@@ -86,6 +86,8 @@ final class RowCleanup {
         if (settings.maxTotalMb() > 0) {
             underTotalCap(connection, tally);
         }
+        inBatches(connection, CacheTableSql.DELETE_OLD_TOMBSTONES, n -> tally.oldTombstones += n,
+                seconds(settings.tombstoneRetention()), batch);
     }
 
     private static double seconds(Duration duration) {
@@ -174,6 +176,7 @@ final class RowCleanup {
         long oldVersionEntries;
         long overTotalCapRows;
         long overGuestQuotaRows;
+        long oldTombstones;
 
         Tally(Instant started) {
             this.started = started;
@@ -181,7 +184,7 @@ final class RowCleanup {
 
         CleanupReport report(Outcome outcome, String failure) {
             return new CleanupReport(started, Instant.now(), outcome, expiredUserRows, expiredGuestRows,
-                    oldVersionRows, oldVersionEntries, overTotalCapRows, overGuestQuotaRows, failure);
+                    oldVersionRows, oldVersionEntries, overTotalCapRows, overGuestQuotaRows, oldTombstones, failure);
         }
     }
 }
