@@ -53,8 +53,9 @@ final class CacheTableSql {
             CacheTable.GUESTS.sql(FILE_ROWS_GONE));
 
     /**
-     * Marks the transaction's deletes as stemcache's own, which the product's delete log skips; an
-     * unknown setting (a schema without that trigger) is accepted and ignored by PostgreSQL.
+     * Marks the transaction's deletes as stemcache's own, which the row-deletion log of
+     * audio_analysis_cache ({@code audio_analysis_deleted_row}) skips; a schema without that trigger
+     * ignores the setting.
      */
     static final String OWN_DELETE = "SET LOCAL stemcache.own_delete = 'on'";
 

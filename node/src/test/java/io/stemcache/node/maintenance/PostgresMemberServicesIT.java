@@ -2,6 +2,8 @@ package io.stemcache.node.maintenance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import io.stemcache.core.AnalysisKey;
 import io.stemcache.core.Owner;
 import io.stemcache.core.StemType;
@@ -28,18 +30,6 @@ class PostgresMemberServicesIT {
         database = FreshDatabase.createMigrated("member_services");
         rows = new TestRows(database.dataSource());
         services = new PostgresMemberServices(database.dataSource(), TestCluster.UNSCHEDULED);
-        // What a delete trigger sees of the transaction's stemcache.own_delete, as the product's delete log would.
-        rows.execute("CREATE TABLE test_delete_log (table_name text, own_delete text)");
-        rows.execute("""
-                CREATE FUNCTION test_log_delete() RETURNS trigger LANGUAGE plpgsql AS $$
-                BEGIN
-                  INSERT INTO test_delete_log VALUES (TG_TABLE_NAME, current_setting('stemcache.own_delete', true));
-                  RETURN OLD;
-                END $$""");
-        for (String table : List.of(TestRows.USERS, TestRows.GUESTS)) {
-            rows.execute("CREATE TRIGGER test_log_delete AFTER DELETE ON " + table
-                    + " FOR EACH ROW EXECUTE FUNCTION test_log_delete()");
-        }
     }
 
     @AfterAll
@@ -50,7 +40,7 @@ class PostgresMemberServicesIT {
     @BeforeEach
     void emptyTables() {
         rows.truncate();
-        rows.execute("TRUNCATE test_delete_log");
+        rows.execute("TRUNCATE audio_analysis_deleted_row");
     }
 
     @Test
@@ -104,20 +94,32 @@ class PostgresMemberServicesIT {
     }
 
     @Test
-    void deleteRowsOfFile_marksItsDeletesAsStemcachesOwn_forTheTransactionOnly() {
+    void deleteRowsOfFile_isStemcachesOwnDelete_keptOutOfTheRowDeletionLog_forTheTransactionOnly() {
         UUID file = UUID.randomUUID();
         rows.insert(TestCluster.key(TestCluster.user(), file, StemType.OTHER), 100, 1, "1 minute");
         rows.insert(TestCluster.key(TestCluster.guest(), file, StemType.OTHER), 100, 1, "1 minute");
-        AnalysisKey another = TestCluster.key(TestCluster.user(), UUID.randomUUID(), StemType.OTHER);
-        rows.insert(another, 100, 1, "1 minute");
+        AnalysisKey productDeletes = TestCluster.key(TestCluster.user(), UUID.randomUUID(), StemType.OTHER);
+        rows.insert(productDeletes, 100, 1, "1 minute");
+        try (HikariDataSource oneConnection = onePooledConnection()) {
+            PostgresMemberServices servicesOnIt = new PostgresMemberServices(oneConnection, TestCluster.UNSCHEDULED);
 
-        assertThat(services.deleteRowsOfFile(file)).isEqualTo(2);
-        rows.execute("DELETE FROM audio_analysis_cache WHERE " + TestRows.where(another));
+            assertThat(servicesOnIt.deleteRowsOfFile(file)).isEqualTo(2);
+            assertThat(rows.number("SELECT count(*) FROM audio_analysis_deleted_row")).isZero();
 
-        assertThat(rows.column("SELECT table_name || ':' || own_delete FROM test_delete_log WHERE own_delete = 'on'"
-                + " ORDER BY table_name")).containsExactly(TestRows.USERS + ":on", TestRows.GUESTS + ":on");
-        assertThat(rows.number("SELECT count(*) FROM test_delete_log WHERE coalesce(own_delete, '') <> 'on'"))
-                .as("another session's delete is not marked").isEqualTo(1);
+            // The same session deletes as the product would: the mark ended with the services' transaction.
+            new TestRows(oneConnection).execute("DELETE FROM audio_analysis_cache WHERE " + TestRows.where(productDeletes));
+        }
+        assertThat(rows.column("SELECT owner_id FROM audio_analysis_deleted_row"))
+                .containsExactly(productDeletes.owner().id());
+    }
+
+    private static HikariDataSource onePooledConnection() {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(database.jdbcUrl());
+        config.setUsername(database.user());
+        config.setPassword(database.password());
+        config.setMaximumPoolSize(1);
+        return new HikariDataSource(config);
     }
 
     @Test

@@ -44,9 +44,9 @@ final class TestRows {
     /** As {@link #insert(AnalysisKey, int, int, String)}, at {@code entryVersion}. */
     void insert(AnalysisKey key, int size, int cacheVersion, String lastAccessedAgo, long entryVersion) {
         Owner owner = key.owner();
-        execute("INSERT INTO " + table(key) + " (owner_kind, owner_id, user_id, file_metadata_id, stem_type, size,"
-                + " cache_version, last_accessed, entry_version) VALUES (?, ?, ?, ?, ?, ?, ?, now() - ?::interval, ?)",
-                owner.kind().code(), owner.id(), owner.isGuest() ? null : UUID.fromString(owner.id()),
+        execute("INSERT INTO " + table(key) + " (id, owner_kind, owner_id, user_id, file_metadata_id, stem_type, size,"
+                + " cache_version, last_accessed, entry_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, now() - ?::interval, ?)",
+                UUID.randomUUID(), owner.kind().code(), owner.id(), owner.isGuest() ? null : UUID.fromString(owner.id()),
                 key.fileMetadataId(), key.stemType().code(), size, cacheVersion, lastAccessedAgo, entryVersion);
     }
 
