@@ -11,6 +11,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -30,7 +31,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Only the version step touches memory. The others delete rows whose entries may still be in memory,
  * which is harmless: such an entry is stored again only if it is written again, and Hazelcast's own TTL,
- * max-idle and eviction bound what memory holds (eviction never deletes rows).
+ * max-idle and eviction bound what memory holds (eviction never deletes rows). So every batch is marked
+ * as stemcache's own delete, which keeps it out of the row-deletion log: that log is for the product's
+ * deletes, which members apply to memory, and a purge would flood it.
  */
 final class RowCleanup {
 
@@ -97,12 +100,13 @@ final class RowCleanup {
     /** Runs a batched delete until a batch comes back short (or the member stops); commits each batch. */
     private void inBatches(Connection connection, String sql, LongConsumer deleted, Object... parameters)
             throws SQLException {
-        try (PreparedStatement delete = connection.prepareStatement(sql)) {
+        try (Statement own = connection.createStatement(); PreparedStatement delete = connection.prepareStatement(sql)) {
             for (int i = 0; i < parameters.length; i++) {
                 delete.setObject(i + 1, parameters[i]);
             }
             int rows;
             do {
+                own.execute(CacheTableSql.OWN_DELETE);
                 rows = delete.executeUpdate();
                 connection.commit();
                 deleted.accept(rows);
@@ -128,8 +132,10 @@ final class RowCleanup {
     /** Deletes the table's least recently read rows until they cover {@code excess}; returns what is left of it. */
     private long leastRecentUntilCovered(Connection connection, CacheTable table, long excess, Tally tally)
             throws SQLException {
-        try (PreparedStatement delete = connection.prepareStatement(table.sql(CacheTableSql.DELETE_LEAST_RECENT))) {
+        try (Statement own = connection.createStatement();
+             PreparedStatement delete = connection.prepareStatement(table.sql(CacheTableSql.DELETE_LEAST_RECENT))) {
             while (excess > 0 && !stopping.getAsBoolean()) {
+                own.execute(CacheTableSql.OWN_DELETE);
                 delete.setInt(1, settings.batchSize());
                 delete.setLong(2, excess);
                 long rows = 0;

@@ -81,6 +81,8 @@ class RowCleanupIT {
         assertThat(rows.countIn(TestRows.GUESTS, "true")).as("guests' rows left in their table").isEqualTo(2);
         assertThat(rows.countIn(TestRows.USERS, "owner_kind = 'user'")).as("users' rows left").isEqualTo(3);
         assertThat(rows.count("owner_kind = 'legacy'")).isEqualTo(1);
+        assertThat(rows.number("SELECT count(*) FROM audio_analysis_deleted_row"))
+                .as("stemcache's own deletes, not in the row-deletion log").isZero();
     }
 
     @Test
