@@ -127,7 +127,7 @@ class FileOperationsIT {
         put(TestCluster.guest(), file, StemType.DRUMS);
         clientMap.flush();
         AnalysisKey rowOnly = TestCluster.key(guest, file, StemType.BASS);
-        cluster.rows.insert(rowOnly, 100, 1, "1 day");
+        cluster.rows.insert(rowOnly, 100, 1, "1 hour");   // within the guest TTL: cleanupNow's test runs after
 
         List<AnalysisKey> keys = executor.submit(new OwnerKeys(guest, 100)).get();
 
