@@ -41,7 +41,7 @@ class MemberConfiguration {
         return new PostgresMemberServices(dataSource, new MaintenanceSettings(properties.mapName(),
                 properties.cacheVersion(), properties.accessFlushInterval(), cleanup.enabled(), cleanup.interval(),
                 cleanup.initialDelay(), cleanup.batchSize(), cleanup.userTtl(), cleanup.guestTtl(),
-                cleanup.maxTotalMb(), cleanup.guestQuotaMb()));
+                cleanup.maxTotalMb(), cleanup.guestQuotaMb(), cleanup.tombstoneRetention()));
     }
 
     @Bean

@@ -74,8 +74,11 @@ public record StemcacheProperties(
      * @param batchSize rows deleted per transaction
      * @param userTtl users' rows not read for this long are deleted (like the map's 30-day TTL)
      * @param guestTtl guests' rows not read for this long are deleted
-     * @param maxTotalMb cap on the stored MB of users' and guests' rows, least recently read go first; 0: none
+     * @param maxTotalMb cap on the stored MB of users' and guests' rows, least recently read go first
+     *                   (guests' rows before users'); 0: none
      * @param guestQuotaMb cap on the stored MB of each guest's rows, oldest go first; 0: none
+     * @param tombstoneRetention how long the tombstone of an invalidated row is kept; a store queued for
+     *                           longer than this could bring the row back
      */
     public record Cleanup(
             @DefaultValue("true") boolean enabled,
@@ -85,7 +88,8 @@ public record StemcacheProperties(
             @DefaultValue("30d") Duration userTtl,
             @DefaultValue("24h") Duration guestTtl,
             @DefaultValue("0") @PositiveOrZero long maxTotalMb,
-            @DefaultValue("64") @PositiveOrZero long guestQuotaMb) {
+            @DefaultValue("64") @PositiveOrZero long guestQuotaMb,
+            @DefaultValue("7d") Duration tombstoneRetention) {
 
         public Cleanup {
             positive("stemcache.cleanup.interval", interval);
@@ -95,6 +99,7 @@ public record StemcacheProperties(
             }
             positive("stemcache.cleanup.user-ttl", userTtl);
             positive("stemcache.cleanup.guest-ttl", guestTtl);
+            positive("stemcache.cleanup.tombstone-retention", tombstoneRetention);
         }
     }
 

@@ -6,6 +6,7 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -17,8 +18,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Counts reads per key in memory and writes them to {@code last_accessed} and {@code access_count} in a
- * few batched statements, never one write per read. Recording a read is a map merge on the caller's
- * thread (a partition thread, for {@code TouchEntry}); only {@link #flush()} touches the database.
+ * few batched statements, never one write per read; guests' keys go apart from users', as guests' rows
+ * are in a table of their own. Recording a read is a map merge on the caller's thread (a partition
+ * thread, for {@code TouchEntry}); only {@link #flush()} touches the database.
  */
 final class AccessTracker {
 
@@ -60,72 +62,89 @@ final class AccessTracker {
     }
 
     /**
-     * Writes what was read since the last flush. Each key is taken out atomically, so reads recorded
-     * meanwhile wait for the next flush; a batch that fails goes back to be retried then. Returns the
-     * rows updated (keys whose row is not written yet update nothing).
+     * Writes what was read since the last flush: guests' keys to the guest table, users' to the main
+     * one, each in statements of up to {@value #KEYS_PER_STATEMENT} keys. Each key is taken out
+     * atomically, so reads recorded meanwhile wait for the next flush; a batch that fails goes back to be
+     * retried then. Returns the rows updated (keys whose row is not written yet update nothing).
      */
     long flush() {
-        List<AnalysisKey> keys = new ArrayList<>(KEYS_PER_STATEMENT);
-        List<Long> reads = new ArrayList<>(KEYS_PER_STATEMENT);
+        Map<CacheTable, Batch> batches = new EnumMap<>(CacheTable.class);
         long updated = 0;
         for (AnalysisKey key : pending.keySet()) {
             Long count = pending.remove(key);
             if (count == null) {
                 continue;
             }
-            keys.add(key);
-            reads.add(count);
-            if (keys.size() == KEYS_PER_STATEMENT) {
-                updated += write(keys, reads);
-                keys.clear();
-                reads.clear();
+            Batch batch = batches.computeIfAbsent(CacheTable.of(key), Batch::new);
+            batch.add(key, count);
+            if (batch.keys.size() == KEYS_PER_STATEMENT) {
+                updated += write(batch);
+                batch.clear();
             }
         }
-        if (!keys.isEmpty()) {
-            updated += write(keys, reads);
+        for (Batch batch : batches.values()) {
+            if (!batch.keys.isEmpty()) {
+                updated += write(batch);
+            }
         }
         return updated;
     }
 
-    private long write(List<AnalysisKey> keys, List<Long> reads) {
+    private long write(Batch batch) {
         try (Connection connection = dataSource.getConnection();
-             PreparedStatement update = connection.prepareStatement(CacheTableSql.TOUCH)) {
-            bind(connection, update, keys, reads);
+             PreparedStatement update = connection.prepareStatement(batch.table.sql(CacheTableSql.TOUCH))) {
+            batch.bind(connection, update);
             int rows = update.executeUpdate();
             statements.incrementAndGet();
             rowsUpdated.addAndGet(rows);
             return rows;
         } catch (SQLException | RuntimeException e) {
             failures.incrementAndGet();
-            for (int i = 0; i < keys.size(); i++) {
-                add(keys.get(i), reads.get(i));
+            for (int i = 0; i < batch.keys.size(); i++) {
+                add(batch.keys.get(i), batch.reads.get(i));
             }
-            log.warn("Could not record the reads of {} entries in PostgreSQL (kept for the next flush): {}",
-                    keys.size(), e.getMessage());
+            log.warn("Could not record the reads of {} entries in {} (kept for the next flush): {}",
+                    batch.keys.size(), batch.table.tableName(), e.getMessage());
             return 0;
         }
     }
 
-    private static void bind(Connection connection, PreparedStatement update, List<AnalysisKey> keys,
-                             List<Long> reads) throws SQLException {
-        int size = keys.size();
-        String[] kinds = new String[size];
-        String[] owners = new String[size];
-        UUID[] files = new UUID[size];
-        String[] stems = new String[size];
-        Long[] counts = reads.toArray(new Long[0]);
-        for (int i = 0; i < size; i++) {
-            AnalysisKey key = keys.get(i);
-            kinds[i] = key.owner().kind().code();
-            owners[i] = key.owner().id();
-            files[i] = key.fileMetadataId();
-            stems[i] = key.stemType().code();
+    /** Keys of one table and their reads, bound as the arrays of one UPDATE. */
+    private static final class Batch {
+        final CacheTable table;
+        final List<AnalysisKey> keys = new ArrayList<>();
+        final List<Long> reads = new ArrayList<>();
+
+        Batch(CacheTable table) {
+            this.table = table;
         }
-        update.setArray(1, connection.createArrayOf("varchar", kinds));
-        update.setArray(2, connection.createArrayOf("varchar", owners));
-        update.setArray(3, connection.createArrayOf("uuid", files));
-        update.setArray(4, connection.createArrayOf("varchar", stems));
-        update.setArray(5, connection.createArrayOf("bigint", counts));
+
+        void add(AnalysisKey key, long count) {
+            keys.add(key);
+            reads.add(count);
+        }
+
+        void clear() {
+            keys.clear();
+            reads.clear();
+        }
+
+        void bind(Connection connection, PreparedStatement update) throws SQLException {
+            int size = keys.size();
+            String[] owners = new String[size];
+            UUID[] files = new UUID[size];
+            String[] stems = new String[size];
+            for (int i = 0; i < size; i++) {
+                AnalysisKey key = keys.get(i);
+                owners[i] = key.owner().id();
+                files[i] = key.fileMetadataId();
+                stems[i] = key.stemType().code();
+            }
+            update.setArray(1, connection.createArrayOf("varchar", owners));
+            update.setArray(2, connection.createArrayOf("uuid", files));
+            update.setArray(3, connection.createArrayOf("varchar", stems));
+            update.setArray(4, connection.createArrayOf("bigint", reads.toArray(new Long[0])));
+        }
     }
 
     /** UPDATE statements executed (successfully) since the member started. */

@@ -22,9 +22,10 @@ final class CleanupHistory {
                 completed.incrementAndGet();
                 last.set(report);
                 log.info("Cleanup of PostgreSQL in {} ms: expired user rows {}, expired guest rows {}, old-version rows {}"
-                                + " (entries {}), guest-quota rows {}, total-cap rows {}", report.duration().toMillis(),
-                        report.expiredUserRows(), report.expiredGuestRows(), report.oldVersionRows(),
-                        report.oldVersionEntries(), report.overGuestQuotaRows(), report.overTotalCapRows());
+                                + " (entries {}), guest-quota rows {}, total-cap rows {}, old tombstones {}",
+                        report.duration().toMillis(), report.expiredUserRows(), report.expiredGuestRows(),
+                        report.oldVersionRows(), report.oldVersionEntries(), report.overGuestQuotaRows(),
+                        report.overTotalCapRows(), report.oldTombstones());
             }
             case SKIPPED -> {
                 skipped.incrementAndGet();

@@ -14,13 +14,14 @@ import java.time.Instant;
  * @param expiredGuestRows   guests' rows deleted for not being read within the guest TTL
  * @param oldVersionRows     rows of older cache versions deleted
  * @param oldVersionEntries  entries of older cache versions removed from memory (their rows go too)
- * @param overTotalCapRows   least recently read rows deleted to get under the total cap
+ * @param overTotalCapRows   least recently read rows deleted to get under the total cap (guests' first)
  * @param overGuestQuotaRows guests' oldest rows deleted to get each guest under the quota
+ * @param oldTombstones      tombstones deleted for being older than the tombstone retention
  * @param failure            why the run failed; null unless {@code outcome} is FAILED
  */
 public record CleanupReport(Instant startedAt, Instant finishedAt, Outcome outcome, long expiredUserRows,
                             long expiredGuestRows, long oldVersionRows, long oldVersionEntries,
-                            long overTotalCapRows, long overGuestQuotaRows, String failure) {
+                            long overTotalCapRows, long overGuestQuotaRows, long oldTombstones, String failure) {
 
     /** How a run ended. */
     public enum Outcome {
@@ -32,7 +33,7 @@ public record CleanupReport(Instant startedAt, Instant finishedAt, Outcome outco
         FAILED
     }
 
-    /** Rows deleted from PostgreSQL by the run's own statements. */
+    /** Cache rows deleted from PostgreSQL by the run's own statements; tombstones are not cache rows. */
     public long deletedRows() {
         return expiredUserRows + expiredGuestRows + oldVersionRows + overTotalCapRows + overGuestQuotaRows;
     }

@@ -16,13 +16,15 @@ import java.time.Duration;
  * @param batchSize           rows per cleanup transaction
  * @param userTtl             users' rows not read for this long are deleted
  * @param guestTtl            guests' rows not read for this long are deleted
- * @param maxTotalMb          cap on the stored MB of all users' and guests' rows; 0 for none
+ * @param maxTotalMb          cap on the stored MB of all users' and guests' rows (guests' go first); 0 for none
  * @param guestQuotaMb        cap on the stored MB of one guest's rows; 0 for none
+ * @param tombstoneRetention  tombstones of invalidated rows older than this are deleted; a store queued
+ *                            for longer could bring its row back
  */
 public record MaintenanceSettings(String mapName, int cacheVersion, Duration accessFlushInterval,
                                   boolean cleanupEnabled, Duration cleanupInterval, Duration cleanupInitialDelay,
                                   int batchSize, Duration userTtl, Duration guestTtl, long maxTotalMb,
-                                  long guestQuotaMb) {
+                                  long guestQuotaMb, Duration tombstoneRetention) {
 
     /** Rows per cleanup transaction: short enough to hold row locks for milliseconds. */
     public static final int DEFAULT_BATCH_SIZE = 500;
@@ -33,38 +35,44 @@ public record MaintenanceSettings(String mapName, int cacheVersion, Duration acc
     /** The node's defaults for {@code mapName}. */
     public static MaintenanceSettings defaults(String mapName) {
         return new MaintenanceSettings(mapName, 1, Duration.ofSeconds(10), true, Duration.ofMinutes(5),
-                Duration.ofMinutes(1), DEFAULT_BATCH_SIZE, Duration.ofDays(30), Duration.ofHours(24), 0, 64);
+                Duration.ofMinutes(1), DEFAULT_BATCH_SIZE, Duration.ofDays(30), Duration.ofHours(24), 0, 64,
+                Duration.ofDays(7));
     }
 
     public MaintenanceSettings withCacheVersion(int version) {
         return new MaintenanceSettings(mapName, version, accessFlushInterval, cleanupEnabled, cleanupInterval,
-                cleanupInitialDelay, batchSize, userTtl, guestTtl, maxTotalMb, guestQuotaMb);
+                cleanupInitialDelay, batchSize, userTtl, guestTtl, maxTotalMb, guestQuotaMb, tombstoneRetention);
     }
 
     public MaintenanceSettings withAccessFlushInterval(Duration interval) {
         return new MaintenanceSettings(mapName, cacheVersion, interval, cleanupEnabled, cleanupInterval,
-                cleanupInitialDelay, batchSize, userTtl, guestTtl, maxTotalMb, guestQuotaMb);
+                cleanupInitialDelay, batchSize, userTtl, guestTtl, maxTotalMb, guestQuotaMb, tombstoneRetention);
     }
 
     /** A copy whose scheduled cleanup is on with this schedule, or off when {@code enabled} is false. */
     public MaintenanceSettings withSchedule(boolean enabled, Duration initialDelay, Duration interval) {
         return new MaintenanceSettings(mapName, cacheVersion, accessFlushInterval, enabled, interval, initialDelay,
-                batchSize, userTtl, guestTtl, maxTotalMb, guestQuotaMb);
+                batchSize, userTtl, guestTtl, maxTotalMb, guestQuotaMb, tombstoneRetention);
     }
 
     public MaintenanceSettings withBatchSize(int rows) {
         return new MaintenanceSettings(mapName, cacheVersion, accessFlushInterval, cleanupEnabled, cleanupInterval,
-                cleanupInitialDelay, rows, userTtl, guestTtl, maxTotalMb, guestQuotaMb);
+                cleanupInitialDelay, rows, userTtl, guestTtl, maxTotalMb, guestQuotaMb, tombstoneRetention);
     }
 
     public MaintenanceSettings withTtls(Duration users, Duration guests) {
         return new MaintenanceSettings(mapName, cacheVersion, accessFlushInterval, cleanupEnabled, cleanupInterval,
-                cleanupInitialDelay, batchSize, users, guests, maxTotalMb, guestQuotaMb);
+                cleanupInitialDelay, batchSize, users, guests, maxTotalMb, guestQuotaMb, tombstoneRetention);
     }
 
     public MaintenanceSettings withCaps(long totalMb, long perGuestMb) {
         return new MaintenanceSettings(mapName, cacheVersion, accessFlushInterval, cleanupEnabled, cleanupInterval,
-                cleanupInitialDelay, batchSize, userTtl, guestTtl, totalMb, perGuestMb);
+                cleanupInitialDelay, batchSize, userTtl, guestTtl, totalMb, perGuestMb, tombstoneRetention);
+    }
+
+    public MaintenanceSettings withTombstoneRetention(Duration retention) {
+        return new MaintenanceSettings(mapName, cacheVersion, accessFlushInterval, cleanupEnabled, cleanupInterval,
+                cleanupInitialDelay, batchSize, userTtl, guestTtl, maxTotalMb, guestQuotaMb, retention);
     }
 
     /**
@@ -99,6 +107,7 @@ public record MaintenanceSettings(String mapName, int cacheVersion, Duration acc
             throw new IllegalArgumentException("stemcache.cleanup.guest-quota-mb must be 0 (no quota) or positive, got "
                     + guestQuotaMb);
         }
+        positive("stemcache.cleanup.tombstone-retention", tombstoneRetention);
         return this;
     }
 

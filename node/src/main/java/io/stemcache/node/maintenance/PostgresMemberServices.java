@@ -9,14 +9,9 @@ import com.hazelcast.core.LifecycleEvent;
 import com.hazelcast.core.LifecycleListener;
 import io.stemcache.core.AnalysisKey;
 import io.stemcache.core.Owner;
-import io.stemcache.core.StemType;
 import io.stemcache.core.ops.MemberServices;
 import io.stemcache.node.maintenance.CleanupReport.Outcome;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Iterator;
 import java.util.List;
@@ -29,7 +24,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@link MemberServices} of a stemcache member, over its PostgreSQL table: reads are coalesced and
+ * The {@link MemberServices} of a stemcache member, over its PostgreSQL tables (users' rows in
+ * {@code audio_analysis_cache}, guests' in {@code audio_analysis_guest_cache}): reads are coalesced and
  * written in batches, a file's rows and an owner's keys are found by index, and the cleanup runs on a
  * schedule and on request. One instance per member: {@link #registerIn} puts it in the member's
  * configuration, and the member starts and stops it.
@@ -41,9 +37,10 @@ public final class PostgresMemberServices implements MemberServices, AutoCloseab
     /** Most keys {@link #keysOf} returns in one call. */
     public static final int MAX_KEYS = 100_000;
 
-    private final DataSource dataSource;
     private final MaintenanceSettings settings;
     private final AccessTracker access;
+    private final FileRows fileRows;
+    private final OwnerRows ownerRows;
     private final RowCleanup cleanup;
     private final MaintenanceSchedule schedule;
     private final CleanupHistory history = new CleanupHistory();
@@ -51,9 +48,11 @@ public final class PostgresMemberServices implements MemberServices, AutoCloseab
 
     /** Services over {@code dataSource}; throws IllegalArgumentException naming a wrong setting. */
     public PostgresMemberServices(DataSource dataSource, MaintenanceSettings settings) {
-        this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+        Objects.requireNonNull(dataSource, "dataSource");
         this.settings = Objects.requireNonNull(settings, "settings").validate();
         this.access = new AccessTracker(dataSource);
+        this.fileRows = new FileRows(dataSource);
+        this.ownerRows = new OwnerRows(dataSource);
         this.schedule = new MaintenanceSchedule(settings, access, this::scheduledCleanup);
         this.cleanup = new RowCleanup(dataSource, settings, member::get, schedule::stopping);
     }
@@ -89,13 +88,12 @@ public final class PostgresMemberServices implements MemberServices, AutoCloseab
         access.touched(keys);
     }
 
+    /** Deletes the file's rows from both tables, leaving tombstones; returns the rows deleted. */
     @Override
     public int deleteRowsOfFile(UUID fileMetadataId) {
         Objects.requireNonNull(fileMetadataId, "fileMetadataId");
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement delete = connection.prepareStatement(CacheTableSql.DELETE_FILE)) {
-            delete.setObject(1, fileMetadataId);
-            int rows = delete.executeUpdate();
+        try {
+            int rows = fileRows.delete(fileMetadataId);
             log.debug("Deleted the {} rows of file {} (every owner)", rows, fileMetadataId);
             return rows;
         } catch (SQLException e) {
@@ -104,31 +102,18 @@ public final class PostgresMemberServices implements MemberServices, AutoCloseab
         }
     }
 
-    /** Keys in file and stem order; throws IllegalArgumentException unless 1 <= limit <= {@value #MAX_KEYS}. */
+    /**
+     * Keys in file and stem order, from the guest table for a guest and the main table for a user; throws
+     * IllegalArgumentException unless 1 <= limit <= {@value #MAX_KEYS}.
+     */
     @Override
     public List<AnalysisKey> keysOf(Owner owner, int limit) {
         Objects.requireNonNull(owner, "owner");
         if (limit < 1 || limit > MAX_KEYS) {
             throw new IllegalArgumentException("limit must be between 1 and " + MAX_KEYS + ", got " + limit);
         }
-        List<AnalysisKey> keys = new ArrayList<>();
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement select = connection.prepareStatement(CacheTableSql.OWNER_KEYS)) {
-            select.setString(1, owner.kind().code());
-            select.setString(2, owner.id());
-            select.setInt(3, limit);
-            try (ResultSet rows = select.executeQuery()) {
-                while (rows.next()) {
-                    String stem = rows.getString(2);
-                    try {
-                        keys.add(new AnalysisKey(owner, rows.getObject(1, UUID.class), StemType.fromCode(stem)));
-                    } catch (IllegalArgumentException e) {
-                        // A row the product wrote for a stem stemcache does not know: no key can reach it.
-                        log.debug("Skipping a row of {} with stem type '{}': {}", owner, stem, e.getMessage());
-                    }
-                }
-            }
-            return keys;
+        try {
+            return ownerRows.keys(owner, limit);
         } catch (SQLException e) {
             throw new IllegalStateException("listing the keys of " + owner + " failed: " + e.getMessage(), e);
         }

@@ -11,7 +11,10 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongConsumer;
 import java.util.function.Supplier;
@@ -21,12 +24,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One cleanup run of PostgreSQL, under {@link CleanupLock} so that one member at a time runs it: expired
- * rows (users, then guests), entries and rows of older cache versions, guests over their quota, then the
- * least recently read rows over the total cap. Each step deletes in batches of its own short transaction.
+ * rows (users' in {@code audio_analysis_cache}, then guests' in {@code audio_analysis_guest_cache}),
+ * entries and rows of older cache versions (both tables), guests over their quota, then the least
+ * recently read rows over the total cap (guests' first, then users'), and last the tombstones past their
+ * retention. Each step deletes in batches of its own short transaction.
  *
  * <p>Only the version step touches memory. The others delete rows whose entries may still be in memory,
  * which is harmless: such an entry is stored again only if it is written again, and Hazelcast's own TTL,
- * max-idle and eviction bound what memory holds (eviction never deletes rows).
+ * max-idle and eviction bound what memory holds (eviction never deletes rows). So every batch is marked
+ * as stemcache's own delete, which keeps it out of the row-deletion log: that log is for the product's
+ * deletes, which members apply to memory, and a purge would flood it.
  */
 final class RowCleanup {
 
@@ -66,13 +73,15 @@ final class RowCleanup {
 
     private void steps(Connection connection, Tally tally) throws SQLException {
         long batch = settings.batchSize();
-        inBatches(connection, CacheTableSql.DELETE_EXPIRED, n -> tally.expiredUserRows += n,
-                "user", settings.userTtl().toMillis() / 1000.0, batch);
-        inBatches(connection, CacheTableSql.DELETE_EXPIRED, n -> tally.expiredGuestRows += n,
-                "guest", settings.guestTtl().toMillis() / 1000.0, batch);
+        inBatches(connection, CacheTable.USERS.sql(CacheTableSql.DELETE_EXPIRED), n -> tally.expiredUserRows += n,
+                seconds(settings.userTtl()), batch);
+        inBatches(connection, CacheTable.GUESTS.sql(CacheTableSql.DELETE_EXPIRED), n -> tally.expiredGuestRows += n,
+                seconds(settings.guestTtl()), batch);
         tally.oldVersionEntries = removeOldVersionsFromMemory();
-        inBatches(connection, CacheTableSql.DELETE_OLD_VERSIONS, n -> tally.oldVersionRows += n,
-                settings.cacheVersion(), batch);
+        for (CacheTable table : CacheTable.values()) {
+            inBatches(connection, table.sql(CacheTableSql.DELETE_OLD_VERSIONS), n -> tally.oldVersionRows += n,
+                    settings.cacheVersion(), batch);
+        }
         if (settings.guestQuotaMb() > 0) {
             inBatches(connection, CacheTableSql.DELETE_OVER_GUEST_QUOTA, n -> tally.overGuestQuotaRows += n,
                     settings.guestQuotaMb() << 20, batch);
@@ -80,17 +89,24 @@ final class RowCleanup {
         if (settings.maxTotalMb() > 0) {
             underTotalCap(connection, tally);
         }
+        inBatches(connection, CacheTableSql.DELETE_OLD_TOMBSTONES, n -> tally.oldTombstones += n,
+                seconds(settings.tombstoneRetention()), batch);
+    }
+
+    private static double seconds(Duration duration) {
+        return duration.toMillis() / 1000.0;
     }
 
     /** Runs a batched delete until a batch comes back short (or the member stops); commits each batch. */
     private void inBatches(Connection connection, String sql, LongConsumer deleted, Object... parameters)
             throws SQLException {
-        try (PreparedStatement delete = connection.prepareStatement(sql)) {
+        try (Statement own = connection.createStatement(); PreparedStatement delete = connection.prepareStatement(sql)) {
             for (int i = 0; i < parameters.length; i++) {
                 delete.setObject(i + 1, parameters[i]);
             }
             int rows;
             do {
+                own.execute(CacheTableSql.OWN_DELETE);
                 rows = delete.executeUpdate();
                 connection.commit();
                 deleted.accept(rows);
@@ -98,6 +114,8 @@ final class RowCleanup {
         }
     }
 
+    // Guests' rows go first: guests' sessions are short-lived (a day's TTL against users' thirty), so their
+    // rows are the likelier never to be read again.
     private void underTotalCap(Connection connection, Tally tally) throws SQLException {
         long excess;
         try (PreparedStatement total = connection.prepareStatement(CacheTableSql.TOTAL_BYTES);
@@ -106,8 +124,18 @@ final class RowCleanup {
             excess = result.getLong(1) - (settings.maxTotalMb() << 20);
         }
         connection.commit();
-        try (PreparedStatement delete = connection.prepareStatement(CacheTableSql.DELETE_LEAST_RECENT)) {
+        for (CacheTable table : List.of(CacheTable.GUESTS, CacheTable.USERS)) {
+            excess = leastRecentUntilCovered(connection, table, excess, tally);
+        }
+    }
+
+    /** Deletes the table's least recently read rows until they cover {@code excess}; returns what is left of it. */
+    private long leastRecentUntilCovered(Connection connection, CacheTable table, long excess, Tally tally)
+            throws SQLException {
+        try (Statement own = connection.createStatement();
+             PreparedStatement delete = connection.prepareStatement(table.sql(CacheTableSql.DELETE_LEAST_RECENT))) {
             while (excess > 0 && !stopping.getAsBoolean()) {
+                own.execute(CacheTableSql.OWN_DELETE);
                 delete.setInt(1, settings.batchSize());
                 delete.setLong(2, excess);
                 long rows = 0;
@@ -120,10 +148,11 @@ final class RowCleanup {
                 connection.commit();
                 tally.overTotalCapRows += rows;
                 if (rows == 0) {
-                    break;   // what is left is locked by writers right now; the next run gets it
+                    break;   // the table is empty, or what is left is locked by writers right now
                 }
             }
         }
+        return excess;
     }
 
     /**
@@ -152,6 +181,7 @@ final class RowCleanup {
         long oldVersionEntries;
         long overTotalCapRows;
         long overGuestQuotaRows;
+        long oldTombstones;
 
         Tally(Instant started) {
             this.started = started;
@@ -159,7 +189,7 @@ final class RowCleanup {
 
         CleanupReport report(Outcome outcome, String failure) {
             return new CleanupReport(started, Instant.now(), outcome, expiredUserRows, expiredGuestRows,
-                    oldVersionRows, oldVersionEntries, overTotalCapRows, overGuestQuotaRows, failure);
+                    oldVersionRows, oldVersionEntries, overTotalCapRows, overGuestQuotaRows, oldTombstones, failure);
         }
     }
 }

@@ -35,7 +35,10 @@ class AccessTrackingIT {
     }
 
     private List<AnalysisKey> rowsReadTwoDaysAgo(int count) {
-        Owner owner = TestCluster.user();
+        return rowsReadTwoDaysAgo(TestCluster.user(), count);
+    }
+
+    private List<AnalysisKey> rowsReadTwoDaysAgo(Owner owner, int count) {
         List<AnalysisKey> keys = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             AnalysisKey key = TestCluster.key(owner, UUID.randomUUID(), StemType.DRUMS);
@@ -50,7 +53,7 @@ class AccessTrackingIT {
         PostgresMemberServices services = new PostgresMemberServices(cluster.database.dataSource(),
                 TestCluster.UNSCHEDULED);
         List<AnalysisKey> keys = rowsReadTwoDaysAgo(10);
-        AnalysisKey notStoredYet = TestCluster.key(TestCluster.guest(), UUID.randomUUID(), StemType.BASS);
+        AnalysisKey notStoredYet = TestCluster.key(TestCluster.user(), UUID.randomUUID(), StemType.BASS);
         List<CompletableFuture<Void>> readers = new ArrayList<>();
         for (int thread = 0; thread < 4; thread++) {
             readers.add(CompletableFuture.runAsync(() -> {
@@ -73,6 +76,44 @@ class AccessTrackingIT {
         assertThat(services.access().pendingKeys()).isZero();
         assertThat(services.flushAccesses()).as("nothing read since").isZero();
         assertThat(services.access().statements()).isEqualTo(1);
+    }
+
+    @Test
+    void touched_guestsAndUsersKeys_updateTheirOwnTables_inOneStatementEach() {
+        PostgresMemberServices services = new PostgresMemberServices(cluster.database.dataSource(),
+                TestCluster.UNSCHEDULED);
+        List<AnalysisKey> guests = rowsReadTwoDaysAgo(TestCluster.guest(), 3);
+        List<AnalysisKey> users = rowsReadTwoDaysAgo(2);
+        AnalysisKey unread = rowsReadTwoDaysAgo(TestCluster.guest(), 1).get(0);
+        services.touched(guests);
+        services.touched(guests.subList(0, 1));
+        services.touched(users);
+
+        assertThat(services.flushAccesses()).as("rows updated").isEqualTo(5);
+
+        assertThat(services.access().statements()).as("one per table").isEqualTo(2);
+        assertThat(cluster.rows.accessCount(guests.get(0))).isEqualTo(2);
+        assertThat(guests.subList(1, 3)).allSatisfy(key -> assertThat(cluster.rows.accessCount(key)).isEqualTo(1));
+        assertThat(guests).allMatch(cluster.rows::readWithinAMinute);
+        assertThat(users).allSatisfy(key -> {
+            assertThat(cluster.rows.accessCount(key)).isEqualTo(1);
+            assertThat(cluster.rows.readWithinAMinute(key)).isTrue();
+        });
+        assertThat(cluster.rows.accessCount(unread)).isZero();
+        assertThat(cluster.rows.readWithinAMinute(unread)).isFalse();
+    }
+
+    @Test
+    void touched_onlyGuestsKeys_isOneStatementOnTheGuestTable() {
+        PostgresMemberServices services = new PostgresMemberServices(cluster.database.dataSource(),
+                TestCluster.UNSCHEDULED);
+        List<AnalysisKey> guests = rowsReadTwoDaysAgo(TestCluster.guest(), 2);
+        services.touched(guests);
+
+        assertThat(services.flushAccesses()).isEqualTo(2);
+
+        assertThat(services.access().statements()).isEqualTo(1);
+        assertThat(cluster.rows.countIn(TestRows.GUESTS, "access_count = 1")).isEqualTo(2);
     }
 
     @Test

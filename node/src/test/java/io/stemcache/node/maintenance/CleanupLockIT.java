@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.hazelcast.core.HazelcastInstance;
+import io.stemcache.core.Owner;
 import io.stemcache.core.StemType;
 import io.stemcache.node.maintenance.CleanupReport.Outcome;
 import java.sql.Connection;
@@ -34,9 +35,11 @@ class CleanupLockIT {
         cluster.close();
     }
 
+    /** Users' and guests' rows in turns, in both tables, past both TTLs. */
     private void insertExpired(int count) {
         for (int i = 0; i < count; i++) {
-            cluster.rows.insert(TestCluster.key(TestCluster.user(), UUID.randomUUID(), StemType.OTHER), 100, 1, "60 days");
+            Owner owner = i % 2 == 0 ? TestCluster.user() : TestCluster.guest();
+            cluster.rows.insert(TestCluster.key(owner, UUID.randomUUID(), StemType.OTHER), 100, 1, "60 days");
         }
     }
 

@@ -23,8 +23,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The operations a client sends to any member: invalidating a file for every owner (memory and
- * PostgreSQL, through the indexes), listing an owner's keys, running the cleanup.
+ * The operations a client sends to any member: invalidating a file for every owner (memory and both
+ * PostgreSQL tables, through the indexes), listing an owner's keys (from its own table), running the
+ * cleanup.
  */
 class FileOperationsIT {
 
@@ -66,24 +67,31 @@ class FileOperationsIT {
         clientMap.flush();
         clientMap.evict(stems.get(2));   // in PostgreSQL only
         AnalysisKey rowOnly = TestCluster.key(TestCluster.user(), file, StemType.OTHER);
-        cluster.rows.insert(rowOnly, 100, 1, "1 hour");
+        cluster.rows.insert(rowOnly, 100, 1, "1 hour", 3);
+        AnalysisKey guestRowOnly = TestCluster.key(TestCluster.guest(), file, StemType.OTHER);
+        cluster.rows.insert(guestRowOnly, 100, 1, "1 hour", 5);
         cluster.rows.insertLegacy(file, 100, "1 year");
-        assertThat(cluster.rows.count("file_metadata_id = '" + file + "'")).isEqualTo(7);
+        assertThat(cluster.rows.count("file_metadata_id = '" + file + "'")).isEqualTo(8);
+        assertThat(cluster.rows.countIn(TestRows.GUESTS, "file_metadata_id = '" + file + "'")).isEqualTo(3);
         long fileQueriesBefore = indexQueries("fileMetadataId");
 
         int removed = executor.submit(new InvalidateFile(file)).get();
 
-        assertThat(removed).as("max of entries removed (4) and rows deleted (>= 2)").isBetween(4, 6);
+        assertThat(removed).as("max of entries removed (4) and rows deleted (>= 3)").isBetween(4, 7);
         assertThat(indexQueries("fileMetadataId")).as("the file was found by index").isGreaterThan(fileQueriesBefore);
         IMap<AnalysisKey, CachedAudioAnalysis> memberMap = TestCluster.map(member);
         assertThat(memberMap.keySet(Predicates.equal("fileMetadataId", file.toString()))).isEmpty();
         clientMap.flush();
         assertThat(cluster.rows.count("file_metadata_id = '" + file + "'")).as("the legacy row stays").isEqualTo(1);
         assertThat(cluster.rows.count("file_metadata_id = '" + file + "' AND owner_kind = 'legacy'")).isEqualTo(1);
+        assertThat(cluster.rows.countIn(TestRows.GUESTS, "file_metadata_id = '" + file + "'")).isZero();
+        assertThat(cluster.rows.tombstoneVersion(rowOnly)).as("tombstone at the row's version").isEqualTo(3);
+        assertThat(cluster.rows.tombstoneVersion(guestRowOnly)).isEqualTo(5);
         for (AnalysisKey key : stems) {
             assertThat(memberMap.get(key)).as("%s after invalidation", key).isNull();
         }
         assertThat(memberMap.get(rowOnly)).isNull();
+        assertThat(memberMap.get(guestRowOnly)).isNull();
         assertThat(kept).allSatisfy(key -> {
             assertThat(memberMap.get(key)).isNotNull();
             assertThat(cluster.rows.exists(key)).isTrue();
@@ -109,6 +117,22 @@ class FileOperationsIT {
                 TestCluster.key(user, first, StemType.VOCALS), rowOnly, TestCluster.key(user, second, StemType.MASTER));
         assertThat(executor.submit(new OwnerKeys(user, 2)).get()).hasSize(2);
         assertThat(executor.submit(new OwnerKeys(TestCluster.guest(), 10)).get()).isEmpty();
+    }
+
+    @Test
+    void ownerKeys_ofAGuest_listsItsRowsInTheGuestTable() throws Exception {
+        Owner guest = TestCluster.guest();
+        UUID file = new UUID(0, 3);
+        put(guest, file, StemType.MASTER);
+        put(TestCluster.guest(), file, StemType.DRUMS);
+        clientMap.flush();
+        AnalysisKey rowOnly = TestCluster.key(guest, file, StemType.BASS);
+        cluster.rows.insert(rowOnly, 100, 1, "1 hour");   // within the guest TTL: cleanupNow's test runs after
+
+        List<AnalysisKey> keys = executor.submit(new OwnerKeys(guest, 100)).get();
+
+        assertThat(keys).containsExactly(rowOnly, TestCluster.key(guest, file, StemType.MASTER));
+        assertThat(keys).allMatch(cluster.rows::exists);
     }
 
     @Test

@@ -19,7 +19,8 @@ class MaintenanceSettingsTest {
     @Test
     void defaults_areTheDocumentedOnes() {
         assertThat(DEFAULTS.validate()).isEqualTo(new MaintenanceSettings("analyses", 1, Duration.ofSeconds(10), true,
-                Duration.ofMinutes(5), Duration.ofMinutes(1), 500, Duration.ofDays(30), Duration.ofHours(24), 0, 64));
+                Duration.ofMinutes(5), Duration.ofMinutes(1), 500, Duration.ofDays(30), Duration.ofHours(24), 0, 64,
+                Duration.ofDays(7)));
     }
 
     @Test
@@ -34,6 +35,8 @@ class MaintenanceSettingsTest {
         rejected(s -> s.withTtls(Duration.ofDays(1), Duration.ZERO), "stemcache.cleanup.guest-ttl");
         rejected(s -> s.withCaps(-1, 0), "stemcache.cleanup.max-total-mb");
         rejected(s -> s.withCaps(0, -1), "stemcache.cleanup.guest-quota-mb");
+        rejected(s -> s.withTombstoneRetention(Duration.ZERO), "stemcache.cleanup.tombstone-retention");
+        rejected(s -> s.withTombstoneRetention(null), "stemcache.cleanup.tombstone-retention");
         assertThatThrownBy(() -> MaintenanceSettings.defaults(" ").validate()).hasMessageContaining("stemcache.map-name");
     }
 

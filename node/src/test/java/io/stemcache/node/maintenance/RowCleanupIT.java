@@ -17,8 +17,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The cleanup's steps on PostgreSQL alone (no member, so no in-memory step): TTLs per owner kind, the
- * total cap and guest quotas, each in batches smaller than the work, and the product's legacy rows kept.
+ * The cleanup's steps on PostgreSQL alone (no member, so no in-memory step): TTLs per owner kind, each on
+ * its owner's table, the total cap over both tables (guests' rows first) and guest quotas, each in batches
+ * smaller than the work, and the product's legacy rows kept.
  */
 class RowCleanupIT {
 
@@ -39,8 +40,8 @@ class RowCleanupIT {
     }
 
     @BeforeEach
-    void emptyTable() {
-        rows.execute("TRUNCATE audio_analysis_cache");
+    void emptyTables() {
+        rows.truncate();
     }
 
     private static CleanupReport cleanup(MaintenanceSettings settings) {
@@ -77,7 +78,11 @@ class RowCleanupIT {
         assertThat(expiredGuest).noneMatch(rows::exists);
         assertThat(freshUser).allMatch(rows::exists);
         assertThat(freshGuest).allMatch(rows::exists);
+        assertThat(rows.countIn(TestRows.GUESTS, "true")).as("guests' rows left in their table").isEqualTo(2);
+        assertThat(rows.countIn(TestRows.USERS, "owner_kind = 'user'")).as("users' rows left").isEqualTo(3);
         assertThat(rows.count("owner_kind = 'legacy'")).isEqualTo(1);
+        assertThat(rows.number("SELECT count(*) FROM audio_analysis_deleted_row"))
+                .as("stemcache's own deletes, not in the row-deletion log").isZero();
     }
 
     @Test
@@ -93,29 +98,71 @@ class RowCleanupIT {
         assertThat(fresh).allMatch(rows::exists);
     }
 
+    /** Stored bytes of users' and guests' rows, both tables. */
+    private static long storedBytes() {
+        return rows.number("SELECT (SELECT coalesce(sum(size), 0) FROM audio_analysis_cache WHERE owner_kind <> 'legacy')"
+                + " + (SELECT coalesce(sum(size), 0) FROM audio_analysis_guest_cache)");
+    }
+
     @Test
     void run_overTheTotalCap_deletesLeastRecentlyReadRowsUntilUnderIt() {
-        // 20 rows of 200 000 bytes, each read a minute after the previous; the cap keeps 10 of them.
+        // 20 users' rows of 200 000 bytes, each read a minute after the previous; the cap keeps 10 of them.
         List<AnalysisKey> byAge = new ArrayList<>();
         for (int minutes = 20; minutes >= 1; minutes--) {
-            Owner owner = minutes % 2 == 0 ? TestCluster.user() : TestCluster.guest();
-            byAge.addAll(insert(owner, 1, 200_000, minutes + " minutes"));
+            byAge.addAll(insert(TestCluster.user(), 1, 200_000, minutes + " minutes"));
         }
         rows.insertLegacy(UUID.randomUUID(), 50 << 20, "10 years");
 
         CleanupReport report = cleanup(TestCluster.UNSCHEDULED.withBatchSize(3).withCaps(2, 0));
 
         assertThat(report.overTotalCapRows()).isEqualTo(10);
-        assertThat(rows.number("SELECT sum(size) FROM audio_analysis_cache WHERE owner_kind <> 'legacy'"))
-                .isLessThanOrEqualTo(2L << 20);
+        assertThat(storedBytes()).isLessThanOrEqualTo(2L << 20);
         assertThat(byAge.subList(0, 10)).as("the 10 least recently read").noneMatch(rows::exists);
         assertThat(byAge.subList(10, 20)).as("the 10 most recently read").allMatch(rows::exists);
         assertThat(rows.count("owner_kind = 'legacy'")).as("legacy rows neither count nor go").isEqualTo(1);
     }
 
     @Test
+    void run_overTheTotalCap_deletesGuestsRowsFirst_evenRecentlyReadOnes() {
+        // 10 users' and 10 guests' rows of 200 000 bytes, read in turns; the cap keeps 10: the users'.
+        List<AnalysisKey> users = new ArrayList<>();
+        List<AnalysisKey> guests = new ArrayList<>();
+        for (int minutes = 20; minutes >= 1; minutes--) {
+            boolean user = minutes % 2 == 0;
+            (user ? users : guests).addAll(insert(user ? TestCluster.user() : TestCluster.guest(), 1, 200_000,
+                    minutes + " minutes"));
+        }
+
+        CleanupReport report = cleanup(TestCluster.UNSCHEDULED.withBatchSize(3).withCaps(2, 0));
+
+        assertThat(report.overTotalCapRows()).isEqualTo(10);
+        assertThat(storedBytes()).isLessThanOrEqualTo(2L << 20);
+        assertThat(guests).as("every guest's row, the most recently read too").noneMatch(rows::exists);
+        assertThat(users).as("users' rows, the least recently read too").allMatch(rows::exists);
+    }
+
+    @Test
+    void run_overTheTotalCapBeyondGuestsRows_thenDeletesUsersLeastRecentlyRead() {
+        // 6 users' rows read an hour ago and 4 guests' read minutes ago, 200 000 bytes each: 1 MiB keeps 5.
+        List<AnalysisKey> usersByAge = new ArrayList<>();
+        for (int minutes = 65; minutes >= 60; minutes--) {
+            usersByAge.addAll(insert(TestCluster.user(), 1, 200_000, minutes + " minutes"));
+        }
+        List<AnalysisKey> guests = insert(TestCluster.guest(), 4, 200_000, "1 minute", "2 minutes");
+
+        CleanupReport report = cleanup(TestCluster.UNSCHEDULED.withBatchSize(3).withCaps(1, 0));
+
+        assertThat(report.overTotalCapRows()).isEqualTo(5);
+        assertThat(storedBytes()).isLessThanOrEqualTo(1L << 20);
+        assertThat(guests).noneMatch(rows::exists);
+        assertThat(usersByAge.subList(0, 1)).as("the user's row read least recently").noneMatch(rows::exists);
+        assertThat(usersByAge.subList(1, 6)).allMatch(rows::exists);
+    }
+
+    @Test
     void run_underTheTotalCap_deletesNothing() {
-        insert(TestCluster.user(), 5, 200_000, "1 minute");
+        insert(TestCluster.user(), 3, 200_000, "1 minute");
+        insert(TestCluster.guest(), 2, 200_000, "1 minute");
 
         assertThat(cleanup(TestCluster.UNSCHEDULED.withCaps(1, 0)).overTotalCapRows()).isZero();
         assertThat(rows.count()).isEqualTo(5);
@@ -139,28 +186,30 @@ class RowCleanupIT {
         assertThat(greedyByAge.subList(3, 8)).allMatch(rows::exists);
         assertThat(modest).allMatch(rows::exists);
         assertThat(user).as("users have no quota").allMatch(rows::exists);
+        assertThat(rows.countIn(TestRows.USERS, "true")).as("the main table untouched").isEqualTo(8);
     }
 
     @Test
-    void run_oldVersionRows_purgedInBatches_currentAndLegacyKept() {
-        Owner owner = TestCluster.user();
+    void run_oldVersionRows_purgedInBatchesFromBothTables_currentAndLegacyKept() {
         List<AnalysisKey> old = new ArrayList<>();
         List<AnalysisKey> current = new ArrayList<>();
-        for (int i = 0; i < 7; i++) {
-            AnalysisKey oldKey = TestCluster.key(owner, UUID.randomUUID(), StemType.BASS);
-            rows.insert(oldKey, KB, i % 2 == 0 ? 1 : 2, "1 minute");
-            old.add(oldKey);
-        }
-        for (int i = 0; i < 3; i++) {
-            AnalysisKey key = TestCluster.key(owner, UUID.randomUUID(), StemType.BASS);
-            rows.insert(key, KB, 3, "1 minute");
-            current.add(key);
+        for (Owner owner : List.of(TestCluster.user(), TestCluster.guest())) {
+            for (int i = 0; i < 7; i++) {
+                AnalysisKey oldKey = TestCluster.key(owner, UUID.randomUUID(), StemType.BASS);
+                rows.insert(oldKey, KB, i % 2 == 0 ? 1 : 2, "1 minute");
+                old.add(oldKey);
+            }
+            for (int i = 0; i < 3; i++) {
+                AnalysisKey key = TestCluster.key(owner, UUID.randomUUID(), StemType.BASS);
+                rows.insert(key, KB, 3, "1 minute");
+                current.add(key);
+            }
         }
         rows.insertLegacy(UUID.randomUUID(), KB, "1 day");
 
         CleanupReport report = cleanup(TestCluster.UNSCHEDULED.withBatchSize(2).withCacheVersion(3));
 
-        assertThat(report.oldVersionRows()).isEqualTo(7);
+        assertThat(report.oldVersionRows()).isEqualTo(14);
         assertThat(old).noneMatch(rows::exists);
         assertThat(current).allMatch(rows::exists);
         assertThat(rows.count("owner_kind = 'legacy'")).isEqualTo(1);

@@ -30,17 +30,19 @@ class StemcachePropertiesBindingTest {
             assertThat(properties.cacheVersion()).isEqualTo(1);
             assertThat(properties.accessFlushInterval()).isEqualTo(Duration.ofSeconds(10));
             assertThat(properties.cleanup()).isEqualTo(new StemcacheProperties.Cleanup(true, Duration.ofMinutes(5),
-                    Duration.ofMinutes(1), 500, Duration.ofDays(30), Duration.ofHours(24), 0, 64));
+                    Duration.ofMinutes(1), 500, Duration.ofDays(30), Duration.ofHours(24), 0, 64, Duration.ofDays(7)));
         });
     }
 
     @Test
     void properties_bindFromTheirNames() {
         runner.withPropertyValues("stemcache.cache-version=4", "stemcache.cleanup.user-ttl=7d",
-                "stemcache.cleanup.max-total-mb=2048", "stemcache.cleanup.enabled=false").run(context -> {
+                "stemcache.cleanup.max-total-mb=2048", "stemcache.cleanup.enabled=false",
+                "stemcache.cleanup.tombstone-retention=36h").run(context -> {
                     StemcacheProperties properties = context.getBean(StemcacheProperties.class);
                     assertThat(properties.cacheVersion()).isEqualTo(4);
                     assertThat(properties.cleanup().userTtl()).isEqualTo(Duration.ofDays(7));
+                    assertThat(properties.cleanup().tombstoneRetention()).isEqualTo(Duration.ofHours(36));
                     assertThat(properties.cleanup().maxTotalMb()).isEqualTo(2048);
                     assertThat(properties.cleanup().enabled()).isFalse();
                 });
@@ -53,6 +55,8 @@ class StemcachePropertiesBindingTest {
         failsNaming("stemcache.cache-version=0", "cacheVersion");
         failsNaming("stemcache.cleanup.interval=0s", "stemcache.cleanup.interval must be a positive duration");
         failsNaming("stemcache.cleanup.guest-ttl=-1h", "stemcache.cleanup.guest-ttl must be a positive duration");
+        failsNaming("stemcache.cleanup.tombstone-retention=0s",
+                "stemcache.cleanup.tombstone-retention must be a positive duration");
         failsNaming("stemcache.access-flush-interval=0ms", "stemcache.access-flush-interval must be");
     }
 
