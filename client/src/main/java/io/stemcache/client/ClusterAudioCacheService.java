@@ -20,7 +20,9 @@ import com.hazelcast.projection.Projections;
 import com.hazelcast.query.Predicates;
 import io.stemcache.core.ops.CleanupNow;
 import io.stemcache.core.ops.InvalidateFile;
+import io.stemcache.core.ops.MemberServices;
 import io.stemcache.core.ops.OwnerKeys;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -152,8 +154,8 @@ final class ClusterAudioCacheService implements AudioCacheService, AutoCloseable
     @Override
     public int invalidateFile(UUID fileMetadataId) {
         Objects.requireNonNull(fileMetadataId, "fileMetadataId");
-        int count = await(executor().submit(new InvalidateFile(fileMetadataId)), "invalidate file " + fileMetadataId);
-        return count;
+        // Every member removes what it owns (memory and write-behind queues), then deletes the file's rows.
+        return InvalidateFile.onEveryMember(executor(), fileMetadataId, Duration.ofSeconds(OPERATION_TIMEOUT_SECONDS));
     }
 
     @Override
@@ -211,7 +213,7 @@ final class ClusterAudioCacheService implements AudioCacheService, AutoCloseable
     }
 
     /** The executor members run management operations on. */
-    static final String EXECUTOR = "stemcache-ops";
+    static final String EXECUTOR = MemberServices.EXECUTOR;
 
     private static <T> T await(Future<T> future, String what) {
         try {

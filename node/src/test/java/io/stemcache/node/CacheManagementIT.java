@@ -73,8 +73,10 @@ class CacheManagementIT {
         }
     }
 
+    /** Rows of users (the product's table) and guests (their own table) matching {@code where}. */
     private long rows(String where) {
-        return TableRows.query(database.dataSource(), "SELECT count(*) FROM audio_analysis_cache WHERE " + where);
+        return TableRows.query(database.dataSource(), "SELECT (SELECT count(*) FROM audio_analysis_cache WHERE " + where
+                + ") + (SELECT count(*) FROM audio_analysis_guest_cache WHERE " + where + ")");
     }
 
     @Test

@@ -6,21 +6,58 @@ import com.hazelcast.map.IMap;
 import com.hazelcast.query.Predicates;
 import io.stemcache.core.AnalysisKey;
 import io.stemcache.core.CachedAudioAnalysis;
+import com.hazelcast.core.IExecutorService;
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
- * Removes every owner's stems of one file from memory, backups, near caches and PostgreSQL; run on any
- * member through an executor. Its cost follows the file's entries: an index on {@code fileMetadataId}
- * in memory and on {@code file_metadata_id} in PostgreSQL.
+ * Removes every owner's stems of one file from memory, backups, near caches and PostgreSQL; run on every
+ * member through an executor ({@code submitToAllMembers}): each removes the entries it owns (found by the
+ * {@code fileMetadataId} index) and the keys whose writes wait in its write-behind queues (their entries may
+ * have been evicted before their store ran), then deletes the file's rows (idempotent: the first member's
+ * delete takes them), each leaving a tombstone. Answers {@code {entries removed from memory, rows deleted}}.
  */
-public final class InvalidateFile implements Callable<Integer>, HazelcastInstanceAware {
+public final class InvalidateFile implements Callable<int[]>, HazelcastInstanceAware {
 
     private final UUID fileMetadataId;
     private transient HazelcastInstance member;
 
     public InvalidateFile(UUID fileMetadataId) {
         this.fileMetadataId = fileMetadataId;
+    }
+
+    /**
+     * Runs the invalidation of a file on every member and answers how many of its entries went: the larger of
+     * the entries removed from memory and the rows deleted. Throws IllegalStateException naming the file and the
+     * cause when a member fails (PostgreSQL unreachable, say) or does not answer within {@code timeout}.
+     */
+    public static int onEveryMember(IExecutorService executor, UUID fileMetadataId, Duration timeout) {
+        int inMemory = 0;
+        int rows = 0;
+        for (Future<int[]> member : executor.submitToAllMembers(new InvalidateFile(fileMetadataId)).values()) {
+            try {
+                int[] removed = member.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                inMemory += removed[0];
+                rows += removed[1];
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while invalidating file " + fileMetadataId, e);
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("could not invalidate file " + fileMetadataId + ": "
+                        + e.getCause().getMessage(), e.getCause());
+            } catch (TimeoutException e) {
+                throw new IllegalStateException("could not invalidate file " + fileMetadataId + " within "
+                        + timeout.toSeconds() + " s", e);
+            }
+        }
+        return Math.max(inMemory, rows);
     }
 
     public UUID fileMetadataId() {
@@ -33,12 +70,15 @@ public final class InvalidateFile implements Callable<Integer>, HazelcastInstanc
     }
 
     @Override
-    public Integer call() {
+    public int[] call() {
         MemberServices services = MemberServices.of(member);
         IMap<AnalysisKey, CachedAudioAnalysis> map = member.getMap(services.mapName());
-        int inMemory = RemoveEntry.fromEach(map, map.keySet(Predicates.equal("fileMetadataId", fileMetadataId.toString())));
+        Set<AnalysisKey> keys = new LinkedHashSet<>(map.localKeySet(
+                Predicates.equal("fileMetadataId", fileMetadataId.toString())));
+        keys.addAll(services.queuedKeysOfFile(fileMetadataId));
+        int inMemory = RemoveEntry.fromEach(map, keys);
         // Rows of entries not in memory; rows of the entries just removed go too (their deletes are queued).
         int rows = services.deleteRowsOfFile(fileMetadataId);
-        return Math.max(inMemory, rows);
+        return new int[] {inMemory, rows};
     }
 }

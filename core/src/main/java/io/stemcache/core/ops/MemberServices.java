@@ -5,6 +5,7 @@ import io.stemcache.core.AnalysisKey;
 import io.stemcache.core.Owner;
 import java.util.Collection;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -13,6 +14,9 @@ import java.util.UUID;
  * {@link #USER_CONTEXT_KEY}; operations find it with {@link #of}.
  */
 public interface MemberServices {
+
+    /** The executor members run management operations on. */
+    String EXECUTOR = "stemcache-ops";
 
     /** Key of the implementation in {@code Config.getUserContext()}. */
     String USER_CONTEXT_KEY = "stemcache.memberServices";
@@ -35,6 +39,9 @@ public interface MemberServices {
 
     /** Deletes the rows of every owner's stems of a file; returns how many rows were deleted. */
     int deleteRowsOfFile(UUID fileMetadataId);
+
+    /** The file's keys whose writes wait in this member's write-behind queues (their entries may be evicted). */
+    Set<AnalysisKey> queuedKeysOfFile(UUID fileMetadataId);
 
     /** The keys of an owner's rows in PostgreSQL (bounded by {@code limit}). */
     List<AnalysisKey> keysOf(Owner owner, int limit);

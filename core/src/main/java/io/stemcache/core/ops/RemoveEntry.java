@@ -44,13 +44,20 @@ public final class RemoveEntry implements EntryProcessor<AnalysisKey, CachedAudi
     }
 
     /**
-     * Removes each key's entry (any version) with one processor per key, sent together; answers how many existed.
-     * Keys are found by a query first because one processor must not run on several keys.
+     * Removes each key's entry (any version) and answers how many were in memory. An entry in memory gets its
+     * marker, one processor per key; a key memory does not hold is deleted through the write-behind queue
+     * ({@code IMap.delete}: no load, so it works while PostgreSQL is down, and it replaces a store of the key still
+     * queued), leaving a tombstone at its row's version once stored.
      */
     public static int fromEach(IMap<AnalysisKey, CachedAudioAnalysis> map, Collection<AnalysisKey> keys) {
         List<CompletableFuture<Boolean>> removals = new ArrayList<>(keys.size());
         for (AnalysisKey key : keys) {
-            removals.add(map.submitToKey(key, any()).toCompletableFuture());
+            // getEntryView reads memory only; a get, containsKey or processor would load the key from PostgreSQL.
+            if (map.getEntryView(key) != null) {
+                removals.add(map.submitToKey(key, any()).toCompletableFuture());
+            } else {
+                removals.add(map.deleteAsync(key).toCompletableFuture().thenApply(ignored -> false));
+            }
         }
         int removed = 0;
         for (CompletableFuture<Boolean> removal : removals) {

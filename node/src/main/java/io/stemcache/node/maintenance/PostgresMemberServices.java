@@ -17,6 +17,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.sql.DataSource;
@@ -100,6 +101,16 @@ public final class PostgresMemberServices implements MemberServices, AutoCloseab
             throw new IllegalStateException("deleting the rows of file " + fileMetadataId + " failed: "
                     + e.getMessage(), e);
         }
+    }
+
+    /** The file's keys whose writes wait in this member's write-behind queues (see {@link QueuedKeys}). */
+    @Override
+    public Set<AnalysisKey> queuedKeysOfFile(UUID fileMetadataId) {
+        HazelcastInstance instance = member.get();
+        if (instance == null) {
+            throw new IllegalStateException("these member services are not attached to a running member");
+        }
+        return QueuedKeys.ofFile(instance, settings.mapName(), fileMetadataId);
     }
 
     /**

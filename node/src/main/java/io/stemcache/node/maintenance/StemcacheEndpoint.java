@@ -2,7 +2,9 @@ package io.stemcache.node.maintenance;
 
 import com.hazelcast.core.HazelcastInstance;
 import io.stemcache.core.ops.InvalidateFile;
+import io.stemcache.core.ops.MemberServices;
 import java.util.Objects;
+import java.time.Duration;
 import java.util.UUID;
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
@@ -67,10 +69,11 @@ public final class StemcacheEndpoint {
             throw new InvalidEndpointRequestException("fileMetadataId must be a UUID, got '" + fileMetadataId + "'",
                     "invalid fileMetadataId");
         }
-        InvalidateFile task = new InvalidateFile(file);
-        task.setHazelcastInstance(member);
-        return new Invalidated(file, task.call());
+        return new Invalidated(file, InvalidateFile.onEveryMember(member.getExecutorService(MemberServices.EXECUTOR),
+                file, INVALIDATE_TIMEOUT));
     }
+
+    private static final Duration INVALIDATE_TIMEOUT = Duration.ofMinutes(2);
 
     private static void expect(String expected, String action) {
         if (!expected.equals(action)) {

@@ -67,8 +67,8 @@ class StemcacheEndpointIT {
 
         assertThat(invalidated.fileMetadataId()).isEqualTo(file);
         assertThat(invalidated.removed()).isEqualTo(2);
-        assertThat(map.get(userStem)).isNull();
-        assertThat(map.get(guestStem)).isNull();
+        assertThat(map.get(userStem).isDeletion()).as("left its deletion marker").isTrue();
+        assertThat(map.get(guestStem).isDeletion()).isTrue();
         assertThat(map.get(otherFile)).isNotNull();
         map.flush();
         assertThat(cluster.rows.count("file_metadata_id = '" + file + "'")).isZero();
