@@ -10,7 +10,7 @@ import io.stemcache.core.CachedAudioAnalysis;
 import io.stemcache.core.Owner;
 import io.stemcache.core.Precision;
 import io.stemcache.core.StemType;
-import io.stemcache.core.ops.PutAnalysis;
+import io.stemcache.core.ops.ReadVersion;
 import io.stemcache.core.ops.RemoveEntry;
 import io.stemcache.core.stats.ClusterStats;
 import io.stemcache.core.stats.StatsPublisher;
@@ -107,13 +107,15 @@ final class ClusterAudioCacheService implements AudioCacheService, AutoCloseable
         Objects.requireNonNull(precision, "precision");
         CachedAudioAnalysis entry = CachedAudioAnalysis.of(key, analysis, contentHash, settings.cacheVersion(),
                 precision, settings.codec(), settings.clock().instant());
-        long ttlSeconds = PutAnalysis.MAP_TTL;
         if (key.owner().isGuest()) {
             makeRoomForGuest(key, entry.size());
-            ttlSeconds = settings.guestTtl().toSeconds();
+            map.set(key, entry, settings.guestTtl().toSeconds(), TimeUnit.SECONDS);
+        } else {
+            map.set(key, entry);
         }
-        // The member that owns the key gives the write its version; this node's clock only stamps updatedAt.
-        return entry.withVersion(map.executeOnKey(key, PutAnalysis.of(entry, ttlSeconds)));
+        // The member that owns the key gave the write its version (EntryVersions); this node's clock only stamps
+        // updatedAt. A write of the key right after this one may already have replaced it.
+        return entry.withVersion(map.executeOnKey(key, new ReadVersion()));
     }
 
     /**
@@ -175,7 +177,7 @@ final class ClusterAudioCacheService implements AudioCacheService, AutoCloseable
             // Two keys' versions do not compare; of two owners' copies, the later analysis (by time) stays.
             if (existing == null || existing.isDeletion() || existing.updatedAt().isBefore(entry.updatedAt())) {
                 // Written before the guest's copy goes: a failure in between leaves both, never neither.
-                map.executeOnKey(userKey, PutAnalysis.of(entry.movedTo(userKey), PutAnalysis.MAP_TTL));
+                map.set(userKey, entry.movedTo(userKey));
                 moved++;
             }
             map.executeOnKey(guestKey, RemoveEntry.atMost(entry.version()));

@@ -15,6 +15,7 @@ import io.stemcache.core.CachedAudioAnalysis;
 import io.stemcache.core.Owner;
 import io.stemcache.core.Precision;
 import io.stemcache.core.StemType;
+import io.stemcache.core.ops.EntryVersions;
 import io.stemcache.core.serialization.StemcacheSerialization;
 import io.stemcache.core.testing.Analyses;
 import io.stemcache.core.testing.Corpus;
@@ -36,6 +37,7 @@ class ClusterAudioCacheServiceTest {
     void startCluster() {
         Config member = new Config().setClusterName("stemcache");
         StemcacheSerialization.register(member.getSerializationConfig());
+        EntryVersions.installOn(member, ClientSettings.defaults().mapName());
         factory.newHazelcastInstance(member);
         factory.newHazelcastInstance(member);
         client = factory.newHazelcastClient(StemcacheClient.defaultConfig());
@@ -253,6 +255,7 @@ class ClusterAudioCacheServiceTest {
     void nearCacheHits_areReportedToTheMember_soMaxIdleDoesNotExpireHotEntries() {
         Config member = new Config().setClusterName("idle-test");
         StemcacheSerialization.register(member.getSerializationConfig());
+        EntryVersions.installOn(member, ClientSettings.defaults().mapName());
         member.getMapConfig("analyses").setMaxIdleSeconds(3);
         TestHazelcastFactory idleFactory = new TestHazelcastFactory();
         try {

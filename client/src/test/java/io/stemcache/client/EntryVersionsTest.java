@@ -13,6 +13,7 @@ import io.stemcache.core.CachedAudioAnalysis;
 import io.stemcache.core.Owner;
 import io.stemcache.core.StemType;
 import io.stemcache.core.ops.RemoveEntry;
+import io.stemcache.core.ops.EntryVersions;
 import io.stemcache.core.serialization.StemcacheSerialization;
 import io.stemcache.core.testing.Corpus;
 import java.time.Clock;
@@ -39,6 +40,7 @@ class EntryVersionsTest {
     void startCluster() {
         Config member = new Config().setClusterName("stemcache");
         StemcacheSerialization.register(member.getSerializationConfig());
+        EntryVersions.installOn(member, ClientSettings.defaults().mapName());
         first = factory.newHazelcastInstance(member);
         second = factory.newHazelcastInstance(member);
         // Two API nodes whose clocks are 10 s apart.
@@ -70,11 +72,11 @@ class EntryVersionsTest {
         CachedAudioAnalysis firstWrite = ahead.setAnalysis(key, analysis(file, "1.0"), null);
         CachedAudioAnalysis laterWrite = behind.setAnalysis(key, analysis(file, "2.0"), null);
 
-        assertThat(firstWrite.version()).isEqualTo(1);
-        assertThat(laterWrite.version()).isEqualTo(2);
+        assertThat(firstWrite.version()).isPositive();
+        assertThat(laterWrite.version()).isGreaterThan(firstWrite.version());
         assertThat(laterWrite.updatedAt()).isBefore(firstWrite.updatedAt());
         assertThat(ahead.getAnalysis(key).orElseThrow().analysisVersion()).isEqualTo("2.0");
-        assertThat(behind.getAnalysis(key).orElseThrow().version()).isEqualTo(2);
+        assertThat(behind.getAnalysis(key).orElseThrow().version()).isEqualTo(laterWrite.version());
     }
 
     @Test
@@ -82,15 +84,15 @@ class EntryVersionsTest {
         UUID file = UUID.randomUUID();
         AnalysisKey key = new AnalysisKey(Owner.user(UUID.randomUUID()), file, StemType.BASS);
         ahead.setAnalysis(key, analysis(file, "1.0"), null);
-        ahead.setAnalysis(key, analysis(file, "1.1"), null);
+        long secondVersion = ahead.setAnalysis(key, analysis(file, "1.1"), null).version();
         HazelcastInstance owner = first.getPartitionService().getPartition(key).getOwner().localMember() ? first : second;
         HazelcastInstance survivor = owner == first ? second : first;
 
         owner.getLifecycleService().terminate();
 
         IMap<AnalysisKey, CachedAudioAnalysis> map = survivor.getMap(ClientSettings.defaults().mapName());
-        assertThat(map.get(key).version()).isEqualTo(2);
-        assertThat(behind.setAnalysis(key, analysis(file, "1.2"), null).version()).isEqualTo(3);
+        assertThat(map.get(key).version()).isEqualTo(secondVersion);
+        assertThat(behind.setAnalysis(key, analysis(file, "1.2"), null).version()).isGreaterThan(secondVersion);
     }
 
     @Test
@@ -98,31 +100,44 @@ class EntryVersionsTest {
         UUID file = UUID.randomUUID();
         Owner owner = Owner.user(UUID.randomUUID());
         AnalysisKey key = new AnalysisKey(owner, file, StemType.BASS);
-        ahead.setAnalysis(key, analysis(file, "1.0"), null);
+        long written = ahead.setAnalysis(key, analysis(file, "1.0"), null).version();
 
         assertThat(behind.invalidateCache(owner, file)).isEqualTo(1);
 
         IMap<AnalysisKey, CachedAudioAnalysis> map = first.getMap(ClientSettings.defaults().mapName());
         CachedAudioAnalysis marker = map.get(key);
         assertThat(marker.isDeletion()).isTrue();
-        assertThat(marker.version()).isEqualTo(2);
+        assertThat(marker.version()).isGreaterThan(written);
         assertThat(map.getEntryView(key).getTtl()).isEqualTo(Duration.ofSeconds(RemoveEntry.MARKER_TTL_SECONDS).toMillis());
         assertThat(ahead.getAnalysis(key)).isEmpty();
         assertThat(behind.invalidateCache(owner, file)).isZero();
-        assertThat(ahead.setAnalysis(key, analysis(file, "1.1"), null).version()).isEqualTo(3);
+        assertThat(ahead.setAnalysis(key, analysis(file, "1.1"), null).version()).isGreaterThan(marker.version());
+    }
+
+    @Test
+    void set_ofAVersionChosenByTheWriter_isVersionedByTheMemberAnyway() {
+        UUID file = UUID.randomUUID();
+        AnalysisKey key = new AnalysisKey(Owner.user(UUID.randomUUID()), file, StemType.BASS);
+        long written = ahead.setAnalysis(key, analysis(file, "1.0"), null).version();
+        IMap<AnalysisKey, CachedAudioAnalysis> map = first.getMap(ClientSettings.defaults().mapName());
+        CachedAudioAnalysis forged = map.get(key).withVersion(Long.MAX_VALUE / 2);
+
+        map.set(key, forged);
+
+        assertThat(map.get(key).version()).isGreaterThan(written).isLessThan(Long.MAX_VALUE / 2);
     }
 
     @Test
     void removeEntry_atMostAnOlderVersion_keepsTheNewerWrite() {
         UUID file = UUID.randomUUID();
         AnalysisKey key = new AnalysisKey(Owner.user(UUID.randomUUID()), file, StemType.BASS);
-        ahead.setAnalysis(key, analysis(file, "1.0"), null);
-        ahead.setAnalysis(key, analysis(file, "1.1"), null);
+        long older = ahead.setAnalysis(key, analysis(file, "1.0"), null).version();
+        long newer = ahead.setAnalysis(key, analysis(file, "1.1"), null).version();
         IMap<AnalysisKey, CachedAudioAnalysis> map = second.getMap(ClientSettings.defaults().mapName());
 
-        assertThat(map.executeOnKey(key, RemoveEntry.atMost(1))).isFalse();
+        assertThat(map.executeOnKey(key, RemoveEntry.atMost(older))).isFalse();
         assertThat(map.get(key).analysisVersion()).isEqualTo("1.1");
-        assertThat(map.executeOnKey(key, RemoveEntry.atMost(2))).isTrue();
+        assertThat(map.executeOnKey(key, RemoveEntry.atMost(newer))).isTrue();
         assertThat(map.get(key).isDeletion()).isTrue();
     }
 }

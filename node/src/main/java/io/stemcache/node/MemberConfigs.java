@@ -6,6 +6,7 @@ import com.hazelcast.config.MapStoreConfig;
 import com.hazelcast.map.MapStore;
 import io.stemcache.core.AnalysisKey;
 import io.stemcache.core.CachedAudioAnalysis;
+import io.stemcache.core.ops.EntryVersions;
 import io.stemcache.core.serialization.StemcacheSerialization;
 import io.stemcache.node.maintenance.PostgresMemberServices;
 
@@ -19,8 +20,9 @@ public final class MemberConfigs {
     }
 
     /**
-     * Registers stemcache's serializers and plugs {@code store} into the analysis map, which the YAML must
-     * declare with map-store enabled and no class of its own.
+     * Registers stemcache's serializers, plugs {@code store} into the analysis map, which the YAML must
+     * declare with map-store enabled and no class of its own, and has the member version its writes
+     * ({@link EntryVersions}).
      */
     public static Config withStore(Config config, String mapName, MapStore<AnalysisKey, CachedAudioAnalysis> store) {
         StemcacheSerialization.register(config.getSerializationConfig());
@@ -35,7 +37,7 @@ public final class MemberConfigs {
                     + "' names a map-store class; leave it out: the node supplies the PostgreSQL store");
         }
         mapStore.setImplementation(store);
-        return config;
+        return EntryVersions.installOn(config, mapName);
     }
 
     /**

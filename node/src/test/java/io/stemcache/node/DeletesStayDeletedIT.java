@@ -174,7 +174,7 @@ class DeletesStayDeletedIT {
         assertThat(reloaded(key).isDeletion()).isTrue();
         assertThat(cache.getAnalysis(key)).isEmpty();
         CachedAudioAnalysis again = cache.setAnalysis(key, analysis, null);
-        assertThat(again.version()).as("the next write continues above the removal").isEqualTo(written.version() + 2);
+        assertThat(again.version()).as("the next write continues above the removal").isGreaterThan(reloaded(key).version());
         awaitStored();
         assertThat(rowsOf(analysis.fileMetadataId())).isEqualTo(1);
     }

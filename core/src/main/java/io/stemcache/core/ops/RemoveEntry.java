@@ -5,6 +5,7 @@ import io.stemcache.core.AnalysisKey;
 import io.stemcache.core.CachedAudioAnalysis;
 import com.hazelcast.map.IMap;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -16,8 +17,8 @@ import java.util.concurrent.CompletableFuture;
  * answers whether it existed. Run it on one key ({@code executeOnKey}, {@code submitToKey}), a new instance
  * per call: the instance remembers what it wrote, for the backups.
  *
- * <p>The key keeps a {@linkplain CachedAudioAnalysis#deletion deletion marker} one version above the removed
- * entry for {@link #MARKER_TTL_SECONDS}: its store deletes the row and leaves a tombstone at that version, so a
+ * <p>The key keeps a {@linkplain CachedAudioAnalysis#deletion deletion marker} a version above the removed
+ * entry ({@link EntryVersions#next}) for {@link #MARKER_TTL_SECONDS}: its store deletes the row and leaves a tombstone at that version, so a
  * store of the removed entry still queued, or replayed by a promoted backup, cannot bring it back, and the key's
  * next write continues from the marker's version.
  */
@@ -81,17 +82,16 @@ public final class RemoveEntry implements EntryProcessor<AnalysisKey, CachedAudi
         if (current == null || current.isDeletion() || current.version() > atMostVersion) {
             return false;
         }
-        applied = CachedAudioAnalysis.deletion(entry.getKey(), Math.addExact(current.version(), 1),
-                Clock.systemUTC().instant());
-        PutAnalysis.write(entry, applied, MARKER_TTL_SECONDS);
+        Instant now = Clock.systemUTC().instant();
+        applied = CachedAudioAnalysis.deletion(entry.getKey(), EntryVersions.next(current, now), now);
+        WriteExactly.write(entry, applied, MARKER_TTL_SECONDS);
         return true;
     }
 
     @Override
     @SuppressWarnings({"unchecked", "rawtypes"})
     public EntryProcessor<AnalysisKey, CachedAudioAnalysis, Boolean> getBackupProcessor() {
-        // Called on the primary after process(): nothing removed, nothing to back up; else the same marker
-        // (a backup's result is never read, so the exact write's Long result type does not matter).
-        return applied == null ? null : (EntryProcessor) PutAnalysis.exactly(applied, MARKER_TTL_SECONDS);
+        // Called on the primary after process(): nothing removed, nothing to back up; else the same marker.
+        return applied == null ? null : (EntryProcessor) new WriteExactly(applied, MARKER_TTL_SECONDS);
     }
 }

@@ -7,6 +7,7 @@ import io.stemcache.core.Owner;
 import io.stemcache.core.ops.CleanupNow;
 import io.stemcache.core.ops.InvalidateFile;
 import io.stemcache.core.ops.OwnerKeys;
+import io.stemcache.core.ops.ReadVersion;
 import io.stemcache.core.ops.TouchEntry;
 import java.util.List;
 import java.util.UUID;
@@ -18,7 +19,7 @@ final class OpsSerializers {
     }
 
     static List<CompactSerializer<?>> all() {
-        return List.of(new Touch(), new Invalidate(), new Keys(), new Cleanup());
+        return List.of(new Touch(), new Invalidate(), new Keys(), new Cleanup(), new Version());
     }
 
     static final class Touch implements CompactSerializer<TouchEntry> {
@@ -87,6 +88,28 @@ final class OpsSerializers {
         @Override
         public Class<OwnerKeys> getCompactClass() {
             return OwnerKeys.class;
+        }
+    }
+
+    static final class Version implements CompactSerializer<ReadVersion> {
+        @Override
+        public ReadVersion read(CompactReader reader) {
+            return new ReadVersion();
+        }
+
+        @Override
+        public void write(CompactWriter writer, ReadVersion processor) {
+            // stateless
+        }
+
+        @Override
+        public String getTypeName() {
+            return "stemcache.ReadVersion";
+        }
+
+        @Override
+        public Class<ReadVersion> getCompactClass() {
+            return ReadVersion.class;
         }
     }
 

@@ -18,10 +18,9 @@ import com.hazelcast.config.SerializationConfig;
  * {@code featuresExtracted} array of string, {@code analysisDuration} float64, {@code rawSize} int64,
  * {@code size} int32 (payload length, written for queries and ignored when read), {@code payload} array of int8 (the codec payload),
  * {@code version} int64 (the write's place in its key's order), {@code deletion} boolean (a removed key's marker).</li>
- * <li>{@code stemcache.PutAnalysis}: {@code entry} the entry (compact), {@code ttlSeconds} int64 (-1: the map's),
- * {@code exactVersion} int64 (0 on the primary, which assigns it; the assigned version on backups).</li>
+ * <li>{@code stemcache.WriteExactly}: {@code entry} the entry (compact), {@code ttlSeconds} int64 (-1: the map's).</li>
  * <li>{@code stemcache.RemoveEntry}: {@code atMostVersion} int64 (only entries up to this version are removed).</li>
- * <li>{@code stemcache.TouchEntry}, {@code stemcache.CleanupNow}: no fields.</li>
+ * <li>{@code stemcache.TouchEntry}, {@code stemcache.CleanupNow}, {@code stemcache.ReadVersion}: no fields.</li>
  * <li>{@code stemcache.InvalidateFile}: {@code fileMetadataId} string.</li>
  * <li>{@code stemcache.OwnerKeys}: {@code ownerKind}, {@code ownerId} strings, {@code limit} int32.</li>
  * <li>{@code stemcache.StatsSnapshot}: {@code publishedAtMicros} int64, the counters {@code hits},
@@ -41,7 +40,7 @@ public final class StemcacheSerialization {
         compact.addSerializer(new AnalysisKeySerializer());
         compact.addSerializer(new CachedAudioAnalysisSerializer());
         compact.addSerializer(new RemoveEntrySerializer());
-        compact.addSerializer(new PutAnalysisSerializer());
+        compact.addSerializer(new WriteExactlySerializer());
         OpsSerializers.all().forEach(compact::addSerializer);
         compact.addSerializer(new StatsSnapshotSerializer());
         return config;
