@@ -81,7 +81,8 @@ class ProductionTableAdoptionIT {
         List<String> applied = SchemaMigrations.update(db.dataSource());
 
         assertThat(applied).first().isEqualTo("001-create-audio-analysis-cache adopted (already present)");
-        assertThat(applied).hasSize(19).filteredOn(line -> line.endsWith(" applied")).hasSize(18);
+        assertThat(applied).hasSize(RollbackIT.ALL_CHANGESETS).filteredOn(line -> line.endsWith(" applied"))
+                .hasSize(RollbackIT.ALL_CHANGESETS - 1);
         assertThat(query("SELECT count(*) FROM audio_analysis_cache")).containsExactly("5");
         assertThat(query("SELECT analysis_data ->> 'key' FROM audio_analysis_cache WHERE id = '00000000-0000-4000-8000-000000000001'"))
                 .containsExactly("A minor");
@@ -127,16 +128,16 @@ class ProductionTableAdoptionIT {
                 + " WHERE table_name = 'audio_analysis_cache' AND column_name IN ('analysis_data', 'waveform_data') ORDER BY 1"))
                 .containsExactly("analysis_data YES", "waveform_data YES");
         execute("INSERT INTO audio_analysis_cache (owner_kind, owner_id, file_metadata_id, stem_type, payload, precision)"
-                + " VALUES ('guest', 'g-1', '" + SONG + "', 'vocals', '\\x00', 'Q16')");
+                + " VALUES ('user', '" + ALICE + "', '" + SONG + "', 'bass', '\\x00', 'Q16')");
     }
 
     @Test
     void update_productionTable_letsTwoOwnersStoreTheSameFileStemAndVersion() throws SQLException {
         SchemaMigrations.update(db.dataSource());
 
-        // Bob's vocals exist in 1.2; a guest's vocals in 1.2 would have broken the old key.
+        // Bob's vocals exist in 1.2; Carol's vocals in 1.2 would have broken the old key.
         execute("INSERT INTO audio_analysis_cache (owner_kind, owner_id, file_metadata_id, stem_type, analysis_version)"
-                + " VALUES ('guest', 'g-7', '" + SONG + "', 'vocals', '1.2')");
+                + " VALUES ('user', 'c4401000-0000-4000-8000-000000000003', '" + SONG + "', 'vocals', '1.2')");
 
         assertThat(query("SELECT count(*) FROM audio_analysis_cache WHERE stem_type = 'vocals' AND analysis_version = '1.2'"))
                 .containsExactly("2");
@@ -172,7 +173,7 @@ class ProductionTableAdoptionIT {
         SchemaMigrations.update(db.dataSource());
 
         // Liquibase rolls back changesets it only marked ran, so 001's rollback guards the data.
-        assertThatThrownBy(() -> SchemaMigrations.rollbackCount(db.dataSource(), 19))
+        assertThatThrownBy(() -> SchemaMigrations.rollbackCount(db.dataSource(), RollbackIT.ALL_CHANGESETS))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("refusing to drop audio_analysis_cache");
         assertThat(query("SELECT count(*) FROM audio_analysis_cache")).containsExactly("5");
