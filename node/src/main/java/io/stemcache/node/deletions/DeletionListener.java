@@ -5,9 +5,7 @@ import io.stemcache.core.AnalysisKey;
 import io.stemcache.core.CachedAudioAnalysis;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -105,7 +103,7 @@ final class DeletionListener implements Runnable {
                 listening = true;
                 state.set(ProductDeletes.State.LISTENING);
                 log.info("Row deletions: this member took the listener lock (backend pid {}); applying the log",
-                        backendPid(session));
+                        DeletionLog.backendPid(session));
             } else {
                 session.unwrap(PGConnection.class).getNotifications((int) settings.pollInterval().toMillis());
             }
@@ -113,7 +111,8 @@ final class DeletionListener implements Runnable {
         } catch (SQLException e) {
             if (!stopping()) {
                 log.warn("Row deletions: the listener's PostgreSQL session failed ({}){}; reconnecting in {}",
-                        e.getMessage(), listening ? ": this member lost the listener lock" : "", settings.pollInterval());
+                        e.getMessage(), listening ? ": this member lost the listener lock" : "",
+                        settings.pollInterval());
                 close();
                 if (resolved) {
                     state.set(ProductDeletes.State.STANDBY);
@@ -144,17 +143,8 @@ final class DeletionListener implements Runnable {
     }
 
     private boolean resolve(Connection session) throws SQLException {
-        boolean on = settings.mode() == RowDeletionMode.ON || DeletionLog.isProductTable(session);
+        boolean on = ModeCheck.isOn(settings.mode(), session);
         resolved = true;
-        if (!on) {
-            log.info("Row deletions: off (stemcache.row-deletions.mode=auto and audio_analysis_cache has no foreign"
-                    + " keys, so it is a standalone table, not the product's)");
-        } else if (!DeletionLog.exists(session)) {
-            log.error("Row deletions: off, although stemcache.row-deletions.mode={}: tables {} and {} are missing;"
-                    + " run the stemcache migrations", settings.mode().name().toLowerCase(Locale.ROOT),
-                    DeletionLog.LOG_TABLE, DeletionLog.CURSOR_TABLE);
-            on = false;
-        }
         if (!on) {
             state.set(ProductDeletes.State.OFF);
         }
@@ -173,25 +163,12 @@ final class DeletionListener implements Runnable {
             appliedRows.addAndGet(batch.size());
             removedEntries.addAndGet(removed);
             // File ids, never owner ids: a guest's id is its session token.
-            log.info("Row deletions: applied {} logged deletes (seq {} to {}): {} entries removed from memory, files {}",
-                    batch.size(), batch.get(0).seq(), batch.get(batch.size() - 1).seq(), removed, files(batch));
+            log.info("Row deletions: applied {} logged deletes (seq {} to {}): {} entries removed from memory,"
+                    + " files {}", batch.size(), batch.get(0).seq(), batch.get(batch.size() - 1).seq(), removed,
+                    LoggedDeletion.filesOf(batch));
             if (batch.size() < settings.batchSize()) {
                 return;
             }
-        }
-    }
-
-    private static String files(List<LoggedDeletion> batch) {
-        List<String> files = batch.stream().map(row -> row.fileMetadataId().toString()).distinct().toList();
-        int shown = Math.min(files.size(), 3);
-        return String.join(", ", files.subList(0, shown)) + (files.size() > shown ? " and " + (files.size() - shown)
-                + " more" : "");
-    }
-
-    private static int backendPid(Connection session) throws SQLException {
-        try (Statement statement = session.createStatement();
-             var result = statement.executeQuery("SELECT pg_backend_pid()")) {
-            return result.next() ? result.getInt(1) : -1;
         }
     }
 

@@ -34,7 +34,8 @@ final class DeletionLog {
 
     private static final String FORGET = "DELETE FROM " + LOG_TABLE + " WHERE seq = ANY (?::bigint[])";
 
-    private static final String ADVANCE = "UPDATE " + CURSOR_TABLE + " SET last_seq = GREATEST(last_seq, ?) WHERE id = 1";
+    private static final String ADVANCE = "UPDATE " + CURSOR_TABLE
+            + " SET last_seq = GREATEST(last_seq, ?) WHERE id = 1";
 
     private static final String HAS_FOREIGN_KEYS = "SELECT EXISTS (SELECT 1 FROM pg_constraint"
             + " WHERE conrelid = to_regclass('audio_analysis_cache') AND contype = 'f')";
@@ -45,7 +46,7 @@ final class DeletionLog {
     private DeletionLog() {
     }
 
-    /** True when {@code audio_analysis_cache} has foreign keys: it is the product's table (auth.users, file_metadata). */
+    /** True when {@code audio_analysis_cache} has foreign keys: the product's table (auth.users, file_metadata). */
     static boolean isProductTable(Connection connection) throws SQLException {
         return queryBoolean(connection, HAS_FOREIGN_KEYS);
     }
@@ -62,6 +63,14 @@ final class DeletionLog {
             try (ResultSet result = statement.executeQuery()) {
                 return result.next() && result.getBoolean(1);
             }
+        }
+    }
+
+    /** The session's server process, which operators find in pg_stat_activity. */
+    static int backendPid(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement();
+             ResultSet result = statement.executeQuery("SELECT pg_backend_pid()")) {
+            return result.next() ? result.getInt(1) : -1;
         }
     }
 

@@ -3,6 +3,7 @@ package io.stemcache.node.deletions;
 import io.stemcache.core.AnalysisKey;
 import io.stemcache.core.Owner;
 import io.stemcache.core.StemType;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -27,5 +28,13 @@ record LoggedDeletion(long seq, AnalysisKey key, UUID fileMetadataId, long entry
             key = null;
         }
         return new LoggedDeletion(seq, key, fileMetadataId, entryVersion, cascade);
+    }
+
+    /** The batch's files for a log line (three, then how many more); never owners: a guest's id is its token. */
+    static String filesOf(List<LoggedDeletion> batch) {
+        List<String> files = batch.stream().map(row -> row.fileMetadataId().toString()).distinct().toList();
+        int shown = Math.min(files.size(), 3);
+        return String.join(", ", files.subList(0, shown))
+                + (files.size() > shown ? " and " + (files.size() - shown) + " more" : "");
     }
 }
