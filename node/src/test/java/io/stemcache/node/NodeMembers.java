@@ -32,7 +32,12 @@ final class NodeMembers implements AutoCloseable {
     private final boolean withServices;
 
     NodeMembers(String purpose, int writeDelaySeconds, int writeBatchSize, boolean withServices) {
-        this.database = FreshDatabase.createMigrated(purpose);
+        this(FreshDatabase.createMigrated(purpose), writeDelaySeconds, writeBatchSize, withServices);
+    }
+
+    /** Members over {@code database} (e.g. the product's schema, migrated), which {@link #close()} drops. */
+    NodeMembers(FreshDatabase database, int writeDelaySeconds, int writeBatchSize, boolean withServices) {
+        this.database = database;
         this.writeDelaySeconds = writeDelaySeconds;
         this.writeBatchSize = writeBatchSize;
         this.withServices = withServices;
