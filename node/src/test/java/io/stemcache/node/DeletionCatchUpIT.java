@@ -9,6 +9,9 @@ import io.stemcache.core.StemType;
 import io.stemcache.node.deletions.DeletionSettings;
 import io.stemcache.node.deletions.ProductDeletes;
 import io.stemcache.node.deletions.RowDeletionMode;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -87,6 +90,42 @@ class DeletionCatchUpIT {
                 key.stemType().code(), version);
 
         await().atMost(POLL.plusSeconds(1)).until(() -> cluster.liveEntriesOf(file).isEmpty());
+        assertThat(cluster.logged()).isZero();
+    }
+
+    /**
+     * Log seqs are taken when a transaction deletes, not when it commits: the listener applies a later committed
+     * delete and moves the cursor past an earlier seq still uncommitted, and must apply that one when it commits.
+     */
+    @Test
+    void deleteCommittedAfterALaterOne_isStillApplied() throws Exception {
+        HazelcastInstance member = cluster.member(ON);
+        await().atMost(Duration.ofSeconds(10)).until(() -> cluster.listener() == member);
+        UUID user = cluster.user();
+        UUID slowFile = cluster.file(user);
+        UUID quickFile = cluster.file(user);
+        cluster.cacheStems(user, slowFile, StemType.MASTER);
+        cluster.cacheStems(user, quickFile, StemType.MASTER);
+
+        try (Connection slow = cluster.db.getConnection()) {
+            slow.setAutoCommit(false);
+            long slowSeq;
+            try (Statement statement = slow.createStatement()) {
+                statement.executeUpdate("DELETE FROM audio_analysis_cache WHERE file_metadata_id = '" + slowFile + "'");
+                try (ResultSet seq = statement.executeQuery("SELECT max(seq) FROM audio_analysis_deleted_row")) {
+                    seq.next();
+                    slowSeq = seq.getLong(1);
+                }
+            }
+            cluster.update("DELETE FROM audio_analysis_cache WHERE file_metadata_id = ?", quickFile);
+
+            await().atMost(Duration.ofSeconds(2)).until(() -> cluster.liveEntriesOf(quickFile).isEmpty());
+            assertThat(cluster.cursor()).isGreaterThan(slowSeq);
+            assertThat(cluster.liveEntriesOf(slowFile)).hasSize(1);
+            slow.commit();
+        }
+
+        await().atMost(Duration.ofSeconds(2)).until(() -> cluster.liveEntriesOf(slowFile).isEmpty());
         assertThat(cluster.logged()).isZero();
     }
 }
