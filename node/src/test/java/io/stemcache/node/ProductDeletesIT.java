@@ -15,6 +15,8 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The product deletes rows of its own table (a file, a user, one stem by hand): three members and a client
@@ -22,6 +24,8 @@ import org.junit.jupiter.api.Test;
  * interval is longer than the bound).
  */
 class ProductDeletesIT {
+
+    private static final Logger log = LoggerFactory.getLogger(ProductDeletesIT.class);
 
     /** A listener is connected: the notification's latency plus one batch, generous for a shared 2-core machine. */
     static final Duration MEMORY_BOUND = Duration.ofSeconds(2);
@@ -58,10 +62,15 @@ class ProductDeletesIT {
         assertThat(cluster.nearCacheEntries()).isGreaterThanOrEqualTo(4);
         long loadsBefore = loads();
 
+        long deletedAt = System.nanoTime();
         cluster.update("DELETE FROM file_metadata WHERE id = ?", file);
 
-        await().atMost(MEMORY_BOUND).until(() -> cluster.liveEntriesOf(file).isEmpty());
-        await().atMost(NEAR_CACHE_BOUND).until(() -> allGoneFromTheNearCache(stems));
+        await().atMost(MEMORY_BOUND).pollInterval(Duration.ofMillis(5))
+                .until(() -> cluster.liveEntriesOf(file).isEmpty());
+        long inMemoryMillis = (System.nanoTime() - deletedAt) / 1_000_000;
+        await().atMost(NEAR_CACHE_BOUND).pollInterval(Duration.ofMillis(5)).until(() -> allGoneFromTheNearCache(stems));
+        log.info("file delete left memory after {} ms and the near cache after {} ms", inMemoryMillis,
+                (System.nanoTime() - deletedAt) / 1_000_000);
         assertThat(loads()).as("nothing was loaded from PostgreSQL to remove them").isEqualTo(loadsBefore);
         assertThat(cluster.clientGet(stored)).as("the evicted stem's row went with the file").isNull();
         assertThat(kept).allSatisfy(key -> assertThat(cluster.clientGet(key).isDeletion()).isFalse());
