@@ -1,9 +1,12 @@
 package io.stemcache.node;
 
 import com.hazelcast.core.HazelcastInstance;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import io.stemcache.core.codec.AnalysisCodec;
 import io.stemcache.mapstore.PostgresAnalysisStore;
 import io.stemcache.mapstore.StoreSettings;
+import io.stemcache.node.deletions.ProductDeletes;
 import io.stemcache.node.maintenance.MaintenanceSettings;
 import io.stemcache.node.maintenance.PostgresMemberServices;
 import io.stemcache.node.maintenance.StemcacheEndpoint;
@@ -54,6 +57,29 @@ class MemberConfiguration {
     @Bean
     HazelcastConfigCustomizer stemcacheDiscoveryCustomizer(StemcacheProperties properties) {
         return config -> MemberDiscovery.apply(config, properties.discovery());
+    }
+
+    /** The product's deletes of cache rows reach memory; the member starts it, and stops it when it shuts down. */
+    @Bean(destroyMethod = "close")
+    @DependsOn("liquibase")
+    ProductDeletes productDeletes(DataSource dataSource, StemcacheProperties properties) {
+        return new ProductDeletes(dataSource, properties.rowDeletions().settings(properties.mapName()));
+    }
+
+    @Bean
+    HazelcastConfigCustomizer stemcacheRowDeletionsCustomizer(ProductDeletes productDeletes) {
+        return productDeletes::registerIn;
+    }
+
+    /** Bound only where the node has a meter registry (the actuator's). */
+    @Bean
+    MeterBinder stemcacheRowDeletionsMeter(ProductDeletes productDeletes, HazelcastInstance hazelcast,
+                                           StemcacheProperties properties) {
+        return registry -> FunctionCounter.builder("stemcache.row.deletions.applied", productDeletes,
+                        ProductDeletes::appliedRows)
+                .tags("map", properties.mapName(), "cluster", hazelcast.getConfig().getClusterName(), "scope", "member")
+                .description("Rows the product deleted from audio_analysis_cache that this member applied to memory")
+                .register(registry);
     }
 
     @Bean

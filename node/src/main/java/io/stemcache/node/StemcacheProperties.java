@@ -1,5 +1,7 @@
 package io.stemcache.node;
 
+import io.stemcache.node.deletions.DeletionSettings;
+import io.stemcache.node.deletions.RowDeletionMode;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.NotBlank;
@@ -31,6 +33,7 @@ import org.springframework.validation.annotation.Validated;
  * @param writeBehind the bound on the write-behind backlog ({@code stemcache.write-behind.*})
  * @param discovery how members find each other ({@code stemcache.discovery.*})
  * @param health how the member checks what its health endpoint reports ({@code stemcache.health.*})
+ * @param rowDeletions how the product's own deletes of cache rows reach memory ({@code stemcache.row-deletions.*})
  */
 @Validated
 @ConfigurationProperties("stemcache")
@@ -49,7 +52,8 @@ public record StemcacheProperties(
         @DefaultValue Stats stats,
         @DefaultValue @Valid WriteBehind writeBehind,
         @DefaultValue @Valid Discovery discovery,
-        @DefaultValue Health health) {
+        @DefaultValue Health health,
+        @DefaultValue RowDeletions rowDeletions) {
 
     /** The default map name, shared with clients. */
     public static final String MAP_NAME = "analyses";
@@ -202,6 +206,28 @@ public record StemcacheProperties(
 
         public Health {
             positive("stemcache.health.database-check-interval", databaseCheckInterval);
+        }
+    }
+
+    /**
+     * How the product's own deletes of {@code audio_analysis_cache} rows (a deleted file or user, a direct
+     * {@code DELETE}) reach the members' memory ({@code stemcache.row-deletions.*}).
+     *
+     * @param mode {@code auto} (on when the table has foreign keys, i.e. it is the product's), {@code on} or {@code off}
+     * @param pollInterval how often the listening member reads the log without a wake-up, and how often the
+     *                     others try to take over from it
+     * @param batchSize logged deletes applied per transaction
+     */
+    public record RowDeletions(@DefaultValue("auto") RowDeletionMode mode, @DefaultValue("2s") Duration pollInterval,
+                               @DefaultValue("500") int batchSize) {
+
+        public RowDeletions {
+            DeletionSettings.check(mode, pollInterval, batchSize);
+        }
+
+        /** These settings for the member's map. */
+        public DeletionSettings settings(String mapName) {
+            return new DeletionSettings(mapName, mode, pollInterval, batchSize);
         }
     }
 }

@@ -35,7 +35,7 @@ final class NodeMembers implements AutoCloseable {
         this(FreshDatabase.createMigrated(purpose), writeDelaySeconds, writeBatchSize, withServices);
     }
 
-    /** Members over {@code database} (migrated already), which {@link #close()} drops. */
+    /** Members over {@code database} (e.g. the product's schema, migrated), which {@link #close()} drops. */
     NodeMembers(FreshDatabase database, int writeDelaySeconds, int writeBatchSize, boolean withServices) {
         this.database = database;
         this.writeDelaySeconds = writeDelaySeconds;
