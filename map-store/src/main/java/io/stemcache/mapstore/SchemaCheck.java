@@ -35,6 +35,11 @@ final class SchemaCheck {
     static final List<String> TABLES = List.of(AnalysisCacheTable.USERS.name, AnalysisCacheTable.GUESTS.name,
             AnalysisCacheTable.TOMBSTONES, DeadLetters.TABLE);
 
+    /** Those and the members' log of the product's deletes: row security must hide none of their rows either. */
+    static final List<String> ROW_SECURITY_CHECKED = List.of(AnalysisCacheTable.USERS.name,
+            AnalysisCacheTable.GUESTS.name, AnalysisCacheTable.TOMBSTONES, DeadLetters.TABLE,
+            "audio_analysis_deleted_row", "audio_analysis_deletion_cursor");
+
     private SchemaCheck() {
     }
 
@@ -59,7 +64,7 @@ final class SchemaCheck {
                             + RUN_MIGRATIONS);
                 }
             }
-            RowSecurityCheck.verify(connection, TABLES);
+            RowSecurityCheck.verify(connection, ROW_SECURITY_CHECKED);
         } catch (SQLException e) {
             throw new IllegalStateException("could not check the schema of the stemcache tables " + TABLES + ": "
                     + e.getMessage(), e);

@@ -12,7 +12,6 @@ import io.stemcache.core.CachedAudioAnalysis;
 import io.stemcache.core.Owner;
 import io.stemcache.core.Precision;
 import io.stemcache.core.codec.AnalysisCodec;
-import io.stemcache.core.ops.PutAnalysis;
 import io.stemcache.liquibase.testing.FreshDatabase;
 import io.stemcache.liquibase.testing.ProductSchema;
 import io.stemcache.node.deletions.ProductDeletes;
@@ -76,8 +75,8 @@ class RowDeletionsNodeIT {
         AudioAnalysis analysis = TestAnalyses.withFile(TestAnalyses.distinctSmall(1, 100).get(0), file);
         AnalysisKey key = TestAnalyses.keyOf(Owner.user(user), analysis);
         IMap<AnalysisKey, CachedAudioAnalysis> map = hazelcast.getMap(StemcacheProperties.MAP_NAME);
-        map.executeOnKey(key, PutAnalysis.of(CachedAudioAnalysis.of(key, analysis, null, 1, Precision.FLOAT64,
-                AnalysisCodec.standard(), Instant.now()), PutAnalysis.MAP_TTL));
+        map.set(key, CachedAudioAnalysis.of(key, analysis, null, 1, Precision.FLOAT64, AnalysisCodec.standard(),
+                Instant.now()));
         map.flush();
 
         TableRows.execute(DATABASE.dataSource(), "DELETE FROM file_metadata WHERE id = '" + file + "'");
