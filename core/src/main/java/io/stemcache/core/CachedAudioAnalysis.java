@@ -15,8 +15,9 @@ import java.util.UUID;
  * payload once and keeps the result, so an entry served again from a near cache costs no decoding.
  * The payload array is shared, not copied: treat it as read-only.
  *
- * <p>{@link #version()} orders the writes of one key: the member that owns the key assigns it (the last
- * version plus one, continuing from the stored row or tombstone after a restart), and PostgreSQL's upsert,
+ * <p>{@link #version()} orders the writes of one key: the member that owns the key assigns it
+ * ({@code io.stemcache.core.ops.EntryVersions}: above the key's version in memory and the member's clock), and
+ * PostgreSQL's upsert,
  * the split-brain merge and replays keep the higher one. A {@link #deletion deletion marker} is the value a
  * removed key holds for a while, so the removal's version is stored as a tombstone; readers treat it as absent.
  */
@@ -168,7 +169,7 @@ public final class CachedAudioAnalysis {
         return analysisVersion;
     }
 
-    /** The write's place in its key's order (1 for a key's first write; 0 before the cluster assigned one). */
+    /** The write's place in its key's order (0 before the cluster assigned one, and for rows the product wrote). */
     public long version() {
         return version;
     }

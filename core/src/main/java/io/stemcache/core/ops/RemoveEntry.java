@@ -20,7 +20,7 @@ import java.util.concurrent.CompletableFuture;
  * <p>The key keeps a {@linkplain CachedAudioAnalysis#deletion deletion marker} a version above the removed
  * entry ({@link EntryVersions#next}) for {@link #MARKER_TTL_SECONDS}: its store deletes the row and leaves a tombstone at that version, so a
  * store of the removed entry still queued, or replayed by a promoted backup, cannot bring it back, and the key's
- * next write continues from the marker's version.
+ * next write continues above the marker's version.
  */
 public final class RemoveEntry implements EntryProcessor<AnalysisKey, CachedAudioAnalysis, Boolean> {
 
