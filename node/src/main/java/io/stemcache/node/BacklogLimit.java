@@ -2,10 +2,10 @@ package io.stemcache.node;
 
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
-import com.hazelcast.map.MapInterceptor;
 import com.hazelcast.map.impl.MapService;
 import com.hazelcast.map.impl.MapServiceContext;
 import com.hazelcast.spi.impl.AbstractDistributedObject;
+import io.stemcache.core.ops.PutInterceptor;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * cannot grow until the heap runs out. Writes already accepted are kept and stored when PostgreSQL returns;
  * writes are accepted again as soon as the backlog is back under the limit.
  */
-public final class BacklogLimit implements MapInterceptor, AutoCloseable {
+public final class BacklogLimit extends PutInterceptor implements AutoCloseable {
 
     /** The setting that bounds the backlog, named in the error writers get. */
     public static final String SETTING = "stemcache.write-behind.max-backlog-entries";
@@ -85,31 +85,6 @@ public final class BacklogLimit implements MapInterceptor, AutoCloseable {
     public void close() {
         sampler.shutdownNow();
         context.removeInterceptor(mapName, ID);
-    }
-
-    @Override
-    public Object interceptGet(Object value) {
-        return null;
-    }
-
-    @Override
-    public void afterGet(Object value) {
-        // Reads are never limited.
-    }
-
-    @Override
-    public void afterPut(Object value) {
-        // Only the write itself is checked.
-    }
-
-    @Override
-    public Object interceptRemove(Object removedValue) {
-        return null;
-    }
-
-    @Override
-    public void afterRemove(Object value) {
-        // Removes shrink the backlog's cost; never refused.
     }
 
     // Equal to any other limit, so a copy sent by another member and this member's own share one id.

@@ -6,7 +6,6 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.HazelcastInstanceAware;
 import com.hazelcast.core.LifecycleEvent;
 import com.hazelcast.core.LifecycleListener;
-import com.hazelcast.map.MapInterceptor;
 import io.stemcache.core.CachedAudioAnalysis;
 import java.time.Clock;
 import java.time.Instant;
@@ -25,7 +24,7 @@ import java.time.Instant;
  * Members send their interceptors to members that join with Java serialization (a Compact one would deadlock
  * the join: its schema is replicated while the join lock is held), so this class is Serializable and stateless.
  */
-public final class EntryVersions implements MapInterceptor {
+public final class EntryVersions extends PutInterceptor {
 
     private static final long serialVersionUID = 1L;
 
@@ -58,31 +57,6 @@ public final class EntryVersions implements MapInterceptor {
         }
         CachedAudioAnalysis current = oldValue instanceof CachedAudioAnalysis held ? held : null;
         return written.withVersion(next(current, (clock == null ? Clock.systemUTC() : clock).instant()));
-    }
-
-    @Override
-    public Object interceptGet(Object value) {
-        return null;
-    }
-
-    @Override
-    public void afterGet(Object value) {
-        // reads are not versioned
-    }
-
-    @Override
-    public void afterPut(Object value) {
-        // the version was given in interceptPut
-    }
-
-    @Override
-    public Object interceptRemove(Object removedValue) {
-        return null;
-    }
-
-    @Override
-    public void afterRemove(Object value) {
-        // removals through the service leave markers (RemoveEntry), versioned there
     }
 
     // One registration per map: Hazelcast names an interceptor after its class and hash code.
