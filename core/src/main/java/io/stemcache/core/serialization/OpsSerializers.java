@@ -5,6 +5,7 @@ import com.hazelcast.nio.serialization.compact.CompactSerializer;
 import com.hazelcast.nio.serialization.compact.CompactWriter;
 import io.stemcache.core.Owner;
 import io.stemcache.core.ops.CleanupNow;
+import io.stemcache.core.ops.HasAnalysis;
 import io.stemcache.core.ops.InvalidateFile;
 import io.stemcache.core.ops.OwnerKeys;
 import io.stemcache.core.ops.ReadVersion;
@@ -19,7 +20,7 @@ final class OpsSerializers {
     }
 
     static List<CompactSerializer<?>> all() {
-        return List.of(new Touch(), new Invalidate(), new Keys(), new Cleanup(), new Version());
+        return List.of(new Touch(), new Invalidate(), new Keys(), new Cleanup(), new Version(), new Has());
     }
 
     static final class Touch implements CompactSerializer<TouchEntry> {
@@ -110,6 +111,28 @@ final class OpsSerializers {
         @Override
         public Class<ReadVersion> getCompactClass() {
             return ReadVersion.class;
+        }
+    }
+
+    static final class Has implements CompactSerializer<HasAnalysis> {
+        @Override
+        public HasAnalysis read(CompactReader reader) {
+            return new HasAnalysis();
+        }
+
+        @Override
+        public void write(CompactWriter writer, HasAnalysis processor) {
+            // stateless
+        }
+
+        @Override
+        public String getTypeName() {
+            return "stemcache.HasAnalysis";
+        }
+
+        @Override
+        public Class<HasAnalysis> getCompactClass() {
+            return HasAnalysis.class;
         }
     }
 
