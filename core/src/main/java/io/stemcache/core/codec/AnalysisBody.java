@@ -76,6 +76,7 @@ final class AnalysisBody {
                             int waveformSampleRate, double waveformDuration) {
     }
 
+    /** Reads and checks the envelope, leaving {@code in} at the series count. */
     static PayloadSummary summary(PayloadReader in, PayloadHeader header) {
         Envelope envelope = readEnvelope(in);
         return new PayloadSummary(header, envelope.fileMetadataId(), envelope.stemType(), envelope.analysisVersion(),
@@ -116,13 +117,7 @@ final class AnalysisBody {
         AnalysisMetadata metadata = envelope.metadata();
         try {
             Map<String, double[]> series = readSeries(in, precision);
-            in.context("waveform points");
-            double[] points = FloatColumns.readExact(in);
-            if (points.length > Waveform.MAX_POINTS) {
-                throw in.corruptHere(points.length + " waveform points, over the " + Waveform.MAX_POINTS + " allowed");
-            }
-            Waveform waveform = new Waveform(points, envelope.waveformSampleRate(), envelope.waveformDuration(),
-                    MarkerColumns.read(in, metadata));
+            Waveform waveform = readWaveform(in, envelope);
             in.expectEnd();
             return new AudioAnalysis(envelope.fileMetadataId(), envelope.stemType(), envelope.analysisVersion(),
                     series, waveform, metadata);
@@ -131,33 +126,85 @@ final class AnalysisBody {
         }
     }
 
+    /** Where the parts of a checked body start: the series count, each series, the waveform points. */
+    record Layout(int seriesAt, SeriesIndex series, int pointsAt) {
+    }
+
+    /**
+     * Checks a body as {@link #read} does, except that the series columns are checked and stepped over as
+     * {@link AnalysisCodec#verify} would, not decoded (their LZ4 blocks are not opened), and says where its parts are.
+     */
+    static Layout layout(PayloadReader in, Precision precision) {
+        Envelope envelope = readEnvelope(in);
+        int seriesAt = in.position();
+        SeriesIndex series = indexSeries(in, precision);
+        int pointsAt = in.position();
+        try {
+            readWaveform(in, envelope);
+        } catch (IllegalArgumentException e) {
+            throw in.corrupt("payload decodes to an invalid waveform: " + e.getMessage(), e);
+        }
+        in.expectEnd();
+        return new Layout(seriesAt, series, pointsAt);
+    }
+
+    private static Waveform readWaveform(PayloadReader in, Envelope envelope) {
+        in.context("waveform points");
+        double[] points = FloatColumns.readExact(in);
+        if (points.length > Waveform.MAX_POINTS) {
+            throw in.corruptHere(points.length + " waveform points, over the " + Waveform.MAX_POINTS + " allowed");
+        }
+        return new Waveform(points, envelope.waveformSampleRate(), envelope.waveformDuration(),
+                MarkerColumns.read(in, envelope.metadata()));
+    }
+
     private static Map<String, double[]> readSeries(PayloadReader in, Precision precision) {
+        SeriesIndex index = indexSeries(in, precision);
+        double[][] values = SeriesColumns.decode(in, precision, index.contexts(), index.columnStarts(),
+                index.sizes());
+        Map<String, double[]> series = new LinkedHashMap<>();
+        for (int k = 0; k < values.length; k++) {
+            series.put(index.names().get(k), values[k]);
+        }
+        return series;
+    }
+
+    /**
+     * Where each series is in a payload body: its name, where its name starts ({@code starts}), where its
+     * column starts, where it ends, and how many values it holds; indexed in the payload's order.
+     */
+    record SeriesIndex(List<String> names, String[] contexts, int[] starts, int[] columnStarts, int[] ends,
+                       long[] sizes) {
+    }
+
+    /**
+     * The first pass over the series: names and column structure checked, columns stepped over (their values
+     * claimed from the header's budget) without being decoded. Leaves {@code in} at the waveform points.
+     */
+    static SeriesIndex indexSeries(PayloadReader in, Precision precision) {
         int count = in.count("series count", MAX_SERIES);
-        // First pass: names and column structure checked, columns stepped over; then the columns are decoded.
         Set<String> names = new LinkedHashSet<>();
         String[] contexts = new String[count];
         int[] starts = new int[count];
+        int[] columnStarts = new int[count];
+        int[] ends = new int[count];
         long[] sizes = new long[count];
         for (int k = 0; k < count; k++) {
             in.context("series " + k);
+            starts[k] = in.position();
             String name = in.string("name", MAX_NAME_BYTES);
             if (name.isEmpty() || name.length() > AudioAnalysis.MAX_FEATURE_NAME_LENGTH || !names.add(name)) {
                 throw in.corruptHere("series name '" + printable(name) + "' is empty, too long or repeated");
             }
             contexts[k] = "series '" + printable(name) + "'";
             in.context(contexts[k]);
-            starts[k] = in.position();
+            columnStarts[k] = in.position();
             long left = in.valuesLeft();
             FloatColumns.skip(in, precision);
             sizes[k] = left - in.valuesLeft();
+            ends[k] = in.position();
         }
-        double[][] values = SeriesColumns.decode(in, precision, contexts, starts, sizes);
-        Map<String, double[]> series = new LinkedHashMap<>();
-        int k = 0;
-        for (String name : names) {
-            series.put(name, values[k++]);
-        }
-        return series;
+        return new SeriesIndex(List.copyOf(names), contexts, starts, columnStarts, ends, sizes);
     }
 
     private static void checkCount(int count, String what) {
@@ -167,7 +214,7 @@ final class AnalysisBody {
     }
 
     /** The name with control characters replaced, safe in a message or a log line. */
-    private static String printable(String name) {
+    static String printable(String name) {
         return name.chars().anyMatch(Character::isISOControl) ? name.replaceAll("\\p{Cntrl}", "?") : name;
     }
 

@@ -2,6 +2,7 @@ package io.stemcache.core.codec;
 
 import io.stemcache.core.AudioAnalysis;
 import io.stemcache.core.Precision;
+import java.util.Collection;
 
 /**
  * Turns an {@link AudioAnalysis} into the compact, checksummed, LZ4-compressed payload the cache stores,
@@ -40,6 +41,26 @@ public interface AnalysisCodec {
      * about a millisecond for a full stem, where a decode takes several. Throws {@link CorruptPayloadException}.
      */
     PayloadSummary verify(byte[] payload);
+
+    /**
+     * A payload of the same format and precision holding only the named series, bit-exact, with the original's
+     * envelope, waveform points and markers: what a member sends when a caller wants a few feature curves. The
+     * series' compressed bytes are copied, not decoded, so a projection costs about a {@link #verify} (hashing the
+     * payload dominates): 0.8 ms for 4 features of a 3.6 MB FLOAT64 corpus stem, whose decode takes 3 to 7 ms. The
+     * header and checksum are new.
+     *
+     * <p>Series keep the payload's order, not the order of {@code features}, and a name given twice is taken
+     * once, so one set of names always gives the same bytes. The envelope is the original's, so the metadata's
+     * featuresExtracted still lists every feature the analysis extracted.
+     *
+     * <p>The payload is checked first as {@link #verify} does, its whole body's structure too (the series' LZ4
+     * blocks are copied unopened; a decoder checks them), within the codec's limit: a damaged or lying
+     * payload throws {@link CorruptPayloadException}, and no projection is longer than its payload.
+     *
+     * @throws IllegalArgumentException if {@code features} is null or empty or holds null, or names a series the
+     *         payload lacks (the message names every unknown name and every series the payload holds)
+     */
+    byte[] project(byte[] payload, Collection<String> features);
 
     /** Reads and checks a payload's header without decompressing it or verifying the body's checksum. */
     PayloadHeader header(byte[] payload);

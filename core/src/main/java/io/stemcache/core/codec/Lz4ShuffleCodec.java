@@ -2,6 +2,7 @@ package io.stemcache.core.codec;
 
 import io.stemcache.core.AudioAnalysis;
 import io.stemcache.core.Precision;
+import java.util.Collection;
 import java.util.Objects;
 import net.jpountz.xxhash.XXHash32;
 
@@ -64,6 +65,12 @@ final class Lz4ShuffleCodec implements AnalysisCodec {
     public PayloadSummary verify(byte[] payload) {
         PayloadHeader header = checkedHeader(payload);
         return AnalysisBody.summary(new PayloadReader(payload, PayloadHeader.BYTES, header.valueCount()), header);
+    }
+
+    @Override
+    public byte[] project(byte[] payload, Collection<String> features) {
+        PayloadProjection.checkRequest(features);
+        return PayloadProjection.project(payload, checkedHeader(payload), features);
     }
 
     private PayloadHeader checkedHeader(byte[] payload) {

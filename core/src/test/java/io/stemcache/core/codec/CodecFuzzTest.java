@@ -76,7 +76,8 @@ class CodecFuzzTest {
         return seeds;
     }
 
-    private static byte[] mutate(Random random, List<byte[]> seeds) {
+    /** One hostile input made from a seed; most are resealed so the checksum passes (also used by PayloadProjectionTest). */
+    static byte[] mutate(Random random, List<byte[]> seeds) {
         byte[] seed = seeds.get(random.nextInt(seeds.size()));
         int kind = random.nextInt(10);
         if (kind == 0) {
