@@ -4,23 +4,28 @@ import com.hazelcast.nio.serialization.compact.CompactReader;
 import com.hazelcast.nio.serialization.compact.CompactSerializer;
 import com.hazelcast.nio.serialization.compact.CompactWriter;
 import io.stemcache.core.Owner;
+import io.stemcache.core.Precision;
 import io.stemcache.core.ops.CleanupNow;
 import io.stemcache.core.ops.HasAnalysis;
 import io.stemcache.core.ops.InvalidateFile;
 import io.stemcache.core.ops.OwnerKeys;
+import io.stemcache.core.ops.ProjectFeatures;
+import io.stemcache.core.ops.ProjectedAnalysis;
 import io.stemcache.core.ops.ReadVersion;
 import io.stemcache.core.ops.TouchEntry;
+import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 
-/** Compact serializers of the operations clients send to members. */
+/** Compact serializers of the operations clients send to members, and of their answers. */
 final class OpsSerializers {
 
     private OpsSerializers() {
     }
 
     static List<CompactSerializer<?>> all() {
-        return List.of(new Touch(), new Invalidate(), new Keys(), new Cleanup(), new Version(), new Has());
+        return List.of(new Touch(), new Invalidate(), new Keys(), new Cleanup(), new Version(), new Has(),
+                new Project(), new Projected());
     }
 
     static final class Touch implements CompactSerializer<TouchEntry> {
@@ -133,6 +138,59 @@ final class OpsSerializers {
         @Override
         public Class<HasAnalysis> getCompactClass() {
             return HasAnalysis.class;
+        }
+    }
+
+    static final class Project implements CompactSerializer<ProjectFeatures> {
+        @Override
+        public ProjectFeatures read(CompactReader reader) {
+            return new ProjectFeatures(Arrays.asList(reader.readArrayOfString("features")));
+        }
+
+        @Override
+        public void write(CompactWriter writer, ProjectFeatures processor) {
+            writer.writeArrayOfString("features", processor.features().toArray(String[]::new));
+        }
+
+        @Override
+        public String getTypeName() {
+            return "stemcache.ProjectFeatures";
+        }
+
+        @Override
+        public Class<ProjectFeatures> getCompactClass() {
+            return ProjectFeatures.class;
+        }
+    }
+
+    static final class Projected implements CompactSerializer<ProjectedAnalysis> {
+        @Override
+        public ProjectedAnalysis read(CompactReader reader) {
+            return new ProjectedAnalysis(reader.readArrayOfInt8("payload"), reader.readInt64("version"),
+                    Precision.valueOf(reader.readString("precision")), reader.readString("contentHash"),
+                    reader.readString("analysisVersion"), reader.readInt32("cacheVersion"),
+                    CachedAudioAnalysisSerializer.micros(reader.readInt64("updatedAtMicros")));
+        }
+
+        @Override
+        public void write(CompactWriter writer, ProjectedAnalysis projection) {
+            writer.writeArrayOfInt8("payload", projection.payload());
+            writer.writeInt64("version", projection.version());
+            writer.writeString("precision", projection.precision().name());
+            writer.writeString("contentHash", projection.contentHash());
+            writer.writeString("analysisVersion", projection.analysisVersion());
+            writer.writeInt32("cacheVersion", projection.cacheVersion());
+            writer.writeInt64("updatedAtMicros", CachedAudioAnalysisSerializer.toMicros(projection.updatedAt()));
+        }
+
+        @Override
+        public String getTypeName() {
+            return "stemcache.ProjectedAnalysis";
+        }
+
+        @Override
+        public Class<ProjectedAnalysis> getCompactClass() {
+            return ProjectedAnalysis.class;
         }
     }
 
