@@ -76,6 +76,42 @@ annotations:
 {{- printf "%s-mancenter" (include "stemcache.fullname" .) -}}
 {{- end -}}
 
+{{/* API nodes (api.*): a Deployment, its Service, ConfigMap, Secret and policies all carry this name. */}}
+{{- define "stemcache.apiFullname" -}}
+{{- printf "%s-api" (include "stemcache.fullname" .) -}}
+{{- end -}}
+
+{{- define "stemcache.apiSelectorLabels" -}}
+{{ include "stemcache.selectorLabels" . }}
+app.kubernetes.io/component: api
+{{- end -}}
+
+{{/* The members' image unless api.image.* says otherwise; it must contain api.jarPath. */}}
+{{- define "stemcache.apiImage" -}}
+{{- $repository := default .Values.image.repository .Values.api.image.repository -}}
+{{- $tag := default (default .Chart.AppVersion .Values.image.tag) .Values.api.image.tag -}}
+{{- printf "%s:%s" $repository $tag -}}
+{{- end -}}
+
+{{/* The Secret API nodes read the JWT secret from, and its key. */}}
+{{- define "stemcache.apiJwtSecretName" -}}
+{{- default (printf "%s-jwt" (include "stemcache.apiFullname" .)) .Values.api.jwt.existingSecret -}}
+{{- end -}}
+
+{{- define "stemcache.apiJwtSecretKey" -}}
+{{- if .Values.api.jwt.existingSecret -}}
+{{- .Values.api.jwt.existingSecretKey -}}
+{{- else -}}
+jwt-secret
+{{- end -}}
+{{- end -}}
+
+{{/* "true" when a label selector (matchLabels, matchExpressions) is absent or selects everything. */}}
+{{- define "stemcache.selectorIsEmpty" -}}
+{{- $selector := . | default dict -}}
+{{- and (empty (get $selector "matchLabels")) (empty (get $selector "matchExpressions")) | toString -}}
+{{- end -}}
+
 {{- define "stemcache.serviceAccountName" -}}
 {{- if .Values.serviceAccount.create -}}
 {{- default (include "stemcache.fullname" .) .Values.serviceAccount.name -}}
@@ -170,6 +206,30 @@ password
 {{- $messages = append $messages (printf "hazelcast.configYaml is not valid YAML (%s): pass the file with --set-file hazelcast.configYaml=hazelcast.yaml" (get $config "Error")) -}}
 {{- else if ne (include "stemcache.analysesMapStoreEnabled" $config) "true" -}}
 {{- $messages = append $messages "hazelcast.configYaml must configure map 'analyses' with map-store.enabled: true (the node plugs its PostgreSQL store into it): start from node/src/main/resources/hazelcast.yaml and pass it with --set-file hazelcast.configYaml=hazelcast.yaml" -}}
+{{- end -}}
+{{- end -}}
+{{- if .Values.api.enabled -}}
+{{- $api := .Values.api -}}
+{{- if and (not $api.jwt.existingSecret) (empty $api.jwt.secret) -}}
+{{- $messages = append $messages "api.jwt.secret is empty and api.jwt.existingSecret is not set, so API nodes could verify no caller's token: --set api.jwt.existingSecret=NAME (a Secret holding the Supabase project's JWT secret under api.jwt.existingSecretKey) or --set api.jwt.secret=..." -}}
+{{- else if and (not $api.jwt.existingSecret) (lt (len (toString $api.jwt.secret)) 32) -}}
+{{- $messages = append $messages (printf "api.jwt.secret is %d bytes; an HS256 secret needs at least 32 and the API node refuses to start with less: --set api.jwt.secret=<the Supabase project's JWT secret> or --set api.jwt.existingSecret=NAME" (len (toString $api.jwt.secret))) -}}
+{{- end -}}
+{{- if and $api.autoscaling.enabled (gt (int $api.autoscaling.minReplicas) (int $api.autoscaling.maxReplicas)) -}}
+{{- $messages = append $messages (printf "api.autoscaling.minReplicas (%d) must not exceed api.autoscaling.maxReplicas (%d): --set api.autoscaling.maxReplicas=%d" (int $api.autoscaling.minReplicas) (int $api.autoscaling.maxReplicas) (int $api.autoscaling.minReplicas)) -}}
+{{- end -}}
+{{- if le (int $api.terminationGracePeriodSeconds) (add $api.preStopSleepSeconds 30) -}}
+{{- $messages = append $messages (printf "api.terminationGracePeriodSeconds (%d) must exceed api.preStopSleepSeconds + 30 (Spring Boot's graceful shutdown of requests in flight) = %d: --set api.terminationGracePeriodSeconds=%d" (int $api.terminationGracePeriodSeconds) (add $api.preStopSleepSeconds 30) (add $api.preStopSleepSeconds 45)) -}}
+{{- end -}}
+{{- if $api.networkPolicy.enabled -}}
+{{- if empty $api.networkPolicy.callerPodLabels -}}
+{{- $messages = append $messages "api.networkPolicy.callerPodLabels is empty, which would admit every pod to the API's HTTP port: --set api.networkPolicy.callerPodLabels.stemcache\\.io/api-client=true" -}}
+{{- end -}}
+{{- range $i, $peer := $api.networkPolicy.extraFrom -}}
+{{- if and (not (hasKey $peer "ipBlock")) (eq (include "stemcache.selectorIsEmpty" $peer.podSelector) "true") (or (not (hasKey $peer "namespaceSelector")) (eq (include "stemcache.selectorIsEmpty" $peer.namespaceSelector) "true")) -}}
+{{- $messages = append $messages (printf "api.networkPolicy.extraFrom[%d] admits every pod (%s) to the API's HTTP port: name the callers with a non-empty podSelector or namespaceSelector, e.g. --set-json 'api.networkPolicy.extraFrom=[{\"namespaceSelector\":{\"matchLabels\":{\"kubernetes.io/metadata.name\":\"ingress-nginx\"}}}]'" $i (toJson $peer)) -}}
+{{- end -}}
+{{- end -}}
 {{- end -}}
 {{- end -}}
 {{- if $messages -}}

@@ -29,6 +29,9 @@ class BadValuesIT {
             --set resources.limits.memory=3gb             | resources.limits.memory       | Does not match pattern
             --set-string networkPolicy.enabled=yes        | networkPolicy.enabled         | Expected: boolean, given: string
             --set database.url=postgres://db/stemcache    | database.url                  | Does not match pattern
+            --set api.cors.allowedOrigins[0]=https://app.example.com/ | api.cors.allowedOrigins.0 | Does not match pattern
+            --set api.jarPath=stemcache-api-exec.jar      | api.jarPath                   | Does not match pattern
+            --set api.service.port=0                      | api.service.port              | greater than or equal to 1
             """)
     void template_rejectsSchemaViolations(String set, String key, String problem) {
         assertRejected(set, key, problem);
@@ -43,6 +46,13 @@ class BadValuesIT {
             --set autoscaling.enabled=true,autoscaling.minReplicas=8 | autoscaling.minReplicas (8)       | --set autoscaling.maxReplicas=8
             --set hazelcast.configYaml=hazelcast: x       | hazelcast.configYaml must configure map 'analyses' | --set-file hazelcast.configYaml=
             --set networkPolicy.clientPodLabels=null      | networkPolicy.clientPodLabels is empty         | --set networkPolicy.clientPodLabels
+            --set api.enabled=true                        | api.jwt.secret is empty                        | --set api.jwt.existingSecret=NAME
+            --set api.enabled=true,api.jwt.secret=too-short | api.jwt.secret is 9 bytes                    | --set api.jwt.secret=
+            --set api.enabled=true,api.jwt.existingSecret=s,api.autoscaling.enabled=true,api.autoscaling.minReplicas=9 | api.autoscaling.minReplicas (9) | --set api.autoscaling.maxReplicas=9
+            --set api.enabled=true,api.jwt.existingSecret=s,api.terminationGracePeriodSeconds=30 | api.terminationGracePeriodSeconds (30) | --set api.terminationGracePeriodSeconds=55
+            --set api.enabled=true,api.jwt.existingSecret=s,api.networkPolicy.callerPodLabels=null | api.networkPolicy.callerPodLabels is empty | --set api.networkPolicy.callerPodLabels.stemcache\\.io/api-client=true
+            --set-json api.enabled=true,api.jwt.existingSecret="s",api.networkPolicy.extraFrom=[{"podSelector":{}}] | api.networkPolicy.extraFrom[0] admits every pod | api.networkPolicy.extraFrom=[{"namespaceSelector":{"matchLabels"
+            --set-json api.enabled=true,api.jwt.existingSecret="s",api.networkPolicy.extraFrom=[{"namespaceSelector":{}}] | api.networkPolicy.extraFrom[0] admits every pod | name the callers
             """)
     void template_rejectsUnsafeCombinationsNamingTheFix(String set, String problem, String fix) {
         assertRejected(set, problem, fix);

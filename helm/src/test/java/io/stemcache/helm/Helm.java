@@ -5,8 +5,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /** Runs the fetched {@code helm} against the chart, always as release {@link #RELEASE} in {@link #NAMESPACE}. */
 final class Helm {
@@ -68,6 +70,63 @@ final class Helm {
             throw new AssertionError("helm template " + String.join(" ", args) + " failed:\n" + result.stderr());
         }
         return RenderedChart.parse(result.stdout());
+    }
+
+    /**
+     * NOTES.txt as {@code helm install} would print it. Only an install (which needs a cluster) renders NOTES,
+     * so a copy of the chart renders it into a ConfigMap through a named template.
+     */
+    String notes(String... args) {
+        try {
+            Path copy = Files.createTempDirectory("stemcache-notes");
+            try {
+                copyTree(chart, copy);
+                Path templates = copy.resolve("templates");
+                Files.writeString(templates.resolve("_notes-under-test.tpl"),
+                        "{{- define \"notesUnderTest\" -}}\n" + Files.readString(templates.resolve("NOTES.txt")) + "\n{{- end -}}\n");
+                Files.writeString(templates.resolve("notes-under-test.yaml"), """
+                        apiVersion: v1
+                        kind: ConfigMap
+                        metadata:
+                          name: notes-under-test
+                        data:
+                          notes: {{ include "notesUnderTest" . | quote }}
+                        """);
+                List<String> command = new ArrayList<>(List.of("template", RELEASE, copy.toString(), "--namespace", NAMESPACE,
+                        "--show-only", "templates/notes-under-test.yaml"));
+                command.addAll(Arrays.asList(args));
+                Result result = run(command);
+                if (result.exitCode() != 0) {
+                    throw new AssertionError("rendering NOTES.txt with " + String.join(" ", args) + " failed:\n" + result.stderr());
+                }
+                return String.valueOf(RenderedChart.at(RenderedChart.parse(result.stdout()).one("ConfigMap"), "data", "notes"));
+            } finally {
+                deleteTree(copy);
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("copying the chart to render NOTES.txt failed", e);
+        }
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> paths = Files.walk(from)) {
+            for (Path path : paths.toList()) {
+                Path target = to.resolve(from.relativize(path).toString());
+                if (Files.isDirectory(path)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(path, target);
+                }
+            }
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
     }
 
     private Result run(List<String> args) {

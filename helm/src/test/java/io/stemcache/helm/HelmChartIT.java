@@ -45,7 +45,9 @@ class HelmChartIT {
 
     @ParameterizedTest
     @ValueSource(strings = {"", "managementCenter.enabled=true", "autoscaling.enabled=true", "discovery.mode=api",
-            "database.existingSecret=pg", "metrics.serviceMonitor.enabled=true", "networkPolicy.enabled=false"})
+            "database.existingSecret=pg", "metrics.serviceMonitor.enabled=true", "networkPolicy.enabled=false",
+            "api.enabled=true,api.jwt.secret=" + ApiChartIT.JWT_SECRET,
+            "api.enabled=true,api.jwt.existingSecret=supabase,api.autoscaling.enabled=true,api.networkPolicy.enabled=false"})
     void lint_strictPassesForEachValueSet(String set) {
         Helm.Result result = set.isEmpty() ? helm.lint() : helm.lint("--set", set);
         assertThat(result.exitCode()).as(result.stdout() + result.stderr()).isZero();
