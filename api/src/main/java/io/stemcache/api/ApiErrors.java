@@ -33,7 +33,8 @@ final class ApiErrors extends ResponseEntityExceptionHandler {
     @ExceptionHandler(RuntimeException.class)
     ResponseEntity<ProblemDetail> unexpected(RuntimeException e) {
         if (clusterUnavailable(e)) {
-            LOG.warn("The cluster did not answer: {}", e.toString());
+            // The exception's message may describe the call (and so a key with its owner): log its kind only.
+            LOG.warn("The cluster did not answer ({})", e.getClass().getSimpleName());
             ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
                     "the cache cluster did not answer in time; retry later");
             problem.setType(java.net.URI.create(Problems.TYPE_BASE + "cluster-unavailable"));
