@@ -1,0 +1,507 @@
+package io.stemcache.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.hazelcast.config.ClasspathYamlConfig;
+import com.hazelcast.config.Config;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.IMap;
+import io.stemcache.core.AnalysisKey;
+import io.stemcache.core.AudioAnalysis;
+import io.stemcache.core.CachedAudioAnalysis;
+import io.stemcache.core.Owner;
+import io.stemcache.core.codec.AnalysisCodec;
+import io.stemcache.core.json.AnalysisJson;
+import io.stemcache.core.testing.Corpus;
+import io.stemcache.liquibase.testing.FreshDatabase;
+import io.stemcache.mapstore.PostgresAnalysisStore;
+import io.stemcache.mapstore.StoreSettings;
+import io.stemcache.node.MemberConfigs;
+import io.stemcache.node.maintenance.MaintenanceSettings;
+import io.stemcache.node.maintenance.PostgresMemberServices;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.zip.GZIPInputStream;
+import javax.crypto.spec.SecretKeySpec;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.security.oauth2.jose.jws.MacAlgorithm;
+import org.springframework.security.oauth2.jwt.JwsHeader;
+import org.springframework.security.oauth2.jwt.JwtClaimsSet;
+import org.springframework.security.oauth2.jwt.JwtEncoder;
+import org.springframework.security.oauth2.jwt.JwtEncoderParameters;
+import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
+
+/**
+ * The API node as it runs: two real members on loopback ports of their own with the PostgreSQL store, the API
+ * node's Hazelcast client connected to them over sockets, and the JDK's HTTP client against its random port.
+ * The last test stops the cluster.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ApiNodeIT {
+
+    private static final String SECRET = "test-secret-that-is-at-least-32-bytes-long!";
+    private static final String ISSUER = "https://project.supabase.co/auth/v1";
+    private static final String AUDIENCE = "authenticated";
+    private static final String ORIGIN = "https://app.example.com";
+    private static final String MAP = "analyses";
+    private static final int MAX_MB = 16;
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final JwtEncoder signer = encoder(SECRET);
+    private final List<HazelcastInstance> members = new ArrayList<>();
+    private FreshDatabase database;
+    private ConfigurableApplicationContext api;
+    private String base;
+
+    @BeforeAll
+    void start() throws IOException {
+        database = FreshDatabase.createMigrated("api");
+        String cluster = "stemcache-api-it-" + UUID.randomUUID().toString().substring(0, 8);
+        int[] ports = {freePort(), freePort()};
+        for (int port : ports) {
+            members.add(Hazelcast.newHazelcastInstance(memberConfig(cluster, port, ports)));
+        }
+        String yaml = new String(getClass().getClassLoader().getResourceAsStream("stemcache-api-client.yaml")
+                .readAllBytes(), StandardCharsets.UTF_8)
+                .replace("cluster-name: stemcache", "cluster-name: " + cluster)
+                .replaceAll("(?m)^(\\s+)- 127\\.0\\.0\\.1:5701$", "$1- 127.0.0.1:" + ports[0] + "\n$1- 127.0.0.1:" + ports[1])
+                .replaceAll("(?m)^\\s+- 127\\.0\\.0\\.1:570[23]\\n", "");
+        Path clientYaml = Files.createTempFile("stemcache-api-client", ".yaml");
+        Files.writeString(clientYaml, yaml);
+        // Command-line arguments: they outrank the application's own application.yaml.
+        api = new SpringApplicationBuilder(ApiApplication.class).run(
+                "--server.port=0",
+                // The node (test scope, for members) brings JDBC, Liquibase and Hazelcast member starters the
+                // API node's own jar does not have.
+                "--spring.autoconfigure.exclude=" + String.join(",",
+                        "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
+                        "org.springframework.boot.jdbc.autoconfigure.health.DataSourceHealthContributorAutoConfiguration",
+                        "org.springframework.boot.liquibase.autoconfigure.LiquibaseAutoConfiguration",
+                        "org.springframework.boot.hazelcast.autoconfigure.HazelcastAutoConfiguration",
+                        "org.springframework.boot.hazelcast.autoconfigure.health.HazelcastHealthContributorAutoConfiguration"),
+                "--stemcache.client.config=file:" + clientYaml,
+                "--stemcache.client.near-cache-preload-directory=",
+                "--stemcache.client.max-analysis-mb=" + MAX_MB,
+                "--stemcache.api.jwt.secret=" + SECRET,
+                "--stemcache.api.jwt.issuer=" + ISSUER,
+                "--stemcache.api.jwt.audience=" + AUDIENCE,
+                "--stemcache.api.cors.allowed-origins=" + ORIGIN);
+        base = "http://127.0.0.1:" + ((WebServerApplicationContext) api).getWebServer().getPort();
+    }
+
+    private Config memberConfig(String cluster, int port, int[] ports) {
+        PostgresAnalysisStore store = new PostgresAnalysisStore(database.dataSource(), StoreSettings.defaults());
+        Config config = MemberConfigs.withStore(new ClasspathYamlConfig("hazelcast.yaml"), MAP, store,
+                new PostgresMemberServices(database.dataSource(), MaintenanceSettings.defaults(MAP)));
+        config.setClusterName(cluster);
+        config.getMapConfig(MAP).getMapStoreConfig().setWriteDelaySeconds(1);
+        config.getNetworkConfig().setPort(port).setPortAutoIncrement(false);
+        JoinConfig join = config.getNetworkConfig().getJoin();
+        join.getTcpIpConfig().setEnabled(true).setMembers(List.of("127.0.0.1:" + ports[0], "127.0.0.1:" + ports[1]));
+        return config;
+    }
+
+    @AfterAll
+    void stop() {
+        if (api != null) {
+            api.close();
+        }
+        members.forEach(m -> m.getLifecycleService().terminate());
+        if (database != null) {
+            database.close();
+        }
+    }
+
+    // ---- reads and writes ----
+
+    @Test
+    @Order(1)
+    void putThenGet_fullCorpusStem_jsonByteEqualGzipAndBinaryBitExact() throws Exception {
+        Path file = Corpus.files().get(0);
+        byte[] json = Corpus.json(file);
+        AudioAnalysis analysis = Corpus.load(file);
+        String user = userToken(UUID.randomUUID());
+        String url = url(analysis.fileMetadataId(), analysis.stemType().code());
+
+        HttpResponse<String> created = send(put(url, user, json).header(AnalysisHeaders.CONTENT_HASH, "sha256:abc"));
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        assertThat(created.headers().firstValue("ETag")).isPresent();
+        HttpResponse<String> replaced = send(put(url, user, json).header(AnalysisHeaders.CONTENT_HASH, "sha256:abc"));
+        assertThat(replaced.statusCode()).isEqualTo(200);
+
+        byte[] expected = AnalysisJson.toBytes(analysis);
+        HttpResponse<byte[]> plain = sendBytes(get(url, user));
+        assertThat(plain.statusCode()).isEqualTo(200);
+        assertThat(plain.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/json"));
+        assertThat(plain.headers().firstValue("Cache-Control")).hasValue("private, no-cache");
+        assertThat(plain.body()).isEqualTo(expected);
+
+        HttpResponse<byte[]> gzipped = sendBytes(get(url, user).header("Accept-Encoding", "gzip"));
+        assertThat(gzipped.headers().firstValue("Content-Encoding")).hasValue("gzip");
+        try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(gzipped.body()))) {
+            assertThat(in.readAllBytes()).isEqualTo(expected);
+        }
+        assertThat(gzipped.headers().firstValue("ETag")).isNotEqualTo(plain.headers().firstValue("ETag"));
+
+        HttpResponse<byte[]> binary = sendBytes(get(url, user).header("Accept", "application/vnd.stemcache.analysis"));
+        assertThat(binary.statusCode()).isEqualTo(200);
+        CachedAudioAnalysis stored = map().get(new AnalysisKey(Callers.owner(jwtOf(user)), analysis.fileMetadataId(),
+                analysis.stemType()));
+        assertThat(binary.body()).isEqualTo(stored.payload());
+        assertThat(AnalysisCodec.standard().decode(binary.body())).isEqualTo(analysis);
+        assertThat(binary.headers().firstValue(AnalysisHeaders.PRECISION)).hasValue("FLOAT64");
+        assertThat(binary.headers().firstValue(AnalysisHeaders.CONTENT_HASH)).hasValue("sha256:abc");
+        assertThat(binary.headers().firstValue(AnalysisHeaders.RAW_SIZE)).hasValue(Long.toString(stored.rawSize()));
+
+        // Another hash is a miss, and removes the entry.
+        HttpResponse<String> otherAudio = send(get(url + "?contentHash=sha256:other", user));
+        assertThat(otherAudio.statusCode()).isEqualTo(404);
+        assertThat(send(get(url, user)).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    @Order(2)
+    void ifNoneMatch_currentVersion_304WithoutAGetOnAnyMember() throws Exception {
+        AudioAnalysis analysis = fresh(200);
+        String user = userToken(UUID.randomUUID());
+        String url = url(analysis.fileMetadataId(), analysis.stemType().code());
+        assertThat(send(put(url, user, AnalysisJson.toBytes(analysis))).statusCode()).isEqualTo(201);
+        HttpResponse<String> first = send(get(url, user));
+        String etag = first.headers().firstValue("ETag").orElseThrow();
+
+        long gets = memberGets();
+        HttpResponse<byte[]> again = sendBytes(get(url, user).header("If-None-Match", etag));
+        assertThat(again.statusCode()).isEqualTo(304);
+        assertThat(again.body()).isEmpty();
+        assertThat(again.headers().firstValue("ETag")).hasValue(etag);
+        assertThat(memberGets()).isEqualTo(gets);
+
+        // A binary tag does not match the JSON representation; a new write changes the tag.
+        assertThat(send(put(url, user, AnalysisJson.toBytes(analysis))).statusCode()).isEqualTo(200);
+        HttpResponse<String> changed = send(get(url, user).header("If-None-Match", etag));
+        assertThat(changed.statusCode()).isEqualTo(200);
+        assertThat(changed.headers().firstValue("ETag")).isNotEqualTo(java.util.Optional.of(etag));
+    }
+
+    @Test
+    @Order(3)
+    void get_miss_404ProblemSayingToPut() throws Exception {
+        HttpResponse<String> miss = send(get(url(UUID.randomUUID(), "bass"), userToken(UUID.randomUUID())));
+        assertThat(miss.statusCode()).isEqualTo(404);
+        assertThat(miss.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertThat(miss.body()).contains("PUT");
+    }
+
+    @Test
+    @Order(4)
+    void put_errors_400And413_storeNothing() throws Exception {
+        AudioAnalysis analysis = fresh(50);
+        String user = userToken(UUID.randomUUID());
+        UUID file = analysis.fileMetadataId();
+        String stem = analysis.stemType().code();
+
+        HttpResponse<String> otherFile = send(put(url(UUID.randomUUID(), stem), user, AnalysisJson.toBytes(analysis)));
+        assertThat(otherFile.statusCode()).isEqualTo(400);
+        assertThat(otherFile.body()).contains("$.fileMetadataId");
+        String otherStem = "bass".equals(stem) ? "drums" : "bass";
+        HttpResponse<String> wrongStem = send(put(url(file, otherStem), user, AnalysisJson.toBytes(analysis)));
+        assertThat(wrongStem.statusCode()).isEqualTo(400);
+        assertThat(wrongStem.body()).contains("$.stemType");
+
+        byte[] malformed = new String(AnalysisJson.toBytes(analysis), StandardCharsets.UTF_8)
+                .replaceFirst("\"analysisVersion\"", "\"analysisVersoin\"").getBytes(StandardCharsets.UTF_8);
+        HttpResponse<String> bad = send(put(url(file, stem), user, malformed));
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(bad.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertThat(bad.body()).contains("invalid analysis JSON at $").contains("line 1");
+
+        HttpResponse<String> badPrecision = send(put(url(file, stem) + "?precision=FLOAT16", user, AnalysisJson.toBytes(analysis)));
+        assertThat(badPrecision.statusCode()).isEqualTo(400);
+        assertThat(badPrecision.body()).contains("precision");
+
+        // Content-Length over the limit: refused before the body is read.
+        assertThat(rawPutStatus("/api/v1/analyses/" + file + "/" + stem, user, (MAX_MB + 1L) << 20)).isEqualTo(413);
+        // No Content-Length (chunked): the stream is bounded.
+        byte[] huge = new byte[(MAX_MB << 20) + (1 << 20)];
+        java.util.Arrays.fill(huge, (byte) ' ');
+        huge[0] = '{';
+        HttpResponse<String> chunked = send(HttpRequest.newBuilder(URI.create(url(file, stem)))
+                .header("Authorization", "Bearer " + user).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(huge))));
+        assertThat(chunked.statusCode()).isEqualTo(413);
+
+        members.forEach(m -> m.getMap(MAP).flush());
+        assertThat(map().keySet().stream().filter(k -> k.fileMetadataId().equals(file))).isEmpty();
+        assertThat(rows(file)).isZero();
+    }
+
+    // ---- who is calling ----
+
+    @Test
+    @Order(5)
+    void tokens_missingExpiredForgedWrongAudienceOrIssuer_401() throws Exception {
+        String url = url(UUID.randomUUID(), "bass");
+        UUID sub = UUID.randomUUID();
+        HttpResponse<String> none = send(HttpRequest.newBuilder(URI.create(url)).GET());
+        assertThat(none.statusCode()).isEqualTo(401);
+        assertThat(none.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertThat(send(get(url, token(signer, sub.toString(), ISSUER, AUDIENCE, false, Instant.now().minusSeconds(300))))
+                .statusCode()).isEqualTo(401);
+        assertThat(send(get(url, token(encoder("another-secret-that-is-32-bytes-or-more"), sub.toString(), ISSUER,
+                AUDIENCE, false, Instant.now().plusSeconds(300)))).statusCode()).isEqualTo(401);
+        assertThat(send(get(url, token(signer, sub.toString(), ISSUER, "anon", false, Instant.now().plusSeconds(300))))
+                .statusCode()).isEqualTo(401);
+        assertThat(send(get(url, token(signer, sub.toString(), "https://evil.example", AUDIENCE, false,
+                Instant.now().plusSeconds(300)))).statusCode()).isEqualTo(401);
+        assertThat(send(get(url, "not.a.jwt")).statusCode()).isEqualTo(401);
+        // The caller is valid: a plain miss.
+        assertThat(send(get(url, userToken(sub))).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    @Order(6)
+    void owners_anotherUsersEntryIs404_guestSessionsWorkAndForgedOnesDoNot() throws Exception {
+        AudioAnalysis analysis = fresh(30);
+        String url = url(analysis.fileMetadataId(), analysis.stemType().code());
+        String alice = userToken(UUID.randomUUID());
+        assertThat(send(put(url, alice, AnalysisJson.toBytes(analysis))).statusCode()).isEqualTo(201);
+        assertThat(send(get(url, userToken(UUID.randomUUID()))).statusCode()).isEqualTo(404);
+
+        HttpResponse<String> session = send(HttpRequest.newBuilder(URI.create(base + "/api/v1/guest-sessions"))
+                .POST(HttpRequest.BodyPublishers.noBody()));
+        assertThat(session.statusCode()).isEqualTo(201);
+        String guest = session.body().replaceAll("(?s).*\"token\":\"([^\"]+)\".*", "$1");
+        assertThat(send(get(url, guest)).statusCode()).isEqualTo(404);
+        assertThat(send(put(url, guest, AnalysisJson.toBytes(analysis))).statusCode()).isEqualTo(201);
+        assertThat(send(get(url, guest)).statusCode()).isEqualTo(200);
+        assertThat(map().containsKey(new AnalysisKey(Callers.owner(jwtOf(guest)), analysis.fileMetadataId(),
+                analysis.stemType()))).isTrue();
+
+        // A Supabase anonymous sign-in: owner "anon-" + sub without dashes.
+        UUID anonymous = UUID.randomUUID();
+        String supabaseGuest = token(signer, anonymous.toString(), ISSUER, AUDIENCE, true, Instant.now().plusSeconds(300));
+        assertThat(Callers.owner(jwtOf(supabaseGuest))).isEqualTo(Owner.guest("anon-" + anonymous.toString().replace("-", "")));
+        assertThat(send(get(url, supabaseGuest)).statusCode()).isEqualTo(404);
+
+        String forged = token(encoder("a-key-that-is-not-the-api-nodes-secret!!"), jwtOf(guest).getSubject(),
+                "stemcache-api", GuestSessions.AUDIENCE, true, Instant.now().plusSeconds(300));
+        assertThat(send(get(url, forged)).statusCode()).isEqualTo(401);
+
+        // DELETE removes the caller's own stems only.
+        assertThat(send(delete(base + "/api/v1/analyses/" + analysis.fileMetadataId(), guest)).statusCode()).isEqualTo(204);
+        assertThat(send(get(url, guest)).statusCode()).isEqualTo(404);
+        assertThat(send(get(url, alice)).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    @Order(7)
+    void admin_nonAdmin403_admin200And204() throws Exception {
+        AudioAnalysis analysis = fresh(20);
+        String url = url(analysis.fileMetadataId(), analysis.stemType().code());
+        String user = userToken(UUID.randomUUID());
+        assertThat(send(put(url, user, AnalysisJson.toBytes(analysis))).statusCode()).isEqualTo(201);
+        String admin = token(signer, UUID.randomUUID().toString(), ISSUER, AUDIENCE, false, Instant.now().plusSeconds(300),
+                Map.of("app_metadata", Map.of("role", "stemcache-admin")));
+        String adminFiles = base + "/api/v1/admin/files/" + analysis.fileMetadataId();
+
+        HttpResponse<String> forbidden = send(delete(adminFiles, user));
+        assertThat(forbidden.statusCode()).isEqualTo(403);
+        assertThat(forbidden.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertThat(send(get(base + "/api/v1/admin/stats", user)).statusCode()).isEqualTo(403);
+        assertThat(send(get(base + "/api/v1/stats", user)).statusCode()).isEqualTo(200);
+
+        HttpResponse<String> stats = send(get(base + "/api/v1/admin/stats", admin));
+        assertThat(stats.statusCode()).isEqualTo(200);
+        assertThat(stats.body()).contains("\"entries\"");
+        assertThat(send(delete(adminFiles, admin)).statusCode()).isEqualTo(204);
+        assertThat(send(get(url, user)).statusCode()).isEqualTo(404);
+    }
+
+    // ---- operability ----
+
+    @Test
+    @Order(8)
+    void cors_configuredOriginGetsHeaders_otherOriginDoesNot() throws Exception {
+        String url = url(UUID.randomUUID(), "bass");
+        HttpResponse<String> allowed = send(preflight(url, ORIGIN));
+        assertThat(allowed.statusCode()).isEqualTo(200);
+        assertThat(allowed.headers().firstValue("Access-Control-Allow-Origin")).hasValue(ORIGIN);
+        HttpResponse<String> denied = send(preflight(url, "https://evil.example"));
+        assertThat(denied.statusCode()).isEqualTo(403);
+        assertThat(denied.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
+
+        HttpResponse<String> actual = send(get(url, userToken(UUID.randomUUID())).header("Origin", ORIGIN));
+        assertThat(actual.headers().firstValue("Access-Control-Expose-Headers"))
+                .hasValueSatisfying(h -> assertThat(h).contains("ETag").contains(AnalysisHeaders.PRECISION));
+    }
+
+    @Test
+    @Order(9)
+    void readiness_upWhileConnected() throws Exception {
+        HttpResponse<String> ready = send(HttpRequest.newBuilder(URI.create(base + "/actuator/health/readiness")).GET());
+        assertThat(ready.statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    @Order(100)
+    void clusterStopped_503WithRetryAfterWithinTenSeconds() throws Exception {
+        members.forEach(m -> m.getLifecycleService().terminate());
+        String user = userToken(UUID.randomUUID());
+        long started = System.nanoTime();
+        HttpResponse<String> down = send(get(url(UUID.randomUUID(), "vocals"), user));
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+        assertThat(down.statusCode()).as(down.body()).isEqualTo(503);
+        assertThat(down.headers().firstValue("Retry-After")).isPresent();
+        assertThat(down.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertThat(took).isLessThan(Duration.ofSeconds(10));
+        HttpResponse<String> ready = send(HttpRequest.newBuilder(URI.create(base + "/actuator/health/readiness")).GET());
+        assertThat(ready.statusCode()).isEqualTo(503);
+    }
+
+    // ---- helpers ----
+
+    /** The first corpus stem cut to {@code frames} frames, under a file of its own. */
+    private static AudioAnalysis fresh(int frames) {
+        AudioAnalysis small = Corpus.small(frames);
+        return new AudioAnalysis(UUID.randomUUID(), small.stemType(), small.analysisVersion(), small.analysisData(),
+                small.waveformData(), small.metadata());
+    }
+
+    private IMap<AnalysisKey, CachedAudioAnalysis> map() {
+        return members.get(0).getMap(MAP);
+    }
+
+    private long memberGets() {
+        return members.stream().mapToLong(m -> m.getMap(MAP).getLocalMapStats().getGetOperationCount()).sum();
+    }
+
+    private long rows(UUID file) throws SQLException {
+        long count = 0;
+        try (Connection connection = database.dataSource().getConnection()) {
+            for (String table : List.of("audio_analysis_cache", "audio_analysis_guest_cache")) {
+                try (PreparedStatement select = connection.prepareStatement(
+                        "SELECT count(*) FROM " + table + " WHERE file_metadata_id = ?")) {
+                    select.setObject(1, file);
+                    try (ResultSet rs = select.executeQuery()) {
+                        rs.next();
+                        count += rs.getLong(1);
+                    }
+                }
+            }
+        }
+        return count;
+    }
+
+    /** A PUT over a plain socket that declares a body it never sends: only the Content-Length check can answer. */
+    private int rawPutStatus(String path, String token, long contentLength) throws IOException {
+        URI uri = URI.create(base);
+        try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("PUT " + path + " HTTP/1.1\r\nHost: " + uri.getHost() + "\r\nAuthorization: Bearer " + token
+                    + "\r\nContent-Type: application/json\r\nContent-Length: " + contentLength + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            String status = new String(socket.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
+            return Integer.parseInt(status.substring(9, 12));
+        }
+    }
+
+    private String url(UUID file, String stem) {
+        return base + "/api/v1/analyses/" + file + "/" + stem;
+    }
+
+    private HttpRequest.Builder get(String url, String token) {
+        return HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + token).GET();
+    }
+
+    private HttpRequest.Builder delete(String url, String token) {
+        return HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + token).DELETE();
+    }
+
+    private HttpRequest.Builder put(String url, String token, byte[] body) {
+        return HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofByteArray(body));
+    }
+
+    private HttpRequest.Builder preflight(String url, String origin) {
+        return HttpRequest.newBuilder(URI.create(url)).header("Origin", origin)
+                .header("Access-Control-Request-Method", "GET")
+                .header("Access-Control-Request-Headers", "authorization,if-none-match")
+                .method("OPTIONS", HttpRequest.BodyPublishers.noBody());
+    }
+
+    private HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
+        return http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<byte[]> sendBytes(HttpRequest.Builder request) throws IOException, InterruptedException {
+        return http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    private String userToken(UUID user) {
+        return token(signer, user.toString(), ISSUER, AUDIENCE, false, Instant.now().plusSeconds(300));
+    }
+
+    private static String token(JwtEncoder encoder, String sub, String issuer, String audience, boolean anonymous,
+                                Instant expires) {
+        return token(encoder, sub, issuer, audience, anonymous, expires, Map.of());
+    }
+
+    private static String token(JwtEncoder encoder, String sub, String issuer, String audience, boolean anonymous,
+                                Instant expires, Map<String, Object> extra) {
+        JwtClaimsSet.Builder claims = JwtClaimsSet.builder().subject(sub).issuer(issuer).audience(List.of(audience))
+                .issuedAt(expires.minusSeconds(600)).expiresAt(expires).claim("is_anonymous", anonymous);
+        extra.forEach(claims::claim);
+        return encoder.encode(JwtEncoderParameters.from(JwsHeader.with(MacAlgorithm.HS256).build(), claims.build()))
+                .getTokenValue();
+    }
+
+    private org.springframework.security.oauth2.jwt.Jwt jwtOf(String token) {
+        return api.getBean(org.springframework.security.oauth2.jwt.JwtDecoder.class).decode(token);
+    }
+
+    private static JwtEncoder encoder(String secret) {
+        return NimbusJwtEncoder.withSecretKey(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"))
+                .algorithm(MacAlgorithm.HS256).build();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
