@@ -54,6 +54,7 @@ final class AnalysisController {
     private final IMap<AnalysisKey, CachedAudioAnalysis> map;
     private final int cacheVersion;
     private final long maxBodyBytes;
+    private final FeatureProjections projections;
 
     AnalysisController(AudioCacheService cache, @Qualifier("stemcacheHazelcastClient") HazelcastInstance hazelcast,
                        StemcacheClientProperties client) {
@@ -61,18 +62,23 @@ final class AnalysisController {
         this.map = hazelcast.getMap(client.mapName());
         this.cacheVersion = client.cacheVersion();
         this.maxBodyBytes = (long) client.maxAnalysisMb() << 20;
+        this.projections = new FeatureProjections(cache, map, cacheVersion, this);
     }
 
     @GetMapping("/{fileId}/{stem}")
     void get(@AuthenticationPrincipal Jwt jwt, @PathVariable String fileId, @PathVariable String stem,
-             @RequestParam(required = false) String contentHash, HttpServletRequest request,
-             HttpServletResponse response) throws IOException {
+             @RequestParam(required = false) String contentHash, @RequestParam(required = false) String features,
+             HttpServletRequest request, HttpServletResponse response) throws IOException {
         AnalysisKey key = key(Callers.owner(jwt), fileId, stem);
         Representation representation = negotiate(request);
         response.setHeader(HttpHeaders.VARY, "Accept, Accept-Encoding");
         response.setHeader(HttpHeaders.CACHE_CONTROL, CACHE_CONTROL);
         String ifNoneMatch = request.getHeader(HttpHeaders.IF_NONE_MATCH);
-        String unchanged = unchangedTag(key, ifNoneMatch, representation, contentHash);
+        if (features != null) {
+            projections.get(key, FeatureProjections.names(features), representation, contentHash, ifNoneMatch, response);
+            return;
+        }
+        String unchanged = unchangedTag(key, ifNoneMatch, representation.code, contentHash);
         if (unchanged != null) {
             response.setHeader(HttpHeaders.ETAG, unchanged);
             response.setStatus(HttpStatus.NOT_MODIFIED.value());
@@ -121,14 +127,14 @@ final class AnalysisController {
      * (no payload leaves the member, the near cache is not consulted), else null. Version 0 is never trusted:
      * it is also the answer for an absent key.
      */
-    private String unchangedTag(AnalysisKey key, String ifNoneMatch, Representation representation, String contentHash) {
+    String unchangedTag(AnalysisKey key, String ifNoneMatch, String representation, String contentHash) {
         if (ifNoneMatch == null) {
             return null;
         }
         for (String candidate : ifNoneMatch.split(",")) {
             Tag tag = AnalysisHeaders.parse(candidate);
             if (tag != null && tag.version() > 0 && tag.cacheVersion() == cacheVersion
-                    && tag.representation().equals(representation.code)
+                    && tag.representation().equals(representation)
                     && (contentHash == null || tag.hashTag().equals(AnalysisHeaders.hashTag(contentHash)))) {
                 Long current = map.executeOnKey(key, new ReadVersion());
                 return current != null && current == tag.version() ? candidate.trim() : null;
@@ -137,7 +143,7 @@ final class AnalysisController {
         return null;
     }
 
-    private static boolean matches(String ifNoneMatch, String etag) {
+    static boolean matches(String ifNoneMatch, String etag) {
         for (String candidate : ifNoneMatch.split(",")) {
             String trimmed = candidate.trim();
             if (trimmed.equals("*") || trimmed.equals(etag) || trimmed.equals("W/" + etag)) {

@@ -1,6 +1,7 @@
 package io.stemcache.api;
 
 import io.stemcache.core.CachedAudioAnalysis;
+import io.stemcache.core.Precision;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -21,6 +22,7 @@ final class AnalysisHeaders {
     static final String CONTENT_HASH = "Stemcache-Content-Hash";
     static final String ANALYSIS_VERSION = "Stemcache-Analysis-Version";
     static final String ENTRY_VERSION = "Stemcache-Entry-Version";
+    static final String FEATURES = "Stemcache-Features";
 
     private AnalysisHeaders() {
     }
@@ -41,8 +43,13 @@ final class AnalysisHeaders {
     }
 
     static String etag(CachedAudioAnalysis entry, Representation representation) {
-        return "\"" + entry.version() + "." + entry.cacheVersion() + "." + entry.precision().name().toLowerCase(Locale.ROOT)
-                + "." + representation.code + "." + hashTag(entry.contentHash()) + "\"";
+        return etag(entry.version(), entry.cacheVersion(), entry.precision(), representation.code, entry.contentHash());
+    }
+
+    /** The tag of one representation of one write; a projection's representation code names its features. */
+    static String etag(long version, int cacheVersion, Precision precision, String representation, String contentHash) {
+        return "\"" + version + "." + cacheVersion + "." + precision.name().toLowerCase(Locale.ROOT)
+                + "." + representation + "." + hashTag(contentHash) + "\"";
     }
 
     /** Our tag, or null for anything else (a weak tag, *, another server's). */

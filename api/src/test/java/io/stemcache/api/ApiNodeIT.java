@@ -194,6 +194,51 @@ class ApiNodeIT {
 
     @Test
     @Order(2)
+    void features_fourSeriesCutOnTheMember_binaryAndJson_aFractionOfTheBytes_304_andUnknownNames400() throws Exception {
+        Path file = Corpus.files().get(1);
+        AudioAnalysis analysis = Corpus.load(file);
+        String user = userToken(UUID.randomUUID());
+        String url = url(analysis.fileMetadataId(), analysis.stemType().code());
+        assertThat(send(put(url, user, Corpus.json(file))).statusCode()).isEqualTo(201);
+        List<String> four = List.of("rms", "spectralCentroid", "zcr", "energy");
+        String projected = url + "?features=" + String.join(",", four);
+
+        HttpResponse<byte[]> full = sendBytes(get(url, user).header("Accept", "application/vnd.stemcache.analysis"));
+        HttpResponse<byte[]> binary = sendBytes(get(projected, user).header("Accept", "application/vnd.stemcache.analysis"));
+        assertThat(binary.statusCode()).isEqualTo(200);
+        AudioAnalysis cut = AnalysisCodec.standard().decode(binary.body());
+        assertThat(cut.analysisData().keySet()).containsExactlyInAnyOrderElementsOf(four);
+        four.forEach(name -> assertThat(cut.analysisData().get(name)).isEqualTo(analysis.analysisData().get(name)));
+        double share = (double) binary.body().length / full.body().length;
+        System.out.printf("RESULT projection features=4 of=%d bytes=%d full_bytes=%d share=%.4f%n",
+                analysis.analysisData().size(), binary.body().length, full.body().length, share);
+        assertThat(share).as("4 features' share of the full payload").isLessThanOrEqualTo(0.15);
+
+        HttpResponse<byte[]> json = sendBytes(get(projected, user));
+        assertThat(json.statusCode()).isEqualTo(200);
+        AudioAnalysis fromJson = AnalysisJson.read(json.body());
+        four.forEach(name -> assertThat(fromJson.analysisData().get(name)).isEqualTo(analysis.analysisData().get(name)));
+        assertThat(json.headers().firstValue(AnalysisHeaders.FEATURES)).hasValue(String.join(",", four));
+
+        String etag = json.headers().firstValue("ETag").orElseThrow();
+        assertThat(etag).isNotEqualTo(full.headers().firstValue("ETag").orElseThrow());
+        long gets = memberGets();
+        HttpResponse<byte[]> again = sendBytes(get(projected, user).header("If-None-Match", etag));
+        assertThat(again.statusCode()).isEqualTo(304);
+        assertThat(again.body()).isEmpty();
+        assertThat(memberGets()).isEqualTo(gets);
+
+        HttpResponse<String> unknown = send(get(url + "?features=rms,noSuchFeature", user));
+        assertThat(unknown.statusCode()).isEqualTo(400);
+        assertThat(unknown.headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("application/problem+json"));
+        assertThat(unknown.body()).contains("noSuchFeature");
+        assertThat(send(get(url + "?features=,", user)).statusCode()).isEqualTo(400);
+        assertThat(send(get(url(UUID.randomUUID(), "bass") + "?features=rms", user)).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    @Order(2)
     void ifNoneMatch_currentVersion_304WithoutAGetOnAnyMember() throws Exception {
         AudioAnalysis analysis = fresh(200);
         String user = userToken(UUID.randomUUID());
