@@ -21,16 +21,15 @@ import com.hazelcast.query.Predicates;
 import io.stemcache.core.ops.CleanupNow;
 import io.stemcache.core.ops.InvalidateFile;
 import io.stemcache.core.ops.MemberServices;
+import io.stemcache.core.ops.Operations;
 import io.stemcache.core.ops.OwnerKeys;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Objects;
@@ -157,7 +156,7 @@ final class ClusterAudioCacheService implements AudioCacheService, AutoCloseable
     public int invalidateFile(UUID fileMetadataId) {
         Objects.requireNonNull(fileMetadataId, "fileMetadataId");
         // Every member removes what it owns (memory and write-behind queues), then deletes the file's rows.
-        return InvalidateFile.onEveryMember(executor(), fileMetadataId, Duration.ofSeconds(OPERATION_TIMEOUT_SECONDS));
+        return InvalidateFile.onEveryMember(executor(), fileMetadataId, OPERATION_TIMEOUT);
     }
 
     @Override
@@ -218,19 +217,10 @@ final class ClusterAudioCacheService implements AudioCacheService, AutoCloseable
     static final String EXECUTOR = MemberServices.EXECUTOR;
 
     private static <T> T await(Future<T> future, String what) {
-        try {
-            return future.get(OPERATION_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting to " + what, e);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("could not " + what + ": " + e.getCause().getMessage(), e.getCause());
-        } catch (TimeoutException e) {
-            throw new IllegalStateException("could not " + what + " within " + OPERATION_TIMEOUT_SECONDS + " s", e);
-        }
+        return Operations.await(future, what, OPERATION_TIMEOUT);
     }
 
-    private static final int OPERATION_TIMEOUT_SECONDS = 120;
+    private static final Duration OPERATION_TIMEOUT = Duration.ofSeconds(120);
 
     private static Predicate<AnalysisKey, CachedAudioAnalysis> ownedBy(Owner owner) {
         return Predicates.and(Predicates.equal("__key.ownerId", owner.id()),

@@ -12,10 +12,7 @@ import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Removes every owner's stems of one file from memory, backups, near caches and PostgreSQL; run on every
@@ -42,20 +39,9 @@ public final class InvalidateFile implements Callable<int[]>, HazelcastInstanceA
         int inMemory = 0;
         int rows = 0;
         for (Future<int[]> member : executor.submitToAllMembers(new InvalidateFile(fileMetadataId)).values()) {
-            try {
-                int[] removed = member.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-                inMemory += removed[0];
-                rows += removed[1];
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while invalidating file " + fileMetadataId, e);
-            } catch (ExecutionException e) {
-                throw new IllegalStateException("could not invalidate file " + fileMetadataId + ": "
-                        + e.getCause().getMessage(), e.getCause());
-            } catch (TimeoutException e) {
-                throw new IllegalStateException("could not invalidate file " + fileMetadataId + " within "
-                        + timeout.toSeconds() + " s", e);
-            }
+            int[] removed = Operations.await(member, "invalidate file " + fileMetadataId, timeout);
+            inMemory += removed[0];
+            rows += removed[1];
         }
         return Math.max(inMemory, rows);
     }
