@@ -105,6 +105,19 @@ public final class AnalysisLeases implements AutoCloseable {
     }
 
     /**
+     * Ends the key's lease whoever holds it: called once the entry is written, when nobody needs to analyse the
+     * stem any more (waiters see the entry first, so this only keeps {@link #isTaken} true to the moment).
+     */
+    public void end(AnalysisKey key) {
+        leases.delete(key);
+    }
+
+    /** The lease time to live of this instance's claims. */
+    public Duration ttl() {
+        return ttl;
+    }
+
+    /**
      * Waits until the key holds an analysis ({@link Ready}), or until its lease is gone without one and this
      * caller gets it ({@link TookOver}: it must analyse now), or {@code timeout} passes ({@link TimedOut}).
      */

@@ -158,4 +158,17 @@ class AnalysisLeasesTest {
                 .isInstanceOf(AnalysisLeases.TimedOut.class);
         assertThat(leases(1, Duration.ofMinutes(2)).release(key, "not-the-holder")).isFalse();
     }
+
+    @Test
+    void end_removesTheLeaseWhoeverHoldsIt_andTheNextClaimIsGranted() {
+        AnalysisKey key = new AnalysisKey(Owner.user(UUID.randomUUID()), UUID.randomUUID(), StemType.BASS);
+        AnalysisLeases leases = leases(0, Duration.ofMinutes(2));
+        assertThat(leases.claim(key)).isInstanceOf(AnalysisLeases.Granted.class);
+        assertThat(leases(1, Duration.ofMinutes(2)).claim(key)).isInstanceOf(AnalysisLeases.Taken.class);
+
+        leases(1, Duration.ofMinutes(2)).end(key);
+
+        assertThat(leases.isTaken(key)).isFalse();
+        assertThat(leases(1, Duration.ofMinutes(2)).claim(key)).isInstanceOf(AnalysisLeases.Granted.class);
+    }
 }
