@@ -60,6 +60,7 @@ public final class StemcacheClientAutoConfiguration {
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
     AnalysisLeases analysisLeases(HazelcastInstance stemcacheHazelcastClient, StemcacheClientProperties properties) {
-        return new AnalysisLeases(stemcacheHazelcastClient, properties.mapName(), properties.leaseTtl());
+        return new AnalysisLeases(stemcacheHazelcastClient, properties.mapName(), properties.cacheVersion(),
+                properties.leaseTtl());
     }
 }

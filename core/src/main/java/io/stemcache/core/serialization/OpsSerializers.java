@@ -8,7 +8,6 @@ import io.stemcache.core.Precision;
 import io.stemcache.core.ops.CleanupNow;
 import io.stemcache.core.ops.DescribeEntry;
 import io.stemcache.core.ops.EntryDescription;
-import io.stemcache.core.ops.HasAnalysis;
 import io.stemcache.core.ops.InvalidateFile;
 import io.stemcache.core.ops.OwnerKeys;
 import io.stemcache.core.ops.ProjectFeatures;
@@ -26,7 +25,7 @@ final class OpsSerializers {
     }
 
     static List<CompactSerializer<?>> all() {
-        return List.of(new Touch(), new Invalidate(), new Keys(), new Cleanup(), new Version(), new Has(),
+        return List.of(new Touch(), new Invalidate(), new Keys(), new Cleanup(), new Version(),
                 new Project(), new Projected(), new Describe(), new Description());
     }
 
@@ -118,28 +117,6 @@ final class OpsSerializers {
         @Override
         public Class<ReadVersion> getCompactClass() {
             return ReadVersion.class;
-        }
-    }
-
-    static final class Has implements CompactSerializer<HasAnalysis> {
-        @Override
-        public HasAnalysis read(CompactReader reader) {
-            return new HasAnalysis();
-        }
-
-        @Override
-        public void write(CompactWriter writer, HasAnalysis processor) {
-            // stateless
-        }
-
-        @Override
-        public String getTypeName() {
-            return "stemcache.HasAnalysis";
-        }
-
-        @Override
-        public Class<HasAnalysis> getCompactClass() {
-            return HasAnalysis.class;
         }
     }
 

@@ -20,7 +20,7 @@ import com.hazelcast.config.SerializationConfig;
  * {@code version} int64 (the write's place in its key's order), {@code deletion} boolean (a removed key's marker).</li>
  * <li>{@code stemcache.WriteExactly}: {@code entry} the entry (compact), {@code ttlSeconds} int64 (-1: the map's).</li>
  * <li>{@code stemcache.RemoveEntry}: {@code atMostVersion} int64 (only entries up to this version are removed).</li>
- * <li>{@code stemcache.TouchEntry}, {@code stemcache.CleanupNow}, {@code stemcache.ReadVersion}, {@code stemcache.HasAnalysis},
+ * <li>{@code stemcache.TouchEntry}, {@code stemcache.CleanupNow}, {@code stemcache.ReadVersion},
  * {@code stemcache.DescribeEntry}: no fields.</li>
  * <li>{@code stemcache.ProjectFeatures}: {@code features} array of string (the series to keep; order and repeats
  * do not matter).</li>
