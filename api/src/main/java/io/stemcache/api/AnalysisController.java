@@ -4,6 +4,7 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import io.stemcache.api.AnalysisHeaders.Representation;
 import io.stemcache.api.AnalysisHeaders.Tag;
+import io.stemcache.client.AnalysisLeases;
 import io.stemcache.client.StemcacheClientProperties;
 import io.stemcache.core.AnalysisKey;
 import io.stemcache.core.AudioAnalysis;
@@ -55,10 +56,12 @@ final class AnalysisController {
     private final int cacheVersion;
     private final long maxBodyBytes;
     private final FeatureProjections projections;
+    private final AnalysisLeases leases;
 
     AnalysisController(AudioCacheService cache, @Qualifier("stemcacheHazelcastClient") HazelcastInstance hazelcast,
-                       StemcacheClientProperties client) {
+                       StemcacheClientProperties client, AnalysisLeases leases) {
         this.cache = cache;
+        this.leases = leases;
         this.map = hazelcast.getMap(client.mapName());
         this.cacheVersion = client.cacheVersion();
         this.maxBodyBytes = (long) client.maxAnalysisMb() << 20;
@@ -231,6 +234,8 @@ final class AnalysisController {
         CachedAudioAnalysis previous = map.get(key);
         boolean replaced = previous != null && !previous.isDeletion();
         CachedAudioAnalysis stored = cache.setAnalysis(key, analysis, contentHash, chosen);
+        // Written: nobody needs to analyse the stem now, whoever held its lease (waiters already see the entry).
+        leases.end(key);
         LOG.debug("Stored {}/{} at version {}", key.fileMetadataId(), key.stemType().code(), stored.version());
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("fileMetadataId", key.fileMetadataId().toString());
@@ -271,18 +276,23 @@ final class AnalysisController {
     }
 
     static UUID fileId(String text) {
+        return fileId(text, "path fileId", "fileId");
+    }
+
+    /** A file id in canonical UUID text; else a 400 naming {@code part} ({@code name} in the detail). */
+    static UUID fileId(String text, String part, String name) {
         try {
             UUID uuid = UUID.fromString(text);
             if (!uuid.toString().equalsIgnoreCase(text)) {
                 throw new IllegalArgumentException("not canonical");
             }
             return uuid;
-        } catch (IllegalArgumentException e) {
-            throw Problems.badRequest("path fileId", "fileId must be a canonical UUID");
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw Problems.badRequest(part, name + " must be a canonical UUID");
         }
     }
 
-    private static AnalysisKey key(Owner owner, String fileId, String stem) {
+    static AnalysisKey key(Owner owner, String fileId, String stem) {
         UUID file = fileId(fileId);
         try {
             return AnalysisKey.of(owner, file.toString(), stem);

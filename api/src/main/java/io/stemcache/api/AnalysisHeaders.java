@@ -23,6 +23,8 @@ final class AnalysisHeaders {
     static final String ANALYSIS_VERSION = "Stemcache-Analysis-Version";
     static final String ENTRY_VERSION = "Stemcache-Entry-Version";
     static final String FEATURES = "Stemcache-Features";
+    /** The holder token of a stem's lease ({@link LeaseController}). */
+    static final String LEASE = "Stemcache-Lease";
 
     private AnalysisHeaders() {
     }

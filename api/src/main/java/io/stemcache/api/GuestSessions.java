@@ -7,6 +7,14 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import io.stemcache.client.StemcacheClientProperties;
+import io.stemcache.core.AudioCacheService;
+import io.stemcache.core.Owner;
+import java.util.UUID;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.JwtException;
+import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.oauth2.jose.jws.MacAlgorithm;
 import org.springframework.security.oauth2.jwt.JwsHeader;
@@ -30,12 +38,17 @@ final class GuestSessions {
 
     private final SecureRandom random = new SecureRandom();
     private final JwtEncoder encoder;
+    private final JwtDecoder decoder;
+    private final AudioCacheService cache;
     private final String issuer;
     private final StemcacheClientProperties client;
     private final Clock clock = Clock.systemUTC();
 
-    GuestSessions(JwtEncoder encoder, ApiProperties properties, StemcacheClientProperties client) {
+    GuestSessions(JwtEncoder encoder, JwtDecoder decoder, AudioCacheService cache, ApiProperties properties,
+                  StemcacheClientProperties client) {
         this.encoder = encoder;
+        this.decoder = decoder;
+        this.cache = cache;
         this.issuer = properties.jwt().guestIssuer();
         this.client = client;
     }
@@ -57,5 +70,41 @@ final class GuestSessions {
         body.put("tokenType", "Bearer");
         body.put("expiresAt", expires.toString());
         return body;
+    }
+
+    /** The guest session whose entries a signed-in user claims. */
+    record ClaimRequest(String guestToken) {
+        @Override
+        public String toString() {
+            return "ClaimRequest[guestToken=(hidden)]";
+        }
+    }
+
+    /**
+     * {@code POST /api/v1/guest-sessions/claim}: a user who signed up after working as a guest takes the guest's
+     * entries. It needs both credentials: the user's bearer token (the request's) and the guest's session token (the
+     * body's), each verified; the user can never name a guest by its id alone. Answers how many entries moved.
+     */
+    @PostMapping("/api/v1/guest-sessions/claim")
+    Map<String, Object> claim(@AuthenticationPrincipal Jwt user, @RequestBody(required = false) ClaimRequest request) {
+        Owner claimant = Callers.owner(user);
+        if (claimant.kind() != Owner.Kind.USER) {
+            throw Problems.of(HttpStatus.FORBIDDEN, "forbidden", "claiming a guest's entries needs a signed-in user's token");
+        }
+        if (request == null || request.guestToken() == null || request.guestToken().isBlank()) {
+            throw Problems.badRequest("$.guestToken", "$.guestToken must carry the guest's session token");
+        }
+        Owner guest;
+        try {
+            guest = Callers.owner(decoder.decode(request.guestToken()));
+        } catch (JwtException | IllegalArgumentException e) {
+            // Never echoes the token or why it failed in detail: the answer is the same for every bad token.
+            throw Problems.badRequest("$.guestToken", "$.guestToken is not a valid, unexpired guest session");
+        }
+        if (guest.kind() != Owner.Kind.GUEST) {
+            throw Problems.badRequest("$.guestToken", "$.guestToken is not a valid, unexpired guest session");
+        }
+        int moved = cache.claimGuest(guest.id(), UUID.fromString(claimant.id()));
+        return Map.of("moved", moved);
     }
 }

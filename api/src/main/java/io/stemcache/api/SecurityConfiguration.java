@@ -130,7 +130,7 @@ class SecurityConfiguration {
         cors.setAllowedOrigins(properties.cors().allowedOrigins());
         cors.setAllowedMethods(List.of("GET", "HEAD", "PUT", "POST", "DELETE"));
         cors.setAllowedHeaders(List.of("Authorization", "Content-Type", "Accept", "If-None-Match",
-                AnalysisHeaders.CONTENT_HASH));
+                AnalysisHeaders.CONTENT_HASH, AnalysisHeaders.LEASE));
         cors.setExposedHeaders(List.of("ETag", "Location", "Retry-After", AnalysisHeaders.PRECISION,
                 AnalysisHeaders.RAW_SIZE, AnalysisHeaders.STORED_SIZE, AnalysisHeaders.CONTENT_HASH,
                 AnalysisHeaders.ANALYSIS_VERSION, AnalysisHeaders.ENTRY_VERSION));

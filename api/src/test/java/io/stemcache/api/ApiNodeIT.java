@@ -78,6 +78,8 @@ class ApiNodeIT {
     private static final String ORIGIN = "https://app.example.com";
     private static final String MAP = "analyses";
     private static final int MAX_MB = 16;
+    /** Short, so a holder that never writes is taken over within the test; long enough for a holder's PUT. */
+    private static final Duration LEASE_TTL = Duration.ofSeconds(5);
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final JwtEncoder signer = encoder(SECRET);
@@ -115,6 +117,7 @@ class ApiNodeIT {
                 "--stemcache.client.config=file:" + clientYaml,
                 "--stemcache.client.near-cache-preload-directory=",
                 "--stemcache.client.max-analysis-mb=" + MAX_MB,
+                "--stemcache.client.lease-ttl=" + LEASE_TTL.toSeconds() + "s",
                 "--stemcache.api.jwt.secret=" + SECRET,
                 "--stemcache.api.jwt.issuer=" + ISSUER,
                 "--stemcache.api.jwt.audience=" + AUDIENCE,
@@ -420,6 +423,220 @@ class ApiNodeIT {
         assertThat(ready.statusCode()).isEqualTo(200);
     }
 
+    // ---- one analysis per stem, project status, claims, cleanup ----
+
+    @Test
+    @Order(10)
+    void leases_20CallersMissTheSameStem_oneHoldsTheLease_19WaitAndGetTheEntryOnceItsHolderPuts() throws Exception {
+        AudioAnalysis analysis = fresh(40);
+        String user = userToken(UUID.randomUUID());
+        String url = url(analysis.fileMetadataId(), analysis.stemType().code());
+        List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> claims = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            claims.add(http.sendAsync(post(url + "/lease?wait=30", user, null).timeout(Duration.ofSeconds(60)).build(),
+                    HttpResponse.BodyHandlers.ofString()));
+        }
+        // The holder is answered at once; the others wait.
+        HttpResponse<String> granted = java.util.concurrent.CompletableFuture.anyOf(claims.toArray(
+                java.util.concurrent.CompletableFuture[]::new)).thenApply(r -> (HttpResponse<String>) r).get(30,
+                java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(granted.statusCode()).as(granted.body()).isEqualTo(201);
+        assertThat(granted.body()).contains("\"state\":\"granted\"").contains("\"tookOver\":false");
+        String lease = field(granted.body(), "lease");
+        HttpResponse<String> status = send(get(base + "/api/v1/files/status?ids=" + analysis.fileMetadataId(), user));
+        assertThat(stemOf(status.body(), analysis.stemType().code())).contains("\"state\":\"analysing\"")
+                .contains("\"analysing\":true");
+
+        HttpResponse<String> put = send(put(url, user, AnalysisJson.toBytes(analysis))
+                .header(AnalysisHeaders.LEASE, lease));
+        assertThat(put.statusCode()).isEqualTo(201);
+
+        int holders = 0;
+        int cached = 0;
+        for (var claim : claims) {
+            HttpResponse<String> answer = claim.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            if (answer.statusCode() == 201) {
+                holders++;
+            } else {
+                assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+                assertThat(answer.body()).contains("\"state\":\"cached\"");
+                cached++;
+                HttpResponse<byte[]> entry = sendBytes(get(url, user));
+                assertThat(entry.statusCode()).isEqualTo(200);
+                assertThat(entry.body()).isEqualTo(AnalysisJson.toBytes(analysis));
+            }
+        }
+        assertThat(holders).isEqualTo(1);
+        assertThat(cached).isEqualTo(19);
+        // The PUT ended the lease; a claim now says the entry is there.
+        assertThat(send(post(url + "/lease", user, null)).body()).contains("\"state\":\"cached\"");
+        assertThat(send(delete(url + "/lease", user).header(AnalysisHeaders.LEASE, lease)).statusCode()).isEqualTo(409);
+    }
+
+    @Test
+    @Order(11)
+    void leases_aHolderThatNeverPuts_expires_andExactlyOneWaiterTakesOver() throws Exception {
+        UUID file = UUID.randomUUID();
+        String user = userToken(UUID.randomUUID());
+        String url = url(file, "drums");
+        HttpResponse<String> first = send(post(url + "/lease", user, null));
+        assertThat(first.statusCode()).isEqualTo(201);
+        String deadLease = field(first.body(), "lease");
+
+        HttpResponse<String> taken = send(post(url + "/lease", user, null));
+        assertThat(taken.statusCode()).isEqualTo(409);
+        assertThat(taken.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertThat(taken.headers().firstValue("Retry-After")).isPresent();
+        assertThat(taken.body()).contains("lease-taken").contains("\"expiresInMs\":");
+        // Another user's claim on the same file and stem is its own lease: owners never share one.
+        assertThat(send(post(url + "/lease", userToken(UUID.randomUUID()), null)).statusCode()).isEqualTo(201);
+
+        long started = System.nanoTime();
+        var b = http.sendAsync(post(url + "/lease?wait=30", user, null).timeout(Duration.ofSeconds(60)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        var c = http.sendAsync(post(url + "/lease?wait=30", user, null).timeout(Duration.ofSeconds(60)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> over = java.util.concurrent.CompletableFuture.anyOf(b, c)
+                .thenApply(r -> (HttpResponse<String>) r).get(30, java.util.concurrent.TimeUnit.SECONDS);
+        Duration waited = Duration.ofNanos(System.nanoTime() - started);
+        assertThat(over.statusCode()).as(over.body()).isEqualTo(201);
+        assertThat(over.body()).contains("\"tookOver\":true");
+        assertThat(waited).isGreaterThan(Duration.ofSeconds(2));
+        AudioAnalysis analysis = fresh(20, file, io.stemcache.core.StemType.DRUMS);
+        assertThat(send(put(url, user, AnalysisJson.toBytes(analysis))
+                .header(AnalysisHeaders.LEASE, field(over.body(), "lease"))).statusCode()).isEqualTo(201);
+        HttpResponse<String> other = (b.isDone() && b.get() == over ? c : b).get(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(other.statusCode()).as(other.body()).isEqualTo(200);
+        assertThat(other.body()).contains("\"state\":\"cached\"");
+        // The dead holder comes back: its lease is gone.
+        HttpResponse<String> late = send(delete(url + "/lease", user).header(AnalysisHeaders.LEASE, deadLease));
+        assertThat(late.statusCode()).isEqualTo(409);
+        assertThat(late.body()).contains("lease-not-held");
+    }
+
+    @Test
+    @Order(12)
+    void leases_errors_badWait400_releaseWithoutOrWithAWrongLease_anAbandonedLeaseIsFreeAtOnce_noToken401() throws Exception {
+        String user = userToken(UUID.randomUUID());
+        String url = url(UUID.randomUUID(), "bass");
+        HttpResponse<String> badWait = send(post(url + "/lease?wait=61", user, null));
+        assertThat(badWait.statusCode()).isEqualTo(400);
+        assertThat(badWait.body()).contains("query wait").contains("0 to 60");
+        assertThat(send(post(url(UUID.randomUUID(), "tuba") + "/lease", user, null)).statusCode()).isEqualTo(400);
+        assertThat(send(HttpRequest.newBuilder(URI.create(url + "/lease")).POST(HttpRequest.BodyPublishers.noBody()))
+                .statusCode()).isEqualTo(401);
+
+        String lease = field(send(post(url + "/lease", user, null)).body(), "lease");
+        HttpResponse<String> noHeader = send(delete(url + "/lease", user));
+        assertThat(noHeader.statusCode()).isEqualTo(400);
+        assertThat(noHeader.body()).contains("header Stemcache-Lease");
+        assertThat(send(delete(url + "/lease", user).header(AnalysisHeaders.LEASE, "not-the-lease")).statusCode())
+                .isEqualTo(409);
+        assertThat(send(post(url + "/lease", user, null)).statusCode()).isEqualTo(409);
+        // The holder's analysis failed: it gives the lease back, and the next caller gets it without waiting.
+        assertThat(send(delete(url + "/lease", user).header(AnalysisHeaders.LEASE, lease)).statusCode()).isEqualTo(204);
+        assertThat(send(post(url + "/lease", user, null)).statusCode()).isEqualTo(201);
+    }
+
+    @Test
+    @Order(13)
+    void filesStatus_perStemCachedAnalysingStaleMissing_noPayload_ownerScoped_andWarm() throws Exception {
+        AudioAnalysis analysis = fresh(30);
+        UUID file = analysis.fileMetadataId();
+        UUID empty = UUID.randomUUID();
+        UUID userId = UUID.randomUUID();
+        String user = userToken(userId);
+        List<String> others = java.util.Arrays.stream(io.stemcache.core.StemType.values()).map(io.stemcache.core.StemType::code)
+                .filter(code -> !code.equals(analysis.stemType().code())).toList();
+        String leased = others.get(0);
+        String stale = others.get(1);
+        String missing = others.get(2);
+        assertThat(send(put(url(file, analysis.stemType().code()), user, AnalysisJson.toBytes(analysis))
+                .header(AnalysisHeaders.CONTENT_HASH, "sha256:st")).statusCode()).isEqualTo(201);
+        assertThat(send(post(url(file, leased) + "/lease", user, null)).statusCode()).isEqualTo(201);
+        // An entry written under an older cache version: a miss to readers, shown as stale.
+        AnalysisKey staleKey = new AnalysisKey(Owner.user(userId), file, io.stemcache.core.StemType.fromCode(stale));
+        map().set(staleKey, CachedAudioAnalysis.of(staleKey, fresh(10, file, io.stemcache.core.StemType.fromCode(stale)), null, 0,
+                io.stemcache.core.Precision.FLOAT64, AnalysisCodec.standard(), Instant.now()));
+
+        HttpResponse<String> status = send(get(base + "/api/v1/files/status?ids=" + file + "," + empty, user));
+        assertThat(status.statusCode()).as(status.body()).isEqualTo(200);
+        CachedAudioAnalysis stored = map().get(new AnalysisKey(Owner.user(userId), file, analysis.stemType()));
+        assertThat(stemOf(status.body(), analysis.stemType().code())).contains("\"state\":\"cached\"")
+                .contains("\"storedSize\":" + stored.size()).contains("\"precision\":\"FLOAT64\"")
+                .contains("\"version\":" + stored.version()).contains("\"contentHash\":\"sha256:st\"")
+                .contains("\"analysing\":false");
+        assertThat(stemOf(status.body(), leased)).contains("\"state\":\"analysing\"");
+        assertThat(stemOf(status.body(), stale)).contains("\"state\":\"stale\"").contains("\"cacheVersion\":0");
+        assertThat(stemOf(status.body(), missing)).isEqualTo("{\"state\":\"missing\",\"analysing\":false}");
+        assertThat(status.body()).contains("\"fileMetadataId\":\"" + empty + "\"");
+        assertThat(status.body().length()).isLessThan(4000);
+        // Another owner learns nothing of them.
+        String stranger = send(get(base + "/api/v1/files/status?ids=" + file, userToken(UUID.randomUUID()))).body();
+        assertThat(stranger).doesNotContain("cached").doesNotContain("stale").doesNotContain("analysing\":true");
+
+        HttpResponse<String> warm = send(post(base + "/api/v1/files/warm", user,
+                "{\"ids\":[\"" + file + "\",\"" + empty + "\"]}"));
+        assertThat(warm.statusCode()).as(warm.body()).isEqualTo(200);
+        assertThat(warm.body()).contains("\"stems\":1").contains("\"files\":2");
+
+        HttpResponse<String> none = send(get(base + "/api/v1/files/status", user));
+        assertThat(none.statusCode()).isEqualTo(400);
+        assertThat(none.body()).contains("query ids");
+        HttpResponse<String> bad = send(get(base + "/api/v1/files/status?ids=" + file + ",nope", user));
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(bad.body()).contains("query ids[1]");
+        String many = String.join(",", java.util.stream.Stream.generate(() -> UUID.randomUUID().toString()).limit(101)
+                .toList());
+        assertThat(send(get(base + "/api/v1/files/status?ids=" + many, user)).body()).contains("at most 100");
+        HttpResponse<String> badWarm = send(post(base + "/api/v1/files/warm", user, "{\"ids\":[]}"));
+        assertThat(badWarm.statusCode()).isEqualTo(400);
+        assertThat(badWarm.body()).contains("$.ids");
+        assertThat(send(post(base + "/api/v1/files/warm", user, "{\"ids\":")).statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    @Order(14)
+    void claim_aUserTakesAGuestsEntries_withBothVerifiedTokens_elseRefused() throws Exception {
+        AudioAnalysis analysis = fresh(25);
+        String url = url(analysis.fileMetadataId(), analysis.stemType().code());
+        String guest = field(send(HttpRequest.newBuilder(URI.create(base + "/api/v1/guest-sessions"))
+                .POST(HttpRequest.BodyPublishers.noBody())).body(), "token");
+        assertThat(send(put(url, guest, AnalysisJson.toBytes(analysis))).statusCode()).isEqualTo(201);
+        String user = userToken(UUID.randomUUID());
+        String claimUrl = base + "/api/v1/guest-sessions/claim";
+
+        HttpResponse<String> byGuest = send(post(claimUrl, guest, "{\"guestToken\":\"" + guest + "\"}"));
+        assertThat(byGuest.statusCode()).isEqualTo(403);
+        String forged = token(encoder("a-key-that-is-not-the-api-nodes-secret!!"), jwtOf(guest).getSubject(),
+                "stemcache-api", GuestSessions.AUDIENCE, true, Instant.now().plusSeconds(300));
+        for (String body : List.of("{\"guestToken\":\"" + forged + "\"}", "{\"guestToken\":\"" + user + "\"}",
+                "{}", "{\"guestToken\":\"x\"}")) {
+            HttpResponse<String> refused = send(post(claimUrl, user, body));
+            assertThat(refused.statusCode()).as(body).isEqualTo(400);
+            assertThat(refused.body()).contains("$.guestToken").doesNotContain(forged).doesNotContain(user);
+        }
+        assertThat(send(get(url, guest)).statusCode()).isEqualTo(200);
+
+        HttpResponse<String> claimed = send(post(claimUrl, user, "{\"guestToken\":\"" + guest + "\"}"));
+        assertThat(claimed.statusCode()).as(claimed.body()).isEqualTo(200);
+        assertThat(claimed.body()).contains("\"moved\":1");
+        assertThat(send(get(url, user)).statusCode()).isEqualTo(200);
+        assertThat(send(get(url, guest)).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    @Order(15)
+    void adminCleanup_nonAdmin403_adminRunsIt() throws Exception {
+        String admin = token(signer, UUID.randomUUID().toString(), ISSUER, AUDIENCE, false, Instant.now().plusSeconds(300),
+                Map.of("app_metadata", Map.of("role", "stemcache-admin")));
+        assertThat(send(post(base + "/api/v1/admin/cleanup", userToken(UUID.randomUUID()), null)).statusCode())
+                .isEqualTo(403);
+        HttpResponse<String> ran = send(post(base + "/api/v1/admin/cleanup", admin, null));
+        assertThat(ran.statusCode()).as(ran.body()).isEqualTo(200);
+        assertThat(ran.body()).matches("\\{\"deleted\":\\d+}");
+    }
+
     @Test
     @Order(100)
     void clusterStopped_503WithRetryAfterWithinTenSeconds() throws Exception {
@@ -443,6 +660,27 @@ class ApiNodeIT {
         AudioAnalysis small = Corpus.small(frames);
         return new AudioAnalysis(UUID.randomUUID(), small.stemType(), small.analysisVersion(), small.analysisData(),
                 small.waveformData(), small.metadata());
+    }
+
+    /** Corpus data cut to {@code frames} frames, as the analysis of {@code file}'s {@code stem}. */
+    private static AudioAnalysis fresh(int frames, UUID file, io.stemcache.core.StemType stem) {
+        AudioAnalysis small = Corpus.small(frames);
+        return new AudioAnalysis(file, stem, small.analysisVersion(), small.analysisData(), small.waveformData(),
+                small.metadata());
+    }
+
+    /** A string field of a flat JSON answer. */
+    private static String field(String json, String name) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"" + name + "\":\"([^\"]+)\"").matcher(json);
+        assertThat(m.find()).as(name + " in " + json).isTrue();
+        return m.group(1);
+    }
+
+    /** One stem's object in a files/status answer. */
+    private static String stemOf(String status, String stem) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"" + stem + "\":(\\{[^}]*})").matcher(status);
+        assertThat(m.find()).as(stem + " in " + status).isTrue();
+        return m.group(1);
     }
 
     private IMap<AnalysisKey, CachedAudioAnalysis> map() {
@@ -500,6 +738,12 @@ class ApiNodeIT {
     private HttpRequest.Builder put(String url, String token, byte[] body) {
         return HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + token)
                 .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofByteArray(body));
+    }
+
+    private HttpRequest.Builder post(String url, String token, String json) {
+        return HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json")
+                .POST(json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
     }
 
     private HttpRequest.Builder preflight(String url, String origin) {

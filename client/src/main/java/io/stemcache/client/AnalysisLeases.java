@@ -9,11 +9,13 @@ import com.hazelcast.map.listener.EntryRemovedListener;
 import com.hazelcast.map.listener.EntryUpdatedListener;
 import io.stemcache.core.AnalysisKey;
 import io.stemcache.core.CachedAudioAnalysis;
-import io.stemcache.core.ops.HasAnalysis;
+import io.stemcache.core.ops.DescribeEntry;
+import io.stemcache.core.ops.EntryDescription;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
@@ -65,16 +67,21 @@ public final class AnalysisLeases implements AutoCloseable {
 
     private final IMap<AnalysisKey, String> leases;
     private final IMap<AnalysisKey, CachedAudioAnalysis> analyses;
+    private final int cacheVersion;
     private final Duration ttl;
     private final ScheduledExecutorService timer;
 
-    /** Leases of {@code ttl} over the given client (or member) and analysis map. */
-    public AnalysisLeases(HazelcastInstance hazelcast, String analysisMap, Duration ttl) {
+    /**
+     * Leases of {@code ttl} over the given client (or member) and analysis map, where an entry of {@code cacheVersion}
+     * counts as written (one of an older cache version is a miss to readers, so it still needs an analysis).
+     */
+    public AnalysisLeases(HazelcastInstance hazelcast, String analysisMap, int cacheVersion, Duration ttl) {
         if (ttl == null || ttl.toSeconds() < 1) {
             throw new IllegalArgumentException("stemcache.client.lease-ttl must be at least 1s, got " + ttl);
         }
         this.leases = hazelcast.getMap(MAP);
         this.analyses = hazelcast.getMap(Objects.requireNonNull(analysisMap, "analysisMap"));
+        this.cacheVersion = cacheVersion;
         this.ttl = ttl;
         this.timer = Executors.newSingleThreadScheduledExecutor(task -> {
             Thread thread = new Thread(task, "stemcache-lease-waits");
@@ -94,6 +101,17 @@ public final class AnalysisLeases implements AutoCloseable {
         return new Taken(key, Duration.ofMillis(remaining));
     }
 
+    /** Whether the key holds a current analysis (asked of its member, no payload moves). */
+    public boolean isWritten(AnalysisKey key) {
+        EntryDescription entry = analyses.executeOnKey(key, new DescribeEntry());
+        return entry != null && entry.cacheVersion() == cacheVersion;
+    }
+
+    /** Of these keys, those whose lease someone holds now, in one call (holders' tokens stay in the cluster). */
+    public Set<AnalysisKey> taken(Set<AnalysisKey> keys) {
+        return leases.getAll(keys).keySet();
+    }
+
     /** Whether someone holds the key's lease now (someone is analysing it). */
     public boolean isTaken(AnalysisKey key) {
         return leases.containsKey(key);
@@ -102,6 +120,19 @@ public final class AnalysisLeases implements AutoCloseable {
     /** Ends the lease if {@code holder} still holds it; the holder calls it after writing the entry. */
     public boolean release(AnalysisKey key, String holder) {
         return leases.remove(key, holder);
+    }
+
+    /**
+     * Ends the key's lease whoever holds it: called once the entry is written, when nobody needs to analyse the
+     * stem any more (waiters see the entry first, so this only keeps {@link #isTaken} true to the moment).
+     */
+    public void end(AnalysisKey key) {
+        leases.delete(key);
+    }
+
+    /** The lease time to live of this instance's claims. */
+    public Duration ttl() {
+        return ttl;
     }
 
     /**
@@ -132,7 +163,7 @@ public final class AnalysisLeases implements AutoCloseable {
             return;
         }
         try {
-            if (Boolean.TRUE.equals(analyses.executeOnKey(key, new HasAnalysis()))) {
+            if (isWritten(key)) {
                 outcome.complete(new Ready(key));
             } else if (!leases.containsKey(key) && claim(key) instanceof Granted granted
                     && !outcome.complete(new TookOver(granted))) {

@@ -19,6 +19,8 @@ import com.hazelcast.query.Predicate;
 import com.hazelcast.projection.Projections;
 import com.hazelcast.query.Predicates;
 import io.stemcache.core.ops.CleanupNow;
+import io.stemcache.core.ops.DescribeEntry;
+import io.stemcache.core.ops.EntryDescription;
 import io.stemcache.core.ops.InvalidateFile;
 import io.stemcache.core.ops.MemberServices;
 import io.stemcache.core.ops.Operations;
@@ -27,6 +29,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -182,6 +185,15 @@ final class ClusterAudioCacheService implements AudioCacheService, AutoCloseable
             map.executeOnKey(guestKey, RemoveEntry.atMost(entry.version()));
         }
         return moved;
+    }
+
+    @Override
+    public Map<AnalysisKey, EntryDescription> describeFiles(Owner owner, Collection<UUID> fileMetadataIds) {
+        // One operation per partition holding some of the keys; only the descriptions come back.
+        Map<AnalysisKey, EntryDescription> found = new HashMap<>(map.executeOnKeys(stemsOf(owner, fileMetadataIds),
+                new DescribeEntry()));
+        found.values().removeIf(Objects::isNull);
+        return found;
     }
 
     @Override

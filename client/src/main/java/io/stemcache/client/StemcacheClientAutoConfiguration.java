@@ -56,4 +56,11 @@ public final class StemcacheClientAutoConfiguration {
                 .withTouchInterval(properties.touchInterval());
         return StemcacheClient.service(stemcacheHazelcastClient, settings);
     }
+
+    @Bean(destroyMethod = "close")
+    @ConditionalOnMissingBean
+    AnalysisLeases analysisLeases(HazelcastInstance stemcacheHazelcastClient, StemcacheClientProperties properties) {
+        return new AnalysisLeases(stemcacheHazelcastClient, properties.mapName(), properties.cacheVersion(),
+                properties.leaseTtl());
+    }
 }

@@ -18,6 +18,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param touchInterval how often reads are reported to the members (keeps near-cache-hot entries alive there)
  * @param nearCachePreloadDirectory where the near cache's keys are saved so a restarted node starts warm
  *     (empty: off); one directory per API node process
+ * @param leaseTtl how long a caller that missed holds a stem's lease to analyse it ({@link AnalysisLeases}) before
+ *     another caller may take over
  */
 @ConfigurationProperties("stemcache.client")
 public record StemcacheClientProperties(
@@ -29,7 +31,8 @@ public record StemcacheClientProperties(
         @DefaultValue("24h") Duration guestTtl,
         @DefaultValue("64") int guestQuotaMb,
         @DefaultValue("30s") Duration touchInterval,
-        @DefaultValue("stemcache-near-cache") String nearCachePreloadDirectory) {
+        @DefaultValue("stemcache-near-cache") String nearCachePreloadDirectory,
+        @DefaultValue("2m") Duration leaseTtl) {
 
     public StemcacheClientProperties {
         if (config == null || config.isBlank()) {

@@ -58,7 +58,8 @@ class AnalysisLeasesTest {
     }
 
     private AnalysisLeases leases(int apiNode, Duration ttl) {
-        AnalysisLeases leases = new AnalysisLeases(clients.get(apiNode % 2), ClientSettings.defaults().mapName(), ttl);
+        AnalysisLeases leases = new AnalysisLeases(clients.get(apiNode % 2), ClientSettings.defaults().mapName(),
+                ClientSettings.defaults().cacheVersion(), ttl);
         opened.add(leases);
         return leases;
     }
@@ -157,5 +158,34 @@ class AnalysisLeasesTest {
         assertThat(leases(1, Duration.ofMinutes(2)).await(key, Duration.ofMillis(800)).get(10, TimeUnit.SECONDS))
                 .isInstanceOf(AnalysisLeases.TimedOut.class);
         assertThat(leases(1, Duration.ofMinutes(2)).release(key, "not-the-holder")).isFalse();
+    }
+
+    @Test
+    void end_removesTheLeaseWhoeverHoldsIt_andTheNextClaimIsGranted() {
+        AnalysisKey key = new AnalysisKey(Owner.user(UUID.randomUUID()), UUID.randomUUID(), StemType.BASS);
+        AnalysisLeases leases = leases(0, Duration.ofMinutes(2));
+        assertThat(leases.claim(key)).isInstanceOf(AnalysisLeases.Granted.class);
+        assertThat(leases(1, Duration.ofMinutes(2)).claim(key)).isInstanceOf(AnalysisLeases.Taken.class);
+
+        leases(1, Duration.ofMinutes(2)).end(key);
+
+        assertThat(leases.isTaken(key)).isFalse();
+        assertThat(leases(1, Duration.ofMinutes(2)).claim(key)).isInstanceOf(AnalysisLeases.Granted.class);
+    }
+
+    @Test
+    void isWritten_onlyForAnEntryOfTheCurrentCacheVersion() {
+        AnalysisKey key = new AnalysisKey(Owner.user(UUID.randomUUID()), UUID.randomUUID(), StemType.OTHER);
+        AnalysisLeases current = leases(0, Duration.ofMinutes(2));
+        AnalysisLeases newer = new AnalysisLeases(clients.get(1), ClientSettings.defaults().mapName(),
+                ClientSettings.defaults().cacheVersion() + 1, Duration.ofMinutes(2));
+        opened.add(newer);
+        assertThat(current.isWritten(key)).isFalse();
+
+        cache.setAnalysis(key, analysisOf(key), null);
+
+        assertThat(current.isWritten(key)).isTrue();
+        // Written under the older cache version: readers of the newer one miss it, so it still needs an analysis.
+        assertThat(newer.isWritten(key)).isFalse();
     }
 }

@@ -122,6 +122,34 @@ class ProjectFeaturesTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least one feature");
     }
 
+    @Test
+    void describeFiles_answersEachStoredStemsFieldsWithoutPayload_skipsMissesAndDeletions_andSeesOnlyTheOwner() {
+        AudioAnalysis small = Corpus.small(64);
+        Owner owner = Owner.user(UUID.randomUUID());
+        UUID file = small.fileMetadataId();
+        UUID empty = UUID.randomUUID();
+        AnalysisKey key = new AnalysisKey(owner, file, small.stemType());
+        CachedAudioAnalysis stored = service.setAnalysis(key, small, "sha256:abc", Precision.FLOAT32);
+
+        Map<AnalysisKey, io.stemcache.core.ops.EntryDescription> described = service.describeFiles(owner,
+                List.of(file, empty));
+
+        assertThat(described).containsOnlyKeys(key);
+        io.stemcache.core.ops.EntryDescription description = described.get(key);
+        assertThat(description.version()).isEqualTo(stored.version());
+        assertThat(description.precision()).isEqualTo(Precision.FLOAT32);
+        assertThat(description.size()).isEqualTo(stored.size());
+        assertThat(description.rawSize()).isEqualTo(stored.rawSize());
+        assertThat(description.contentHash()).isEqualTo("sha256:abc");
+        assertThat(description.analysisVersion()).isEqualTo(small.analysisVersion());
+        assertThat(description.cacheVersion()).isEqualTo(stored.cacheVersion());
+        assertThat(description.updatedAt()).isEqualTo(stored.updatedAt());
+        // Another owner sees nothing of it; a removed stem holds a deletion marker, which is no entry.
+        assertThat(service.describeFiles(Owner.user(UUID.randomUUID()), List.of(file))).isEmpty();
+        service.invalidateCache(owner, file);
+        assertThat(service.describeFiles(owner, List.of(file))).isEmpty();
+    }
+
     private static AudioAnalysis cut(AudioAnalysis analysis, List<String> names) {
         Map<String, double[]> series = new LinkedHashMap<>();
         analysis.analysisData().forEach((name, values) -> {

@@ -1,6 +1,8 @@
 package io.stemcache.core;
 
+import io.stemcache.core.ops.EntryDescription;
 import java.util.Collection;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -49,6 +51,13 @@ public interface AudioCacheService {
      * entries were moved.
      */
     int claimGuest(String guestToken, UUID userId);
+
+    /**
+     * What {@code owner} holds of these files' stems, without payloads (a project page's status in one call): each
+     * key holding an entry, with its fields; a stem absent from the answer has none. Entries written under an
+     * older cache version are described too (a reader misses them: they are stale), so the caller can tell them apart.
+     */
+    Map<AnalysisKey, EntryDescription> describeFiles(Owner owner, Collection<UUID> fileMetadataIds);
 
     /** Loads the stems of these files of {@code owner} into the cluster and this node; returns how many were found. */
     int warmProject(Owner owner, Collection<UUID> fileMetadataIds);

@@ -6,7 +6,8 @@ import com.hazelcast.nio.serialization.compact.CompactWriter;
 import io.stemcache.core.Owner;
 import io.stemcache.core.Precision;
 import io.stemcache.core.ops.CleanupNow;
-import io.stemcache.core.ops.HasAnalysis;
+import io.stemcache.core.ops.DescribeEntry;
+import io.stemcache.core.ops.EntryDescription;
 import io.stemcache.core.ops.InvalidateFile;
 import io.stemcache.core.ops.OwnerKeys;
 import io.stemcache.core.ops.ProjectFeatures;
@@ -24,8 +25,8 @@ final class OpsSerializers {
     }
 
     static List<CompactSerializer<?>> all() {
-        return List.of(new Touch(), new Invalidate(), new Keys(), new Cleanup(), new Version(), new Has(),
-                new Project(), new Projected());
+        return List.of(new Touch(), new Invalidate(), new Keys(), new Cleanup(), new Version(),
+                new Project(), new Projected(), new Describe(), new Description());
     }
 
     static final class Touch implements CompactSerializer<TouchEntry> {
@@ -119,28 +120,6 @@ final class OpsSerializers {
         }
     }
 
-    static final class Has implements CompactSerializer<HasAnalysis> {
-        @Override
-        public HasAnalysis read(CompactReader reader) {
-            return new HasAnalysis();
-        }
-
-        @Override
-        public void write(CompactWriter writer, HasAnalysis processor) {
-            // stateless
-        }
-
-        @Override
-        public String getTypeName() {
-            return "stemcache.HasAnalysis";
-        }
-
-        @Override
-        public Class<HasAnalysis> getCompactClass() {
-            return HasAnalysis.class;
-        }
-    }
-
     static final class Project implements CompactSerializer<ProjectFeatures> {
         @Override
         public ProjectFeatures read(CompactReader reader) {
@@ -213,6 +192,60 @@ final class OpsSerializers {
         @Override
         public Class<CleanupNow> getCompactClass() {
             return CleanupNow.class;
+        }
+    }
+
+    static final class Describe implements CompactSerializer<DescribeEntry> {
+        @Override
+        public DescribeEntry read(CompactReader reader) {
+            return new DescribeEntry();
+        }
+
+        @Override
+        public void write(CompactWriter writer, DescribeEntry processor) {
+            // stateless
+        }
+
+        @Override
+        public String getTypeName() {
+            return "stemcache.DescribeEntry";
+        }
+
+        @Override
+        public Class<DescribeEntry> getCompactClass() {
+            return DescribeEntry.class;
+        }
+    }
+
+    static final class Description implements CompactSerializer<EntryDescription> {
+        @Override
+        public EntryDescription read(CompactReader reader) {
+            return new EntryDescription(reader.readInt64("version"), Precision.valueOf(reader.readString("precision")),
+                    reader.readInt32("size"), reader.readInt64("rawSize"), reader.readString("contentHash"),
+                    reader.readString("analysisVersion"), reader.readInt32("cacheVersion"),
+                    CachedAudioAnalysisSerializer.micros(reader.readInt64("updatedAtMicros")));
+        }
+
+        @Override
+        public void write(CompactWriter writer, EntryDescription description) {
+            writer.writeInt64("version", description.version());
+            writer.writeString("precision", description.precision().name());
+            writer.writeInt32("size", description.size());
+            writer.writeInt64("rawSize", description.rawSize());
+            writer.writeString("contentHash", description.contentHash());
+            writer.writeString("analysisVersion", description.analysisVersion());
+            writer.writeInt32("cacheVersion", description.cacheVersion());
+            writer.writeInt64("updatedAtMicros", CachedAudioAnalysisSerializer.toMicros(description.updatedAt()));
+        }
+
+        @Override
+        public String getTypeName() {
+            return "stemcache.EntryDescription";
+        }
+
+        @Override
+        public Class<EntryDescription> getCompactClass() {
+            return EntryDescription.class;
         }
     }
 }

@@ -20,12 +20,16 @@ import com.hazelcast.config.SerializationConfig;
  * {@code version} int64 (the write's place in its key's order), {@code deletion} boolean (a removed key's marker).</li>
  * <li>{@code stemcache.WriteExactly}: {@code entry} the entry (compact), {@code ttlSeconds} int64 (-1: the map's).</li>
  * <li>{@code stemcache.RemoveEntry}: {@code atMostVersion} int64 (only entries up to this version are removed).</li>
- * <li>{@code stemcache.TouchEntry}, {@code stemcache.CleanupNow}, {@code stemcache.ReadVersion}, {@code stemcache.HasAnalysis}: no fields.</li>
+ * <li>{@code stemcache.TouchEntry}, {@code stemcache.CleanupNow}, {@code stemcache.ReadVersion},
+ * {@code stemcache.DescribeEntry}: no fields.</li>
  * <li>{@code stemcache.ProjectFeatures}: {@code features} array of string (the series to keep; order and repeats
  * do not matter).</li>
  * <li>{@code stemcache.ProjectedAnalysis} (its answer): {@code payload} array of int8 (the projected codec payload),
  * {@code version} int64, {@code precision} string, {@code contentHash} nullable string, {@code analysisVersion}
  * string, {@code cacheVersion} int32, {@code updatedAtMicros} int64 (epoch microseconds), each the entry's.</li>
+ * <li>{@code stemcache.EntryDescription} (DescribeEntry's answer): {@code version} int64, {@code precision} string,
+ * {@code size} int32, {@code rawSize} int64, {@code contentHash} nullable string, {@code analysisVersion} string,
+ * {@code cacheVersion} int32, {@code updatedAtMicros} int64, each the entry's.</li>
  * <li>{@code stemcache.InvalidateFile}: {@code fileMetadataId} string.</li>
  * <li>{@code stemcache.OwnerKeys}: {@code ownerKind}, {@code ownerId} strings, {@code limit} int32.</li>
  * <li>{@code stemcache.StatsSnapshot}: {@code publishedAtMicros} int64, the counters {@code hits},
