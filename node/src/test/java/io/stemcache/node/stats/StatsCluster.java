@@ -13,6 +13,8 @@ import io.stemcache.core.Owner;
 import io.stemcache.core.testing.Corpus;
 import io.stemcache.liquibase.testing.FreshDatabase;
 import io.stemcache.node.MemberConfigs;
+import io.stemcache.node.maintenance.MaintenanceSettings;
+import io.stemcache.node.maintenance.PostgresMemberServices;
 import io.stemcache.mapstore.PostgresAnalysisStore;
 import io.stemcache.mapstore.StoreSettings;
 import java.time.Duration;
@@ -51,7 +53,24 @@ final class StatsCluster implements AutoCloseable {
     /** A member publishing every {@code publishInterval}, whose cleanup last finished at what {@code lastCleanup} says. */
     HazelcastInstance member(Duration publishInterval, Supplier<Instant> lastCleanup) {
         PostgresAnalysisStore store = new PostgresAnalysisStore(database.dataSource(), StoreSettings.defaults());
-        Config config = MemberConfigs.withStore(new ClasspathYamlConfig("hazelcast.yaml"), MAP, store);
+        return start(MemberConfigs.withStore(new ClasspathYamlConfig("hazelcast.yaml"), MAP, store), store,
+                publishInterval, lastCleanup);
+    }
+
+    /**
+     * A member publishing every {@code publishInterval} with the node's {@link PostgresMemberServices} (scheduled
+     * cleanup off), so operations sent to the {@code stemcache-ops} executor run on it.
+     */
+    HazelcastInstance memberWithServices(Duration publishInterval) {
+        PostgresAnalysisStore store = new PostgresAnalysisStore(database.dataSource(), StoreSettings.defaults());
+        PostgresMemberServices services = new PostgresMemberServices(database.dataSource(),
+                MaintenanceSettings.defaults(MAP).withSchedule(false, Duration.ZERO, Duration.ofMinutes(5)));
+        return start(MemberConfigs.withStore(new ClasspathYamlConfig("hazelcast.yaml"), MAP, store, services), store,
+                publishInterval, () -> null);
+    }
+
+    private HazelcastInstance start(Config config, PostgresAnalysisStore store, Duration publishInterval,
+                                    Supplier<Instant> lastCleanup) {
         config.getMapConfig(MAP).getMapStoreConfig().setWriteDelaySeconds(1);
         HazelcastInstance member = factory.newHazelcastInstance(config);
         stats.put(member, MemberStats.start(member, MAP, store.metrics()::storeFailures, lastCleanup, publishInterval));
