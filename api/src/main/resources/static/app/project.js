@@ -174,7 +174,7 @@ function renderFile(file) {
   return view;
 }
 
-const mb = (bytes) => `${(bytes / 1048576).toFixed(bytes < 1048576 ? 2 : 1)} MB`;
+const mb = (bytes) => (bytes < 1048576 ? `${(bytes / 1024).toFixed(1)} KB` : `${(bytes / 1048576).toFixed(1)} MB`);
 const ms = (value) => `${Math.round(value)} ms`;
 
 function arrivalText(result) {
