@@ -40,6 +40,7 @@ final class StatsCluster implements AutoCloseable {
     private final TestHazelcastFactory factory = new TestHazelcastFactory();
     private final Map<HazelcastInstance, MemberStats> stats = new LinkedHashMap<>();
     private final List<AudioCacheService> services = new ArrayList<>();
+    private final List<MemberStatistics> embedded = new ArrayList<>();
 
     StatsCluster(String name) {
         database = FreshDatabase.createMigrated(name);
@@ -58,15 +59,20 @@ final class StatsCluster implements AutoCloseable {
     }
 
     /**
-     * A member publishing every {@code publishInterval} with the node's {@link PostgresMemberServices} (scheduled
-     * cleanup off), so operations sent to the {@code stemcache-ops} executor run on it.
+     * A member embedded as {@link MemberStatistics} runs one: the node's {@link PostgresMemberServices} (scheduled
+     * cleanup off, so operations sent to the {@code stemcache-ops} executor run on it), its counters published every
+     * {@code publishInterval} and, while it is the oldest, a {@code cache_statistics} row every {@code persistInterval}.
      */
-    HazelcastInstance memberWithServices(Duration publishInterval) {
+    HazelcastInstance embeddedMember(Duration publishInterval, Duration persistInterval) {
         PostgresAnalysisStore store = new PostgresAnalysisStore(database.dataSource(), StoreSettings.defaults());
         PostgresMemberServices services = new PostgresMemberServices(database.dataSource(),
                 MaintenanceSettings.defaults(MAP).withSchedule(false, Duration.ZERO, Duration.ofMinutes(5)));
-        return start(MemberConfigs.withStore(new ClasspathYamlConfig("hazelcast.yaml"), MAP, store, services), store,
-                publishInterval, () -> null);
+        Config config = MemberConfigs.withStore(new ClasspathYamlConfig("hazelcast.yaml"), MAP, store, services);
+        config.getMapConfig(MAP).getMapStoreConfig().setWriteDelaySeconds(1);
+        HazelcastInstance member = factory.newHazelcastInstance(config);
+        embedded.add(MemberStatistics.start(member, MAP, store, services, database.dataSource(), publishInterval,
+                persistInterval));
+        return member;
     }
 
     private HazelcastInstance start(Config config, PostgresAnalysisStore store, Duration publishInterval,
@@ -119,6 +125,7 @@ final class StatsCluster implements AutoCloseable {
                 }
             }
         }
+        embedded.forEach(MemberStatistics::close);
         factory.terminateAll();
         database.close();
     }

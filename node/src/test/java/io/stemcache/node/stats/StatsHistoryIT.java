@@ -1,7 +1,6 @@
 package io.stemcache.node.stats;
 
 import static io.stemcache.node.stats.StatsCluster.FAST;
-import static io.stemcache.node.stats.StatsCluster.MAP;
 import static io.stemcache.node.stats.StatsCluster.analyses;
 import static io.stemcache.node.stats.StatsCluster.keyOf;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -28,29 +27,29 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The cluster's {@code cache_statistics} history as an API node reads it: rows the oldest member's
- * {@link StatsRecorder} wrote, read back by a member's services through the {@code stemcache-ops} executor (real
- * PostgreSQL, Compact serialization both ways), oldest first, this cluster's only.
+ * {@link StatsRecorder} wrote (members embedded with {@link MemberStatistics}), read back by a member's services
+ * through the {@code stemcache-ops} executor (real PostgreSQL, Compact serialization both ways), oldest first, this
+ * cluster's only.
  */
 class StatsHistoryIT {
 
     private static final Duration PERSIST = Duration.ofMillis(200);
     private static final Duration PATIENCE = Duration.ofSeconds(60);
 
+    /** Long enough that the recorder writes no row within the tests that insert their own. */
+    private static final Duration NEVER = Duration.ofHours(1);
+
     private final StatsCluster cluster = new StatsCluster("stats_history");
-    private StatsRecorder recorder;
 
     @AfterEach
     void close() {
-        if (recorder != null) {
-            recorder.close();
-        }
         cluster.close();
     }
 
     @Test
     void statsHistory_returnsTheRecordersRowsOldestFirst_latestLimitOnly_andThisClusterOnly() throws SQLException {
-        HazelcastInstance oldest = cluster.memberWithServices(FAST);
-        cluster.memberWithServices(FAST);
+        cluster.embeddedMember(FAST, PERSIST);
+        cluster.embeddedMember(FAST, PERSIST);
         insert("another-cluster", "now() + interval '1 hour'", "999");
         AudioCacheService cache = cluster.apiNode();
         Owner owner = Owner.user(UUID.randomUUID());
@@ -60,11 +59,12 @@ class StatsHistoryIT {
         }
         cache.getAnalysis(keyOf(owner, analyses(1).get(0)));   // a miss
         cache.getCacheStats();   // publishes this API node's hits and misses now
-        recorder = StatsRecorder.start(oldest, MAP, cluster.database.dataSource(), PERSIST);
 
         await().atMost(PATIENCE).until(() -> {
             List<RecordedStats> rows = cache.statsHistory(StatsHistory.MAX_ROWS);
-            return rows.size() >= 3 && rows.get(rows.size() - 1).hits() == 3;
+            RecordedStats last = rows.isEmpty() ? null : rows.get(rows.size() - 1);
+            return rows.size() >= 3 && last.hits() == 3 && last.misses() == 1 && last.puts() == 3
+                    && last.entries() == 3;
         });
         List<RecordedStats> all = cache.statsHistory(StatsHistory.MAX_ROWS);
 
@@ -84,11 +84,19 @@ class StatsHistoryIT {
         assertThat(lastTwo).hasSize(2);
         assertThat(lastTwo.get(1).recordedAt()).isAfterOrEqualTo(latest.recordedAt());
         assertThat(lastTwo.get(0).recordedAt()).isBefore(lastTwo.get(1).recordedAt());
+
+        Instant beforeCleanup = Instant.now();
+        cache.clearExpired();
+        await().atMost(PATIENCE).untilAsserted(() -> {
+            List<RecordedStats> rows = cache.statsHistory(1);
+            assertThat(rows.get(0).lastCleanup()).as("the completed cleanup reaches the recorded row")
+                    .isNotNull().isAfterOrEqualTo(beforeCleanup.minusSeconds(1));
+        });
     }
 
     @Test
     void statsHistory_ofARowWithNullFigures_readsThemAsZero_andKeepsItsLastCleanup() throws SQLException {
-        HazelcastInstance member = cluster.memberWithServices(FAST);
+        HazelcastInstance member = cluster.embeddedMember(FAST, NEVER);
         AudioCacheService cache = cluster.apiNode();
         assertThat(cache.statsHistory(10)).as("no rows yet").isEmpty();
         String name = member.getConfig().getClusterName();
@@ -113,7 +121,7 @@ class StatsHistoryIT {
 
     @Test
     void statsHistory_outsideItsLimits_isRefusedNamingTheLimit_onTheCallerAndOnTheMember() {
-        HazelcastInstance member = cluster.memberWithServices(FAST);
+        HazelcastInstance member = cluster.embeddedMember(FAST, NEVER);
         AudioCacheService cache = cluster.apiNode();
 
         assertThatThrownBy(() -> cache.statsHistory(0)).isInstanceOf(IllegalArgumentException.class)
@@ -127,7 +135,7 @@ class StatsHistoryIT {
 
     @Test
     void statsHistory_whenPostgresFails_namesTheTable() throws SQLException {
-        HazelcastInstance member = cluster.memberWithServices(FAST);
+        HazelcastInstance member = cluster.embeddedMember(FAST, NEVER);
         AudioCacheService cache = cluster.apiNode();
         try (Connection connection = cluster.database.dataSource().getConnection();
              Statement statement = connection.createStatement()) {
