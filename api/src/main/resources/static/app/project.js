@@ -24,7 +24,8 @@ const MAX_LOGGED_REQUESTS = 500;
 
 /**
  * What this page load did: analysesRun (analyses run here), reads (one per stem shown: fileId, stem, source
- * network|revalidated|browser-cache|analysed, storedBytes, fetchMs, decodeMs, version, fingerprint...), status (the
+ * network|revalidated|browser-cache|analysed, storedBytes, fetchMs, decodeMs, version, fingerprint, transferSize
+ * and encodedBodySize from resource timing...), status (the
  * status call's state per file and stem), requests (method, path, status, ms; never a header), ready (every
  * stem that can be shown is), errors.
  */
@@ -48,6 +49,7 @@ let pending = 0;
 let loaded = false;
 const views = new Map();     // fileId -> {section, stems: Map(stem -> view)}
 const audio = new Map();     // fileId -> ArrayBuffer of the audio picked in this tab
+const hashes = new Map();    // fileId -> contentHash, where the project knows it
 
 function settle() {
   report.ready = loaded && pending === 0;
@@ -123,6 +125,7 @@ function setState(fileId, stem, state, note = '') {
 }
 
 function renderFile(file) {
+  if (file.contentHash) hashes.set(file.id, file.contentHash);
   if (views.has(file.id)) return views.get(file.id);
   const section = document.createElement('article');
   section.className = 'file';
@@ -218,6 +221,9 @@ function show(fileId, stem, result) {
   drawStem(view.canvas, analysis);
   view.arrival.textContent = arrivalText(result);
   const r = result.report;
+  // What crossed the network for this read (the response's headers only, when the browser revalidated its copy).
+  const timing = r.source === 'analysed' ? undefined : performance
+    .getEntriesByName(new URL(`/api/v1/analyses/${encodeURIComponent(fileId)}/${stem}`, location.href).href).at(-1);
   report.reads.push({
     fileId,
     stem,
@@ -232,6 +238,8 @@ function show(fileId, stem, result) {
     frames: Object.values(analysis.analysisData)[0]?.length ?? 0,
     markers: analysis.markers.length,
     fingerprint: fingerprint(analysis),
+    transferSize: timing?.transferSize ?? null,
+    encodedBodySize: timing?.encodedBodySize ?? null,
   });
 }
 
@@ -268,7 +276,8 @@ async function readStem(fileId, stem, state) {
   try {
     if (state === 'analysing') {
       // Someone else analyses it: wait for their entry (with this tab's audio, take over if their lease expires).
-      const result = await cache.getOrAnalyse(fileId, stem, analyserFor(fileId, stem));
+      const contentHash = stem === 'master' ? hashes.get(fileId) : undefined;
+      const result = await cache.getOrAnalyse(fileId, stem, analyserFor(fileId, stem), { contentHash });
       show(fileId, stem, result);
       return;
     }
@@ -383,7 +392,7 @@ async function addAudio(file) {
   const { contentHash, fileId } = await identify(bytes);
   audio.set(fileId, bytes);
   addFile({ id: fileId, name: file.name, contentHash, size: file.size, addedAt: new Date().toISOString() });
-  renderFile({ id: fileId, name: file.name });
+  renderFile({ id: fileId, name: file.name, contentHash });
   for (const stem of STEMS) if (stem !== 'master' && stemView(fileId, stem).state === 'checking') setState(fileId, stem, 'missing');
   $('add-state').textContent = `${file.name}: file ${fileId} (${contentHash.slice(0, 19)}…), its master stem…`;
   setState(fileId, 'master', 'checking');
