@@ -36,6 +36,7 @@ class OpenApiDocument {
     static final String BEARER = "bearer-jwt";
     static final String PROBLEM_JSON = "application/problem+json";
     private static final String PROBLEM = "Problem";
+    private static final String ANALYSIS_SCHEMA = "Analysis";
     private static final String ANALYSIS = "/api/v1/analyses/{fileId}/{stem}";
 
     @Bean
@@ -46,31 +47,36 @@ class OpenApiDocument {
                 .components(new Components()
                         .addSecuritySchemes(BEARER, new SecurityScheme().type(SecurityScheme.Type.HTTP).scheme("bearer")
                                 .bearerFormat("JWT").description("HS256 (the identity provider's secret, and this "
-                                        + "node's guest sessions), or RS256/ES256 from stemcache.api.jwt.jwk-set-uri"))
-                        .addSchemas(PROBLEM, new ObjectSchema().description("RFC 9457 problem details")
-                                .addProperty("type", new StringSchema().format("uri"))
-                                .addProperty("title", new StringSchema())
-                                .addProperty("status", new IntegerSchema())
-                                .addProperty("detail", new StringSchema())
-                                .addProperty("part", new StringSchema().description("the request part at fault")))
-                        .addSchemas("Analysis", new ObjectSchema().description("An audio analysis as JSON "
-                                + "(fileMetadataId, stemType, analysisVersion, analysisData, waveformData, metadata)")))
+                                        + "node's guest sessions), or RS256/ES256 from stemcache.api.jwt.jwk-set-uri")))
                 .addSecurityItem(new SecurityRequirement().addList(BEARER));
     }
 
+    /** Runs on the generated document: schemas added here are not dropped as unreferenced. */
     @Bean
     OpenApiCustomizer stemcacheMediaTypes() {
         return openApi -> {
+            if (openApi.getComponents() == null) {
+                openApi.setComponents(new Components());
+            }
+            openApi.getComponents()
+                    .addSchemas(PROBLEM, new ObjectSchema().description("RFC 9457 problem details")
+                            .addProperty("type", new StringSchema().format("uri"))
+                            .addProperty("title", new StringSchema())
+                            .addProperty("status", new IntegerSchema())
+                            .addProperty("detail", new StringSchema())
+                            .addProperty("part", new StringSchema().description("the request part at fault")))
+                    .addSchemas(ANALYSIS_SCHEMA, new ObjectSchema().description("An audio analysis as JSON "
+                            + "(fileMetadataId, stemType, analysisVersion, analysisData, waveformData, metadata)"));
             if (openApi.getPaths() == null) {
                 return;
             }
             openApi.getPaths().forEach((path, item) -> {
+                if (path.equals("/api/v1/guest-sessions") && item.getPost() != null) {
+                    item.getPost().setSecurity(List.of());
+                }
                 item.readOperationsMap().forEach((method, operation) -> problems(operation, path));
                 if (path.equals(ANALYSIS)) {
                     analysis(item);
-                }
-                if (path.equals("/api/v1/guest-sessions") && item.getPost() != null) {
-                    item.getPost().setSecurity(List.of());
                 }
             });
         };
@@ -81,7 +87,10 @@ class OpenApiDocument {
         ApiResponses responses = operation.getResponses() == null ? new ApiResponses() : operation.getResponses();
         Map<String, String> errors = new LinkedHashMap<>();
         errors.put("400", "a path variable, parameter, header or the body is invalid (the problem names it)");
-        errors.put("401", "no bearer token, or an invalid or expired one");
+        boolean needsToken = operation.getSecurity() == null || !operation.getSecurity().isEmpty();
+        if (needsToken) {
+            errors.put("401", "no bearer token, or an invalid or expired one");
+        }
         if (path.startsWith("/api/v1/admin/")) {
             errors.put("403", "the token lacks the admin role");
         }
@@ -103,7 +112,7 @@ class OpenApiDocument {
     }
 
     private static void analysis(PathItem item) {
-        Schema<?> json = new Schema<>().$ref("#/components/schemas/Analysis");
+        Schema<?> json = new Schema<>().$ref("#/components/schemas/" + ANALYSIS_SCHEMA);
         Schema<?> payload = new BinarySchema().description("the stored payload (shuffled columns, LZ4)");
         if (item.getGet() != null) {
             item.getGet().getResponses().addApiResponse("200", new ApiResponse()
