@@ -18,6 +18,7 @@ import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.core.OAuth2TokenValidator;
 import org.springframework.security.oauth2.core.OAuth2TokenValidatorResult;
 import org.springframework.security.oauth2.jose.jws.MacAlgorithm;
+import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
 import org.springframework.security.oauth2.jwt.BadJwtException;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtAudienceValidator;
@@ -103,7 +104,9 @@ class SecurityConfiguration {
         if (properties.jwt().jwkSetUri().isBlank()) {
             return hmac;
         }
-        NimbusJwtDecoder jwks = NimbusJwtDecoder.withJwkSetUri(properties.jwt().jwkSetUri()).build();
+        // Spring's JWK-set decoder takes RS256 only unless told: Supabase's asymmetric keys are ES256 by default.
+        NimbusJwtDecoder jwks = NimbusJwtDecoder.withJwkSetUri(properties.jwt().jwkSetUri())
+                .jwsAlgorithm(SignatureAlgorithm.RS256).jwsAlgorithm(SignatureAlgorithm.ES256).build();
         jwks.setJwtValidator(validator);
         return token -> {
             String algorithm;
