@@ -74,8 +74,9 @@ class ApiMetricsIT {
         });
         String scrape = scrape();
         double hits = value(scrape, "stemcache_nearcache_hits_total", "map=\"analyses\"", "scope=\"api-node\"");
-        System.out.printf("RESULT nearcache hits_before=%.0f hits_after=%.0f misses=%.0f entries=%.0f%n", hitsBefore,
-                hits, value(scrape, "stemcache_nearcache_misses_total"), value(scrape, "stemcache_nearcache_entries"));
+        System.out.printf("RESULT nearcache hits_before=%.0f hits_after=%.0f misses=%.0f entries=%.0f memory_bytes=%.0f%n",
+                hitsBefore, hits, value(scrape, "stemcache_nearcache_misses_total"),
+                value(scrape, "stemcache_nearcache_entries"), value(scrape, "stemcache_nearcache_memory_cost_bytes"));
         assertThat(hits - hitsBefore).as("near-cache hits of the second GET").isGreaterThanOrEqualTo(1);
         assertThat(value(scrape, "stemcache_nearcache_misses_total")).isGreaterThanOrEqualTo(1);
         assertThat(value(scrape, "stemcache_nearcache_entries")).isGreaterThanOrEqualTo(1);
