@@ -104,6 +104,16 @@ final class ApiCluster implements AutoCloseable {
      * application.yaml: the test's JWT secret, issuer and audience, overridden or added to by {@code properties}.
      */
     ConfigurableApplicationContext startApi(Map<String, String> properties) {
+        api = run(properties);
+        return api;
+    }
+
+    /** Another API node on the same members, as {@link #startApi} starts one; the caller closes it. */
+    ConfigurableApplicationContext startExtraApi(Map<String, String> properties) {
+        return run(properties);
+    }
+
+    private ConfigurableApplicationContext run(Map<String, String> properties) {
         Map<String, String> merged = new LinkedHashMap<>();
         merged.put("server.port", "0");
         merged.put("management.server.port", "0");
@@ -121,9 +131,8 @@ final class ApiCluster implements AutoCloseable {
         merged.put("stemcache.api.jwt.issuer", ISSUER);
         merged.put("stemcache.api.jwt.audience", AUDIENCE);
         merged.putAll(properties);
-        api = new SpringApplicationBuilder(ApiApplication.class).run(merged.entrySet().stream()
+        return new SpringApplicationBuilder(ApiApplication.class).run(merged.entrySet().stream()
                 .map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new));
-        return api;
     }
 
     private Config memberConfig(int port) {
@@ -163,10 +172,21 @@ final class ApiCluster implements AutoCloseable {
 
     /** A user's token as the identity provider signs it (HS256, the test issuer and audience, 5 minutes). */
     String userToken(UUID user) {
+        return token(user, Map.of());
+    }
+
+    /** An admin's token: the default admin role in {@code app_metadata.role}. */
+    String adminToken(UUID user) {
+        return token(user, Map.of("app_metadata", Map.of("role", "stemcache-admin")));
+    }
+
+    private String token(UUID user, Map<String, Object> extra) {
         Instant expires = Instant.now().plusSeconds(300);
-        JwtClaimsSet claims = JwtClaimsSet.builder().subject(user.toString()).issuer(ISSUER).audience(List.of(AUDIENCE))
-                .issuedAt(expires.minusSeconds(600)).expiresAt(expires).claim("is_anonymous", false).build();
-        return signer.encode(JwtEncoderParameters.from(JwsHeader.with(MacAlgorithm.HS256).build(), claims))
+        JwtClaimsSet.Builder claims = JwtClaimsSet.builder().subject(user.toString()).issuer(ISSUER)
+                .audience(List.of(AUDIENCE)).issuedAt(expires.minusSeconds(600)).expiresAt(expires)
+                .claim("is_anonymous", false);
+        extra.forEach(claims::claim);
+        return signer.encode(JwtEncoderParameters.from(JwsHeader.with(MacAlgorithm.HS256).build(), claims.build()))
                 .getTokenValue();
     }
 

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * The node's Prometheus scrape on its management port: HTTP server meters by route and this node's near-cache
@@ -104,6 +105,25 @@ class ApiMetricsIT {
         // Probe paths on the callers' port, for a load balancer.
         assertThat(send(cluster.base(), "/readyz", null).statusCode()).isEqualTo(200);
         assertThat(send(cluster.base(), "/livez", null).statusCode()).isEqualTo(200);
+    }
+
+    /** Management on the callers' port (an operator's choice): the scrape is then the admin role's alone. */
+    @Test
+    void managementOnTheCallersPort_prometheusNeedsTheAdminRole() throws Exception {
+        String port = Integer.toString(ApiCluster.freePort());
+        try (ConfigurableApplicationContext shared = cluster.startExtraApi(Map.of("server.port", port,
+                "management.server.port", port))) {
+            String base = "http://127.0.0.1:" + port;
+            assertThat(send(base, "/actuator/health/readiness", null).statusCode()).isEqualTo(200);
+            HttpResponse<String> anonymous = send(base, "/actuator/prometheus", null);
+            assertThat(anonymous.statusCode()).isEqualTo(401);
+            assertThat(anonymous.body()).doesNotContain("jvm_");
+            assertThat(send(base, "/actuator/prometheus", cluster.userToken(UUID.randomUUID())).statusCode())
+                    .isEqualTo(403);
+            HttpResponse<String> admin = send(base, "/actuator/prometheus", cluster.adminToken(UUID.randomUUID()));
+            assertThat(admin.statusCode()).isEqualTo(200);
+            assertThat(admin.body()).contains("stemcache_nearcache_hits_total{");
+        }
     }
 
     private String scrape() throws Exception {
