@@ -218,6 +218,9 @@ password
 {{- if and $api.autoscaling.enabled (gt (int $api.autoscaling.minReplicas) (int $api.autoscaling.maxReplicas)) -}}
 {{- $messages = append $messages (printf "api.autoscaling.minReplicas (%d) must not exceed api.autoscaling.maxReplicas (%d): --set api.autoscaling.maxReplicas=%d" (int $api.autoscaling.minReplicas) (int $api.autoscaling.maxReplicas) (int $api.autoscaling.minReplicas)) -}}
 {{- end -}}
+{{- if eq (int $api.ports.http) (int $api.ports.management) -}}
+{{- $messages = append $messages (printf "api.ports.http and api.ports.management are both %d; the management server (health, Prometheus) needs a port of its own, which callers do not reach: --set api.ports.management=%d" (int $api.ports.http) (add (int $api.ports.http) 1)) -}}
+{{- end -}}
 {{- if le (int $api.terminationGracePeriodSeconds) (add $api.preStopSleepSeconds 30) -}}
 {{- $messages = append $messages (printf "api.terminationGracePeriodSeconds (%d) must exceed api.preStopSleepSeconds + 30 (Spring Boot's graceful shutdown of requests in flight) = %d: --set api.terminationGracePeriodSeconds=%d" (int $api.terminationGracePeriodSeconds) (add $api.preStopSleepSeconds 30) (add $api.preStopSleepSeconds 45)) -}}
 {{- end -}}

@@ -35,9 +35,7 @@ final class ApiErrors extends ResponseEntityExceptionHandler {
         if (clusterUnavailable(e)) {
             // The exception's message may describe the call (and so a key with its owner): log its kind only.
             LOG.warn("The cluster did not answer ({})", e.getClass().getSimpleName());
-            ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
-                    "the cache cluster did not answer in time; retry later");
-            problem.setType(java.net.URI.create(Problems.TYPE_BASE + "cluster-unavailable"));
+            ProblemDetail problem = Problems.clusterUnavailable("the cache cluster did not answer in time; retry later");
             return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
                     .header(HttpHeaders.RETRY_AFTER, Integer.toString(properties.retryAfterSeconds()))
                     .body(problem);

@@ -8,7 +8,11 @@ import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.stereotype.Component;
 
-/** {@code stemcacheCluster} health, in the readiness group: UP while the Hazelcast client is connected. */
+/**
+ * {@code stemcacheCluster} health, in the readiness group: UP while the Hazelcast client is connected. The client
+ * starts without the cluster (async-start) and reconnects forever, so this flips DOWN and UP with the connection;
+ * {@link ClusterGate} answers callers from the same flag.
+ */
 @Component("stemcacheCluster")
 final class ClusterHealth implements HealthIndicator {
 
@@ -25,13 +29,18 @@ final class ClusterHealth implements HealthIndicator {
                 connected.set(false);
             }
         });
-        // Connected before the listener was added (async-start off): the member list is the evidence.
+        // Connected before the listener was added: the member list is the evidence.
         connected.compareAndSet(false, client.getLifecycleService().isRunning() && !client.getCluster().getMembers().isEmpty());
+    }
+
+    /** Whether the client is connected to the cluster now. */
+    boolean connected() {
+        return connected.get() && client.getLifecycleService().isRunning();
     }
 
     @Override
     public Health health() {
-        boolean up = connected.get() && client.getLifecycleService().isRunning();
+        boolean up = connected();
         return (up ? Health.up() : Health.down()).withDetail("cluster", client.getConfig().getClusterName())
                 .withDetail("members", up ? client.getCluster().getMembers().size() : 0).build();
     }

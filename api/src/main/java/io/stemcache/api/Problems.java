@@ -59,7 +59,17 @@ final class Problems {
                 "this operation needs the admin role (stemcache.api.jwt.admin-role)");
     }
 
-    private static void write(HttpServletResponse response, HttpStatus status, String type, String detail)
+    /**
+     * The 503 of a cluster this node cannot reach: {@code Retry-After} tells the caller when to try again. Written
+     * by {@link ClusterGate} before any controller runs, and by {@link ApiErrors} when a call times out.
+     */
+    static ProblemDetail clusterUnavailable(String detail) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE, detail);
+        problem.setType(URI.create(TYPE_BASE + "cluster-unavailable"));
+        return problem;
+    }
+
+    static void write(HttpServletResponse response, HttpStatus status, String type, String detail)
             throws IOException {
         response.setStatus(status.value());
         response.setContentType("application/problem+json");

@@ -9,6 +9,7 @@ import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
@@ -17,6 +18,7 @@ import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.core.OAuth2TokenValidator;
 import org.springframework.security.oauth2.core.OAuth2TokenValidatorResult;
 import org.springframework.security.oauth2.jose.jws.MacAlgorithm;
+import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
 import org.springframework.security.oauth2.jwt.BadJwtException;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtAudienceValidator;
@@ -30,6 +32,7 @@ import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.header.writers.DelegatingRequestMatcherHeaderWriter;
 import org.springframework.security.web.header.writers.StaticHeadersWriter;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.security.web.util.matcher.AndRequestMatcher;
 import org.springframework.security.web.util.matcher.OrRequestMatcher;
 import org.springframework.security.web.util.matcher.RequestMatcher;
 import org.springframework.web.cors.CorsConfiguration;
@@ -58,7 +61,10 @@ class SecurityConfiguration {
             + " frame-ancestors 'none'";
 
     @Bean
-    SecurityFilterChain api(HttpSecurity http, JwtDecoder decoder, Callers callers) throws Exception {
+    SecurityFilterChain api(HttpSecurity http, JwtDecoder decoder, Callers callers, Environment environment)
+            throws Exception {
+        RequestMatcher prometheus = new AndRequestMatcher(onManagementPort(environment),
+                PathPatternRequestMatcher.withDefaults().matcher("/actuator/prometheus"));
         http.csrf(csrf -> csrf.disable())
                 .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .cors(cors -> { })
@@ -70,7 +76,13 @@ class SecurityConfiguration {
                         .requestMatchers(HttpMethod.OPTIONS, "/**").permitAll()
                         .requestMatchers(HttpMethod.GET, PAGES).permitAll()
                         .requestMatchers(HttpMethod.POST, "/api/v1/guest-sessions").permitAll()
-                        .requestMatchers("/actuator/health", "/actuator/health/**", "/error").permitAll()
+                        .requestMatchers("/actuator/health", "/actuator/health/**", "/livez", "/readyz", "/error")
+                        .permitAll()
+                        .requestMatchers(HttpMethod.GET, "/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html",
+                                "/swagger-ui/**").permitAll()
+                        // Scrapers on the management port need no token; that port is not the callers' one.
+                        .requestMatchers(prometheus).permitAll()
+                        .requestMatchers("/actuator/**").hasAuthority(Callers.ADMIN_AUTHORITY)
                         .requestMatchers("/api/v1/admin/**").hasAuthority(Callers.ADMIN_AUTHORITY)
                         .anyRequest().authenticated())
                 .exceptionHandling(errors -> errors
@@ -92,6 +104,18 @@ class SecurityConfiguration {
         return new OrRequestMatcher(matchers);
     }
 
+    /**
+     * A request that came in on the management server's own port ({@code management.server.port}, health and
+     * Prometheus only); never true when management shares the main port.
+     */
+    static RequestMatcher onManagementPort(Environment environment) {
+        return request -> {
+            Integer management = environment.getProperty("local.management.port", Integer.class);
+            return management != null && !management.equals(environment.getProperty("local.server.port", Integer.class))
+                    && request.getLocalPort() == management;
+        };
+    }
+
     static SecretKey hmacKey(ApiProperties properties) {
         return new SecretKeySpec(properties.jwt().secret().getBytes(StandardCharsets.UTF_8), "HmacSHA256");
     }
@@ -109,7 +133,9 @@ class SecurityConfiguration {
         if (properties.jwt().jwkSetUri().isBlank()) {
             return hmac;
         }
-        NimbusJwtDecoder jwks = NimbusJwtDecoder.withJwkSetUri(properties.jwt().jwkSetUri()).build();
+        // Spring's JWK-set decoder takes RS256 only unless told: Supabase's asymmetric keys are ES256 by default.
+        NimbusJwtDecoder jwks = NimbusJwtDecoder.withJwkSetUri(properties.jwt().jwkSetUri())
+                .jwsAlgorithm(SignatureAlgorithm.RS256).jwsAlgorithm(SignatureAlgorithm.ES256).build();
         jwks.setJwtValidator(validator);
         return token -> {
             String algorithm;

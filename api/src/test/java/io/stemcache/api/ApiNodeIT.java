@@ -2,10 +2,6 @@ package io.stemcache.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.hazelcast.config.ClasspathYamlConfig;
-import com.hazelcast.config.Config;
-import com.hazelcast.config.JoinConfig;
-import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import io.stemcache.core.AnalysisKey;
@@ -16,23 +12,16 @@ import io.stemcache.core.codec.AnalysisCodec;
 import io.stemcache.core.json.AnalysisJson;
 import io.stemcache.core.testing.Corpus;
 import io.stemcache.liquibase.testing.FreshDatabase;
-import io.stemcache.mapstore.PostgresAnalysisStore;
-import io.stemcache.mapstore.StoreSettings;
-import io.stemcache.node.MemberConfigs;
-import io.stemcache.node.maintenance.MaintenanceSettings;
-import io.stemcache.node.maintenance.PostgresMemberServices;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -53,8 +42,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.security.oauth2.jose.jws.MacAlgorithm;
 import org.springframework.security.oauth2.jwt.JwsHeader;
@@ -66,7 +53,7 @@ import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
 /**
  * The API node as it runs: two real members on loopback ports of their own with the PostgreSQL store, the API
  * node's Hazelcast client connected to them over sockets, and the JDK's HTTP client against its random port.
- * The last test stops the cluster.
+ * The last test stops the cluster. The members and the node are {@link ApiCluster}'s.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -83,68 +70,31 @@ class ApiNodeIT {
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final JwtEncoder signer = encoder(SECRET);
-    private final List<HazelcastInstance> members = new ArrayList<>();
+    private ApiCluster cluster;
+    private List<HazelcastInstance> members;
     private FreshDatabase database;
     private ConfigurableApplicationContext api;
     private String base;
 
     @BeforeAll
     void start() throws IOException {
-        database = FreshDatabase.createMigrated("api");
-        String cluster = "stemcache-api-it-" + UUID.randomUUID().toString().substring(0, 8);
-        int[] ports = {freePort(), freePort()};
-        for (int port : ports) {
-            members.add(Hazelcast.newHazelcastInstance(memberConfig(cluster, port, ports)));
-        }
-        String yaml = new String(getClass().getClassLoader().getResourceAsStream("stemcache-api-client.yaml")
-                .readAllBytes(), StandardCharsets.UTF_8)
-                .replace("cluster-name: stemcache", "cluster-name: " + cluster)
-                .replaceAll("(?m)^(\\s+)- 127\\.0\\.0\\.1:5701$", "$1- 127.0.0.1:" + ports[0] + "\n$1- 127.0.0.1:" + ports[1])
-                .replaceAll("(?m)^\\s+- 127\\.0\\.0\\.1:570[23]\\n", "");
-        Path clientYaml = Files.createTempFile("stemcache-api-client", ".yaml");
-        Files.writeString(clientYaml, yaml);
-        // Command-line arguments: they outrank the application's own application.yaml.
-        api = new SpringApplicationBuilder(ApiApplication.class).run(
-                "--server.port=0",
-                // The node (test scope, for members) brings JDBC, Liquibase and Hazelcast member starters the
-                // API node's own jar does not have.
-                "--spring.autoconfigure.exclude=" + String.join(",",
-                        "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
-                        "org.springframework.boot.jdbc.autoconfigure.health.DataSourceHealthContributorAutoConfiguration",
-                        "org.springframework.boot.liquibase.autoconfigure.LiquibaseAutoConfiguration",
-                        "org.springframework.boot.hazelcast.autoconfigure.HazelcastAutoConfiguration",
-                        "org.springframework.boot.hazelcast.autoconfigure.health.HazelcastHealthContributorAutoConfiguration"),
-                "--stemcache.client.config=file:" + clientYaml,
-                "--stemcache.client.near-cache-preload-directory=",
-                "--stemcache.client.max-analysis-mb=" + MAX_MB,
-                "--stemcache.client.lease-ttl=" + LEASE_TTL.toSeconds() + "s",
-                "--stemcache.api.jwt.secret=" + SECRET,
-                "--stemcache.api.jwt.issuer=" + ISSUER,
-                "--stemcache.api.jwt.audience=" + AUDIENCE,
-                "--stemcache.api.cors.allowed-origins=" + ORIGIN);
-        base = "http://127.0.0.1:" + ((WebServerApplicationContext) api).getWebServer().getPort();
-    }
-
-    private Config memberConfig(String cluster, int port, int[] ports) {
-        PostgresAnalysisStore store = new PostgresAnalysisStore(database.dataSource(), StoreSettings.defaults());
-        Config config = MemberConfigs.withStore(new ClasspathYamlConfig("hazelcast.yaml"), MAP, store,
-                new PostgresMemberServices(database.dataSource(), MaintenanceSettings.defaults(MAP)));
-        config.setClusterName(cluster);
-        config.getMapConfig(MAP).getMapStoreConfig().setWriteDelaySeconds(1);
-        config.getNetworkConfig().setPort(port).setPortAutoIncrement(false);
-        JoinConfig join = config.getNetworkConfig().getJoin();
-        join.getTcpIpConfig().setEnabled(true).setMembers(List.of("127.0.0.1:" + ports[0], "127.0.0.1:" + ports[1]));
-        return config;
+        cluster = ApiCluster.start("api", Map.of(
+                "stemcache.client.max-analysis-mb", Integer.toString(MAX_MB),
+                "stemcache.client.lease-ttl", LEASE_TTL.toSeconds() + "s",
+                "stemcache.api.jwt.secret", SECRET,
+                "stemcache.api.jwt.issuer", ISSUER,
+                "stemcache.api.jwt.audience", AUDIENCE,
+                "stemcache.api.cors.allowed-origins", ORIGIN));
+        database = cluster.database();
+        members = cluster.members();
+        api = cluster.api();
+        base = cluster.base();
     }
 
     @AfterAll
     void stop() {
-        if (api != null) {
-            api.close();
-        }
-        members.forEach(m -> m.getLifecycleService().terminate());
-        if (database != null) {
-            database.close();
+        if (cluster != null) {
+            cluster.close();
         }
     }
 
@@ -419,7 +369,8 @@ class ApiNodeIT {
     @Test
     @Order(9)
     void readiness_upWhileConnected() throws Exception {
-        HttpResponse<String> ready = send(HttpRequest.newBuilder(URI.create(base + "/actuator/health/readiness")).GET());
+        HttpResponse<String> ready = send(HttpRequest.newBuilder(
+                URI.create(cluster.management() + "/actuator/health/readiness")).GET());
         assertThat(ready.statusCode()).isEqualTo(200);
     }
 
@@ -649,7 +600,8 @@ class ApiNodeIT {
         assertThat(down.headers().firstValue("Retry-After")).isPresent();
         assertThat(down.headers().firstValue("Content-Type")).hasValue("application/problem+json");
         assertThat(took).isLessThan(Duration.ofSeconds(10));
-        HttpResponse<String> ready = send(HttpRequest.newBuilder(URI.create(base + "/actuator/health/readiness")).GET());
+        HttpResponse<String> ready = send(HttpRequest.newBuilder(
+                URI.create(cluster.management() + "/actuator/health/readiness")).GET());
         assertThat(ready.statusCode()).isEqualTo(503);
     }
 
@@ -786,11 +738,5 @@ class ApiNodeIT {
     private static JwtEncoder encoder(String secret) {
         return NimbusJwtEncoder.withSecretKey(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"))
                 .algorithm(MacAlgorithm.HS256).build();
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

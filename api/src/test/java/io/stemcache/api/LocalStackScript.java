@@ -43,6 +43,7 @@ final class LocalStackScript implements AutoCloseable {
         Files.createDirectories(dir);
         environment.put("JAVA_HOME", System.getProperty("java.home"));
         environment.put("STEMCACHE_LOCAL_API_PORT", Integer.toString(freePort()));
+        environment.put("STEMCACHE_LOCAL_API_MANAGEMENT_PORT", Integer.toString(freePort()));
         environment.put("STEMCACHE_LOCAL_NODE_PORT", Integer.toString(freePort()));
         environment.put("STEMCACHE_LOCAL_MEMBER_PORT", Integer.toString(freePort()));
         environment.put("STEMCACHE_LOCAL_CLUSTER", cluster);

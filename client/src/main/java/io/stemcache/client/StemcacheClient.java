@@ -73,7 +73,10 @@ public final class StemcacheClient {
 
     /**
      * The cache service over a connected client (or, in tests, a member). It reports reads to the members on
-     * a background thread: close it (it is {@link AutoCloseable}) before the client shuts down.
+     * a background thread: close it (it is {@link AutoCloseable}) before the client shuts down. Building it
+     * creates the map's proxy on the cluster, so a client started with {@code async-start: true} that has not
+     * connected yet fails it with {@code HazelcastClientOfflineException}: build it on first use (the API node
+     * makes the {@code audioCacheService} bean lazy).
      */
     public static AudioCacheService service(HazelcastInstance hazelcast, ClientSettings settings) {
         return new ClusterAudioCacheService(hazelcast, settings);

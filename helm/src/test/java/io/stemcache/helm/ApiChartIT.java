@@ -66,11 +66,12 @@ class ApiChartIT {
     void disabled_rendersNothingOfTheApiNodes() {
         RenderedChart defaults = helm.render();
         for (String kind : List.of("Deployment", "Service", "ConfigMap", "Secret", "NetworkPolicy", "PodDisruptionBudget",
-                "HorizontalPodAutoscaler")) {
+                "HorizontalPodAutoscaler", "ServiceMonitor")) {
             assertThat(defaults.all(kind)).as(kind).noneMatch(o -> String.valueOf(at(o, "metadata", "name")).startsWith(API)
                     || "api".equals(at(o, "metadata", "labels", "app.kubernetes.io/component")));
         }
         assertThat(defaults.has("Deployment")).isFalse();
+        assertThat(helm.render("--set", "metrics.serviceMonitor.enabled=true").all("ServiceMonitor")).hasSize(1);
         assertThat(helm.notes()).doesNotContain(API);
     }
 
@@ -81,6 +82,7 @@ class ApiChartIT {
         Map<String, Object> podLabels = map(at(api, "spec", "template", "metadata", "labels"));
         assertThat(podLabels).containsAllEntriesOf(API_LABELS);
         assertThat(chart.named("Service", API)).isNotNull();
+        assertThat(chart.named("Service", API + "-management")).isNotNull();
         assertThat(chart.named("ConfigMap", API)).isNotNull();
         assertThat(chart.named("Secret", API + "-jwt")).isNotNull();
         assertThat(chart.named("NetworkPolicy", API)).isNotNull();
@@ -103,19 +105,39 @@ class ApiChartIT {
         assertThat(rendered.env(deployment, "api")).containsEntry("SERVER_PORT", String.valueOf(containerPort));
         Map<String, Object> service = rendered.named("Service", API);
         assertThat(map(at(service, "spec", "selector"))).isEqualTo(API_LABELS);
-        assertThat(list(at(service, "spec", "ports"))).containsExactly(Map.of("name", "http", "port", servicePort, "targetPort", "http"));
+        assertThat(list(at(service, "spec", "ports"))).as("callers reach the http port only")
+                .containsExactly(Map.of("name", "http", "port", servicePort, "targetPort", "http"));
         assertThat(peersOnPort(rendered.named("NetworkPolicy", API), containerPort)).isNotEmpty();
+    }
+
+    /** Health and Prometheus on a port of their own (management.server.port), which the callers' Service lacks. */
+    @ParameterizedTest(name = "management {0}")
+    @ValueSource(ints = {8081, 9100})
+    void managementPort_servesTheProbesAndTheScrape_behindAHeadlessServiceOfItsOwn(int port) {
+        RenderedChart rendered = port == 8081 ? chart : renderApi("--set", "api.ports.management=" + port);
+        Map<String, Object> deployment = rendered.named("Deployment", API);
+        Map<String, Object> container = rendered.container(deployment, "api");
+        assertThat(containerPort(container, "management")).isEqualTo(port);
+        assertThat(rendered.env(deployment, "api")).containsEntry("MANAGEMENT_SERVER_PORT", String.valueOf(port));
+        Map<String, Object> management = rendered.named("Service", API + "-management");
+        assertThat(at(management, "spec", "clusterIP")).isEqualTo("None");
+        assertThat(at(management, "spec", "publishNotReadyAddresses")).as("a node without its cluster is scraped too")
+                .isEqualTo(true);
+        assertThat(map(at(management, "spec", "selector"))).isEqualTo(API_LABELS);
+        assertThat(list(at(management, "spec", "ports")))
+                .containsExactly(Map.of("name", "management", "port", port, "targetPort", "management"));
+        assertThat(peersOnPort(rendered.named("NetworkPolicy", API), port)).containsExactly(Map.of("podSelector", Map.of()));
     }
 
     /** The API node's Spring Boot probe groups: readiness includes the cluster connection, liveness does not. */
     @Test
-    void probes_hitTheApiNodesHealthGroupsOnTheHttpPort() {
+    void probes_hitTheApiNodesHealthGroupsOnTheManagementPort() {
         Map<String, Object> container = chart.container(api, "api");
         assertThat(at(container, "startupProbe", "httpGet", "path")).isEqualTo("/actuator/health/liveness");
         assertThat(at(container, "livenessProbe", "httpGet", "path")).isEqualTo("/actuator/health/liveness");
         assertThat(at(container, "readinessProbe", "httpGet", "path")).isEqualTo("/actuator/health/readiness");
         for (String probe : List.of("startupProbe", "livenessProbe", "readinessProbe")) {
-            assertThat(at(container, probe, "httpGet", "port")).as(probe).isEqualTo("http");
+            assertThat(at(container, probe, "httpGet", "port")).as(probe).isEqualTo("management");
         }
     }
 
@@ -169,7 +191,8 @@ class ApiChartIT {
         assertThat(at(clientService, "spec", "ports", 0, "port")).isEqualTo(5701);
         assertThat(map(at(clientService, "spec", "selector"))).isEqualTo(MEMBER_LABELS);
         assertThat(config.getNetworkConfig().isSmartRouting()).isTrue();
-        assertThat(config.getConnectionStrategyConfig().isAsyncStart()).isFalse();
+        assertThat(config.getConnectionStrategyConfig().isAsyncStart())
+                .as("the node starts without the cluster, not ready until it connects").isTrue();
         assertThat(config.getConnectionStrategyConfig().getReconnectMode()).isEqualTo(ReconnectMode.ON);
         assertThat(config.getConnectionStrategyConfig().getConnectionRetryConfig().getClusterConnectTimeoutMillis())
                 .as("an API node never gives up on the cluster").isEqualTo(-1);
@@ -242,7 +265,8 @@ class ApiChartIT {
         Map<String, Object> policy = rendered.named("NetworkPolicy", API);
         assertThat(map(at(policy, "spec", "podSelector", "matchLabels"))).isEqualTo(API_LABELS);
         assertThat(list(at(policy, "spec", "policyTypes"))).contains("Ingress");
-        List<Object> rules = list(at(policy, "spec", "ingress"));
+        List<Object> rules = list(at(policy, "spec", "ingress")).stream()
+                .filter(rule -> !list(at(rule, "ports")).contains(Map.of("protocol", "TCP", "port", 8081))).toList();
         assertThat(rules).isNotEmpty().allSatisfy(rule -> {
             assertThat(list(at(rule, "ports"))).containsExactly(Map.of("protocol", "TCP", "port", 8080));
             // A rule without peers admits every source.
@@ -251,6 +275,37 @@ class ApiChartIT {
         });
         assertThat(list(at(rules, 0, "from"))).contains(Map.of("podSelector",
                 Map.of("matchLabels", Map.of("stemcache.io/api-client", "true"))));
+    }
+
+    /** The management port: the namespace (Prometheus), every namespace, or further peers; nothing else. */
+    @Test
+    void networkPolicy_managementPortAdmitsTheNamespaceOrAsConfigured() {
+        Map<String, Object> managementRule = Map.of("protocol", "TCP", "port", 8081);
+        assertThat(list(at(chart.named("NetworkPolicy", API), "spec", "ingress")))
+                .filteredOn(rule -> list(at(rule, "ports")).contains(managementRule)).singleElement()
+                .satisfies(rule -> assertThat(list(at(rule, "ports"))).containsExactly(managementRule));
+        RenderedChart anyNamespace = renderApi("--set", "api.networkPolicy.management.fromAnyNamespace=true",
+                "--set-json", "api.networkPolicy.management.extraFrom=[{\"ipBlock\":{\"cidr\":\"10.30.0.0/16\"}}]");
+        assertThat(peersOnPort(anyNamespace.named("NetworkPolicy", API), 8081)).containsExactly(
+                Map.of("namespaceSelector", Map.of()), Map.of("ipBlock", Map.of("cidr", "10.30.0.0/16")));
+        assertThat(peersOnPort(anyNamespace.named("NetworkPolicy", API), 8080)).noneMatch(ApiChartIT::admitsEveryPod);
+    }
+
+    @Test
+    void serviceMonitor_scrapesEveryApiNodesManagementPortThroughItsHeadlessServiceOnly() {
+        RenderedChart monitored = renderApi("--set", "metrics.serviceMonitor.enabled=true",
+                "--set", "metrics.serviceMonitor.labels.release=prometheus");
+        Map<String, Object> monitor = monitored.named("ServiceMonitor", API);
+        assertThat(map(at(monitor, "spec", "endpoints", 0))).containsEntry("port", "management")
+                .containsEntry("path", "/actuator/prometheus");
+        assertThat(map(at(monitor, "metadata", "labels"))).containsEntry("release", "prometheus");
+        Map<String, Object> selector = map(at(monitor, "spec", "selector", "matchLabels"));
+        List<Object> selected = monitored.all("Service").stream()
+                .filter(s -> map(at(s, "metadata", "labels")).entrySet().containsAll(selector.entrySet()))
+                .map(s -> at(s, "metadata", "name")).toList();
+        assertThat(selected).containsExactly(API + "-management");
+        assertThat(monitored.all("ServiceMonitor")).as("the members' and the API nodes'").hasSize(2);
+        assertThat(chart.has("ServiceMonitor")).as("off by default").isFalse();
     }
 
     /** The check above would pass vacuously if it flagged nothing: it flags the members' namespace-wide HTTP rule. */
@@ -297,7 +352,9 @@ class ApiChartIT {
     void notes_tellHowToReachTheApiNodes() {
         assertThat(helm.notes("--set", "api.enabled=true", "--set", "api.jwt.existingSecret=supabase"))
                 .contains("kubectl -n " + Helm.NAMESPACE + " port-forward svc/" + API + " 8080:80",
-                        "curl http://localhost:8080/actuator/health",
+                        "curl http://localhost:8080/readyz",
+                        "curl http://localhost:8080/v3/api-docs",
+                        ":8081/actuator/prometheus",
                         "rollout restart deployment/" + API,
                         "WARNING: api.jwt.issuer is empty");
     }

@@ -49,6 +49,7 @@ class BadValuesIT {
             --set api.enabled=true                        | api.jwt.secret is empty                        | --set api.jwt.existingSecret=NAME
             --set api.enabled=true,api.jwt.secret=too-short | api.jwt.secret is 9 bytes                    | --set api.jwt.secret=
             --set api.enabled=true,api.jwt.existingSecret=s,api.autoscaling.enabled=true,api.autoscaling.minReplicas=9 | api.autoscaling.minReplicas (9) | --set api.autoscaling.maxReplicas=9
+            --set api.enabled=true,api.jwt.existingSecret=s,api.ports.management=8080 | api.ports.http and api.ports.management are both 8080 | --set api.ports.management=8081
             --set api.enabled=true,api.jwt.existingSecret=s,api.terminationGracePeriodSeconds=30 | api.terminationGracePeriodSeconds (30) | --set api.terminationGracePeriodSeconds=55
             --set api.enabled=true,api.jwt.existingSecret=s,api.networkPolicy.callerPodLabels=null | api.networkPolicy.callerPodLabels is empty | --set api.networkPolicy.callerPodLabels.stemcache\\.io/api-client=true
             --set-json api.enabled=true,api.jwt.existingSecret="s",api.networkPolicy.extraFrom=[{"podSelector":{}}] | api.networkPolicy.extraFrom[0] admits every pod | api.networkPolicy.extraFrom=[{"namespaceSelector":{"matchLabels"
