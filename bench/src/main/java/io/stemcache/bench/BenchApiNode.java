@@ -7,7 +7,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * The API node in a JVM of its own ({@link ChildJvm}): {@link ApiApplication} as shipped, with its own
- * {@code application.yaml}, plus the emulated {@link ProductRoute}. Arguments are Spring Boot's
+ * {@code application.yaml}, plus the emulated {@link ProductRoute} and the {@link NoContentRoute} floor. Arguments are Spring Boot's
  * ({@code --name=value}); the ready line carries the HTTP port.
  */
 final class BenchApiNode {
@@ -17,7 +17,8 @@ final class BenchApiNode {
 
     public static void main(String[] args) {
         try {
-            ConfigurableApplicationContext api = new SpringApplicationBuilder(ApiApplication.class, ProductRoute.class)
+            ConfigurableApplicationContext api = new SpringApplicationBuilder(ApiApplication.class, ProductRoute.class,
+                    NoContentRoute.class)
                     .run(args);
             ChildJvm.ready("port=" + ((WebServerApplicationContext) api).getWebServer().getPort());
             ChildJvm.awaitEndOfInput();

@@ -88,8 +88,10 @@ final class HttpCommand {
             Latencies binary = TimedLoop.measure(budget, paths::binary);
             Latencies projection = TimedLoop.measure(budget, paths::projection);
             Latencies revalidate = TimedLoop.measure(budget, paths::revalidate);
+            Latencies floor = TimedLoop.measure(budget, paths::floor);
             Latencies rawNear = TimedLoop.measure(budget, paths::rawNear);
             Latencies rawPlain = TimedLoop.measure(budget, paths::rawPlain);
+            Latencies rawVersion = TimedLoop.measure(budget, paths::rawVersion);
 
             Table table = new Table("GET of one analysis, one thread, " + analyses.size() + " analyses in turn, "
                     + members + " members and one API node in JVMs of their own (µs; MB = 10^6 bytes of body)",
@@ -100,8 +102,10 @@ final class HttpCommand {
                     {"(c) stemcache binary", binary, binaryBytes},
                     {"(d) binary, " + features.size() + " features", projection, bytes[3] / n},
                     {"(e) 304 revalidation of (c)", revalidate, bytes[4] / n},
+                    {"    HTTP floor: authenticated 204", floor, 0.0},
                     {"    raw client get, near cache", rawNear, binaryBytes},
-                    {"    raw client get, no near cache", rawPlain, binaryBytes}};
+                    {"    raw client get, no near cache", rawPlain, binaryBytes},
+                    {"    raw client ReadVersion, (e)'s call", rawVersion, 0.0}};
             for (Object[] row : rows) {
                 Latencies latencies = (Latencies) row[1];
                 double body = (double) row[2];
@@ -114,7 +118,9 @@ final class HttpCommand {
             table.note("    decoded entry   (c) Accept: " + HttpPaths.BINARY + ", the stored payload");
             table.note("    (d) (c) with ?features=" + String.join(",", features) + ", cut on the owning member");
             table.note("    (e) (c) with If-None-Match: its ETag; the version checked on the member, no payload");
+            table.note("floor: GET " + NoContentRoute.PATH + ", the same stack and token check doing nothing else");
             table.note("raw: a Hazelcast client get in this JVM from the API node's client file, payload copied out");
+            table.note("ReadVersion: the entry processor (e) runs on the owning member to compare versions");
             table.note("p99 vs (a) = p99 of (a) / p99 of the path; bytes vs (a) = body bytes / those of (a)");
             table.note("targets: (c) p99 <= (a)/20; (e) p99 <= 2 ms; (d) bytes <= 15% of (c); (c) <= 1.3 x raw, near cache");
             out.print(table.render());
@@ -125,6 +131,7 @@ final class HttpCommand {
                     .put("binary_p99_us", binary.p99(), 1)
                     .put("projection_p99_us", projection.p99(), 1)
                     .put("revalidate_p99_us", revalidate.p99(), 1)
+                    .put("floor_p99_us", floor.p99(), 1)
                     .put("raw_client_p99_us", rawNear.p99(), 1)
                     .put("projection_bytes_ratio", bytes[3] / (double) bytes[2], 4)
                     .put("speedup_binary_vs_product", product.p99() / binary.p99(), 1)

@@ -6,6 +6,7 @@ import io.stemcache.core.AudioAnalysis;
 import io.stemcache.core.CachedAudioAnalysis;
 import io.stemcache.core.codec.AnalysisCodec;
 import io.stemcache.core.json.AnalysisJson;
+import io.stemcache.core.ops.ReadVersion;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -110,6 +111,11 @@ final class HttpPaths {
         return send(request(analysisUri(i, "")).header("Accept", BINARY).header("If-None-Match", tag).GET(), 304);
     }
 
+    /** The floor: an authenticated GET that does nothing on the API node's stack (204). */
+    HttpResponse<byte[]> floor(int i) throws IOException, InterruptedException {
+        return send(request(base.resolve(NoContentRoute.PATH)).GET(), 204);
+    }
+
     /** The raw client get of (c)'s entry, with the API node's near cache, and the payload read: copied out. */
     byte[] rawNear(int i) {
         return payloadCopy(nearMap.get(key(i)));
@@ -118,6 +124,13 @@ final class HttpPaths {
     /** The same without a near cache: every get crosses the network. */
     byte[] rawPlain(int i) {
         return payloadCopy(plainMap.get(key(i)));
+    }
+
+    /** What (e) asks a member: the version the key holds, by {@link ReadVersion} (it bypasses the near cache). */
+    long rawVersion(int i) {
+        Long version = nearMap.executeOnKey(key(i), new ReadVersion());
+        sink += version;
+        return version;
     }
 
     /**

@@ -93,11 +93,12 @@ class StemcacheBenchIT {
                 "--warmup-seconds", "0.1", "--min-ops", "3", "--max-ops", "200", "--member-heap-mb", "256",
                 "--api-heap-mb", "512");
         assertThat(run.result()).containsOnlyKeys("product_p99_us", "json_p99_us", "binary_p99_us", "projection_p99_us",
-                "revalidate_p99_us", "raw_client_p99_us", "projection_bytes_ratio", "speedup_binary_vs_product",
+                "revalidate_p99_us", "floor_p99_us", "raw_client_p99_us", "projection_bytes_ratio", "speedup_binary_vs_product",
                 "binary_vs_raw_client");
         assertThat(run.report()).contains("2 members and one API node in JVMs of their own")
                 .contains("(a) product: jsonb row as JSON", "(b) stemcache JSON", "(c) stemcache binary",
-                        "(d) binary, 4 features", "(e) 304 revalidation of (c)", "raw client get, near cache");
+                        "(d) binary, 4 features", "(e) 304 revalidation of (c)", "HTTP floor: authenticated 204",
+                        "raw client get, near cache");
         assertThat(Double.parseDouble(run.result().get("projection_bytes_ratio"))).isBetween(0.0, 1.0);
     }
 
