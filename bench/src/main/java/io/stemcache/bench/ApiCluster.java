@@ -3,12 +3,10 @@ package io.stemcache.bench;
 import com.hazelcast.client.config.ClientConfig;
 import com.hazelcast.core.HazelcastInstance;
 import io.stemcache.client.StemcacheClient;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,13 +16,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
-import java.util.Enumeration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import javax.crypto.spec.SecretKeySpec;
 import org.slf4j.Logger;
@@ -35,27 +29,20 @@ import org.springframework.security.oauth2.jwt.JwtClaimsSet;
 import org.springframework.security.oauth2.jwt.JwtEncoder;
 import org.springframework.security.oauth2.jwt.JwtEncoderParameters;
 import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
-import org.yaml.snakeyaml.Yaml;
 
 /**
  * Members and one API node on loopback, each in a JVM of its own ({@link BenchMember}, {@link BenchApiNode}),
  * over the run's database: the deployment the {@code http} command measures. The API node runs with the
- * shipped {@code stemcache-api-client.yaml} pointed at these members; clients of the driver's are built from
- * the same file, so they have the API node's near-cache setting. The JWT secret is made for the run and
- * handed to the API node in its environment, never on a command line or in a file.
+ * shipped {@code stemcache-api-client.yaml} pointed at these members ({@link ApiNodeFiles}); clients of the
+ * driver's are built from the same file, so they have the API node's near-cache setting. The JWT secret is made
+ * for the run and handed to the API node in its environment, never on a command line or in a file.
  */
 final class ApiCluster implements AutoCloseable {
-
-    /** The API node's Hazelcast client configuration, in the api jar. */
-    static final String CLIENT_YAML = "stemcache-api-client.yaml";
 
     private static final Logger LOG = LoggerFactory.getLogger(ApiCluster.class);
     private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
     private static final String ISSUER = "https://bench.stemcache.invalid/auth/v1";
     private static final String AUDIENCE = "authenticated";
-    private static final String API_NAME = "stemcache-api";
-    // The list's items (group 1), and the indentation of its first (group 2).
-    private static final Pattern MEMBER_LIST = Pattern.compile("(?m)^[ ]*cluster-members:\\n(([ ]+)- .*\\n(?:[ ]+- .*\\n)*)");
 
     private final String name;
     private final Path dir;
@@ -81,10 +68,10 @@ final class ApiCluster implements AutoCloseable {
         String name = BenchCluster.randomName();
         List<String> addresses = BenchCluster.freePorts(size).stream().map(p -> "127.0.0.1:" + p).toList();
         Path dir = Files.createTempDirectory("stemcache-bench-http-");
-        Path yaml = dir.resolve(CLIENT_YAML);
-        Files.writeString(yaml, clientYaml(name, addresses));
+        Path yaml = dir.resolve(ApiNodeFiles.CLIENT_YAML);
+        Files.writeString(yaml, ApiNodeFiles.clientYaml(name, addresses));
         Path application = dir.resolve("application.yaml");
-        Files.writeString(application, apiApplicationYaml());
+        Files.writeString(application, ApiNodeFiles.applicationYaml());
         byte[] secret = new byte[32];
         new SecureRandom().nextBytes(secret);
         String secretText = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
@@ -179,69 +166,6 @@ final class ApiCluster implements AutoCloseable {
         } else {
             LOG.warn("a JVM of the run did not stop cleanly; their logs are kept in {}", dir);
         }
-    }
-
-    /**
-     * The shipped client file with this run's cluster name and members; checked by parsing it, so a change of
-     * the shipped file's shape fails here, naming the file, rather than connecting somewhere else.
-     */
-    static String clientYaml(String clusterName, List<String> addresses) throws IOException {
-        try (InputStream in = ApiCluster.class.getClassLoader().getResourceAsStream(CLIENT_YAML)) {
-            if (in == null) {
-                throw new IllegalStateException(CLIENT_YAML + " (the api jar) is missing from the classpath");
-            }
-            return clientYaml(new String(in.readAllBytes(), StandardCharsets.UTF_8), clusterName, addresses);
-        }
-    }
-
-    /** {@code shipped}, a client file of {@value #CLIENT_YAML}'s shape, with this cluster name and these members. */
-    static String clientYaml(String shipped, String clusterName, List<String> addresses) throws IOException {
-        Matcher list = MEMBER_LIST.matcher(shipped);
-        if (!list.find()) {
-            throw new IllegalStateException(CLIENT_YAML + " has no network.cluster-members list to point at this run's members");
-        }
-        String indent = list.group(2);
-        String yaml = shipped.substring(0, list.start(1))
-                + addresses.stream().map(a -> indent + "- " + a + "\n").collect(Collectors.joining())
-                + shipped.substring(list.end(1));
-        yaml = yaml.replaceFirst("(?m)^([ ]*)cluster-name: .*$", "$1cluster-name: " + Matcher.quoteReplacement(clusterName));
-        ClientConfig parsed;
-        try (InputStream in = new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8))) {
-            parsed = StemcacheClient.loadConfig(in);
-        }
-        if (!parsed.getClusterName().equals(clusterName)
-                || !parsed.getNetworkConfig().getAddresses().equals(addresses)) {
-            throw new IllegalStateException(CLIENT_YAML + " no longer has the shape the bench rewrites (cluster-name and "
-                    + "a network.cluster-members list): got cluster " + parsed.getClusterName()
-                    + " and members " + parsed.getNetworkConfig().getAddresses());
-        }
-        return yaml;
-    }
-
-    /**
-     * The API node's own {@code application.yaml}: of those on this classpath (the node jar has one too), the
-     * one whose {@code spring.application.name} is {@value #API_NAME}.
-     */
-    static String apiApplicationYaml() throws IOException {
-        List<String> found = new ArrayList<>();
-        Enumeration<URL> candidates = ApiCluster.class.getClassLoader().getResources("application.yaml");
-        while (candidates.hasMoreElements()) {
-            URL candidate = candidates.nextElement();
-            String text;
-            try (InputStream in = candidate.openStream()) {
-                text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            }
-            if (new Yaml().load(text) instanceof Map<?, ?> root && root.get("spring") instanceof Map<?, ?> spring
-                    && spring.get("application") instanceof Map<?, ?> application
-                    && API_NAME.equals(application.get("name"))) {
-                found.add(text);
-            }
-        }
-        if (found.size() != 1) {
-            throw new IllegalStateException(found.size() + " application.yaml files on the classpath name the application "
-                    + API_NAME + "; the api jar's one was expected");
-        }
-        return found.get(0);
     }
 
     private static List<String> heap(int mb) {

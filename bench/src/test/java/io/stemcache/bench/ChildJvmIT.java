@@ -72,7 +72,7 @@ class ChildJvmIT {
     @Test
     void apiNodeWithoutAJwtSecret_exitsNamingTheProperty() throws Exception {
         Path application = logs.resolve("application.yaml");
-        Files.writeString(application, ApiCluster.apiApplicationYaml());
+        Files.writeString(application, ApiNodeFiles.applicationYaml());
         ChildJvm api = ChildJvm.start("api-node", BenchApiNode.class, List.of("-Xmx256m"),
                 Map.of("STEMCACHE_API_JWT_SECRET", ""), List.of("--spring.config.location=file:" + application,
                         "--server.port=0", "--" + ProductRoute.JDBC_PROPERTY + "=" + BenchDatabase.DEFAULT_SERVER), logs);
