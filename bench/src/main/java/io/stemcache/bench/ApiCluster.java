@@ -144,6 +144,9 @@ final class ApiCluster implements AutoCloseable {
         if (!nearCache) {
             config.getNearCacheConfigMap().clear();
         }
+        // The API node's file starts its client in the background (it must start without the cluster); the driver
+        // measures a connected client, so it waits for the connection.
+        config.getConnectionStrategyConfig().setAsyncStart(false);
         HazelcastInstance client = StemcacheClient.connect(config);
         clients.add(client);
         int seen = client.getCluster().getMembers().size();
