@@ -107,7 +107,8 @@ final class FilesController {
         return Map.of("files", files.size(), "stems", found);
     }
 
-    private static Set<UUID> fileIds(List<String> ids, String part) {
+    /** Distinct canonical file ids, 1 to {@value #MAX_FILES}; else a 400 naming {@code part} (and the index at fault). */
+    static Set<UUID> fileIds(List<String> ids, String part) {
         if (ids == null || ids.isEmpty()) {
             throw Problems.badRequest(part, part + " must name at least one file (UUIDs)");
         }

@@ -29,9 +29,11 @@ import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.header.writers.DelegatingRequestMatcherHeaderWriter;
 import org.springframework.security.web.header.writers.StaticHeadersWriter;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 import org.springframework.security.web.util.matcher.AndRequestMatcher;
+import org.springframework.security.web.util.matcher.OrRequestMatcher;
 import org.springframework.security.web.util.matcher.RequestMatcher;
 import org.springframework.web.cors.CorsConfiguration;
 import org.springframework.web.cors.CorsConfigurationSource;
@@ -44,6 +46,20 @@ import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
 
+    /**
+     * The pages this node serves from {@code static/} (the project and management pages, their modules and the JS
+     * client at {@code /js/}): public to GET, since they hold no data; every call they make carries a token.
+     */
+    static final String[] PAGES = {"/", "/index.html", "/admin.html", "/app/**", "/js/**"};
+
+    /**
+     * The pages' Content-Security-Policy: their own scripts, styles, workers and API only (no inline script or style,
+     * no other origin, no framing); the charts are canvas, the audio a local file decoded by Web Audio.
+     */
+    static final String PAGE_POLICY = "default-src 'self'; script-src 'self'; worker-src 'self'; style-src 'self';"
+            + " img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self';"
+            + " frame-ancestors 'none'";
+
     @Bean
     SecurityFilterChain api(HttpSecurity http, JwtDecoder decoder, Callers callers, Environment environment)
             throws Exception {
@@ -52,9 +68,13 @@ class SecurityConfiguration {
         http.csrf(csrf -> csrf.disable())
                 .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .cors(cors -> { })
-                .headers(headers -> headers.addHeaderWriter(new StaticHeadersWriter("X-Content-Type-Options", "nosniff")))
+                .headers(headers -> headers
+                        .addHeaderWriter(new StaticHeadersWriter("X-Content-Type-Options", "nosniff"))
+                        .addHeaderWriter(new DelegatingRequestMatcherHeaderWriter(pages(),
+                                new StaticHeadersWriter("Content-Security-Policy", PAGE_POLICY))))
                 .authorizeHttpRequests(requests -> requests
                         .requestMatchers(HttpMethod.OPTIONS, "/**").permitAll()
+                        .requestMatchers(HttpMethod.GET, PAGES).permitAll()
                         .requestMatchers(HttpMethod.POST, "/api/v1/guest-sessions").permitAll()
                         .requestMatchers("/actuator/health", "/actuator/health/**", "/livez", "/readyz", "/error")
                         .permitAll()
@@ -73,6 +93,15 @@ class SecurityConfiguration {
                         .accessDeniedHandler(Problems.accessDenied())
                         .jwt(jwt -> jwt.decoder(decoder).jwtAuthenticationConverter(callers::authenticate)));
         return http.build();
+    }
+
+    private static RequestMatcher pages() {
+        PathPatternRequestMatcher.Builder paths = PathPatternRequestMatcher.withDefaults();
+        List<RequestMatcher> matchers = new ArrayList<>();
+        for (String page : PAGES) {
+            matchers.add(paths.matcher(HttpMethod.GET, page));
+        }
+        return new OrRequestMatcher(matchers);
     }
 
     /**

@@ -25,6 +25,8 @@ import io.stemcache.core.ops.InvalidateFile;
 import io.stemcache.core.ops.MemberServices;
 import io.stemcache.core.ops.Operations;
 import io.stemcache.core.ops.OwnerKeys;
+import io.stemcache.core.ops.RecordedStats;
+import io.stemcache.core.ops.StatsHistory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -213,6 +215,12 @@ final class ClusterAudioCacheService implements AudioCacheService, AutoCloseable
     @Override
     public long clearExpired() {
         return await(executor().submit(CleanupNow.INSTANCE), "clean up PostgreSQL");
+    }
+
+    @Override
+    public List<RecordedStats> statsHistory(int limit) {
+        StatsHistory task = new StatsHistory(limit);
+        return List.copyOf(await(executor().submit(task), "read the statistics history"));
     }
 
     @Override

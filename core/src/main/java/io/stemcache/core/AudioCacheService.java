@@ -1,7 +1,9 @@
 package io.stemcache.core;
 
 import io.stemcache.core.ops.EntryDescription;
+import io.stemcache.core.ops.RecordedStats;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -70,4 +72,11 @@ public interface AudioCacheService {
 
     /** Cluster-wide statistics. */
     CacheStats getCacheStats();
+
+    /**
+     * The cluster's statistics over time: its latest {@code limit} rows of {@code cache_statistics} (one per
+     * {@code stemcache.stats.persist-interval}), oldest first, read by a member (an API node has no database).
+     * Throws IllegalArgumentException unless 1 <= limit <= {@value io.stemcache.core.ops.StatsHistory#MAX_ROWS}.
+     */
+    List<RecordedStats> statsHistory(int limit);
 }

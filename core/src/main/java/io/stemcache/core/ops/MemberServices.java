@@ -48,4 +48,7 @@ public interface MemberServices {
 
     /** Runs the cleanup now (expired rows, old versions, size caps) unless another member is running it. */
     long cleanupNow();
+
+    /** This cluster's latest {@code limit} rows of {@code cache_statistics}, oldest first. */
+    List<RecordedStats> statsHistory(int limit);
 }

@@ -13,6 +13,8 @@ import io.stemcache.core.ops.OwnerKeys;
 import io.stemcache.core.ops.ProjectFeatures;
 import io.stemcache.core.ops.ProjectedAnalysis;
 import io.stemcache.core.ops.ReadVersion;
+import io.stemcache.core.ops.RecordedStats;
+import io.stemcache.core.ops.StatsHistory;
 import io.stemcache.core.ops.TouchEntry;
 import java.util.Arrays;
 import java.util.List;
@@ -26,7 +28,7 @@ final class OpsSerializers {
 
     static List<CompactSerializer<?>> all() {
         return List.of(new Touch(), new Invalidate(), new Keys(), new Cleanup(), new Version(),
-                new Project(), new Projected(), new Describe(), new Description());
+                new Project(), new Projected(), new Describe(), new Description(), new History(), new Recorded());
     }
 
     static final class Touch implements CompactSerializer<TouchEntry> {
@@ -246,6 +248,69 @@ final class OpsSerializers {
         @Override
         public Class<EntryDescription> getCompactClass() {
             return EntryDescription.class;
+        }
+    }
+
+    static final class History implements CompactSerializer<StatsHistory> {
+        @Override
+        public StatsHistory read(CompactReader reader) {
+            return new StatsHistory(reader.readInt32("limit"));
+        }
+
+        @Override
+        public void write(CompactWriter writer, StatsHistory task) {
+            writer.writeInt32("limit", task.limit());
+        }
+
+        @Override
+        public String getTypeName() {
+            return "stemcache.StatsHistory";
+        }
+
+        @Override
+        public Class<StatsHistory> getCompactClass() {
+            return StatsHistory.class;
+        }
+    }
+
+    static final class Recorded implements CompactSerializer<RecordedStats> {
+        @Override
+        public RecordedStats read(CompactReader reader) {
+            Long lastCleanup = reader.readNullableInt64("lastCleanupMicros");
+            return new RecordedStats(CachedAudioAnalysisSerializer.micros(reader.readInt64("recordedAtMicros")),
+                    reader.readInt64("entries"), reader.readInt64("storedBytes"), reader.readInt64("rawBytes"),
+                    reader.readInt64("hits"), reader.readInt64("misses"), reader.readInt64("puts"),
+                    reader.readInt64("removals"), reader.readInt64("evictions"), reader.readInt64("expirations"),
+                    reader.readInt64("writeBehindBacklog"), reader.readInt64("storeFailures"),
+                    lastCleanup == null ? null : CachedAudioAnalysisSerializer.micros(lastCleanup));
+        }
+
+        @Override
+        public void write(CompactWriter writer, RecordedStats row) {
+            writer.writeInt64("recordedAtMicros", CachedAudioAnalysisSerializer.toMicros(row.recordedAt()));
+            writer.writeInt64("entries", row.entries());
+            writer.writeInt64("storedBytes", row.storedBytes());
+            writer.writeInt64("rawBytes", row.rawBytes());
+            writer.writeInt64("hits", row.hits());
+            writer.writeInt64("misses", row.misses());
+            writer.writeInt64("puts", row.puts());
+            writer.writeInt64("removals", row.removals());
+            writer.writeInt64("evictions", row.evictions());
+            writer.writeInt64("expirations", row.expirations());
+            writer.writeInt64("writeBehindBacklog", row.writeBehindBacklog());
+            writer.writeInt64("storeFailures", row.storeFailures());
+            writer.writeNullableInt64("lastCleanupMicros",
+                    row.lastCleanup() == null ? null : CachedAudioAnalysisSerializer.toMicros(row.lastCleanup()));
+        }
+
+        @Override
+        public String getTypeName() {
+            return "stemcache.RecordedStats";
+        }
+
+        @Override
+        public Class<RecordedStats> getCompactClass() {
+            return RecordedStats.class;
         }
     }
 }

@@ -32,6 +32,11 @@ import com.hazelcast.config.SerializationConfig;
  * {@code cacheVersion} int32, {@code updatedAtMicros} int64, each the entry's.</li>
  * <li>{@code stemcache.InvalidateFile}: {@code fileMetadataId} string.</li>
  * <li>{@code stemcache.OwnerKeys}: {@code ownerKind}, {@code ownerId} strings, {@code limit} int32.</li>
+ * <li>{@code stemcache.StatsHistory}: {@code limit} int32 (rows of {@code cache_statistics} to read).</li>
+ * <li>{@code stemcache.RecordedStats} (one of its rows): {@code recordedAtMicros} int64 (epoch microseconds),
+ * {@code entries}, {@code storedBytes}, {@code rawBytes}, {@code hits}, {@code misses}, {@code puts},
+ * {@code removals}, {@code evictions}, {@code expirations}, {@code writeBehindBacklog}, {@code storeFailures}
+ * int64, {@code lastCleanupMicros} nullable int64.</li>
  * <li>{@code stemcache.StatsSnapshot}: {@code publishedAtMicros} int64, the counters {@code hits},
  * {@code misses}, {@code nearCacheHits}, {@code nearCacheMisses}, {@code puts}, {@code removals},
  * {@code evictions}, {@code expirations}, {@code loads}, {@code storeFailures}, {@code writeBehindBacklog}

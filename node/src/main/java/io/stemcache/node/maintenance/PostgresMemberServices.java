@@ -10,6 +10,8 @@ import com.hazelcast.core.LifecycleListener;
 import io.stemcache.core.AnalysisKey;
 import io.stemcache.core.Owner;
 import io.stemcache.core.ops.MemberServices;
+import io.stemcache.core.ops.RecordedStats;
+import io.stemcache.core.ops.StatsHistory;
 import io.stemcache.node.maintenance.CleanupReport.Outcome;
 import java.sql.SQLException;
 import java.util.Collection;
@@ -42,6 +44,7 @@ public final class PostgresMemberServices implements MemberServices, AutoCloseab
     private final AccessTracker access;
     private final FileRows fileRows;
     private final OwnerRows ownerRows;
+    private final StatisticsRows statisticsRows;
     private final RowCleanup cleanup;
     private final MaintenanceSchedule schedule;
     private final CleanupHistory history = new CleanupHistory();
@@ -54,6 +57,7 @@ public final class PostgresMemberServices implements MemberServices, AutoCloseab
         this.access = new AccessTracker(dataSource);
         this.fileRows = new FileRows(dataSource);
         this.ownerRows = new OwnerRows(dataSource);
+        this.statisticsRows = new StatisticsRows(dataSource);
         this.schedule = new MaintenanceSchedule(settings, access, this::scheduledCleanup);
         this.cleanup = new RowCleanup(dataSource, settings, member::get, schedule::stopping);
     }
@@ -138,6 +142,27 @@ public final class PostgresMemberServices implements MemberServices, AutoCloseab
             throw new IllegalStateException("cleanup failed: " + report.failure());
         }
         return report.deletedRows();
+    }
+
+    /**
+     * The latest rows of this member's cluster (its {@code cluster_name}) in {@code cache_statistics}, oldest first;
+     * throws IllegalArgumentException unless 1 <= limit <= {@value StatsHistory#MAX_ROWS}.
+     */
+    @Override
+    public List<RecordedStats> statsHistory(int limit) {
+        if (limit < 1 || limit > StatsHistory.MAX_ROWS) {
+            throw new IllegalArgumentException("limit must be between 1 and " + StatsHistory.MAX_ROWS + " rows, got "
+                    + limit);
+        }
+        HazelcastInstance instance = member.get();
+        if (instance == null) {
+            throw new IllegalStateException("these member services are not attached to a running member");
+        }
+        try {
+            return statisticsRows.latest(instance.getConfig().getClusterName(), limit);
+        } catch (SQLException e) {
+            throw new IllegalStateException("reading cache_statistics failed: " + e.getMessage(), e);
+        }
     }
 
     /** Runs the cleanup now and reports what it did; a failure is in the report (and logged), not thrown. */

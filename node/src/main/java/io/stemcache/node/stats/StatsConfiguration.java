@@ -6,11 +6,8 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 import io.stemcache.mapstore.PostgresAnalysisStore;
 import io.stemcache.mapstore.StoreMetrics;
 import io.stemcache.node.StemcacheProperties;
-import io.stemcache.node.maintenance.CleanupReport;
 import io.stemcache.node.maintenance.PostgresMemberServices;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -25,13 +22,9 @@ class StatsConfiguration {
     @Bean(destroyMethod = "close")
     MemberStats memberStats(HazelcastInstance hazelcast, PostgresAnalysisStore store, PostgresMemberServices services,
                             StemcacheProperties properties) {
-        // A failed run is not a cleanup; MemberStats keeps the latest completed one when a later run fails.
-        Supplier<Instant> lastCleanup = () -> services.lastCleanup()
-                .filter(report -> report.outcome() == CleanupReport.Outcome.COMPLETED)
-                .map(CleanupReport::finishedAt)
-                .orElse(null);
-        return MemberStats.start(hazelcast, properties.mapName(), store.metrics()::storeFailures, lastCleanup,
-                properties.stats().publishInterval());
+        // MemberStats keeps the latest completed cleanup when a later run fails.
+        return MemberStats.start(hazelcast, properties.mapName(), store.metrics()::storeFailures,
+                MemberStatistics.lastCompletedCleanup(services), properties.stats().publishInterval());
     }
 
     @Bean(destroyMethod = "close")

@@ -13,6 +13,8 @@ import io.stemcache.core.Owner;
 import io.stemcache.core.testing.Corpus;
 import io.stemcache.liquibase.testing.FreshDatabase;
 import io.stemcache.node.MemberConfigs;
+import io.stemcache.node.maintenance.MaintenanceSettings;
+import io.stemcache.node.maintenance.PostgresMemberServices;
 import io.stemcache.mapstore.PostgresAnalysisStore;
 import io.stemcache.mapstore.StoreSettings;
 import java.time.Duration;
@@ -38,6 +40,7 @@ final class StatsCluster implements AutoCloseable {
     private final TestHazelcastFactory factory = new TestHazelcastFactory();
     private final Map<HazelcastInstance, MemberStats> stats = new LinkedHashMap<>();
     private final List<AudioCacheService> services = new ArrayList<>();
+    private final List<MemberStatistics> embedded = new ArrayList<>();
 
     StatsCluster(String name) {
         database = FreshDatabase.createMigrated(name);
@@ -51,7 +54,29 @@ final class StatsCluster implements AutoCloseable {
     /** A member publishing every {@code publishInterval}, whose cleanup last finished at what {@code lastCleanup} says. */
     HazelcastInstance member(Duration publishInterval, Supplier<Instant> lastCleanup) {
         PostgresAnalysisStore store = new PostgresAnalysisStore(database.dataSource(), StoreSettings.defaults());
-        Config config = MemberConfigs.withStore(new ClasspathYamlConfig("hazelcast.yaml"), MAP, store);
+        return start(MemberConfigs.withStore(new ClasspathYamlConfig("hazelcast.yaml"), MAP, store), store,
+                publishInterval, lastCleanup);
+    }
+
+    /**
+     * A member embedded as {@link MemberStatistics} runs one: the node's {@link PostgresMemberServices} (scheduled
+     * cleanup off, so operations sent to the {@code stemcache-ops} executor run on it), its counters published every
+     * {@code publishInterval} and, while it is the oldest, a {@code cache_statistics} row every {@code persistInterval}.
+     */
+    HazelcastInstance embeddedMember(Duration publishInterval, Duration persistInterval) {
+        PostgresAnalysisStore store = new PostgresAnalysisStore(database.dataSource(), StoreSettings.defaults());
+        PostgresMemberServices services = new PostgresMemberServices(database.dataSource(),
+                MaintenanceSettings.defaults(MAP).withSchedule(false, Duration.ZERO, Duration.ofMinutes(5)));
+        Config config = MemberConfigs.withStore(new ClasspathYamlConfig("hazelcast.yaml"), MAP, store, services);
+        config.getMapConfig(MAP).getMapStoreConfig().setWriteDelaySeconds(1);
+        HazelcastInstance member = factory.newHazelcastInstance(config);
+        embedded.add(MemberStatistics.start(member, MAP, store, services, database.dataSource(), publishInterval,
+                persistInterval));
+        return member;
+    }
+
+    private HazelcastInstance start(Config config, PostgresAnalysisStore store, Duration publishInterval,
+                                    Supplier<Instant> lastCleanup) {
         config.getMapConfig(MAP).getMapStoreConfig().setWriteDelaySeconds(1);
         HazelcastInstance member = factory.newHazelcastInstance(config);
         stats.put(member, MemberStats.start(member, MAP, store.metrics()::storeFailures, lastCleanup, publishInterval));
@@ -100,6 +125,7 @@ final class StatsCluster implements AutoCloseable {
                 }
             }
         }
+        embedded.forEach(MemberStatistics::close);
         factory.terminateAll();
         database.close();
     }
