@@ -5,6 +5,7 @@ import com.hazelcast.map.IMap;
 import io.stemcache.api.AnalysisHeaders.Representation;
 import io.stemcache.api.AnalysisHeaders.Tag;
 import io.stemcache.client.AnalysisLeases;
+import io.stemcache.client.CurrentVersion;
 import io.stemcache.client.StemcacheClientProperties;
 import io.stemcache.core.AnalysisKey;
 import io.stemcache.core.AudioAnalysis;
@@ -57,12 +58,14 @@ final class AnalysisController {
     private final long maxBodyBytes;
     private final FeatureProjections projections;
     private final AnalysisLeases leases;
+    private final CurrentVersion versions;
 
     AnalysisController(AudioCacheService cache, @Qualifier("stemcacheHazelcastClient") HazelcastInstance hazelcast,
                        StemcacheClientProperties client, AnalysisLeases leases) {
         this.cache = cache;
         this.leases = leases;
         this.map = hazelcast.getMap(client.mapName());
+        this.versions = new CurrentVersion(map);
         this.cacheVersion = client.cacheVersion();
         this.maxBodyBytes = (long) client.maxAnalysisMb() << 20;
         this.projections = new FeatureProjections(cache, map, cacheVersion, this);
@@ -126,9 +129,10 @@ final class AnalysisController {
     }
 
     /**
-     * The tag to answer 304 with when the caller holds the current version, checked with {@link ReadVersion}
-     * (no payload leaves the member, the near cache is not consulted), else null. Version 0 is never trusted:
-     * it is also the answer for an absent key.
+     * The tag to answer 304 with when the caller holds the current version, else null: the version from this
+     * node's near cache when it holds the key (no network), else from its member with {@link ReadVersion} (no payload
+     * leaves the member); see {@link CurrentVersion}. Version 0 is never trusted: it is also the answer for an
+     * absent key.
      */
     String unchangedTag(AnalysisKey key, String ifNoneMatch, String representation, String contentHash) {
         if (ifNoneMatch == null) {
@@ -139,8 +143,7 @@ final class AnalysisController {
             if (tag != null && tag.version() > 0 && tag.cacheVersion() == cacheVersion
                     && tag.representation().equals(representation)
                     && (contentHash == null || tag.hashTag().equals(AnalysisHeaders.hashTag(contentHash)))) {
-                Long current = map.executeOnKey(key, new ReadVersion());
-                return current != null && current == tag.version() ? candidate.trim() : null;
+                return versions.of(key) == tag.version() ? candidate.trim() : null;
             }
         }
         return null;

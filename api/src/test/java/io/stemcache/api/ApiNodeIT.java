@@ -201,11 +201,16 @@ class ApiNodeIT {
         String etag = first.headers().firstValue("ETag").orElseThrow();
 
         long gets = memberGets();
+        com.hazelcast.nearcache.NearCacheStats nearCache = api.getBean("stemcacheHazelcastClient", HazelcastInstance.class)
+                .getMap(MAP).getLocalMapStats().getNearCacheStats();
+        long nearCacheHits = nearCache.getHits();
         HttpResponse<byte[]> again = sendBytes(get(url, user).header("If-None-Match", etag));
         assertThat(again.statusCode()).isEqualTo(304);
         assertThat(again.body()).isEmpty();
         assertThat(again.headers().firstValue("ETag")).hasValue(etag);
         assertThat(memberGets()).isEqualTo(gets);
+        // The version came from this node's near cache (the GET filled it): nothing crossed the network.
+        assertThat(nearCache.getHits()).isEqualTo(nearCacheHits + 1);
 
         // A binary tag does not match the JSON representation; a new write changes the tag.
         assertThat(send(put(url, user, AnalysisJson.toBytes(analysis))).statusCode()).isEqualTo(200);

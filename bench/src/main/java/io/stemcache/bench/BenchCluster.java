@@ -49,24 +49,13 @@ final class BenchCluster implements AutoCloseable {
      * adjusts the node's map configuration (write-behind delay, eviction cap) before they start.
      */
     static BenchCluster start(int size, DataSource dataSource, Consumer<MapConfig> mapSettings) {
-        String name = "stemcache-bench-" + Long.toString(ThreadLocalRandom.current().nextLong() >>> 16, 36)
-                .toLowerCase(Locale.ROOT);
+        String name = randomName();
         List<Integer> ports = freePorts(size);
         BenchCluster cluster = new BenchCluster(name, ports.stream().map(p -> "127.0.0.1:" + p).toList());
         try {
             for (int port : ports) {
                 PostgresAnalysisStore store = new PostgresAnalysisStore(dataSource, StoreSettings.defaults());
-                Config config = MemberConfigs.withStore(new ClasspathYamlConfig("hazelcast.yaml"), MAP, store);
-                config.setClusterName(name).setInstanceName(name + "-" + port);
-                // Members on loopback find each other at once; no need to wait the default 5 s for more.
-                config.setProperty("hazelcast.wait.seconds.before.join", "0");
-                config.setProperty("hazelcast.phone.home.enabled", "false");
-                config.setProperty("hazelcast.logging.type", "slf4j");
-                config.getNetworkConfig().setPort(port).setPortAutoIncrement(false);
-                config.getNetworkConfig().getInterfaces().setEnabled(true).setInterfaces(List.of("127.0.0.1"));
-                JoinConfig join = config.getNetworkConfig().getJoin();
-                join.getMulticastConfig().setEnabled(false);
-                join.getTcpIpConfig().setEnabled(true).setMembers(cluster.addresses);
+                Config config = memberConfig(name, port, cluster.addresses, store);
                 mapSettings.accept(config.getMapConfig(MAP));
                 cluster.stores.add(store);
                 cluster.members.add(Hazelcast.newHazelcastInstance(config));
@@ -76,6 +65,31 @@ final class BenchCluster implements AutoCloseable {
             cluster.close();
             throw e;
         }
+    }
+
+    /** A random cluster name of this run, so that no other cluster on the machine can join. */
+    static String randomName() {
+        return "stemcache-bench-" + Long.toString(ThreadLocalRandom.current().nextLong() >>> 16, 36)
+                .toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * The configuration of one member as the node builds it (its {@code hazelcast.yaml} and
+     * {@link MemberConfigs#withStore}), on loopback {@code port}, joining {@code addresses} by TCP/IP.
+     */
+    static Config memberConfig(String clusterName, int port, List<String> addresses, PostgresAnalysisStore store) {
+        Config config = MemberConfigs.withStore(new ClasspathYamlConfig("hazelcast.yaml"), MAP, store);
+        config.setClusterName(clusterName).setInstanceName(clusterName + "-" + port);
+        // Members on loopback find each other at once; no need to wait the default 5 s for more.
+        config.setProperty("hazelcast.wait.seconds.before.join", "0");
+        config.setProperty("hazelcast.phone.home.enabled", "false");
+        config.setProperty("hazelcast.logging.type", "slf4j");
+        config.getNetworkConfig().setPort(port).setPortAutoIncrement(false);
+        config.getNetworkConfig().getInterfaces().setEnabled(true).setInterfaces(List.of("127.0.0.1"));
+        JoinConfig join = config.getNetworkConfig().getJoin();
+        join.getMulticastConfig().setEnabled(false);
+        join.getTcpIpConfig().setEnabled(true).setMembers(addresses);
+        return config;
     }
 
     /** A client of this cluster: the shipped {@code stemcache-client.yaml}, with or without its near cache. */
@@ -134,7 +148,8 @@ final class BenchCluster implements AutoCloseable {
         members.forEach(m -> m.getLifecycleService().terminate());
     }
 
-    private static List<Integer> freePorts(int count) {
+    /** {@code count} loopback ports that were free a moment ago. */
+    static List<Integer> freePorts(int count) {
         List<ServerSocket> sockets = new ArrayList<>();
         try {
             for (int i = 0; i < count; i++) {

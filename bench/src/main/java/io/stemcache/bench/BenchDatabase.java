@@ -78,6 +78,11 @@ final class BenchDatabase implements AutoCloseable {
         return pool;
     }
 
+    /** The JDBC URL of this database, for processes of the run that open pools of their own (user {@value #USER}). */
+    String jdbcUrl() {
+        return pool.getJdbcUrl();
+    }
+
     /** The single number a query returns, e.g. a count. */
     long queryLong(String sql, Object... parameters) throws SQLException {
         try (Connection connection = pool.getConnection();

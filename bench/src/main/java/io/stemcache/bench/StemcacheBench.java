@@ -10,9 +10,10 @@ import java.util.logging.Logger;
 
 /**
  * The benchmark runner: {@code java -jar bench/target/stemcache-bench.jar COMMAND [options]} with the
- * commands {@code compression DIR}, {@code latency}, {@code writebehind} and {@code hitrate}. Each prints
- * its tables to standard output and, as its last line, {@code RESULT key=value ...}; the exit code is 0
- * on success, 1 when the run failed and 2 for a usage error.
+ * commands {@code compression DIR}, {@code latency}, {@code writebehind}, {@code hitrate} and {@code http}. Each
+ * prints its tables to standard output and, as its last line, {@code RESULT key=value ...}; the exit code is 0
+ * on success, 1 when the run failed and 2 for a usage error. {@code http} starts its members and API node in
+ * JVMs of their own from this jar ({@link ChildJvm}); the other commands run their members in this JVM.
  */
 public final class StemcacheBench {
 
@@ -25,6 +26,10 @@ public final class StemcacheBench {
                           [--write-delay 1] [--batch-size 50] [--warmup 200] [--seed 42]
               hitrate     [--corpus DIR] [--keys 2000] [--frames 300] [--sources 3] [--members 3] [--zipf 1.0]
                           [--fit 0.4 | --cap-mb MB] [--gets 20000] [--warmup-gets 6000] [--seed 42]
+              http        [--corpus DIR] [--files 5] [--frames 0 (whole)] [--members 3] [--seconds 10]
+                          [--warmup-seconds 2] [--min-ops 5] [--max-ops 1000000]
+                          [--features rms,spectralCentroid,zcr,energy] [--member-heap-mb 768] [--api-heap-mb 2048]
+                          (members and the API node each in a JVM of its own)
             The corpus folder defaults to -Dstemcache.corpus, else ../shared/corpus. PostgreSQL: 127.0.0.1:5432
             (user postgres; -Dstemcache.bench.jdbc=URL to change); each command makes and drops its own database.
             """;
@@ -61,6 +66,7 @@ public final class StemcacheBench {
                 case "latency" -> LatencyCommand.run(Options.parse(rest, LatencyCommand.OPTIONS), out);
                 case "writebehind" -> WriteBehindCommand.run(Options.parse(rest, WriteBehindCommand.OPTIONS), out);
                 case "hitrate" -> HitRateCommand.run(Options.parse(rest, HitRateCommand.OPTIONS), out);
+                case "http" -> HttpCommand.run(Options.parse(rest, HttpCommand.OPTIONS), out);
                 default -> throw new UsageException("unknown command '" + args[0] + "'");
             };
             out.println(result);

@@ -88,6 +88,32 @@ class StemcacheBenchIT {
     }
 
     @Test
+    void http_printsItsTableAndEndsWithItsResult() {
+        Run run = report("http", "--corpus", tiny.toString(), "--files", "2", "--members", "2", "--seconds", "0.2",
+                "--warmup-seconds", "0.1", "--min-ops", "3", "--max-ops", "200", "--member-heap-mb", "256",
+                "--api-heap-mb", "512");
+        assertThat(run.result()).containsOnlyKeys("product_p99_us", "json_p99_us", "binary_p99_us", "projection_p99_us",
+                "revalidate_p99_us", "floor_p99_us", "raw_client_p99_us", "projection_bytes_ratio", "speedup_binary_vs_product",
+                "binary_vs_raw_client");
+        assertThat(run.report()).contains("2 members and one API node in JVMs of their own")
+                .contains("(a) product: jsonb row as JSON", "(b) stemcache JSON", "(c) stemcache binary",
+                        "(d) binary, 4 features", "(e) 304 revalidation of (c)", "HTTP floor: authenticated 204",
+                        "raw client get, near cache");
+        assertThat(Double.parseDouble(run.result().get("projection_bytes_ratio"))).isBetween(0.0, 1.0);
+    }
+
+    @Test
+    void httpWithAFeatureTheStemsLack_isAUsageErrorNamingIt() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int exit = StemcacheBench.run(new String[] {"http", "--corpus", tiny.toString(), "--files", "1",
+                "--features", "rms,noSuchSeries"}, new PrintStream(OutputStream.nullOutputStream()),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("option --features names 'noSuchSeries'")
+                .contains("spectralCentroid");
+    }
+
+    @Test
     void unknownOption_isAUsageError() {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int exit = StemcacheBench.run(new String[] {"hitrate", "--keyz", "5"}, new PrintStream(OutputStream.nullOutputStream()),
@@ -96,8 +122,16 @@ class StemcacheBenchIT {
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("unknown option --keyz");
     }
 
-    /** Runs a command, checks it succeeded, and returns its RESULT line as key to value. */
+    /** What a command printed, and its RESULT line as key to value. */
+    private record Run(String report, Map<String, String> result) {
+    }
+
     private static Map<String, String> run(String... args) {
+        return report(args).result();
+    }
+
+    /** Runs a command, checks it succeeded and ended with a RESULT line of numbers and booleans, and returns both. */
+    private static Run report(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int exit = StemcacheBench.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
@@ -114,6 +148,6 @@ class StemcacheBenchIT {
             assertThat(kv[1]).as("value of %s", kv[0]).matches(VALUE);
             result.put(kv[0], kv[1]);
         });
-        return result;
+        return new Run(report, result);
     }
 }
