@@ -75,7 +75,7 @@ async function refreshHistory() {
       { label: 'hit rate', colour: '#0b5cad', values: rows.map((r) => r.hitRate), max: 1, format: percent },
       { label: 'entries', colour: '#a40e26', dash: [6, 3], values: rows.map((r) => r.entries) },
     ]);
-    $('history-state').textContent = `${label}. Rows of cache_statistics, one per stemcache.stats.persist-interval.`;
+    $('history-state').textContent = `${label}.`;
   } catch (error) {
     problem(error, 'history');
   }

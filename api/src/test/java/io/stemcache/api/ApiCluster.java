@@ -11,12 +11,14 @@ import io.stemcache.mapstore.StoreSettings;
 import io.stemcache.node.MemberConfigs;
 import io.stemcache.node.maintenance.MaintenanceSettings;
 import io.stemcache.node.maintenance.PostgresMemberServices;
+import io.stemcache.node.stats.MemberStatistics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -36,8 +38,9 @@ import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
 
 /**
  * Two real members on loopback ports of their own with the PostgreSQL store (a fresh database), and the API node
- * as it runs, its Hazelcast client connected to them over sockets. The members can be stopped and started again on
- * the same ports, and the API node started before any member is up. Close it last.
+ * as it runs, its Hazelcast client connected to them over sockets. The members can be terminated (all, or one, as a
+ * crash would) or shut down gracefully, and started again on the same ports and database, and the API node started
+ * before any member is up. Close it last.
  */
 final class ApiCluster implements AutoCloseable {
 
@@ -51,6 +54,10 @@ final class ApiCluster implements AutoCloseable {
     private final int[] ports;
     private final Path clientYaml;
     private final List<HazelcastInstance> members = new ArrayList<>();
+    /** Per running member (in {@link #members}' order): its port, and its statistics when they are recorded. */
+    private final List<Integer> memberPorts = new ArrayList<>();
+    private final List<MemberStatistics> memberStatistics = new ArrayList<>();
+    private Duration statisticsInterval;
     private final JwtEncoder signer = hs256(SECRET);
     private ConfigurableApplicationContext api;
 
@@ -85,18 +92,79 @@ final class ApiCluster implements AutoCloseable {
         return cluster;
     }
 
-    /** Starts the members (again, on the same ports and database after {@link #stopMembers}). */
+    /**
+     * Members started from now on run the node's statistics as {@link MemberStatistics} (counters published every
+     * second, a {@code cache_statistics} row every {@code persistInterval} by the oldest), as a node does.
+     */
+    ApiCluster recordStatistics(Duration persistInterval) {
+        this.statisticsInterval = persistInterval;
+        return this;
+    }
+
+    /**
+     * Starts a member on each port that has none: all of them (again, on the same ports and database after
+     * {@link #stopMembers} or {@link #shutdownMembers}), or the one {@link #terminateMember} left free.
+     */
     ApiCluster startMembers() {
         for (int port : ports) {
-            members.add(Hazelcast.newHazelcastInstance(memberConfig(port)));
+            if (!memberPorts.contains(port)) {
+                startMember(port);
+            }
         }
         return this;
     }
 
+    private void startMember(int port) {
+        PostgresAnalysisStore store = new PostgresAnalysisStore(database.dataSource(), StoreSettings.defaults());
+        PostgresMemberServices services = new PostgresMemberServices(database.dataSource(),
+                MaintenanceSettings.defaults(MAP));
+        HazelcastInstance member = Hazelcast.newHazelcastInstance(memberConfig(port, store, services));
+        members.add(member);
+        memberPorts.add(port);
+        memberStatistics.add(statisticsInterval == null ? null : MemberStatistics.start(member, MAP, store, services,
+                database.dataSource(), Duration.ofSeconds(1), statisticsInterval));
+    }
+
     /** Terminates every member at once, as a crash would (write-behind entries not yet stored are lost). */
     void stopMembers() {
-        members.forEach(m -> m.getLifecycleService().terminate());
-        members.clear();
+        while (!members.isEmpty()) {
+            terminateMember(0);
+        }
+    }
+
+    /**
+     * Stops every member gracefully, as the node does: the write-behind queues flushed to PostgreSQL first (the last
+     * members to stop would not wait for them, hazelcast#12874), then each member shut down in turn.
+     */
+    void shutdownMembers() {
+        if (!members.isEmpty()) {
+            members.get(0).getMap(MAP).flush();
+        }
+        while (!members.isEmpty()) {
+            closeStatistics(0);
+            members.get(0).shutdown();
+            forget(0);
+        }
+    }
+
+    /** Terminates the {@code index}-th running member abruptly (a crash); the others go on. */
+    void terminateMember(int index) {
+        closeStatistics(index);
+        members.get(index).getLifecycleService().terminate();
+        forget(index);
+    }
+
+    private void closeStatistics(int index) {
+        MemberStatistics statistics = memberStatistics.get(index);
+        if (statistics != null) {
+            statistics.close();
+        }
+    }
+
+    private void forget(int index) {
+        members.remove(index);
+        memberPorts.remove(index);
+        memberStatistics.remove(index);
     }
 
     /**
@@ -135,10 +203,8 @@ final class ApiCluster implements AutoCloseable {
                 .map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new));
     }
 
-    private Config memberConfig(int port) {
-        PostgresAnalysisStore store = new PostgresAnalysisStore(database.dataSource(), StoreSettings.defaults());
-        Config config = MemberConfigs.withStore(new ClasspathYamlConfig("hazelcast.yaml"), MAP, store,
-                new PostgresMemberServices(database.dataSource(), MaintenanceSettings.defaults(MAP)));
+    private Config memberConfig(int port, PostgresAnalysisStore store, PostgresMemberServices services) {
+        Config config = MemberConfigs.withStore(new ClasspathYamlConfig("hazelcast.yaml"), MAP, store, services);
         config.setClusterName(clusterName);
         config.getMapConfig(MAP).getMapStoreConfig().setWriteDelaySeconds(1);
         config.getNetworkConfig().setPort(port).setPortAutoIncrement(false);

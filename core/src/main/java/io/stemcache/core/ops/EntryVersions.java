@@ -17,10 +17,14 @@ import java.time.Instant;
  * (API nodes') clocks say, and a key not in memory (evicted, or after a restart) continues above its stored row
  * without reading PostgreSQL: writes keep flowing while it is slow or down. The clock only counts there, and
  * only a member clock behind by more than the time since the key's last write could give a lower version (the
- * store then keeps the row and logs the skip). A writer's own version is never trusted.
+ * store then keeps the row and logs the skip). A writer's own version is never trusted over what memory holds.
  *
  * <p>Hazelcast calls it for {@code set}, {@code put} and their kin on the primary and backs up what it returns;
- * processors (removal markers) and loads are not intercepted. {@link #installOn} makes every member register it.
+ * processors (removal markers) are not intercepted. Loads are (its {@code putFromLoad}: a get, getAll or loadAll
+ * of a key memory lacks): a loaded entry keeps the version its row was stored at, or a conditional GET after an
+ * eviction or a restart would miss and a removal of the version a caller read would be skipped. Writers send
+ * version 0 ({@link CachedAudioAnalysis#of}, {@link CachedAudioAnalysis#movedTo}), so a value with a version for
+ * a key memory lacks is a load. {@link #installOn} makes every member register it.
  * Members send their interceptors to members that join with Java serialization (a Compact one would deadlock
  * the join: its schema is replicated while the join lock is held), so this class is Serializable and stateless.
  */
@@ -56,6 +60,9 @@ public final class EntryVersions extends PutInterceptor {
             return null;
         }
         CachedAudioAnalysis current = oldValue instanceof CachedAudioAnalysis held ? held : null;
+        if (current == null && written.version() > 0) {
+            return null;   // a load: the stored version stands
+        }
         return written.withVersion(next(current, (clock == null ? Clock.systemUTC() : clock).instant()));
     }
 
