@@ -7,7 +7,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * The API node in a JVM of its own ({@link ChildJvm}): {@link ApiApplication} as shipped, with its own
- * {@code application.yaml}, plus the emulated {@link ProductRoute} and the {@link NoContentRoute} floor. Arguments are Spring Boot's
+ * {@code application.yaml}, plus the emulated {@link ProductRoute}, the {@link NoContentRoute} floor and the
+ * {@code pageload} command's pages ({@link BenchPages}). Arguments are Spring Boot's
  * ({@code --name=value}); the ready line carries the HTTP port.
  */
 final class BenchApiNode {
@@ -18,7 +19,7 @@ final class BenchApiNode {
     public static void main(String[] args) {
         try {
             ConfigurableApplicationContext api = new SpringApplicationBuilder(ApiApplication.class, ProductRoute.class,
-                    NoContentRoute.class)
+                    NoContentRoute.class, BenchPages.class)
                     .run(args);
             ChildJvm.ready("port=" + ((WebServerApplicationContext) api).getWebServer().getPort());
             ChildJvm.awaitEndOfInput();

@@ -12,7 +12,10 @@ import java.util.List;
 /**
  * One member in a JVM of its own ({@link ChildJvm}), built as {@link BenchCluster} builds its in-process
  * ones, its store writing to the run's database through a pool of its own. Arguments:
- * {@code CLUSTER_NAME PORT ADDRESS,ADDRESS,... JDBC_URL}.
+ * {@code CLUSTER_NAME PORT ADDRESS,ADDRESS,... JDBC_URL}. It stops as the node does: the write-behind queue
+ * flushed to PostgreSQL, then a graceful shutdown (its partitions handed to the members that stay), so a full
+ * restart of the cluster ({@link ApiCluster#restartMembers}) finds every entry in the database. Its report line
+ * says how many entries its store loaded from PostgreSQL while it ran.
  */
 final class BenchMember {
 
@@ -50,8 +53,10 @@ final class BenchMember {
             ChildJvm.ready("member " + member.getCluster().getLocalMember().getAddress()
                     + " of " + member.getCluster().getMembers().size());
             ChildJvm.awaitEndOfInput();
-            // The run's data is dropped with its database: no graceful migration needed.
-            member.getLifecycleService().terminate();
+            // Hazelcast's own shutdown does not wait for dirty entries when the whole cluster stops.
+            member.getMap(BenchCluster.MAP).flush();
+            member.getLifecycleService().shutdown();
+            ChildJvm.report("loads=" + store.metrics().loads());
         }
     }
 }

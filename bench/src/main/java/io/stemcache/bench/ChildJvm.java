@@ -30,6 +30,9 @@ final class ChildJvm implements AutoCloseable {
     /** The line a child prints once it serves, followed by a space and what the driver needs to know. */
     static final String READY = "stemcache-bench child ready";
 
+    /** The line a child prints as it ends, followed by a space and its figures (e.g. a member's loads). */
+    static final String REPORT = "stemcache-bench child report";
+
     /** The access to JDK internals Hazelcast asks for (the bench jar's manifest grants it to {@code java -jar} only). */
     static final List<String> HAZELCAST_ACCESS = List.of(
             "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED",
@@ -45,6 +48,7 @@ final class ChildJvm implements AutoCloseable {
     private final Process process;
     private final Path log;
     private final CompletableFuture<String> ready = new CompletableFuture<>();
+    private final CompletableFuture<String> report = new CompletableFuture<>();
 
     private ChildJvm(String name, Process process, Path log) {
         this.name = name;
@@ -106,6 +110,18 @@ final class ChildJvm implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits for the child's {@link #REPORT} line (printed as it ends, so call after {@link #stop}) and returns what
+     * follows it; fails with its log if the child ended without one or is late.
+     */
+    String awaitReport(Duration timeout) throws InterruptedException {
+        try {
+            return report.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            throw new IllegalStateException(name + " printed no report line as it ended; " + logTail());
+        }
+    }
+
     boolean isAlive() {
         return process.isAlive();
     }
@@ -149,6 +165,12 @@ final class ChildJvm implements AutoCloseable {
         System.out.flush();
     }
 
+    /** Called by a child's main as it ends: prints the report line {@link #awaitReport} returns. */
+    static void report(String detail) {
+        System.out.println(REPORT + " " + detail);
+        System.out.flush();
+    }
+
     /** Called by a child's main after {@link #ready}: blocks until the driver closes the pipe (or dies). */
     static void awaitEndOfInput() throws IOException {
         InputStream in = System.in;
@@ -169,12 +191,15 @@ final class ChildJvm implements AutoCloseable {
                 file.flush();
                 if (!ready.isDone() && line.startsWith(READY)) {
                     ready.complete(line.substring(READY.length()).trim());
+                } else if (!report.isDone() && line.startsWith(REPORT)) {
+                    report.complete(line.substring(REPORT.length()).trim());
                 }
             }
         } catch (IOException e) {
             ready.completeExceptionally(e);
         }
         ready.completeExceptionally(new IllegalStateException(name + " closed its output"));
+        report.completeExceptionally(new IllegalStateException(name + " closed its output"));
     }
 
     private int exitCode() throws InterruptedException {

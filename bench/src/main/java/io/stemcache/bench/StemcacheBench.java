@@ -10,10 +10,11 @@ import java.util.logging.Logger;
 
 /**
  * The benchmark runner: {@code java -jar bench/target/stemcache-bench.jar COMMAND [options]} with the
- * commands {@code compression DIR}, {@code latency}, {@code writebehind}, {@code hitrate} and {@code http}. Each
- * prints its tables to standard output and, as its last line, {@code RESULT key=value ...}; the exit code is 0
- * on success, 1 when the run failed and 2 for a usage error. {@code http} starts its members and API node in
- * JVMs of their own from this jar ({@link ChildJvm}); the other commands run their members in this JVM.
+ * commands {@code compression DIR}, {@code latency}, {@code writebehind}, {@code hitrate}, {@code http} and
+ * {@code pageload}. Each prints its tables to standard output and, as its last line, {@code RESULT key=value ...};
+ * the exit code is 0 on success, 1 when the run failed and 2 for a usage error. {@code http} and {@code pageload}
+ * start their members and API node in JVMs of their own from this jar ({@link ChildJvm}); {@code pageload} also
+ * drives Debian's headless Chromium ({@link BenchBrowser}); the other commands run their members in this JVM.
  */
 public final class StemcacheBench {
 
@@ -30,6 +31,9 @@ public final class StemcacheBench {
                           [--warmup-seconds 2] [--min-ops 5] [--max-ops 1000000]
                           [--features rms,spectralCentroid,zcr,energy] [--member-heap-mb 768] [--api-heap-mb 2048]
                           (members and the API node each in a JVM of its own)
+              pageload    [--corpus DIR] [--track drascula-track01] [--runs 5] [--warmup 1] [--restart-runs 5 (runs)]
+                          [--members 3] [--member-heap-mb 768] [--api-heap-mb 2048] [--ready-timeout-seconds 120]
+                          (the http command's JVMs, plus headless Chromium: /usr/bin/chromium, /usr/bin/chromedriver)
             The corpus folder defaults to -Dstemcache.corpus, else ../shared/corpus. PostgreSQL: 127.0.0.1:5432
             (user postgres; -Dstemcache.bench.jdbc=URL to change); each command makes and drops its own database.
             """;
@@ -67,6 +71,7 @@ public final class StemcacheBench {
                 case "writebehind" -> WriteBehindCommand.run(Options.parse(rest, WriteBehindCommand.OPTIONS), out);
                 case "hitrate" -> HitRateCommand.run(Options.parse(rest, HitRateCommand.OPTIONS), out);
                 case "http" -> HttpCommand.run(Options.parse(rest, HttpCommand.OPTIONS), out);
+                case "pageload" -> PageLoadCommand.run(Options.parse(rest, PageLoadCommand.OPTIONS), out);
                 default -> throw new UsageException("unknown command '" + args[0] + "'");
             };
             out.println(result);

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Child JVMs started from the test's classpath as the {@code http} command starts its members and API node:
- * the ready line, a child that exits or is late, and stopping by closing the child's input.
+ * the ready line, a child that exits or is late, stopping by closing the child's input, and the report line a
+ * child prints as it ends.
  */
 class ChildJvmIT {
 
@@ -40,6 +41,15 @@ class ChildJvmIT {
         }
     }
 
+    /** Ready, and as its input closes, reports a figure before it ends. */
+    static final class Reporting {
+        public static void main(String[] args) throws IOException {
+            ChildJvm.ready("reporting");
+            ChildJvm.awaitEndOfInput();
+            ChildJvm.report("loads=" + args[0]);
+        }
+    }
+
     @Test
     void readyChild_returnsItsDetail_andStopsCleanlyWhenItsInputCloses() throws Exception {
         ChildJvm child = ChildJvm.start("ready", Ready.class, SMALL, Map.of(), List.of("4242"), logs);
@@ -47,6 +57,25 @@ class ChildJvmIT {
         assertThat(child.stop()).isTrue();
         assertThat(child.isAlive()).isFalse();
         assertThat(Files.readString(child.log())).contains(ChildJvm.READY + " port=4242");
+    }
+
+    @Test
+    void reportingChild_givesItsReportLineAfterItStops() throws Exception {
+        ChildJvm child = ChildJvm.start("reporting", Reporting.class, SMALL, Map.of(), List.of("7"), logs);
+        child.awaitReady(START);
+        assertThat(child.stop()).isTrue();
+        assertThat(child.awaitReport(START)).isEqualTo("loads=7");
+    }
+
+    @Test
+    void childThatEndsWithoutAReport_failsNamingItAndTheEndOfItsLog() throws Exception {
+        ChildJvm child = ChildJvm.start("silent", Ready.class, SMALL, Map.of(), List.of("1"), logs);
+        child.awaitReady(START);
+        assertThat(child.stop()).isTrue();
+        assertThatThrownBy(() -> child.awaitReport(START))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("silent printed no report line as it ended")
+                .hasMessageContaining(ChildJvm.READY + " port=1");
     }
 
     @Test

@@ -24,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Runs every command on a tiny input (two corpus stems cut to a few hundred frames, small counts, short
- * budgets) against the real PostgreSQL and Redis, so the commands cannot rot. No timing is asserted:
+ * budgets; for {@code pageload} the five stems of one track, cut alike) against the real PostgreSQL and Redis
+ * (and, for {@code pageload}, Debian's headless Chromium), so the commands cannot rot. No timing is asserted:
  * only that each run succeeds and ends with a {@code RESULT} line holding exactly its keys, each a number
  * or a boolean.
  */
@@ -32,8 +33,13 @@ class StemcacheBenchIT {
 
     private static final Pattern VALUE = Pattern.compile("-?\\d+(\\.\\d+)?|true|false");
 
+    private static final String TINY_TRACK = "tiny-track";
+
     @TempDir
     static Path tiny;
+
+    /** The five stems of the corpus's first track, cut to 300 frames, as {@value #TINY_TRACK}.STEM.json.gz. */
+    static Path tinyTrack;
 
     @BeforeAll
     static void writeTinyCorpus() throws IOException {
@@ -44,6 +50,14 @@ class StemcacheBenchIT {
         for (int i = 0; i < files.size(); i++) {
             AudioAnalysis small = AnalysisSlices.distinct(List.of(CorpusFiles.analysis(files.get(i))), 0, 300, random);
             try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(tiny.resolve("tiny-" + i + ".json.gz")))) {
+                AnalysisJson.write(small, out);
+            }
+        }
+        tinyTrack = Files.createDirectory(tiny.resolve("track"));
+        for (AudioAnalysis stem : PageLoadCommand.trackStems(Path.of(corpus), PageLoadCommand.DEFAULT_TRACK)) {
+            AudioAnalysis small = AnalysisSlices.slice(stem, 0, 300, stem.fileMetadataId());
+            Path file = tinyTrack.resolve(TINY_TRACK + "." + stem.stemType().code() + ".json.gz");
+            try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(file))) {
                 AnalysisJson.write(small, out);
             }
         }
@@ -111,6 +125,37 @@ class StemcacheBenchIT {
         assertThat(exit).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("option --features names 'noSuchSeries'")
                 .contains("spectralCentroid");
+    }
+
+    @Test
+    void pageload_printsItsTableAndEndsWithItsResult() {
+        Run run = report("pageload", "--corpus", tinyTrack.toString(), "--track", TINY_TRACK, "--runs", "1",
+                "--warmup", "0", "--restart-runs", "1", "--members", "2", "--member-heap-mb", "256",
+                "--api-heap-mb", "512");
+        assertThat(run.result()).containsOnlyKeys("product_ms", "product_first_ms", "first_ms", "refresh_ms",
+                "restart_ms", "restart_fresh_ms", "refresh_ratio", "first_ratio", "restart_ratio", "product_bytes",
+                "first_bytes", "refresh_bytes", "restart_bytes", "longest_task_ms", "longest_not_drawing_ms",
+                "product_longest_task_ms");
+        assertThat(run.report()).contains("Page load of a 5-stem project (" + TINY_TRACK + ":")
+                .contains("2 members and one API node in JVMs of their own")
+                .contains("(a)  product page, first visit", "(a') product page, refresh", "(b)  stemcache, first visit",
+                        "(c)  stemcache, refresh", "(d)  stemcache, refresh after full restart",
+                        "(d') stemcache, new profile after restart")
+                .contains("5 JSON rows", "5 revalidated")
+                .contains("full restarts: 2,")
+                .containsPattern("entries the members loaded from PostgreSQL while serving \\(d\\): \\[\\d+\\], \\(d'\\): \\[\\d+\\]");
+        // A refresh moves the page's revalidations only, never the analyses again.
+        assertThat(Long.parseLong(run.result().get("refresh_bytes"))).isLessThan(Long.parseLong(run.result().get("first_bytes")));
+    }
+
+    @Test
+    void pageloadWithMoreRestartRunsThanRuns_isAUsageErrorNamingBoth() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int exit = StemcacheBench.run(new String[] {"pageload", "--corpus", tinyTrack.toString(), "--track", TINY_TRACK,
+                "--runs", "1", "--restart-runs", "2"}, new PrintStream(OutputStream.nullOutputStream()),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("option --restart-runs (2) must be at most --runs (1)");
     }
 
     @Test
