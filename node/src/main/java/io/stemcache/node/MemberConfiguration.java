@@ -11,6 +11,8 @@ import io.stemcache.node.maintenance.MaintenanceSettings;
 import io.stemcache.node.maintenance.PostgresMemberServices;
 import io.stemcache.node.maintenance.StemcacheEndpoint;
 import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.hazelcast.autoconfigure.HazelcastConfigCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -22,6 +24,8 @@ import org.springframework.context.annotation.DependsOn;
  */
 @Configuration(proxyBeanMethods = false)
 class MemberConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(MemberConfiguration.class);
 
     @Bean
     AnalysisCodec analysisCodec(StemcacheProperties properties) {
@@ -94,7 +98,15 @@ class MemberConfiguration {
 
     @Bean(destroyMethod = "close")
     BacklogLimit backlogLimit(HazelcastInstance hazelcast, StemcacheProperties properties) {
-        return BacklogLimit.install(hazelcast, properties.mapName(), properties.writeBehind().maxBacklogEntries(),
-                properties.writeBehind().sampleInterval());
+        long maxHeap = Runtime.getRuntime().maxMemory();
+        BacklogLimit.Limits limits = properties.writeBehind().limits(maxHeap);
+        String warning = BacklogLimit.heapBudgetWarning(hazelcast.getConfig().getMapConfig(properties.mapName()), limits,
+                maxHeap);
+        if (warning != null) {
+            log.warn(warning);
+        }
+        log.info("map '{}': writes are refused while {} MB or {} of this member's entries wait for PostgreSQL ({})",
+                properties.mapName(), limits.maxBytes() >> 20, limits.maxEntries(), limits.bytesOrigin());
+        return BacklogLimit.install(hazelcast, properties.mapName(), limits, properties.writeBehind().sampleInterval());
     }
 }
