@@ -113,24 +113,23 @@ public final class BacklogLimit extends PutInterceptor implements AutoCloseable 
     }
 
     /**
-     * A warning when the map's memory cap (USED_HEAP_SIZE, per member, times its replicas) and the backlog's
-     * byte limit together do not fit in 90% of the heap, else null: entries evicted before their store keep
-     * their value in the backlog, so both can be full at once.
+     * A warning when the map's memory cap (USED_HEAP_SIZE, per member; Hazelcast 5.7 counts every partition
+     * the member holds, backups included) and the backlog's byte limit together do not fit in 90% of the heap,
+     * else null: entries evicted before their store keep their value in the backlog, so both can be full at once.
      */
     static String heapBudgetWarning(MapConfig map, Limits limits, long maxHeapBytes) {
         EvictionConfig eviction = map.getEvictionConfig();
         if (eviction.getMaxSizePolicy() != MaxSizePolicy.USED_HEAP_SIZE) {
             return null;
         }
-        long replicas = 1L + map.getBackupCount() + map.getAsyncBackupCount();
-        long capBytes = ((long) eviction.getSize() << 20) * replicas;
+        long capBytes = (long) eviction.getSize() << 20;
         if (capBytes + limits.maxBytes() <= maxHeapBytes / 10 * 9) {
             return null;
         }
-        return "map '" + map.getName() + "': its memory cap (eviction size " + eviction.getSize() + " MB, USED_HEAP_SIZE, x"
-                + replicas + " replicas) and the write-behind backlog limit (" + (limits.maxBytes() >> 20) + " MB, "
-                + limits.bytesOrigin() + ") exceed 90% of the " + (maxHeapBytes >> 20) + " MB heap: a long PostgreSQL "
-                + "outage can end in OutOfMemoryError; lower the eviction size or the backlog limit, or give the JVM more heap";
+        return "map '" + map.getName() + "': its memory cap (eviction size " + eviction.getSize() + " MB, USED_HEAP_SIZE)"
+                + " and the write-behind backlog limit (" + (limits.maxBytes() >> 20) + " MB, " + limits.bytesOrigin()
+                + ") exceed 90% of the " + (maxHeapBytes >> 20) + " MB heap: a long PostgreSQL outage can end in "
+                + "OutOfMemoryError; lower the eviction size or the backlog limit, or give the JVM more heap";
     }
 
     // A scheduled task that throws is never run again: one failure would freeze the limit at its last value.

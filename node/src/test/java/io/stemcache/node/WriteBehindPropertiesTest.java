@@ -3,6 +3,8 @@ package io.stemcache.node;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.hazelcast.config.MapConfig;
+import com.hazelcast.config.MaxSizePolicy;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -70,5 +72,19 @@ class WriteBehindPropertiesTest {
                 .rootCause().hasMessageContaining("stemcache.write-behind.max-backlog-entries must be at least 1, got 0");
         assertThatThrownBy(() -> new StemcacheProperties.WriteBehind(10, 0, 25, Duration.ZERO, ""))
                 .hasMessageContaining("stemcache.write-behind.sample-interval must be a positive duration");
+    }
+
+    @Test
+    void heapBudgetWarning_capAndLimitBeyondTheHeap_namesBothSettings() {
+        MapConfig map = new MapConfig("analyses");
+        map.getEvictionConfig().setMaxSizePolicy(MaxSizePolicy.USED_HEAP_SIZE).setSize(1024);
+        BacklogLimit.Limits limits = BacklogLimit.Limits.of(10_000, 512);
+
+        assertThat(BacklogLimit.heapBudgetWarning(map, limits, 1536L << 20))
+                .contains("eviction size 1024 MB").contains("stemcache.write-behind.max-backlog-mb=512")
+                .contains("exceed 90% of the 1536 MB heap");
+        assertThat(BacklogLimit.heapBudgetWarning(map, limits, 2048L << 20)).isNull();
+        map.getEvictionConfig().setMaxSizePolicy(MaxSizePolicy.PER_NODE).setSize(100);
+        assertThat(BacklogLimit.heapBudgetWarning(map, limits, 600L << 20)).as("not a heap cap").isNull();
     }
 }
