@@ -10,6 +10,11 @@ import io.stemcache.node.deletions.ProductDeletes;
 import io.stemcache.node.maintenance.MaintenanceSettings;
 import io.stemcache.node.maintenance.PostgresMemberServices;
 import io.stemcache.node.maintenance.StemcacheEndpoint;
+import io.stemcache.node.spill.SpillingStore;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,8 +56,31 @@ class MemberConfiguration {
                 cleanup.maxTotalMb(), cleanup.guestQuotaMb(), cleanup.tombstoneRetention()));
     }
 
+    /**
+     * The member's map-store: PostgreSQL, with the spill directory for a shutdown while PostgreSQL is down. What
+     * an earlier member spilled there is stored first, before this member joins and serves.
+     */
     @Bean
-    HazelcastConfigCustomizer stemcacheMemberCustomizer(PostgresAnalysisStore store, PostgresMemberServices services,
+    SpillingStore spillingStore(PostgresAnalysisStore store, DataSource dataSource, StemcacheProperties properties) {
+        SpillingStore spilling = SpillingStore.open(store, properties.writeBehind().spillDirectory(),
+                properties.mapName(), databaseName(dataSource));
+        spilling.replay();
+        return spilling;
+    }
+
+    private static String databaseName(DataSource dataSource) {
+        try (Connection connection = dataSource.getConnection();
+             Statement statement = connection.createStatement();
+             ResultSet result = statement.executeQuery("SELECT current_database()")) {
+            result.next();
+            return result.getString(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the database's name (SELECT current_database())", e);
+        }
+    }
+
+    @Bean
+    HazelcastConfigCustomizer stemcacheMemberCustomizer(SpillingStore store, PostgresMemberServices services,
                                                         StemcacheProperties properties) {
         return config -> MemberConfigs.withStore(config, properties.mapName(), store, services);
     }
@@ -92,8 +120,9 @@ class MemberConfiguration {
     }
 
     @Bean
-    WriteBehindFlusher writeBehindFlusher(HazelcastInstance hazelcast, StemcacheProperties properties) {
-        return new WriteBehindFlusher(hazelcast, properties.mapName(), properties.flushTimeout());
+    WriteBehindFlusher writeBehindFlusher(HazelcastInstance hazelcast, StemcacheProperties properties,
+                                          SpillingStore store) {
+        return new WriteBehindFlusher(hazelcast, properties.mapName(), properties.flushTimeout(), store);
     }
 
     @Bean(destroyMethod = "close")
