@@ -114,6 +114,13 @@ class MemberConfiguration {
                 .register(registry);
     }
 
+    /** Lost partitions, logged and counted; first checks that a node- or zone-aware member knows its node or zone. */
+    @Bean(destroyMethod = "close")
+    PartitionLosses partitionLosses(HazelcastInstance hazelcast, StemcacheProperties properties) {
+        PartitionLosses.checkPartitionGroup(hazelcast);
+        return new PartitionLosses(hazelcast, properties.mapName());
+    }
+
     @Bean
     StemcacheEndpoint stemcacheEndpoint(HazelcastInstance hazelcast, PostgresMemberServices services) {
         return new StemcacheEndpoint(hazelcast, services);

@@ -200,6 +200,19 @@ public record StemcacheProperties(
     }
 
     /**
+     * Where a partition's backups go: by default on any other member; {@code NODE_AWARE} and {@code ZONE_AWARE}
+     * put them on a member of another Kubernetes node or zone, which the Kubernetes API tells each member.
+     */
+    public enum PartitionGroup {
+        /** Hazelcast's default: a backup on any other member, possibly on the same Kubernetes node. */
+        NONE,
+        /** A backup never on the primary's Kubernetes node (Hazelcast's NODE_AWARE partition group). */
+        NODE_AWARE,
+        /** A backup never in the primary's availability zone (Hazelcast's ZONE_AWARE partition group). */
+        ZONE_AWARE
+    }
+
+    /**
      * How members find each other ({@code stemcache.discovery.*}). Any mode but {@code none} switches on
      * Hazelcast's own {@code network.join.kubernetes} and switches TCP/IP, multicast and auto-detection off.
      *
@@ -210,9 +223,12 @@ public record StemcacheProperties(
      * @param namespace kubernetes-api: the Service's namespace (empty: the pod's own)
      * @param servicePort the member port of discovered members (0: in DNS mode this member's own port,
      *                    in API mode the port of the Service's endpoints)
+     * @param partitionGroup {@code none}, {@code node-aware} or {@code zone-aware}: where backups go; the aware
+     *                       ones need {@code kubernetes-api} (only the API tells a member its node and zone)
      */
     public record Discovery(@DefaultValue("none") DiscoveryMode mode, String serviceDns, String serviceName,
-                            String namespace, @DefaultValue("0") @PositiveOrZero @Max(65535) int servicePort) {
+                            String namespace, @DefaultValue("0") @PositiveOrZero @Max(65535) int servicePort,
+                            @DefaultValue("none") PartitionGroup partitionGroup) {
 
         public Discovery {
             if (mode == null) {
@@ -225,6 +241,16 @@ public record StemcacheProperties(
             if (mode == DiscoveryMode.KUBERNETES_API && isBlank(serviceName)) {
                 throw new IllegalArgumentException("stemcache.discovery.mode=kubernetes-api needs "
                         + "stemcache.discovery.service-name, the Service whose endpoints are the members");
+            }
+            if (partitionGroup == null) {
+                partitionGroup = PartitionGroup.NONE;
+            }
+            if (partitionGroup != PartitionGroup.NONE && mode != DiscoveryMode.KUBERNETES_API) {
+                throw new IllegalArgumentException("stemcache.discovery.partition-group="
+                        + partitionGroup.name().toLowerCase().replace('_', '-') + " needs stemcache.discovery.mode="
+                        + "kubernetes-api: only the Kubernetes API tells a member its node and zone (in "
+                        + mode.name().toLowerCase().replace('_', '-') + " mode every member would be in one group, "
+                        + "and a partition would have no backup)");
             }
         }
 
