@@ -181,6 +181,11 @@ password
 {{- toString $node -}}
 {{- end -}}
 
+{{/* The spill directory: on the member's own volume with spill.persistence, else in the /tmp emptyDir. */}}
+{{- define "stemcache.spillDir" -}}
+{{- if .Values.spill.persistence.enabled -}}/var/lib/stemcache/spill{{- else -}}/tmp/stemcache-spill{{- end -}}
+{{- end -}}
+
 {{/* Rules between values that the schema cannot express; each message names the key and the fix. */}}
 {{- define "stemcache.validateValues" -}}
 {{- $messages := list -}}
@@ -196,6 +201,13 @@ password
 {{- end -}}
 {{- if and .Values.autoscaling.enabled (gt (int .Values.autoscaling.minReplicas) (int .Values.autoscaling.maxReplicas)) -}}
 {{- $messages = append $messages (printf "autoscaling.minReplicas (%d) must not exceed autoscaling.maxReplicas (%d): --set autoscaling.maxReplicas=%d" (int .Values.autoscaling.minReplicas) (int .Values.autoscaling.maxReplicas) (int .Values.autoscaling.minReplicas)) -}}
+{{- end -}}
+{{- with .Values.discovery.partitionGroup -}}
+{{- if ne $.Values.discovery.mode "api" -}}
+{{- $messages = append $messages (printf "discovery.partitionGroup=%s needs discovery.mode=api: only the Kubernetes API tells a member its node and zone (with dns every member would be in one group, and partitions would have no backup): --set discovery.mode=api" .) -}}
+{{- else if and (eq . "zone-aware") (not $.Values.discovery.api.nodeAccess) -}}
+{{- $messages = append $messages "discovery.partitionGroup=zone-aware reads each member's zone from its Kubernetes node, which needs read access to nodes: --set discovery.api.nodeAccess=true" -}}
+{{- end -}}
 {{- end -}}
 {{- if and .Values.networkPolicy.enabled (empty .Values.networkPolicy.clientPodLabels) -}}
 {{- $messages = append $messages "networkPolicy.clientPodLabels is empty, so no API node could reach the members: --set networkPolicy.clientPodLabels.stemcache\\.io/client=true" -}}

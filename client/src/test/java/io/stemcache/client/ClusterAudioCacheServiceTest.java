@@ -93,8 +93,29 @@ class ClusterAudioCacheServiceTest {
         CachedAudioAnalysis second = cache.getAnalysis(key).orElseThrow();
 
         assertThat(second).as("OBJECT near cache returns the kept instance").isSameAs(first);
-        assertThat(second.analysis()).as("decoded once, kept").isSameAs(first.analysis());
+        assertThat(second.sharedAnalysis()).as("decoded once, kept").isSameAs(first.sharedAnalysis());
         assertThat(cache.getCacheStats().nearCacheHits()).isPositive();
+    }
+
+    /**
+     * Issue 13: the OBJECT near cache hands the same entry, and so the same decoded {@code double[]}s, to every
+     * caller on this node; one caller changing a value changed it for every later reader.
+     */
+    @Test
+    void nearCacheHit_aCallerChangingItsArrays_changesNothingForTheNextCaller() {
+        AudioAnalysis analysis = analysisOf(UUID.randomUUID(), StemType.BASS);
+        AnalysisKey key = keyOf(Owner.user(UUID.randomUUID()), analysis);
+        cache.setAnalysis(key, analysis, null);
+        cache.getAnalysis(key);
+
+        AudioAnalysis mine = cache.getAnalysis(key).orElseThrow().analysis();
+        mine.analysisData().get("rms")[0] = Double.NaN;
+        mine.waveformData().points()[0] = 42;
+
+        CachedAudioAnalysis next = cache.getAnalysis(key).orElseThrow();
+        assertThat(cache.getCacheStats().nearCacheHits()).isPositive();
+        Analyses.assertBitExact(analysis, next.analysis());
+        Analyses.assertBitExact(analysis, next.sharedAnalysis());
     }
 
     @Test
