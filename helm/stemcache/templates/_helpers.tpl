@@ -189,6 +189,9 @@ password
 {{- if le $grace $needed -}}
 {{- $messages = append $messages (printf "terminationGracePeriodSeconds (%d) must exceed shutdown.preStopSleepSeconds + stemcache.flushTimeoutSeconds + shutdown.hazelcastMaxWaitSeconds = %d, or Kubernetes kills members before their write-behind queue is flushed: --set terminationGracePeriodSeconds=%d" $grace $needed (add $needed 30)) -}}
 {{- end -}}
+{{- if and (not .Values.database.existingSecret) (empty .Values.database.password) -}}
+{{- $messages = append $messages "database.password is empty and database.existingSecret is not set, so members would connect to PostgreSQL without a password: --set database.existingSecret=NAME (a Secret holding the password under database.existingSecretPasswordKey) or --set database.password=..." -}}
+{{- end -}}
 {{- $limitMiB := include "stemcache.memoryMiB" .Values.resources.limits.memory | int -}}
 {{- $cap := int .Values.hazelcast.map.evictionSizeMb -}}
 {{- if ge (mul $cap 2) $limitMiB -}}

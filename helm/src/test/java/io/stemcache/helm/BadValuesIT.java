@@ -46,6 +46,7 @@ class BadValuesIT {
             --set autoscaling.enabled=true,autoscaling.minReplicas=8 | autoscaling.minReplicas (8)       | --set autoscaling.maxReplicas=8
             --set hazelcast.configYaml=hazelcast: x       | hazelcast.configYaml must configure map 'analyses' | --set-file hazelcast.configYaml=
             --set networkPolicy.clientPodLabels=null      | networkPolicy.clientPodLabels is empty         | --set networkPolicy.clientPodLabels
+            --set database.password=                      | database.password is empty and database.existingSecret is not set | --set database.existingSecret=NAME
             --set api.enabled=true                        | api.jwt.secret is empty                        | --set api.jwt.existingSecret=NAME
             --set api.enabled=true,api.jwt.secret=too-short | api.jwt.secret is 9 bytes                    | --set api.jwt.secret=
             --set api.enabled=true,api.jwt.existingSecret=s,api.autoscaling.enabled=true,api.autoscaling.minReplicas=9 | api.autoscaling.minReplicas (9) | --set api.autoscaling.maxReplicas=9

@@ -168,6 +168,20 @@ class HelmChartIT {
         assertThat(grace).isGreaterThan(flush + gracefulWait + sleep);
     }
 
+    /**
+     * Issue 13, item 4: the pod template carried {@code checksum/secret}, an unsalted sha256 of the Secret, which
+     * anyone who may read pods could test guesses of the password against. Nothing of the password is in the
+     * StatefulSet now: another password renders the same StatefulSet, only the Secret differs.
+     */
+    @Test
+    void podTemplate_carriesNothingDerivedFromTheDatabasePassword() {
+        Map<String, Object> members = defaults.one("StatefulSet");
+        assertThat(map(at(members, "spec", "template", "metadata", "annotations"))).doesNotContainKey("checksum/secret");
+        RenderedChart otherPassword = helm.render("--set", "database.password=another-database-password");
+        assertThat(otherPassword.one("StatefulSet")).isEqualTo(members);
+        assertThat(otherPassword.named("Secret", FULLNAME + "-db")).isNotEqualTo(defaults.named("Secret", FULLNAME + "-db"));
+    }
+
     @Test
     void security_membersRunAsNonRootOnAReadOnlyRootWithATmpVolume() {
         Map<String, Object> pod = map(at(defaults.one("StatefulSet"), "spec", "template", "spec"));

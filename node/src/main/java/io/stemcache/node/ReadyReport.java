@@ -33,6 +33,6 @@ class ReadyReport {
                         + "database {}; LZ4 {}; http port {} (GET /actuator/health, /actuator/prometheus)",
                 local.getAddress(), hazelcast.getConfig().getClusterName(), hazelcast.getCluster().getMembers().size(),
                 properties.mapName(), hazelcast.getMap(properties.mapName()).size(),
-                environment.getProperty("spring.datasource.url"), AnalysisCodec.lz4Implementation(), environment.getProperty("local.server.port"));
+                JdbcUrl.withoutSecrets(environment.getProperty("spring.datasource.url")), AnalysisCodec.lz4Implementation(), environment.getProperty("local.server.port"));
     }
 }
