@@ -58,7 +58,7 @@ final class MemberProcess implements AutoCloseable {
         systemProperties.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.addAll(List.of("-jar", jar.toString(),
                 "--spring.datasource.url=" + jdbcUrl,
-                "--server.port=0",
+                "--management.server.port=0",
                 "--spring.main.banner-mode=off"));
         command.addAll(List.of(springArgs));
         Process process = new ProcessBuilder(command)
