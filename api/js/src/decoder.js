@@ -10,6 +10,9 @@ export { CorruptPayloadError, PayloadTooLargeError };
 export const MEDIA_TYPE = 'application/vnd.stemcache.analysis';
 /** The Java decoder's default limit (stemcache.client.max-analysis-mb = 256). */
 export const DEFAULT_MAX_DECODED_BYTES = 256 * 1024 * 1024;
+/** Section 8's compression ratio: at most this many decoded bytes per payload byte, beyond RATIO_ALLOWANCE_BYTES. */
+export const MAX_COMPRESSION_RATIO = 4096;
+export const RATIO_ALLOWANCE_BYTES = 65536;
 export const PRECISIONS = Object.freeze(['FLOAT64', 'FLOAT32', 'Q16']);
 
 const HEADER = 24;
@@ -231,6 +234,12 @@ export function readHeader(payload, { maxDecodedBytes = DEFAULT_MAX_DECODED_BYTE
   if (countHi !== 0 || countLo > limit) {
     const claimed = countHi * 2 ** 32 + countLo;
     throw new PayloadTooLargeError(`claims ${claimed} values (${claimed * 8} bytes decoded), more than the limit of ${limit}`);
+  }
+  // A constant plane is 2 bytes whatever it stands for: the claim must fit the payload's own length too.
+  const ratioLimit = Math.floor((RATIO_ALLOWANCE_BYTES + MAX_COMPRESSION_RATIO * bytes.length) / 8);
+  if (countLo > ratioLimit) {
+    throw new PayloadTooLargeError(`a payload of ${bytes.length} bytes claims ${countLo} values (${countLo * 8} bytes decoded), ` +
+      `more than ${ratioLimit}: at most ${MAX_COMPRESSION_RATIO} decoded bytes per payload byte beyond the first ${RATIO_ALLOWANCE_BYTES}`);
   }
   return { bytes, version, precision: PRECISIONS[precision], valueCount: countLo, bodyLength, checksum: view.getUint32(20, true) };
 }

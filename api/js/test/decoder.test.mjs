@@ -104,6 +104,35 @@ test('a payload claiming more than the limit is refused before anything is alloc
   assert.equal(readHeader(header({ valueCount: 5 })).valueCount, 5);
 });
 
+test('a small payload claiming more values than its length can hold is refused before anything is allocated (section 8, ratio)', () => {
+  // Issue 13: one Q16 series of 2^25 equal values costs 16 bytes; this whole, checksummed payload is about 200.
+  const envelope = [
+    0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0x99, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff, 0x01,
+    0x03, 0x31, 0x2e, 0x30, 0x40, 0x1f, 0, 0, 0, 0, 0, 0, 0, 0, 0xf0, 0x3f, 0xd0, 0x07, 0, 0, 0, 0, 0, 0, 0, 0, 0x29, 0x40,
+    0x00, 0x40, 0x1f, 0, 0, 0, 0, 0, 0, 0, 0, 0xf0, 0x3f,
+  ];
+  const emptyExact = [0x00, 0x00, ...Array(22).fill(0x00)];
+  const half = [0, 0, 0, 0, 0, 0, 0xe0, 0x3f]; // 0.5
+  const count = 2 ** 25;
+  const series = [0x01, 0x01, 0x78, 0x80, 0x80, 0x80, 0x10, ...half, ...half]; // "x", varint 2^25, min = max = 0.5
+  const body = new Uint8Array([...envelope, ...series, ...emptyExact, 0x00, 0x00, 0x00, ...emptyExact, ...emptyExact, ...emptyExact]);
+  const bomb = header({ valueCount: count, precision: 2, body });
+  assert.ok(bomb.length < 256, `${bomb.length} bytes`);
+  const before = process.memoryUsage().arrayBuffers;
+  assert.throws(() => decode(bomb), (e) => e instanceof PayloadTooLargeError && /at most 4096 decoded bytes per payload byte/.test(e.message));
+  assert.throws(() => readHeader(bomb), PayloadTooLargeError);
+  assert.ok(process.memoryUsage().arrayBuffers - before < 1 << 20, 'nothing the size of the claim was allocated');
+  // The bound itself, as Java computes it: (65536 + 4096 * length) / 8 values pass the header, one more does not.
+  for (const length of [24, 1000, 60000]) {
+    const payload = header({ body: new Uint8Array(length - 24) });
+    const allowed = Math.floor((65536 + 4096 * length) / 8);
+    new DataView(payload.buffer).setUint32(8, allowed, true);
+    assert.equal(readHeader(payload).valueCount, allowed);
+    new DataView(payload.buffer).setUint32(8, allowed + 1, true);
+    assert.throws(() => readHeader(payload), PayloadTooLargeError);
+  }
+});
+
 test('a damaged body fails its checksum', { skip: !golden }, () => {
   const bytes = sample();
   bytes[bytes.length - 1] ^= 0x01;

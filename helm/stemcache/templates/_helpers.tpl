@@ -107,6 +107,34 @@ jwt-secret
 {{- end -}}
 
 {{/* "true" when a label selector (matchLabels, matchExpressions) is absent or selects everything. */}}
+{{/*
+The peers admitted to a management port (members' ports.http, API nodes' api.ports.management): the monitoring
+pods (networkPolicy.monitoring), in their namespaces or this one. Rendered as list items, indented by the caller.
+*/}}
+{{- define "stemcache.monitoringPeer" -}}
+- podSelector:
+    matchLabels:
+      {{- toYaml .Values.networkPolicy.monitoring.podLabels | nindent 6 }}
+  {{- with .Values.networkPolicy.monitoring.namespaceSelector }}
+  namespaceSelector:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+{{- end -}}
+
+{{/* The chart's `helm test` pod, which asks every member's readiness on its management port. */}}
+{{- define "stemcache.testPodPeer" -}}
+- podSelector:
+    matchLabels:
+      {{- include "stemcache.selectorLabels" . | nindent 6 }}
+      app.kubernetes.io/component: test
+{{- end -}}
+
+{{/* "true" when a NetworkPolicy peer admits every pod of a namespace or of all namespaces. */}}
+{{- define "stemcache.peerAdmitsEveryPod" -}}
+{{- $peer := . -}}
+{{- and (not (hasKey $peer "ipBlock")) (eq (include "stemcache.selectorIsEmpty" $peer.podSelector) "true") (or (not (hasKey $peer "namespaceSelector")) (eq (include "stemcache.selectorIsEmpty" $peer.namespaceSelector) "true")) | toString -}}
+{{- end -}}
+
 {{- define "stemcache.selectorIsEmpty" -}}
 {{- $selector := . | default dict -}}
 {{- and (empty (get $selector "matchLabels")) (empty (get $selector "matchExpressions")) | toString -}}
@@ -181,6 +209,11 @@ password
 {{- toString $node -}}
 {{- end -}}
 
+{{/* The spill directory: on the member's own volume with spill.persistence, else in the /tmp emptyDir. */}}
+{{- define "stemcache.spillDir" -}}
+{{- if .Values.spill.persistence.enabled -}}/var/lib/stemcache/spill{{- else -}}/tmp/stemcache-spill{{- end -}}
+{{- end -}}
+
 {{/* Rules between values that the schema cannot express; each message names the key and the fix. */}}
 {{- define "stemcache.validateValues" -}}
 {{- $messages := list -}}
@@ -188,6 +221,9 @@ password
 {{- $needed := add .Values.shutdown.preStopSleepSeconds .Values.stemcache.flushTimeoutSeconds .Values.shutdown.hazelcastMaxWaitSeconds -}}
 {{- if le $grace $needed -}}
 {{- $messages = append $messages (printf "terminationGracePeriodSeconds (%d) must exceed shutdown.preStopSleepSeconds + stemcache.flushTimeoutSeconds + shutdown.hazelcastMaxWaitSeconds = %d, or Kubernetes kills members before their write-behind queue is flushed: --set terminationGracePeriodSeconds=%d" $grace $needed (add $needed 30)) -}}
+{{- end -}}
+{{- if and (not .Values.database.existingSecret) (empty .Values.database.password) -}}
+{{- $messages = append $messages "database.password is empty and database.existingSecret is not set, so members would connect to PostgreSQL without a password: --set database.existingSecret=NAME (a Secret holding the password under database.existingSecretPasswordKey) or --set database.password=..." -}}
 {{- end -}}
 {{- $limitMiB := include "stemcache.memoryMiB" .Values.resources.limits.memory | int -}}
 {{- $cap := int .Values.hazelcast.map.evictionSizeMb -}}
@@ -197,8 +233,28 @@ password
 {{- if and .Values.autoscaling.enabled (gt (int .Values.autoscaling.minReplicas) (int .Values.autoscaling.maxReplicas)) -}}
 {{- $messages = append $messages (printf "autoscaling.minReplicas (%d) must not exceed autoscaling.maxReplicas (%d): --set autoscaling.maxReplicas=%d" (int .Values.autoscaling.minReplicas) (int .Values.autoscaling.maxReplicas) (int .Values.autoscaling.minReplicas)) -}}
 {{- end -}}
+{{- with .Values.discovery.partitionGroup -}}
+{{- if ne $.Values.discovery.mode "api" -}}
+{{- $messages = append $messages (printf "discovery.partitionGroup=%s needs discovery.mode=api: only the Kubernetes API tells a member its node and zone (with dns every member would be in one group, and partitions would have no backup): --set discovery.mode=api" .) -}}
+{{- else if and (eq . "zone-aware") (not $.Values.discovery.api.nodeAccess) -}}
+{{- $messages = append $messages "discovery.partitionGroup=zone-aware reads each member's zone from its Kubernetes node, which needs read access to nodes: --set discovery.api.nodeAccess=true" -}}
+{{- end -}}
+{{- end -}}
 {{- if and .Values.networkPolicy.enabled (empty .Values.networkPolicy.clientPodLabels) -}}
 {{- $messages = append $messages "networkPolicy.clientPodLabels is empty, so no API node could reach the members: --set networkPolicy.clientPodLabels.stemcache\\.io/client=true" -}}
+{{- end -}}
+{{- if .Values.networkPolicy.enabled -}}
+{{- if empty .Values.networkPolicy.monitoring.podLabels -}}
+{{- $messages = append $messages "networkPolicy.monitoring.podLabels is empty, which would admit every pod to the members' and API nodes' management ports (the actuator): name your Prometheus pods, e.g. --set networkPolicy.monitoring.podLabels.app\\.kubernetes\\.io/name=prometheus" -}}
+{{- end -}}
+{{- if .Values.networkPolicy.http.fromAnyNamespace -}}
+{{- $messages = append $messages "networkPolicy.http.fromAnyNamespace admitted every pod of every namespace to the members' management port (the actuator) and is no longer supported: name the monitoring peers instead, e.g. --set-json 'networkPolicy.monitoring.namespaceSelector={\"matchLabels\":{\"kubernetes.io/metadata.name\":\"monitoring\"}}'" -}}
+{{- end -}}
+{{- range $i, $peer := .Values.networkPolicy.http.extraFrom -}}
+{{- if eq (include "stemcache.peerAdmitsEveryPod" $peer) "true" -}}
+{{- $messages = append $messages (printf "networkPolicy.http.extraFrom[%d] admits every pod (%s) to the members' management port (the actuator): name the peers with a non-empty podSelector or namespaceSelector, or an ipBlock" $i (toJson $peer)) -}}
+{{- end -}}
+{{- end -}}
 {{- end -}}
 {{- if .Values.hazelcast.configYaml -}}
 {{- $config := fromYaml .Values.hazelcast.configYaml -}}
@@ -228,8 +284,16 @@ password
 {{- if empty $api.networkPolicy.callerPodLabels -}}
 {{- $messages = append $messages "api.networkPolicy.callerPodLabels is empty, which would admit every pod to the API's HTTP port: --set api.networkPolicy.callerPodLabels.stemcache\\.io/api-client=true" -}}
 {{- end -}}
+{{- if $api.networkPolicy.management.fromAnyNamespace -}}
+{{- $messages = append $messages "api.networkPolicy.management.fromAnyNamespace admitted every pod of every namespace to the API nodes' management port and is no longer supported: the monitoring peers come from networkPolicy.monitoring (podLabels, namespaceSelector)" -}}
+{{- end -}}
+{{- range $i, $peer := $api.networkPolicy.management.extraFrom -}}
+{{- if eq (include "stemcache.peerAdmitsEveryPod" $peer) "true" -}}
+{{- $messages = append $messages (printf "api.networkPolicy.management.extraFrom[%d] admits every pod (%s) to the API nodes' management port: name the peers with a non-empty podSelector or namespaceSelector, or an ipBlock" $i (toJson $peer)) -}}
+{{- end -}}
+{{- end -}}
 {{- range $i, $peer := $api.networkPolicy.extraFrom -}}
-{{- if and (not (hasKey $peer "ipBlock")) (eq (include "stemcache.selectorIsEmpty" $peer.podSelector) "true") (or (not (hasKey $peer "namespaceSelector")) (eq (include "stemcache.selectorIsEmpty" $peer.namespaceSelector) "true")) -}}
+{{- if eq (include "stemcache.peerAdmitsEveryPod" $peer) "true" -}}
 {{- $messages = append $messages (printf "api.networkPolicy.extraFrom[%d] admits every pod (%s) to the API's HTTP port: name the callers with a non-empty podSelector or namespaceSelector, e.g. --set-json 'api.networkPolicy.extraFrom=[{\"namespaceSelector\":{\"matchLabels\":{\"kubernetes.io/metadata.name\":\"ingress-nginx\"}}}]'" $i (toJson $peer)) -}}
 {{- end -}}
 {{- end -}}

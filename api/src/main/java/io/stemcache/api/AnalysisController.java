@@ -115,7 +115,7 @@ final class AnalysisController {
             response.getOutputStream().write(entry.payload());
             return;
         }
-        AudioAnalysis analysis = entry.analysis();
+        AudioAnalysis analysis = entry.sharedAnalysis(); // only read: no copy of the near-cached arrays
         response.setContentType(MediaType.APPLICATION_JSON_VALUE);
         OutputStream out = response.getOutputStream();
         if (representation == Representation.JSON_GZIP) {

@@ -4,14 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.stemcache.core.AudioAnalysis;
 import io.stemcache.core.testing.Corpus;
-import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -20,11 +21,16 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Predicate;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -35,6 +41,10 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
+import org.springframework.security.oauth2.jose.jws.MacAlgorithm;
+import org.springframework.security.oauth2.jwt.JwsHeader;
+import org.springframework.security.oauth2.jwt.JwtClaimsSet;
+import org.springframework.security.oauth2.jwt.JwtEncoderParameters;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -277,6 +287,19 @@ class PagesBrowserIT {
         browser.refresh();
         awaitReady(r -> reads(r).size() == 2);
 
+        // Refused sign-ins leave the guest as it was, saying why.
+        signIn("not-a-token");
+        awaitReady(r -> !((List<?>) r.get("errors")).isEmpty());
+        assertThat(browser.text("[role=alert]")).isEqualTo("signing in: not a JWT: a token has three dot-separated parts");
+        signIn(forgedUserToken(alice));
+        awaitReady(r -> ((List<?>) r.get("errors")).size() == 2);
+        assertThat(browser.text("[role=alert]")).isEqualTo("signing in: stemcache API 401: the bearer token is invalid or expired");
+        signIn(guest);
+        awaitReady(r -> ((List<?>) r.get("errors")).size() == 3);
+        assertThat(browser.text("[role=alert]")).contains("that is a guest token");
+        assertThat(browser.global("stemcacheReport").get("session")).isEqualTo("guest");
+        assertThat(guestToken()).isEqualTo(guest);
+
         signIn(cluster.userToken(alice));
         Map<String, Object> asAlice = awaitReady(r -> "user".equals(r.get("session")) && reads(r).size() == 2);
         assertThat(asAlice.get("claimed")).as("both files' master stems moved").isEqualTo(2L);
@@ -312,6 +335,11 @@ class PagesBrowserIT {
     void managementPage_figuresMove_andInvalidatingTheFileThere_makesTheProjectShowItMissing() throws Exception {
         String adminTab = browser.newTab();
         browser.open(base + "/admin.html");
+        browser.element("admin-token").sendKeys(cluster.userToken(alice));
+        browser.submit("token-form");
+        awaitAdmin(r -> !((List<?>) r.get("errors")).isEmpty());
+        assertThat(browser.text("#live-state[role=alert]")).contains("figures: this operation needs the admin role");
+        assertThat(browser.text("#token-state")).contains("Set a token with the admin role");
         browser.element("admin-token").sendKeys(cluster.adminToken(admin));
         browser.submit("token-form");
         Map<String, Object> first = awaitAdmin(r -> r.get("latest") != null && (Long) r.get("historyRows") > 0);
@@ -323,7 +351,7 @@ class PagesBrowserIT {
         assertThat(((Number) figures.get("hitRate")).doubleValue()).isGreaterThan(0);
         long gets = (Long) figures.get("hits") + (Long) figures.get("misses");
         assertThat(browser.element("f-hit-rate").getText())
-                .isEqualTo(String.format(java.util.Locale.ROOT, "%.1f%%", 100.0 * (Long) figures.get("hits") / gets));
+                .isEqualTo(String.format(Locale.ROOT, "%.1f%%", 100.0 * (Long) figures.get("hits") / gets));
         assertThat(browser.element("f-entries").getText()).isEqualTo(figures.get("entries").toString());
         assertThat(browser.element("f-members").getText()).isEqualTo("2");
         assertThat(browser.element("history").getAttribute("aria-label")).startsWith("History of ");
@@ -356,7 +384,7 @@ class PagesBrowserIT {
         assertThat(stems).hasSize(5);
         String track = Corpus.load(stems.get(0)).fileMetadataId().toString();
         String alicesToken = cluster.userToken(alice);
-        Map<String, String> expected = new java.util.HashMap<>();
+        Map<String, String> expected = new HashMap<>();
         for (Path stem : stems) {
             AudioAnalysis analysis = Corpus.load(stem);
             HttpResponse<String> put = send(HttpRequest.newBuilder(URI.create(base + "/api/v1/analyses/" + track + "/"
@@ -389,6 +417,34 @@ class PagesBrowserIT {
         assertThat(stemText(track, "master")).contains("revalidated (304)").contains("MB");
         browser.screenshot("7-project-of-a-track");
         browser.screenshotOf("7-track-stems", "[data-file-id='" + track + "']", 0.75);
+    }
+
+    // ---- 8: audio Web Audio cannot decode ----
+
+    @Test
+    @Order(8)
+    void audioThatCannotBeDecoded_failsNamingIt_andGivesTheLeaseBack(@TempDir Path dir) throws Exception {
+        Path noise = dir.resolve("not-audio.wav");
+        Files.writeString(noise, "RIFF, but not a wave: these are words, not samples.\n".repeat(200));
+        String noiseId = fileIdOf(Files.readAllBytes(noise));
+        browser.switchTo(projectTab);
+        browser.open(base + "/");
+        awaitReady(r -> true);
+
+        browser.pick("audio-file", noise);
+        Map<String, Object> report = awaitReady(r -> ((List<?>) r.get("errors")).stream()
+                .anyMatch(e -> e.toString().startsWith("analysing not-audio.wav")));
+
+        assertThat(stemText(noiseId, "master")).contains("✗ failed");
+        String stem = "/api/v1/analyses/" + noiseId + "/master";
+        assertThat(requestsOf(report)).as("the lease was given back")
+                .anyMatch(r -> r.get("method").equals("DELETE") && r.get("path").equals(stem + "/lease")
+                        && Long.valueOf(204).equals(r.get("status")));
+        HttpResponse<String> status = send(get(base + "/api/v1/files/status?ids=" + noiseId, cluster.userToken(alice)));
+        JsonNode master = JSON.readTree(status.body()).get("files").get(0).get("stems").get("master");
+        assertThat(master.get("state").asString()).isEqualTo("missing");
+        assertThat(master.get("analysing").asBoolean()).as("nobody holds the lease").isFalse();
+        browser.screenshot("8-undecodable-audio");
     }
 
     /** The project page's fingerprint of an analysis (FNV-1a over names and the doubles' 32-bit words). */
@@ -429,7 +485,7 @@ class PagesBrowserIT {
         try {
             return await().atMost(PAGE).pollInterval(Duration.ofMillis(100)).until(() -> browser.global(name),
                     report -> report != null && condition.test(report));
-        } catch (org.awaitility.core.ConditionTimeoutException e) {
+        } catch (ConditionTimeoutException e) {
             String state = browser.all("#action-state").isEmpty() ? "" : "\naction-state: "
                     + browser.script("return document.getElementById('action-state').textContent + ' | id='"
                     + " + document.getElementById('invalidate-id').value");
@@ -490,16 +546,29 @@ class PagesBrowserIT {
         browser.submit("sign-in");
     }
 
+    /** A user's token in every way but its signature: another secret signed it. */
+    private static String forgedUserToken(UUID user) {
+        Instant expires = Instant.now().plusSeconds(300);
+        return ApiCluster.hs256("a-secret-that-is-not-the-api-nodes-one!!").encode(
+                JwtEncoderParameters.from(
+                        JwsHeader.with(
+                                MacAlgorithm.HS256).build(),
+                        JwtClaimsSet.builder().subject(user.toString())
+                                .issuer(ApiCluster.ISSUER).audience(List.of(ApiCluster.AUDIENCE))
+                                .issuedAt(expires.minusSeconds(600)).expiresAt(expires).build()))
+                .getTokenValue();
+    }
+
     private String guestToken() {
         return (String) browser.script("return JSON.parse(localStorage.getItem('stemcache.guest')).token");
     }
 
     /** The page's deterministic file id: the audio's SHA-256, first 16 bytes, as an RFC 9562 version 8 UUID. */
     private static String fileIdOf(byte[] audio) throws Exception {
-        byte[] id = java.util.Arrays.copyOf(MessageDigest.getInstance("SHA-256").digest(audio), 16);
+        byte[] id = Arrays.copyOf(MessageDigest.getInstance("SHA-256").digest(audio), 16);
         id[6] = (byte) ((id[6] & 0x0f) | 0x80);
         id[8] = (byte) ((id[8] & 0x3f) | 0x80);
-        java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(id);
+        ByteBuffer buffer = ByteBuffer.wrap(id);
         return new UUID(buffer.getLong(), buffer.getLong()).toString();
     }
 

@@ -153,7 +153,7 @@ final class HitRateCommand {
         for (int key : sequence) {
             long loadsBefore = cluster.loads();
             Optional<CachedAudioAnalysis> entry = service.getAnalysis(keys.get(key));
-            if (entry.isEmpty() || entry.get().analysis().analysisData().isEmpty()) {
+            if (entry.isEmpty() || entry.get().sharedAnalysis().analysisData().isEmpty()) {
                 reads.missing++;
             }
             boolean loaded = cluster.loads() != loadsBefore;

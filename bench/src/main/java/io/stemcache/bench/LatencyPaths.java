@@ -89,7 +89,7 @@ final class LatencyPaths {
     }
 
     AudioAnalysis clusterGet(int i) {
-        return use(plainMap.get(key(i)).analysis());
+        return use(plainMap.get(key(i)).sharedAnalysis());
     }
 
     CachedAudioAnalysis clusterRawGet(int i) {
@@ -104,7 +104,7 @@ final class LatencyPaths {
     }
 
     AudioAnalysis stemcacheGet(int i) {
-        return use(stemcache.getAnalysis(key(i)).orElseThrow().analysis());
+        return use(stemcache.getAnalysis(key(i)).orElseThrow().sharedAnalysis());
     }
 
     // (e) a cold miss: the entry left memory (evict keeps its row), so the owner loads it from PostgreSQL.

@@ -42,12 +42,16 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@link AudioCacheService} over the cluster's analysis map, read through this node's near cache. Reads are
  * reported to the members in batches ({@link Touches}), so entries hot in near caches stay alive there.
  */
 final class ClusterAudioCacheService implements AudioCacheService, AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ClusterAudioCacheService.class);
 
     /** Most keys of one owner that a claim moves; a guest session holds a few projects. */
     static final int MAX_CLAIMED_KEYS = 10_000;
@@ -112,8 +116,9 @@ final class ClusterAudioCacheService implements AudioCacheService, AutoCloseable
         CachedAudioAnalysis entry = CachedAudioAnalysis.of(key, analysis, contentHash, settings.cacheVersion(),
                 precision, settings.codec(), settings.clock().instant());
         if (key.owner().isGuest()) {
-            makeRoomForGuest(key, entry.size());
+            // Written first: a write the member refuses (PostgreSQL behind) must not cost the guest older entries.
             map.set(key, entry, settings.guestTtl().toSeconds(), TimeUnit.SECONDS);
+            makeRoomForGuest(key);
         } else {
             map.set(key, entry);
         }
@@ -123,14 +128,25 @@ final class ClusterAudioCacheService implements AudioCacheService, AutoCloseable
     }
 
     /**
-     * Keeps a guest within its quota by removing its oldest other entries (a cache makes room, it does not
-     * refuse). Reads only four small fields of the guest's entries, never their payloads.
+     * Keeps a guest within its quota after a write of {@code key} by removing its oldest other entries (a cache
+     * makes room, it does not refuse). Reads only four small fields of the guest's entries, never their payloads.
+     * The write is stored either way: a failure here is logged, and the cleanup's per-guest cap
+     * ({@code stemcache.cleanup.guest-quota-mb}) still bounds the guest's rows.
      */
-    private void makeRoomForGuest(AnalysisKey key, int incomingBytes) {
+    private void makeRoomForGuest(AnalysisKey key) {
+        try {
+            removeOldestBeyondQuota(key);
+        } catch (RuntimeException e) {
+            log.warn("a guest's write of {}/{} is stored, but making room within the guest's quota failed",
+                    key.fileMetadataId(), key.stemType().code(), e);
+        }
+    }
+
+    private void removeOldestBeyondQuota(AnalysisKey key) {
         Collection<Object[]> held = map.project(
                 Projections.multiAttribute("fileMetadataId", "stemType", "size", "updatedAtMicros"),
                 ownedBy(key.owner()));
-        long total = incomingBytes;
+        long total = 0;
         for (Object[] entry : held) {
             total += ((Number) entry[2]).longValue();
         }

@@ -11,8 +11,9 @@ import java.util.UUID;
  * One cache entry: the compressed payload of an {@link AudioAnalysis} beside readable metadata (which
  * file and stem, which analysis and cache version, the source audio's content hash, sizes, times).
  *
- * <p>This is the value held in the cluster and written to PostgreSQL. {@link #analysis()} decodes the
- * payload once and keeps the result, so an entry served again from a near cache costs no decoding.
+ * <p>This is the value held in the cluster and written to PostgreSQL. It decodes the payload once and keeps
+ * the result, so an entry served again from a near cache costs no decoding; {@link #analysis()} hands each
+ * caller a copy of it, {@link #sharedAnalysis()} the kept one.
  * The payload array is shared, not copied: treat it as read-only.
  *
  * <p>{@link #version()} orders the writes of one key: the member that owns the key assigns it
@@ -139,8 +140,22 @@ public final class CachedAudioAnalysis {
         return moved;
     }
 
-    /** The decoded analysis, decoded on first use with the standard codec and kept. */
+    /**
+     * The decoded analysis, with arrays of its own: the caller may change them. The entry decodes once (the
+     * standard codec) and keeps the result; each call copies it (~1 ms for a whole stem), because an API node's
+     * near cache hands this same entry to every caller. Read-only consumers that must not pay the copy (a
+     * serializer writing the response) use {@link #sharedAnalysis()}.
+     */
     public AudioAnalysis analysis() {
+        return sharedAnalysis().copy();
+    }
+
+    /**
+     * The decoded analysis this entry keeps, shared with every other reader of the entry (near-cache hits
+     * return the same entry to every caller): no copy, but its arrays must not be modified, or every later
+     * reader on this node sees the change.
+     */
+    public AudioAnalysis sharedAnalysis() {
         if (deletion) {
             throw new IllegalStateException("a deletion marker of " + fileMetadataId + "/" + stemType.code()
                     + " has no analysis");

@@ -126,7 +126,8 @@ class ApiChartIT {
         assertThat(map(at(management, "spec", "selector"))).isEqualTo(API_LABELS);
         assertThat(list(at(management, "spec", "ports")))
                 .containsExactly(Map.of("name", "management", "port", port, "targetPort", "management"));
-        assertThat(peersOnPort(rendered.named("NetworkPolicy", API), port)).containsExactly(Map.of("podSelector", Map.of()));
+        assertThat(peersOnPort(rendered.named("NetworkPolicy", API), port)).containsExactly(Map.of("podSelector",
+                Map.of("matchLabels", Map.of("app.kubernetes.io/name", "prometheus"))));
     }
 
     /** The API node's Spring Boot probe groups: readiness includes the cluster connection, liveness does not. */
@@ -277,18 +278,21 @@ class ApiChartIT {
                 Map.of("matchLabels", Map.of("stemcache.io/api-client", "true"))));
     }
 
-    /** The management port: the namespace (Prometheus), every namespace, or further peers; nothing else. */
+    /** The management port: the monitoring pods (networkPolicy.monitoring), or further peers; nothing else. */
     @Test
-    void networkPolicy_managementPortAdmitsTheNamespaceOrAsConfigured() {
+    void networkPolicy_managementPortAdmitsTheMonitoringPodsOrAsConfigured() {
         Map<String, Object> managementRule = Map.of("protocol", "TCP", "port", 8081);
         assertThat(list(at(chart.named("NetworkPolicy", API), "spec", "ingress")))
                 .filteredOn(rule -> list(at(rule, "ports")).contains(managementRule)).singleElement()
                 .satisfies(rule -> assertThat(list(at(rule, "ports"))).containsExactly(managementRule));
-        RenderedChart anyNamespace = renderApi("--set", "api.networkPolicy.management.fromAnyNamespace=true",
+        RenderedChart monitoring = renderApi("--set-json",
+                "networkPolicy.monitoring.namespaceSelector={\"matchLabels\":{\"kubernetes.io/metadata.name\":\"monitoring\"}}",
                 "--set-json", "api.networkPolicy.management.extraFrom=[{\"ipBlock\":{\"cidr\":\"10.30.0.0/16\"}}]");
-        assertThat(peersOnPort(anyNamespace.named("NetworkPolicy", API), 8081)).containsExactly(
-                Map.of("namespaceSelector", Map.of()), Map.of("ipBlock", Map.of("cidr", "10.30.0.0/16")));
-        assertThat(peersOnPort(anyNamespace.named("NetworkPolicy", API), 8080)).noneMatch(ApiChartIT::admitsEveryPod);
+        assertThat(peersOnPort(monitoring.named("NetworkPolicy", API), 8081)).containsExactly(
+                Map.of("podSelector", Map.of("matchLabels", Map.of("app.kubernetes.io/name", "prometheus")),
+                        "namespaceSelector", Map.of("matchLabels", Map.of("kubernetes.io/metadata.name", "monitoring"))),
+                Map.of("ipBlock", Map.of("cidr", "10.30.0.0/16")));
+        assertThat(peersOnPort(monitoring.named("NetworkPolicy", API), 8080)).noneMatch(ApiChartIT::admitsEveryPod);
     }
 
     @Test
@@ -308,14 +312,18 @@ class ApiChartIT {
         assertThat(chart.has("ServiceMonitor")).as("off by default").isFalse();
     }
 
-    /** The check above would pass vacuously if it flagged nothing: it flags the members' namespace-wide HTTP rule. */
+    /**
+     * The check above would pass vacuously if it flagged nothing: it flags empty selectors (the members' HTTP rule was
+     * one, {@code podSelector: {}}, until issue 13; the chart now refuses every such peer, see BadValuesIT).
+     */
     @Test
     void admitsEveryPod_flagsEmptySelectorsOnly() {
         assertThat(admitsEveryPod(Map.of("podSelector", Map.of()))).isTrue();
         assertThat(admitsEveryPod(Map.of("namespaceSelector", Map.of(), "podSelector", Map.of("matchLabels", Map.of())))).isTrue();
         assertThat(admitsEveryPod(Map.of("podSelector", Map.of("matchLabels", CLIENT_LABELS)))).isFalse();
         assertThat(admitsEveryPod(Map.of("namespaceSelector", Map.of("matchLabels", Map.of("team", "audio"))))).isFalse();
-        assertThat(peersOnPort(chart.named("NetworkPolicy", FULLNAME), 8080)).anyMatch(ApiChartIT::admitsEveryPod);
+        assertThat(admitsEveryPod(Map.of("namespaceSelector", Map.of()))).isTrue();
+        assertThat(admitsEveryPod(Map.of("ipBlock", Map.of("cidr", "0.0.0.0/0")))).isFalse();
     }
 
     @Test

@@ -46,6 +46,12 @@ class BadValuesIT {
             --set autoscaling.enabled=true,autoscaling.minReplicas=8 | autoscaling.minReplicas (8)       | --set autoscaling.maxReplicas=8
             --set hazelcast.configYaml=hazelcast: x       | hazelcast.configYaml must configure map 'analyses' | --set-file hazelcast.configYaml=
             --set networkPolicy.clientPodLabels=null      | networkPolicy.clientPodLabels is empty         | --set networkPolicy.clientPodLabels
+            --set database.password=                      | database.password is empty and database.existingSecret is not set | --set database.existingSecret=NAME
+            --set networkPolicy.monitoring.podLabels=null | networkPolicy.monitoring.podLabels is empty    | --set networkPolicy.monitoring.podLabels.app\\.kubernetes\\.io/name=prometheus
+            --set networkPolicy.http.fromAnyNamespace=true | networkPolicy.http.fromAnyNamespace admitted every pod | --set-json 'networkPolicy.monitoring.namespaceSelector=
+            --set-json networkPolicy.http.extraFrom=[{"podSelector":{}}] | networkPolicy.http.extraFrom[0] admits every pod | name the peers
+            --set api.enabled=true,api.jwt.existingSecret=s,api.networkPolicy.management.fromAnyNamespace=true | api.networkPolicy.management.fromAnyNamespace admitted every pod | networkPolicy.monitoring
+            --set-json api.enabled=true,api.jwt.existingSecret="s",api.networkPolicy.management.extraFrom=[{"namespaceSelector":{}}] | api.networkPolicy.management.extraFrom[0] admits every pod | name the peers
             --set api.enabled=true                        | api.jwt.secret is empty                        | --set api.jwt.existingSecret=NAME
             --set api.enabled=true,api.jwt.secret=too-short | api.jwt.secret is 9 bytes                    | --set api.jwt.secret=
             --set api.enabled=true,api.jwt.existingSecret=s,api.autoscaling.enabled=true,api.autoscaling.minReplicas=9 | api.autoscaling.minReplicas (9) | --set api.autoscaling.maxReplicas=9

@@ -16,6 +16,12 @@ final class Helm {
     static final String RELEASE = "cache";
     static final String NAMESPACE = "audio";
 
+    /**
+     * The database password every render and lint starts from (the chart refuses an empty one without an existing
+     * Secret); a test's own {@code --set database.password=...} comes later and wins.
+     */
+    static final String DATABASE_PASSWORD = "chart-test-database-password";
+
     private final Path helm;
     private final Path chart;
 
@@ -52,13 +58,15 @@ final class Helm {
 
     /** {@code helm lint --strict} with the given extra arguments (e.g. {@code --set k=v}). */
     Result lint(String... args) {
-        List<String> command = new ArrayList<>(List.of("lint", "--strict", chart.toString(), "--namespace", NAMESPACE));
+        List<String> command = new ArrayList<>(List.of("lint", "--strict", chart.toString(), "--namespace", NAMESPACE,
+                "--set", "database.password=" + DATABASE_PASSWORD));
         command.addAll(Arrays.asList(args));
         return run(command);
     }
 
     Result template(String... args) {
-        List<String> command = new ArrayList<>(List.of("template", RELEASE, chart.toString(), "--namespace", NAMESPACE));
+        List<String> command = new ArrayList<>(List.of("template", RELEASE, chart.toString(), "--namespace", NAMESPACE,
+                "--set", "database.password=" + DATABASE_PASSWORD));
         command.addAll(Arrays.asList(args));
         return run(command);
     }
@@ -93,7 +101,7 @@ final class Helm {
                           notes: {{ include "notesUnderTest" . | quote }}
                         """);
                 List<String> command = new ArrayList<>(List.of("template", RELEASE, copy.toString(), "--namespace", NAMESPACE,
-                        "--show-only", "templates/notes-under-test.yaml"));
+                        "--set", "database.password=" + DATABASE_PASSWORD, "--show-only", "templates/notes-under-test.yaml"));
                 command.addAll(Arrays.asList(args));
                 Result result = run(command);
                 if (result.exitCode() != 0) {

@@ -82,11 +82,12 @@ class HelmChartIT {
 
     @ParameterizedTest
     @ValueSource(ints = {8080, 9090})
-    void probes_hitTheNodeHealthGroupsOnTheServerPort(int httpPort) {
+    void probes_hitTheNodeHealthGroupsOnTheManagementPort(int httpPort) {
         RenderedChart chart = httpPort == 8080 ? defaults : helm.render("--set", "ports.http=" + httpPort);
         Map<String, Object> member = chart.container(chart.one("StatefulSet"), "member");
         assertThat(containerPort(member, "http")).isEqualTo(httpPort);
-        assertThat(chart.env(chart.one("StatefulSet"), "member")).containsEntry("SERVER_PORT", String.valueOf(httpPort));
+        assertThat(chart.env(chart.one("StatefulSet"), "member"))
+                .containsEntry("MANAGEMENT_SERVER_PORT", String.valueOf(httpPort));
         assertThat(at(member, "livenessProbe", "httpGet", "path")).isEqualTo("/actuator/health/liveness");
         assertThat(at(member, "startupProbe", "httpGet", "path")).isEqualTo("/actuator/health/liveness");
         assertThat(at(member, "readinessProbe", "httpGet", "path")).isEqualTo("/actuator/health/readiness");
@@ -112,6 +113,9 @@ class HelmChartIT {
             assertThat(include).as(probe + " -> group " + group).contains(component).doesNotContain("database", "db");
         });
         assertThat(String.valueOf(at(health, "status", "http-mapping", "degraded"))).isEqualTo("200");
+        // Probes are anonymous: they get the status, not the details (ActuatorSecurityIT).
+        assertThat(String.valueOf(at(health, "show-details"))).isEqualTo("when-authorized");
+        assertThat(at(node, "server", "port")).as("the member serves no HTTP but its management server").isEqualTo(-1);
     }
 
     @Test
@@ -124,7 +128,8 @@ class HelmChartIT {
         assertThat(map(at(policy, "spec", "podSelector", "matchLabels"))).isEqualTo(MEMBER_LABELS);
         assertThat(peersOnPort(policy, 5701)).containsExactly(Map.of("podSelector", Map.of("matchLabels", MEMBER_LABELS)),
                 Map.of("podSelector", Map.of("matchLabels", CLIENT_LABELS)));
-        assertThat(peersOnPort(policy, 8080)).containsExactly(Map.of("podSelector", Map.of()));
+        // The management port: Prometheus and the helm test pod (ManagementPortChartIT).
+        assertThat(peersOnPort(policy, 8080)).hasSize(2).noneMatch(ApiChartIT::admitsEveryPod);
 
         Map<String, Object> member = defaults.container(defaults.one("StatefulSet"), "member");
         assertThat(at(member, "resources", "limits", "memory")).isEqualTo("3Gi");
@@ -166,6 +171,20 @@ class HelmChartIT {
         Object preStop = at(pod, "containers", 0, "lifecycle", "preStop", "exec", "command", 2);
         int sleep = Integer.parseInt(match("^sleep (\\d+)$", String.valueOf(preStop)));
         assertThat(grace).isGreaterThan(flush + gracefulWait + sleep);
+    }
+
+    /**
+     * Issue 13, item 4: the pod template carried {@code checksum/secret}, an unsalted sha256 of the Secret, which
+     * anyone who may read pods could test guesses of the password against. Nothing of the password is in the
+     * StatefulSet now: another password renders the same StatefulSet, only the Secret differs.
+     */
+    @Test
+    void podTemplate_carriesNothingDerivedFromTheDatabasePassword() {
+        Map<String, Object> members = defaults.one("StatefulSet");
+        assertThat(map(at(members, "spec", "template", "metadata", "annotations"))).doesNotContainKey("checksum/secret");
+        RenderedChart otherPassword = helm.render("--set", "database.password=another-database-password");
+        assertThat(otherPassword.one("StatefulSet")).isEqualTo(members);
+        assertThat(otherPassword.named("Secret", FULLNAME + "-db")).isNotEqualTo(defaults.named("Secret", FULLNAME + "-db"));
     }
 
     @Test

@@ -67,7 +67,8 @@ public final class DatabaseBootstrap implements BeanPostProcessor, EnvironmentAw
             log.info("Created database '{}' (stemcache.create-database=true)", database);
         } catch (SQLException e) {
             // The pool reports the real problem when it connects; this is only a convenience.
-            log.warn("Could not check or create database '{}' via {}: {}", database, adminUrl, e.getMessage());
+            log.warn("Could not check or create database '{}' via {}: {}", database, JdbcUrl.withoutSecrets(adminUrl),
+                    e.getMessage());
         }
     }
 }

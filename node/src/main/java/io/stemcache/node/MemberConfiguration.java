@@ -10,7 +10,14 @@ import io.stemcache.node.deletions.ProductDeletes;
 import io.stemcache.node.maintenance.MaintenanceSettings;
 import io.stemcache.node.maintenance.PostgresMemberServices;
 import io.stemcache.node.maintenance.StemcacheEndpoint;
+import io.stemcache.node.spill.SpillingStore;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.hazelcast.autoconfigure.HazelcastConfigCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -22,6 +29,8 @@ import org.springframework.context.annotation.DependsOn;
  */
 @Configuration(proxyBeanMethods = false)
 class MemberConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(MemberConfiguration.class);
 
     @Bean
     AnalysisCodec analysisCodec(StemcacheProperties properties) {
@@ -47,8 +56,31 @@ class MemberConfiguration {
                 cleanup.maxTotalMb(), cleanup.guestQuotaMb(), cleanup.tombstoneRetention()));
     }
 
+    /**
+     * The member's map-store: PostgreSQL, with the spill directory for a shutdown while PostgreSQL is down. What
+     * an earlier member spilled there is stored first, before this member joins and serves.
+     */
     @Bean
-    HazelcastConfigCustomizer stemcacheMemberCustomizer(PostgresAnalysisStore store, PostgresMemberServices services,
+    SpillingStore spillingStore(PostgresAnalysisStore store, DataSource dataSource, StemcacheProperties properties) {
+        SpillingStore spilling = SpillingStore.open(store, properties.writeBehind().spillDirectory(),
+                properties.mapName(), databaseName(dataSource));
+        spilling.replay();
+        return spilling;
+    }
+
+    private static String databaseName(DataSource dataSource) {
+        try (Connection connection = dataSource.getConnection();
+             Statement statement = connection.createStatement();
+             ResultSet result = statement.executeQuery("SELECT current_database()")) {
+            result.next();
+            return result.getString(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the database's name (SELECT current_database())", e);
+        }
+    }
+
+    @Bean
+    HazelcastConfigCustomizer stemcacheMemberCustomizer(SpillingStore store, PostgresMemberServices services,
                                                         StemcacheProperties properties) {
         return config -> MemberConfigs.withStore(config, properties.mapName(), store, services);
     }
@@ -82,19 +114,35 @@ class MemberConfiguration {
                 .register(registry);
     }
 
+    /** Lost partitions, logged and counted; first checks that a node- or zone-aware member knows its node or zone. */
+    @Bean(destroyMethod = "close")
+    PartitionLosses partitionLosses(HazelcastInstance hazelcast, StemcacheProperties properties) {
+        PartitionLosses.checkPartitionGroup(hazelcast);
+        return new PartitionLosses(hazelcast, properties.mapName());
+    }
+
     @Bean
     StemcacheEndpoint stemcacheEndpoint(HazelcastInstance hazelcast, PostgresMemberServices services) {
         return new StemcacheEndpoint(hazelcast, services);
     }
 
     @Bean
-    WriteBehindFlusher writeBehindFlusher(HazelcastInstance hazelcast, StemcacheProperties properties) {
-        return new WriteBehindFlusher(hazelcast, properties.mapName(), properties.flushTimeout());
+    WriteBehindFlusher writeBehindFlusher(HazelcastInstance hazelcast, StemcacheProperties properties,
+                                          SpillingStore store) {
+        return new WriteBehindFlusher(hazelcast, properties.mapName(), properties.flushTimeout(), store);
     }
 
     @Bean(destroyMethod = "close")
     BacklogLimit backlogLimit(HazelcastInstance hazelcast, StemcacheProperties properties) {
-        return BacklogLimit.install(hazelcast, properties.mapName(), properties.writeBehind().maxBacklogEntries(),
-                properties.writeBehind().sampleInterval());
+        long maxHeap = Runtime.getRuntime().maxMemory();
+        BacklogLimit.Limits limits = properties.writeBehind().limits(maxHeap);
+        String warning = BacklogLimit.heapBudgetWarning(hazelcast.getConfig().getMapConfig(properties.mapName()), limits,
+                maxHeap);
+        if (warning != null) {
+            log.warn(warning);
+        }
+        log.info("map '{}': writes are refused while {} MB or {} of this member's entries wait for PostgreSQL ({})",
+                properties.mapName(), limits.maxBytes() >> 20, limits.maxEntries(), limits.bytesOrigin());
+        return BacklogLimit.install(hazelcast, properties.mapName(), limits, properties.writeBehind().sampleInterval());
     }
 }

@@ -6,6 +6,8 @@ import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.KubernetesConfig;
 import io.stemcache.node.StemcacheProperties.Discovery;
 import io.stemcache.node.StemcacheProperties.DiscoveryMode;
+import io.stemcache.node.StemcacheProperties.PartitionGroup;
+import com.hazelcast.config.PartitionGroupConfig;
 import java.util.List;
 
 /**
@@ -55,6 +57,19 @@ final class MemberDiscovery {
                 kubernetes.setProperty("service-port", String.valueOf(discovery.servicePort()));
             }
         }
+        return applyPartitionGroup(config, discovery.partitionGroup());
+    }
+
+    /**
+     * Hazelcast's NODE_AWARE or ZONE_AWARE partition group for {@code group} (nothing for NONE): each backup on a
+     * member of another Kubernetes node or zone, as the member attribute the Kubernetes discovery sets says.
+     */
+    static Config applyPartitionGroup(Config config, PartitionGroup group) {
+        if (group == PartitionGroup.NONE) {
+            return config;
+        }
+        config.getPartitionGroupConfig().setEnabled(true).setGroupType(group == PartitionGroup.NODE_AWARE
+                ? PartitionGroupConfig.MemberGroupType.NODE_AWARE : PartitionGroupConfig.MemberGroupType.ZONE_AWARE);
         return config;
     }
 

@@ -129,20 +129,57 @@ public record StemcacheProperties(
 
     /**
      * The bound on the write-behind backlog ({@code stemcache.write-behind.*}): while PostgreSQL is down
-     * the entries not yet stored stay in the member's heap.
+     * the entries not yet stored stay in the member's heap, so the member refuses new writes once they
+     * hold {@code max-backlog-mb} of it (by default {@code max-backlog-heap-percent} of the JVM's maximum
+     * heap) or once {@code max-backlog-entries} of its own entries wait.
      *
      * @param maxBacklogEntries a member refuses new writes while this many entries it owns wait for PostgreSQL
+     * @param maxBacklogMb a member refuses new writes while the backlog holds this many MB of its heap (its own
+     *                     entries and its backups' copies); 0: {@code maxBacklogHeapPercent} of the maximum heap
+     * @param maxBacklogHeapPercent the default of {@code maxBacklogMb}, as a share of the maximum heap
      * @param sampleInterval how often the member reads its backlog
+     * @param spillDir where a member that stops while PostgreSQL is unreachable writes the entries it still
+     *                 holds, and where a starting member finds such files and stores them
+     *                 (empty: {@code stemcache-spill} in the JVM's temporary directory)
      */
     public record WriteBehind(@DefaultValue("10000") @Positive long maxBacklogEntries,
-                              @DefaultValue("250ms") Duration sampleInterval) {
+                              @DefaultValue("0") @PositiveOrZero long maxBacklogMb,
+                              @DefaultValue("25") int maxBacklogHeapPercent,
+                              @DefaultValue("250ms") Duration sampleInterval,
+                              @DefaultValue("") String spillDir) {
 
         public WriteBehind {
             if (maxBacklogEntries < 1) {
                 throw new IllegalArgumentException("stemcache.write-behind.max-backlog-entries must be at least 1, got "
                         + maxBacklogEntries);
             }
+            if (maxBacklogMb < 0) {
+                throw new IllegalArgumentException("stemcache.write-behind.max-backlog-mb must be 0 (a share of the "
+                        + "heap) or a positive number of MB, got " + maxBacklogMb);
+            }
+            if (maxBacklogHeapPercent < 1 || maxBacklogHeapPercent > 90) {
+                throw new IllegalArgumentException("stemcache.write-behind.max-backlog-heap-percent must be 1 to 90, got "
+                        + maxBacklogHeapPercent);
+            }
             positive("stemcache.write-behind.sample-interval", sampleInterval);
+            spillDir = spillDir == null ? "" : spillDir.strip();
+        }
+
+        /** The spill directory: {@code spillDir}, or {@code stemcache-spill} in {@code java.io.tmpdir}. */
+        public java.nio.file.Path spillDirectory() {
+            return spillDir.isEmpty() ? java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "stemcache-spill")
+                    : java.nio.file.Path.of(spillDir);
+        }
+
+        /** The limits for a JVM whose maximum heap is {@code maxHeapBytes}. */
+        public BacklogLimit.Limits limits(long maxHeapBytes) {
+            if (maxBacklogMb > 0) {
+                return BacklogLimit.Limits.of(maxBacklogEntries, maxBacklogMb);
+            }
+            long bytes = maxHeapBytes * maxBacklogHeapPercent / 100;
+            return new BacklogLimit.Limits(maxBacklogEntries, bytes, BacklogLimit.BYTES_SETTING + " (" + (bytes >> 20)
+                    + " MB: stemcache.write-behind.max-backlog-heap-percent=" + maxBacklogHeapPercent + " of the "
+                    + (maxHeapBytes >> 20) + " MB heap)");
         }
     }
 
@@ -163,6 +200,19 @@ public record StemcacheProperties(
     }
 
     /**
+     * Where a partition's backups go: by default on any other member; {@code NODE_AWARE} and {@code ZONE_AWARE}
+     * put them on a member of another Kubernetes node or zone, which the Kubernetes API tells each member.
+     */
+    public enum PartitionGroup {
+        /** Hazelcast's default: a backup on any other member, possibly on the same Kubernetes node. */
+        NONE,
+        /** A backup never on the primary's Kubernetes node (Hazelcast's NODE_AWARE partition group). */
+        NODE_AWARE,
+        /** A backup never in the primary's availability zone (Hazelcast's ZONE_AWARE partition group). */
+        ZONE_AWARE
+    }
+
+    /**
      * How members find each other ({@code stemcache.discovery.*}). Any mode but {@code none} switches on
      * Hazelcast's own {@code network.join.kubernetes} and switches TCP/IP, multicast and auto-detection off.
      *
@@ -173,9 +223,12 @@ public record StemcacheProperties(
      * @param namespace kubernetes-api: the Service's namespace (empty: the pod's own)
      * @param servicePort the member port of discovered members (0: in DNS mode this member's own port,
      *                    in API mode the port of the Service's endpoints)
+     * @param partitionGroup {@code none}, {@code node-aware} or {@code zone-aware}: where backups go; the aware
+     *                       ones need {@code kubernetes-api} (only the API tells a member its node and zone)
      */
     public record Discovery(@DefaultValue("none") DiscoveryMode mode, String serviceDns, String serviceName,
-                            String namespace, @DefaultValue("0") @PositiveOrZero @Max(65535) int servicePort) {
+                            String namespace, @DefaultValue("0") @PositiveOrZero @Max(65535) int servicePort,
+                            @DefaultValue("none") PartitionGroup partitionGroup) {
 
         public Discovery {
             if (mode == null) {
@@ -188,6 +241,16 @@ public record StemcacheProperties(
             if (mode == DiscoveryMode.KUBERNETES_API && isBlank(serviceName)) {
                 throw new IllegalArgumentException("stemcache.discovery.mode=kubernetes-api needs "
                         + "stemcache.discovery.service-name, the Service whose endpoints are the members");
+            }
+            if (partitionGroup == null) {
+                partitionGroup = PartitionGroup.NONE;
+            }
+            if (partitionGroup != PartitionGroup.NONE && mode != DiscoveryMode.KUBERNETES_API) {
+                throw new IllegalArgumentException("stemcache.discovery.partition-group="
+                        + partitionGroup.name().toLowerCase().replace('_', '-') + " needs stemcache.discovery.mode="
+                        + "kubernetes-api: only the Kubernetes API tells a member its node and zone (in "
+                        + mode.name().toLowerCase().replace('_', '-') + " mode every member would be in one group, "
+                        + "and a partition would have no backup)");
             }
         }
 

@@ -22,7 +22,13 @@ import io.stemcache.liquibase.testing.FreshDatabase;
 import io.stemcache.mapstore.PostgresAnalysisStore;
 import io.stemcache.mapstore.StoreSettings;
 import io.stemcache.node.faults.TcpProxy;
+import com.hazelcast.map.impl.MapService;
+import com.hazelcast.map.impl.MapServiceContext;
+import com.hazelcast.spi.impl.AbstractDistributedObject;
+import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.Base64;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,8 +40,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The write-behind backlog bound: with PostgreSQL cut off, a member refuses writes once its backlog
- * reaches {@code stemcache.write-behind.max-backlog-entries}, with an error naming the setting; what it
- * accepted is stored when PostgreSQL returns, and it accepts writes again.
+ * reaches {@code stemcache.write-behind.max-backlog-entries} or {@code max-backlog-mb}, with an error naming
+ * the setting; what it accepted is stored when PostgreSQL returns, and it accepts writes again. A failed
+ * reading of the backlog does not freeze the bound; a refused guest write deletes none of the guest's
+ * entries; removals are never refused. (Full-size entries in a small heap: {@link BacklogHeapIT}.)
  */
 class BacklogLimitIT {
 
@@ -69,7 +77,8 @@ class BacklogLimitIT {
         Config config = MemberConfigs.withStore(new ClasspathYamlConfig("hazelcast.yaml"), "analyses", store);
         config.getMapConfig("analyses").getMapStoreConfig().setWriteDelaySeconds(1).setWriteBatchSize(50);
         HazelcastInstance member = factory.newHazelcastInstance(config);
-        BacklogLimit limit = BacklogLimit.install(member, "analyses", LIMIT, Duration.ofMillis(50));
+        BacklogLimit limit = BacklogLimit.install(member, "analyses", BacklogLimit.Limits.of(LIMIT, 1024),
+                Duration.ofMillis(50));
         limits.add(limit);
         AudioCacheService cache = StemcacheClient.service(factory.newHazelcastClient(StemcacheClient.defaultConfig()),
                 ClientSettings.defaults());
@@ -119,13 +128,177 @@ class BacklogLimitIT {
     }
 
     @Test
-    void install_limitBelowOne_namesTheSetting() {
-        PostgresAnalysisStore store = new PostgresAnalysisStore(proxied, StoreSettings.defaults());
-        HazelcastInstance member = factory.newHazelcastInstance(
-                MemberConfigs.withStore(new ClasspathYamlConfig("hazelcast.yaml"), "analyses", store));
+    void setAnalysis_backlogBytesAtTheLimit_refusedNamingTheMbSetting() {
+        HazelcastInstance member = member();
+        // A 100-frame entry stores ~30 KB: 1 MB is a few dozen of them.
+        BacklogLimit limit = install(member, BacklogLimit.Limits.of(10_000, 1), null);
+        AudioCacheService cache = client();
+        Owner owner = Owner.user(UUID.randomUUID());
 
-        assertThatThrownBy(() -> BacklogLimit.install(member, "analyses", 0, Duration.ofMillis(50)))
+        proxy.cut();
+        List<AnalysisKey> accepted = new ArrayList<>();
+        RuntimeException refused = writeUntilRefused(cache, owner, accepted, 1000);
+
+        assertThat(refused).as("a write beyond 1 MB of backlog is refused").isNotNull();
+        assertThat(refused).hasMessageContaining("the limit is stemcache.write-behind.max-backlog-mb=1")
+                .hasMessageContaining("PostgreSQL is behind");
+        assertThat(limit.backlogBytes()).isBetween(1L << 20, (1L << 20) + (256L << 10));
+        assertThat(limit.refusing()).isTrue();
+        proxy.restore();
+        await().atMost(Duration.ofSeconds(60)).until(() -> TableRows.count(database.dataSource()) == accepted.size());
+        await().atMost(Duration.ofSeconds(10)).until(() -> !limit.refusing());
+    }
+
+    /**
+     * Issue 13: the sampler ran as a plain scheduled task, and a scheduled task that throws is never run
+     * again: one failed reading froze the backlog at its last value (0 at start) and writes were never refused.
+     */
+    @Test
+    void sampler_throwsFirst_keepsSamplingAndTheLimitStillRefuses() {
+        HazelcastInstance member = member();
+        AtomicInteger failuresLeft = new AtomicInteger(3);
+        BacklogSampler real = BacklogSampler.of(mapServiceContext(member), "analyses");
+        BacklogLimit limit = install(member, BacklogLimit.Limits.of(LIMIT, 1024), () -> {
+            if (failuresLeft.getAndDecrement() > 0) {
+                throw new IllegalStateException("injected: the partition table is being rebuilt");
+            }
+            return real.sample();
+        });
+        AudioCacheService cache = client();
+        await().atMost(Duration.ofSeconds(10)).until(() -> limit.sampleFailures() == 3);
+
+        proxy.cut();
+        List<AnalysisKey> accepted = new ArrayList<>();
+        RuntimeException refused = writeUntilRefused(cache, Owner.user(UUID.randomUUID()), accepted, (int) (10 * LIMIT));
+
+        assertThat(refused).as("writes are refused after the sampler failed").isNotNull()
+                .hasMessageContaining("stemcache.write-behind.max-backlog-entries=" + LIMIT);
+        assertThat((long) accepted.size()).isBetween(LIMIT, LIMIT + 20);
+        assertThat(limit.sampleFailures()).isEqualTo(3);
+    }
+
+    /**
+     * Issue 13: a guest's write at its quota removed the guest's oldest entries to make room and only then
+     * reached the member, which refused it: the guest lost entries for a write that never happened.
+     */
+    @Test
+    void guestWrite_refusedAtTheLimit_deletesNoneOfTheGuestsEntries() {
+        HazelcastInstance member = member();
+        BacklogLimit limit = install(member, BacklogLimit.Limits.of(10_000, 1024), null);
+        AudioAnalysis base = Corpus.small(100);
+        int entrySize = CachedAudioAnalysis.of(TestAnalyses.keyOf(Owner.user(UUID.randomUUID()), base), base, null, 1,
+                io.stemcache.core.Precision.FLOAT64, io.stemcache.core.codec.AnalysisCodec.standard(),
+                java.time.Instant.now()).size();
+        AudioCacheService cache = StemcacheClient.service(factory.newHazelcastClient(StemcacheClient.defaultConfig()),
+                ClientSettings.defaults().withGuestQuotaBytes(3L * entrySize + entrySize / 2));
+        Owner guest = Owner.guest(randomToken());
+        List<AnalysisKey> held = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            AudioAnalysis analysis = TestAnalyses.withFile(base, UUID.randomUUID());
+            AnalysisKey key = TestAnalyses.keyOf(guest, analysis);
+            cache.setAnalysis(key, analysis, null);
+            held.add(key);
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> TableRows.count(database.dataSource()) == 3);
+
+        // Fill the member's backlog with a user's writes until it refuses, then the guest writes a fourth entry.
+        proxy.cut();
+        limits.remove(limit);
+        limit.close();
+        BacklogLimit small = install(member, BacklogLimit.Limits.of(5, 1024), null);
+        RuntimeException refused = writeUntilRefused(cache, Owner.user(UUID.randomUUID()), new ArrayList<>(), 200);
+        assertThat(refused).isNotNull();
+        AudioAnalysis fourth = TestAnalyses.withFile(base, UUID.randomUUID());
+        AnalysisKey fourthKey = TestAnalyses.keyOf(guest, fourth);
+
+        assertThatThrownBy(() -> cache.setAnalysis(fourthKey, fourth, null)).hasMessageContaining("PostgreSQL is behind");
+        for (AnalysisKey key : held) {
+            assertThat(cache.getAnalysis(key)).as("the guest's %s after the refused write", key).isPresent();
+        }
+
+        // Accepted again after the drain: the write is stored first, then the oldest entry makes room.
+        proxy.restore();
+        await().atMost(Duration.ofSeconds(60)).until(() -> !small.refusing());
+        assertThat(cache.getAnalysis(fourthKey)).as("the refused write").isEmpty();
+        cache.setAnalysis(fourthKey, fourth, null);
+        assertThat(cache.getAnalysis(fourthKey)).isPresent();
+        assertThat(cache.getAnalysis(held.get(0))).as("the oldest made room").isEmpty();
+        assertThat(cache.getAnalysis(held.get(1))).isPresent();
+        assertThat(cache.getAnalysis(held.get(2))).isPresent();
+    }
+
+    @Test
+    void invalidateCache_whileWritesAreRefused_isNotRefused() {
+        HazelcastInstance member = member();
+        install(member, BacklogLimit.Limits.of(5, 1024), null);
+        AudioCacheService cache = client();
+        Owner owner = Owner.user(UUID.randomUUID());
+
+        proxy.cut();
+        List<AnalysisKey> accepted = new ArrayList<>();
+        assertThat(writeUntilRefused(cache, owner, accepted, 200)).isNotNull();
+        AnalysisKey removed = accepted.get(0);
+
+        assertThat(cache.invalidateCache(owner, removed.fileMetadataId())).isEqualTo(1);
+        assertThat(cache.getAnalysis(removed)).isEmpty();
+        proxy.restore();
+        await().atMost(Duration.ofSeconds(60)).until(() -> TableRows.count(database.dataSource()) == accepted.size() - 1);
+    }
+
+    @Test
+    void limits_belowOne_nameTheSetting() {
+        assertThatThrownBy(() -> BacklogLimit.Limits.of(0, 10))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("stemcache.write-behind.max-backlog-entries must be at least 1, got 0");
+        assertThatThrownBy(() -> BacklogLimit.Limits.of(10, 0))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("stemcache.write-behind.max-backlog-mb must be at least 1 byte, got 0");
+    }
+
+    private HazelcastInstance member() {
+        PostgresAnalysisStore store = new PostgresAnalysisStore(proxied, StoreSettings.defaults());
+        Config config = MemberConfigs.withStore(new ClasspathYamlConfig("hazelcast.yaml"), "analyses", store);
+        config.getMapConfig("analyses").getMapStoreConfig().setWriteDelaySeconds(1).setWriteBatchSize(50);
+        return factory.newHazelcastInstance(config);
+    }
+
+    private BacklogLimit install(HazelcastInstance member, BacklogLimit.Limits bounds, BacklogSampler sampler) {
+        BacklogLimit limit = BacklogLimit.install(member, "analyses", bounds, Duration.ofMillis(50), sampler);
+        limits.add(limit);
+        return limit;
+    }
+
+    private AudioCacheService client() {
+        return StemcacheClient.service(factory.newHazelcastClient(StemcacheClient.defaultConfig()),
+                ClientSettings.defaults());
+    }
+
+    /** Writes new 100-frame entries until one is refused (returned) or {@code max} were accepted (null). */
+    private static RuntimeException writeUntilRefused(AudioCacheService cache, Owner owner, List<AnalysisKey> accepted,
+                                                      int max) {
+        AudioAnalysis base = Corpus.small(100);
+        while (accepted.size() < max) {
+            AudioAnalysis analysis = TestAnalyses.withFile(base, UUID.randomUUID());
+            AnalysisKey key = TestAnalyses.keyOf(owner, analysis);
+            try {
+                cache.setAnalysis(key, analysis, null);
+                accepted.add(key);
+            } catch (RuntimeException e) {
+                return e;
+            }
+            PostgresOutageIT.pause(10);
+        }
+        return null;
+    }
+
+    private static MapServiceContext mapServiceContext(HazelcastInstance member) {
+        return ((MapService) ((AbstractDistributedObject<?>) member.getMap("analyses")).getService())
+                .getMapServiceContext();
+    }
+
+    private static String randomToken() {
+        byte[] random = new byte[32];
+        new SecureRandom().nextBytes(random);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(random);
     }
 }

@@ -70,13 +70,13 @@ class MemberDiscoveryTest {
                         "STEMCACHE_DISCOVERY_SERVICE_PORT", "5801"))))
                 .bindOrCreate("stemcache", StemcacheProperties.class).discovery();
         assertThat(dns).isEqualTo(new StemcacheProperties.Discovery(StemcacheProperties.DiscoveryMode.KUBERNETES_DNS,
-                DNS, null, null, 5801));
+                DNS, null, null, 5801, StemcacheProperties.PartitionGroup.NONE));
         StemcacheProperties.Discovery api = new Binder(ConfigurationPropertySources.from(new SystemEnvironmentPropertySource(
                 StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, Map.of("STEMCACHE_DISCOVERY_MODE", "kubernetes-api", "STEMCACHE_DISCOVERY_SERVICE_NAME", "svc",
-                        "STEMCACHE_DISCOVERY_NAMESPACE", "cache"))))
+                        "STEMCACHE_DISCOVERY_NAMESPACE", "cache", "STEMCACHE_DISCOVERY_PARTITIONGROUP", "zone-aware"))))
                 .bindOrCreate("stemcache", StemcacheProperties.class).discovery();
         assertThat(api).isEqualTo(new StemcacheProperties.Discovery(StemcacheProperties.DiscoveryMode.KUBERNETES_API,
-                null, "svc", "cache", 0));
+                null, "svc", "cache", 0, StemcacheProperties.PartitionGroup.ZONE_AWARE));
     }
 
     @Test
@@ -130,5 +130,28 @@ class MemberDiscoveryTest {
                 .rootCause().hasMessageContaining("stemcache.discovery.service-name");
         assertThatThrownBy(() -> bind(Map.of("stemcache.discovery.mode", "consul")))
                 .isInstanceOf(BindException.class);
+    }
+
+    @Test
+    void partitionGroup_nodeAwareInApiMode_setsHazelcastsNodeAwareGroup() {
+        Config config = podConfig();
+        MemberDiscovery.apply(config, bind(Map.of("stemcache.discovery.mode", "kubernetes-api",
+                "stemcache.discovery.service-name", "svc", "stemcache.discovery.partition-group", "node-aware")).discovery());
+
+        assertThat(config.getPartitionGroupConfig().isEnabled()).isTrue();
+        assertThat(config.getPartitionGroupConfig().getGroupType())
+                .isEqualTo(com.hazelcast.config.PartitionGroupConfig.MemberGroupType.NODE_AWARE);
+        assertThat(bind(Map.of()).discovery().partitionGroup()).isEqualTo(StemcacheProperties.PartitionGroup.NONE);
+        assertThat(MemberDiscovery.apply(podConfig(), bind(Map.of()).discovery()).getPartitionGroupConfig().isEnabled())
+                .isFalse();
+    }
+
+    @Test
+    void partitionGroup_outsideApiMode_isRejectedNamingWhy() {
+        assertThatThrownBy(() -> bind(Map.of("stemcache.discovery.mode", "kubernetes-dns",
+                "stemcache.discovery.service-dns", DNS, "stemcache.discovery.partition-group", "zone-aware")))
+                .isInstanceOf(BindException.class).rootCause()
+                .hasMessageContaining("stemcache.discovery.partition-group=zone-aware needs stemcache.discovery.mode=kubernetes-api")
+                .hasMessageContaining("a partition would have no backup");
     }
 }

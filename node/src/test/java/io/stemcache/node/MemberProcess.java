@@ -35,6 +35,12 @@ final class MemberProcess implements AutoCloseable {
      */
     static MemberProcess start(String name, String clusterName, int basePort, String jdbcUrl,
                                Map<String, String> systemProperties, String... springArgs) throws IOException {
+        return start(name, clusterName, basePort, jdbcUrl, List.of("-Xmx768m"), systemProperties, springArgs);
+    }
+
+    /** As {@link #start(String, String, int, String, Map, String...)}, with these JVM options (heap size, say). */
+    static MemberProcess start(String name, String clusterName, int basePort, String jdbcUrl, List<String> jvmOptions,
+                               Map<String, String> systemProperties, String... springArgs) throws IOException {
         Path jar = Paths.get(System.getProperty("stemcache.node.jar", "target/stemcache-node-exec.jar"));
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("node jar " + jar.toAbsolutePath() + " is missing: run the package phase first");
@@ -42,8 +48,9 @@ final class MemberProcess implements AutoCloseable {
         Path log = Paths.get("target", "members", name + ".log");
         Files.createDirectories(log.getParent());
         List<String> command = new ArrayList<>(List.of(
-                Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx768m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                Paths.get(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-Dhz.cluster-name=" + clusterName,
                 "-Dhz.network.port.port=" + basePort,
                 "-Dhz.network.port.auto-increment=true",
@@ -51,7 +58,7 @@ final class MemberProcess implements AutoCloseable {
         systemProperties.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.addAll(List.of("-jar", jar.toString(),
                 "--spring.datasource.url=" + jdbcUrl,
-                "--server.port=0",
+                "--management.server.port=0",
                 "--spring.main.banner-mode=off"));
         command.addAll(List.of(springArgs));
         Process process = new ProcessBuilder(command)

@@ -23,25 +23,36 @@ final class RandomReads {
      */
     static Thread thread(String name, AtomicBoolean running, List<AnalysisKey> readable, AudioCacheService cache,
                          long pauseMillis, RandomReads counts) {
+        Runnable step = step(readable, cache, counts);
         return new Thread(() -> {
             while (running.get()) {
-                AnalysisKey key;
-                synchronized (readable) {
-                    key = readable.isEmpty() ? null : readable.get(ThreadLocalRandom.current().nextInt(readable.size()));
-                }
-                if (key != null) {
-                    try {
-                        counts.reads.incrementAndGet();
-                        if (cache.getAnalysis(key).isEmpty()) {
-                            counts.misses.incrementAndGet();
-                        }
-                    } catch (RuntimeException e) {
-                        counts.errors.incrementAndGet();
-                    }
-                }
+                step.run();
                 PostgresOutageIT.pause(pauseMillis);
             }
         }, name);
+    }
+
+    /**
+     * One read of the load (for {@link PacedLoad}): a random key of {@code readable} (a synchronized list the writer
+     * fills), if it holds any, through {@code cache}, counted in {@code counts}.
+     */
+    static Runnable step(List<AnalysisKey> readable, AudioCacheService cache, RandomReads counts) {
+        return () -> {
+            AnalysisKey key;
+            synchronized (readable) {
+                key = readable.isEmpty() ? null : readable.get(ThreadLocalRandom.current().nextInt(readable.size()));
+            }
+            if (key != null) {
+                try {
+                    counts.reads.incrementAndGet();
+                    if (cache.getAnalysis(key).isEmpty()) {
+                        counts.misses.incrementAndGet();
+                    }
+                } catch (RuntimeException e) {
+                    counts.errors.incrementAndGet();
+                }
+            }
+        };
     }
 
     static RandomReads counts() {

@@ -28,14 +28,12 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.jar.JarFile;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Every member of a three-member cluster (real JVMs) is stopped with SIGTERM and replaced in turn while a
@@ -43,8 +41,13 @@ import org.slf4j.LoggerFactory;
  */
 class RollingRestartIT {
 
-    private static final Logger log = LoggerFactory.getLogger(RollingRestartIT.class);
     private static final int MEMBERS = 3;
+    /**
+     * Longest the writes may wait for an acknowledgement across the handovers: measured 335-576 ms on a quiet
+     * machine, 1.8 s with other builds on its 2 cores; a member that leaves without handing over (SIGKILL) stalls
+     * them 5.1-5.3 s, until the cluster has removed it (MemberCrashIT).
+     */
+    private static final Duration MAX_WRITE_STALL = Duration.ofSeconds(3);
 
     private final List<MemberProcess> members = new ArrayList<>();
     private final String clusterName = "rolling-" + UUID.randomUUID();
@@ -56,7 +59,7 @@ class RollingRestartIT {
     private final AtomicLong readErrors = new AtomicLong();
     private final AtomicLong lastAcknowledgedNanos = new AtomicLong();
     private final AtomicLong longestWriteStallNanos = new AtomicLong();
-    private final AtomicBoolean running = new AtomicBoolean(true);
+    private PacedLoad load;
     private FreshDatabase database;
     private HazelcastInstance client;
     private int basePort;
@@ -81,16 +84,21 @@ class RollingRestartIT {
 
     @AfterEach
     void tearDown() throws InterruptedException, IOException {
-        running.set(false);
-        if (client != null) {
-            client.shutdown();
+        try {
+            if (load != null) {
+                load.close();
+            }
+        } finally {
+            if (client != null) {
+                client.shutdown();
+            }
+            for (MemberProcess member : members) {
+                member.close();
+            }
+            database.close();
+            System.setProperty("stemcache.node.jar", sharedJar);
+            Files.deleteIfExists(privateJar);
         }
-        for (MemberProcess member : members) {
-            member.close();
-        }
-        database.close();
-        System.setProperty("stemcache.node.jar", sharedJar);
-        Files.deleteIfExists(privateJar);
     }
 
     private MemberProcess startMember(String name) throws IOException {
@@ -115,49 +123,48 @@ class RollingRestartIT {
         await().atMost(Duration.ofSeconds(60)).until(() -> client.getCluster().getMembers().size() == MEMBERS);
     }
 
-    private Thread writer(AudioCacheService cache) {
+    /** One write of the load: the next of 5000 new analyses (once they are all written, nothing). */
+    private Runnable writer(AudioCacheService cache) {
         Owner owner = Owner.user(UUID.randomUUID());
         List<AudioAnalysis> analyses = TestAnalyses.distinctSmall(5000, 100);
-        return new Thread(() -> {
-            for (AudioAnalysis analysis : analyses) {
-                if (!running.get()) {
-                    return;
-                }
-                AnalysisKey key = TestAnalyses.keyOf(owner, analysis);
-                attempted.incrementAndGet();
-                try {
-                    cache.setAnalysis(key, analysis, "sha256:" + key.fileMetadataId());
-                    acknowledged.put(key, analysis);
-                    long now = System.nanoTime();
-                    long previous = lastAcknowledgedNanos.getAndSet(now);
-                    longestWriteStallNanos.accumulateAndGet(now - previous, Math::max);
-                } catch (RuntimeException e) {
-                    // Not acknowledged: the writer would retry; it may or may not be stored.
-                    writeErrors.incrementAndGet();
-                }
-                pause(20);
+        AtomicInteger next = new AtomicInteger();
+        return () -> {
+            int i = next.getAndIncrement();
+            if (i >= analyses.size()) {
+                return;
             }
-        }, "rolling-writer");
+            AudioAnalysis analysis = analyses.get(i);
+            AnalysisKey key = TestAnalyses.keyOf(owner, analysis);
+            attempted.incrementAndGet();
+            try {
+                cache.setAnalysis(key, analysis, "sha256:" + key.fileMetadataId());
+                acknowledged.put(key, analysis);
+                long now = System.nanoTime();
+                long previous = lastAcknowledgedNanos.getAndSet(now);
+                longestWriteStallNanos.accumulateAndGet(now - previous, Math::max);
+            } catch (RuntimeException e) {
+                // Not acknowledged: the writer would retry; it may or may not be stored.
+                writeErrors.incrementAndGet();
+            }
+        };
     }
 
-    private Thread reader(AudioCacheService cache) {
-        return new Thread(() -> {
-            while (running.get()) {
-                List<AnalysisKey> keys = new ArrayList<>(acknowledged.keySet());
-                if (!keys.isEmpty()) {
-                    AnalysisKey key = keys.get(ThreadLocalRandom.current().nextInt(keys.size()));
-                    try {
-                        reads.incrementAndGet();
-                        if (cache.getAnalysis(key).isEmpty()) {
-                            readMisses.incrementAndGet();
-                        }
-                    } catch (RuntimeException e) {
-                        readErrors.incrementAndGet();
+    /** One read of the load: a random acknowledged key. */
+    private Runnable reader(AudioCacheService cache) {
+        return () -> {
+            List<AnalysisKey> keys = new ArrayList<>(acknowledged.keySet());
+            if (!keys.isEmpty()) {
+                AnalysisKey key = keys.get(ThreadLocalRandom.current().nextInt(keys.size()));
+                try {
+                    reads.incrementAndGet();
+                    if (cache.getAnalysis(key).isEmpty()) {
+                        readMisses.incrementAndGet();
                     }
+                } catch (RuntimeException e) {
+                    readErrors.incrementAndGet();
                 }
-                pause(10);
             }
-        }, "rolling-reader");
+        };
     }
 
     @Test
@@ -169,13 +176,13 @@ class RollingRestartIT {
             member.awaitReady(Duration.ofSeconds(90));
         }
         AudioCacheService cache = connect();
-        Thread writer = writer(cache);
-        Thread reader = reader(cache);
         lastAcknowledgedNanos.set(System.nanoTime());
-        writer.start();
-        reader.start();
+        load = new PacedLoad("rolling-load", 2)
+                .every(Duration.ofMillis(20), writer(cache))
+                .every(Duration.ofMillis(10), reader(cache));
         await().atMost(Duration.ofSeconds(10)).until(() -> acknowledged.size() >= 20);
 
+        List<Long> recoveryMillis = new ArrayList<>();
         for (int i = 0; i < MEMBERS; i++) {
             long stopped = System.nanoTime();
             assertThat(members.get(i).terminate(Duration.ofSeconds(60))).as("exit code").isIn(0, 143);
@@ -185,31 +192,31 @@ class RollingRestartIT {
             awaitClusterSize();
             int before = acknowledged.size();
             await().atMost(Duration.ofSeconds(10)).until(() -> acknowledged.size() > before + 5);
-            log.info("member {} replaced, cluster whole again and writing after {} ms", i, (System.nanoTime() - stopped) / 1_000_000);
+            recoveryMillis.add((System.nanoTime() - stopped) / 1_000_000);
         }
-        running.set(false);
-        writer.join(30_000);
-        reader.join(30_000);
+        load.close();
 
-        log.info("rolling restart: attempted {}, acknowledged {}, write errors {}, longest write stall {} ms, reads {}, misses {}, read errors {}",
-                attempted.get(), acknowledged.size(), writeErrors.get(), longestWriteStallNanos.get() / 1_000_000,
-                reads.get(), readMisses.get(), readErrors.get());
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
                 .until(() -> TableRows.count(database.dataSource()) >= acknowledged.size());
         long rows = TableRows.count(database.dataSource());
-        assertThat(rows).as("rows: every acknowledged write, at most the attempted ones").isBetween((long) acknowledged.size(), attempted.get());
         PostgresAnalysisStore store = new PostgresAnalysisStore(database.dataSource(), StoreSettings.defaults());
         Map<AnalysisKey, CachedAudioAnalysis> stored = store.loadAll(acknowledged.keySet());
+        long longestStallMillis = longestWriteStallNanos.get() / 1_000_000;
+        System.out.printf("RESULT rolling-restart members=%d attempted=%d acknowledged=%d write_errors=%d"
+                        + " longest_write_stall_ms=%d reads=%d read_misses=%d read_errors=%d rows=%d"
+                        + " sigterm_to_replacement_writing_ms=%s lost=%d%n",
+                MEMBERS, attempted.get(), acknowledged.size(), writeErrors.get(), longestStallMillis, reads.get(),
+                readMisses.get(), readErrors.get(), rows, recoveryMillis, acknowledged.size() - stored.size());
+        assertThat(rows).as("rows: every acknowledged write, at most the attempted ones")
+                .isBetween((long) acknowledged.size(), attempted.get());
         assertThat(stored.keySet()).containsExactlyInAnyOrderElementsOf(acknowledged.keySet());
         acknowledged.forEach((key, analysis) -> Analyses.assertBitExact(analysis, stored.get(key).analysis()));
+        // A graceful handover: the members hand their partitions over before they leave, so no call fails and no
+        // write waits for the cluster to notice a dead member (a SIGKILL stalls writes about 5 s: MemberCrashIT).
+        assertThat(writeErrors.get()).as("writes that failed").isZero();
+        assertThat(readErrors.get()).as("reads that failed").isZero();
         assertThat(readMisses.get()).as("reads of acknowledged keys that missed").isZero();
-    }
-
-    private static void pause(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        assertThat(longestStallMillis).as("longest time without an acknowledged write, ms")
+                .isLessThan(MAX_WRITE_STALL.toMillis());
     }
 }

@@ -19,6 +19,7 @@ import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +27,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -37,8 +38,9 @@ import org.junit.jupiter.api.Test;
  * node's configuration and services) and a near-cached client; one writer creating and overwriting entries
  * of a fixed pool of keys (all written once first), two readers getting pooled keys. Sampled
  * every 2 s: heap after a full GC, live threads, HikariCP connections, PostgreSQL sessions, write-behind
- * backlog. After the warm-up (the first quarter) none of them may keep growing; afterwards the newest version
- * of every key written is in PostgreSQL.
+ * backlog. No call may fail or miss; after the warm-up (the first quarter) heap, threads, connections and
+ * sessions may not keep growing; the backlog stays what one write delay leaves (the store keeps up); once the
+ * load stops every connection returns to the pool and the newest version of every key written is in PostgreSQL.
  */
 class SoakIT {
 
@@ -46,6 +48,7 @@ class SoakIT {
     private static final int KEYS = 1_000;
 
     private NodeMembers nodes;
+    private PacedLoad load;
 
     @BeforeEach
     void start() {
@@ -53,8 +56,14 @@ class SoakIT {
     }
 
     @AfterEach
-    void stop() {
-        nodes.close();
+    void stop() throws InterruptedException {
+        try {
+            if (load != null) {
+                load.close();
+            }
+        } finally {
+            nodes.close();
+        }
     }
 
     private record Sample(long seconds, long heapMb, int threads, int hikariTotal, long pgSessions, long backlog) {
@@ -92,60 +101,56 @@ class SoakIT {
             lastWritten.put(key, cache.setAnalysis(key, pool.get(i), "sha256:" + key.fileMetadataId()).updatedAt());
         }
         keys.forEach(cache::getAnalysis);
-        AtomicBoolean running = new AtomicBoolean(true);
         AtomicLong writes = new AtomicLong();
         AtomicLong reads = new AtomicLong();
-        AtomicLong hits = new AtomicLong();
-        // Readers count hits; every pooled key exists, so a miss would be an entry lost from memory.
+        // Every pooled key exists, so a miss would be an entry lost from memory.
+        AtomicLong misses = new AtomicLong();
         AtomicLong errors = new AtomicLong();
-        List<Thread> threads = new ArrayList<>();
-        threads.add(new Thread(() -> {
-            int version = 0;
-            while (running.get()) {
-                int i = ThreadLocalRandom.current().nextInt(KEYS);
-                AudioAnalysis analysis = pool.get(i);
-                AnalysisKey key = keys.get(i);
-                try {
-                    AudioAnalysis next = new AudioAnalysis(analysis.fileMetadataId(), analysis.stemType(),
-                            "soak-" + version++, base.analysisData(), base.waveformData(), base.metadata());
-                    lastWritten.put(key, cache.setAnalysis(key, next, "sha256:" + key.fileMetadataId()).updatedAt());
-                    writes.incrementAndGet();
-                } catch (RuntimeException e) {
-                    errors.incrementAndGet();
+        AtomicInteger version = new AtomicInteger();
+        Runnable read = () -> {
+            AnalysisKey key = keys.get(ThreadLocalRandom.current().nextInt(KEYS));
+            try {
+                reads.incrementAndGet();
+                if (cache.getAnalysis(key).isEmpty()) {
+                    misses.incrementAndGet();
                 }
-                PostgresOutageIT.pause(3);
+            } catch (RuntimeException e) {
+                errors.incrementAndGet();
             }
-        }, "soak-writer"));
-        for (int r = 0; r < 2; r++) {
-            threads.add(new Thread(() -> {
-                while (running.get()) {
-                    AnalysisKey key = keys.get(ThreadLocalRandom.current().nextInt(KEYS));
+        };
+        long started = System.nanoTime();
+        load = new PacedLoad("soak-load", 3)
+                .every(Duration.ofMillis(3), () -> {
+                    int i = ThreadLocalRandom.current().nextInt(KEYS);
+                    AudioAnalysis analysis = pool.get(i);
+                    AnalysisKey key = keys.get(i);
                     try {
-                        reads.incrementAndGet();
-                        if (cache.getAnalysis(key).isPresent()) {
-                            hits.incrementAndGet();
-                        }
+                        AudioAnalysis next = new AudioAnalysis(analysis.fileMetadataId(), analysis.stemType(),
+                                "soak-" + version.getAndIncrement(), base.analysisData(), base.waveformData(),
+                                base.metadata());
+                        lastWritten.put(key, cache.setAnalysis(key, next, "sha256:" + key.fileMetadataId()).updatedAt());
+                        writes.incrementAndGet();
                     } catch (RuntimeException e) {
                         errors.incrementAndGet();
                     }
-                    PostgresOutageIT.pause(1);
-                }
-            }, "soak-reader-" + r));
-        }
-        long started = System.nanoTime();
-        threads.forEach(Thread::start);
-        List<Sample> samples = new ArrayList<>();
-        long end = started + TimeUnit.SECONDS.toNanos(SECONDS);
-        while (System.nanoTime() < end) {
-            PostgresOutageIT.pause(2_000);
-            samples.add(sample(started, members));
-        }
-        running.set(false);
-        for (Thread thread : threads) {
-            thread.join();
-        }
+                })
+                .every(Duration.ofMillis(1), read)
+                .every(Duration.ofMillis(1), read);
+        // Sampled every 2 s for the soak's length; no error and no miss at any sample.
+        List<Sample> samples = Collections.synchronizedList(new ArrayList<>());
+        await("no error and no miss throughout the soak").during(Duration.ofSeconds(SECONDS))
+                .atMost(Duration.ofSeconds(SECONDS + 30)).pollInterval(Duration.ofSeconds(2))
+                .until(() -> {
+                    samples.add(sample(started, members));
+                    return errors.get() == 0 && misses.get() == 0;
+                });
+        load.close();
+        long writeRate = writes.get() * 1_000_000_000L / (System.nanoTime() - started);
         await().atMost(Duration.ofSeconds(60)).until(() -> members.stream()
                 .mapToLong(m -> m.getMap(NodeMembers.MAP).getLocalMapStats().getDirtyEntryCount()).sum() == 0);
+        HikariDataSource hikari = (HikariDataSource) nodes.database.dataSource();
+        // Every connection back in the pool once the writes are stored: none kept by the store or the services.
+        await().atMost(Duration.ofSeconds(10)).until(() -> hikari.getHikariPoolMXBean().getActiveConnections() == 0);
 
         PostgresAnalysisStore fresh = new PostgresAnalysisStore(nodes.database.dataSource(), StoreSettings.defaults());
         Map<AnalysisKey, CachedAudioAnalysis> stored = fresh.loadAll(lastWritten.keySet());
@@ -163,26 +168,35 @@ class SoakIT {
         int hikariMax = steady.stream().mapToInt(Sample::hikariTotal).max().orElseThrow();
         long sessionsMax = steady.stream().mapToLong(Sample::pgSessions).max().orElseThrow();
         long backlogMax = samples.stream().mapToLong(Sample::backlog).max().orElseThrow();
-        System.out.printf("RESULT soak seconds=%d keys=%d writes=%d reads=%d hits=%d errors=%d"
+        // The backlog at the start and at the end of the steady part: the mean of its first and of its last third.
+        int third = Math.max(1, steady.size() / 3);
+        double backlogStart = steady.subList(0, third).stream().mapToLong(Sample::backlog).average().orElseThrow();
+        double backlogEnd = steady.subList(steady.size() - third, steady.size()).stream().mapToLong(Sample::backlog)
+                .average().orElseThrow();
+        System.out.printf("RESULT soak seconds=%d keys=%d writes=%d write_rate=%d reads=%d misses=%d errors=%d"
                         + " heap_mb_after_gc=%d..%d(max %d) threads=%d..%d(max %d) hikari=%d..%d(max %d)"
-                        + " pg_sessions=%d..%d(max %d) backlog_max=%d written_keys=%d stale=%d lost=%d samples=%s%n",
-                SECONDS, KEYS, writes.get(), reads.get(), hits.get(), errors.get(), first.heapMb(), last.heapMb(), heapMax,
-                first.threads(), last.threads(), threadsMax, first.hikariTotal(), last.hikariTotal(), hikariMax,
-                first.pgSessions(), last.pgSessions(), sessionsMax, backlogMax, lastWritten.size(), stale, lost,
+                        + " pg_sessions=%d..%d(max %d) backlog=%.0f..%.0f(max %d) written_keys=%d stale=%d lost=%d"
+                        + " samples=%s%n",
+                SECONDS, KEYS, writes.get(), writeRate, reads.get(), misses.get(), errors.get(), first.heapMb(),
+                last.heapMb(), heapMax, first.threads(), last.threads(), threadsMax, first.hikariTotal(),
+                last.hikariTotal(), hikariMax, first.pgSessions(), last.pgSessions(), sessionsMax, backlogStart,
+                backlogEnd, backlogMax, lastWritten.size(), stale, lost,
                 samples.stream().map(s -> s.seconds() + "s:" + s.heapMb() + "MB/" + s.threads() + "t/" + s.backlog() + "b")
                         .toList());
 
         assertThat(errors.get()).isZero();
-        assertThat(hits.get()).as("reads that found their entry").isEqualTo(reads.get());
+        assertThat(misses.get()).as("reads that did not find their entry").isZero();
         assertThat(lost).isZero();
         assertThat(stale).as("keys whose row is not the last acknowledged version").isZero();
         // Flat: no growth beyond noise after the warm-up. Keys are a fixed pool, so memory has a ceiling.
         assertThat(last.heapMb()).as("heap after GC, MB, end vs warm-up").isLessThan(first.heapMb() * 3 / 2 + 64);
         assertThat(last.threads()).as("live threads, end vs warm-up").isLessThanOrEqualTo(first.threads() + 8);
-        assertThat(hikariMax).as("HikariCP connections")
-                .isLessThanOrEqualTo(((HikariDataSource) nodes.database.dataSource()).getMaximumPoolSize());
+        assertThat(last.hikariTotal()).as("HikariCP connections, end vs warm-up")
+                .isLessThanOrEqualTo(first.hikariTotal() + 2);
         assertThat(last.pgSessions()).as("PostgreSQL sessions, end vs warm-up").isLessThanOrEqualTo(first.pgSessions() + 2);
-        // Coalescing keeps one queued store per key: the backlog cannot pass the key pool.
-        assertThat(backlogMax).as("write-behind backlog").isLessThanOrEqualTo(KEYS);
+        // The store keeps up: the backlog does not grow. (Coalescing alone keeps it under the key pool, which a
+        // stalled store reaches too: ~900 of the 1000 keys are written within 20 s.)
+        assertThat(backlogEnd).as("write-behind backlog, end vs start of the steady part")
+                .isLessThanOrEqualTo(backlogStart * 3 / 2 + 100);
     }
 }

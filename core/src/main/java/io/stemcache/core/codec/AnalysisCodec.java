@@ -16,6 +16,23 @@ public interface AnalysisCodec {
     /** Default limit on the decoded size of one analysis: 256 MiB of raw values. */
     long DEFAULT_MAX_DECODED_BYTES = 256L << 20;
 
+    /**
+     * Most decoded bytes (8 per float64 value) a payload may hold per byte of its own, beyond
+     * {@link #RATIO_ALLOWANCE_BYTES}. A constant plane costs 2 bytes and a constant Q16 column 16 whatever their
+     * length, so without this bound a payload of a hundred bytes could claim the whole limit. The encoder keeps to it
+     * (long constant runs are written as LZ4 blocks, at most about 255 bytes per byte, when the analysis would
+     * otherwise pass it); an honest analysis at any precision stays far below (the corpus: under 10).
+     */
+    int MAX_COMPRESSION_RATIO = 4096;
+
+    /** Decoded bytes every payload may hold whatever its length: small analyses of constant values. */
+    long RATIO_ALLOWANCE_BYTES = 64L << 10;
+
+    /** The most decoded bytes a payload of {@code payloadLength} bytes may hold, before any codec's own limit. */
+    static long maxDecodedBytes(int payloadLength) {
+        return RATIO_ALLOWANCE_BYTES + (long) MAX_COMPRESSION_RATIO * payloadLength;
+    }
+
     /** The codec with the default limit. */
     static AnalysisCodec standard() {
         return Lz4ShuffleCodec.STANDARD;

@@ -94,6 +94,10 @@ final class FloatColumns {
             min = Math.min(min, x);
             max = Math.max(max, x);
         }
+        if (min == max && out.dense() && min < Double.MAX_VALUE) {
+            // A range one ulp wide and codes 0: the same values, stored as planes an LZ4 block holds (see dense()).
+            max = Math.nextUp(min);
+        }
         out.f64(min);
         out.f64(max);
         if (min == max) {

@@ -3,6 +3,8 @@ package io.stemcache.core.codec;
 import io.stemcache.core.AudioAnalysis;
 import io.stemcache.core.Precision;
 import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import net.jpountz.xxhash.XXHash32;
 
@@ -44,7 +46,24 @@ final class Lz4ShuffleCodec implements AnalysisCodec {
                     + " bytes of float64 values, over this codec's limit of " + maxDecodedBytes + " bytes ("
                     + LIMIT_SETTING + ")");
         }
-        PayloadWriter out = new PayloadWriter(PayloadHeader.BYTES + 4096 + expectedBodyBytes(valueCount, precision));
+        byte[] payload = write(analysis, precision, false);
+        if (!withinRatio(valueCount, payload.length)) {
+            // Long constant runs (a silent stem) compress beyond what decoders accept: write them as LZ4 blocks.
+            payload = write(analysis, precision, true);
+            if (!withinRatio(valueCount, payload.length)) {
+                throw new PayloadTooLargeException("analysis " + analysis.fileMetadataId() + "/"
+                        + analysis.stemType().code() + " of " + valueCount * Double.BYTES + " bytes of float64 values"
+                        + " compresses to " + payload.length + " bytes, beyond the format's " + MAX_COMPRESSION_RATIO
+                        + " decoded bytes per payload byte");
+            }
+        }
+        return payload;
+    }
+
+    private static byte[] write(AudioAnalysis analysis, Precision precision, boolean dense) {
+        long valueCount = analysis.valueCount();
+        PayloadWriter out = new PayloadWriter(PayloadHeader.BYTES + 4096 + (dense ? 4096 : expectedBodyBytes(valueCount,
+                precision)), dense);
         out.skip(PayloadHeader.BYTES);
         AnalysisBody.write(out, analysis, precision);
         byte[] payload = out.toByteArray();
@@ -52,6 +71,10 @@ final class Lz4ShuffleCodec implements AnalysisCodec {
         new PayloadHeader(PayloadHeader.FORMAT_VERSION, precision, valueCount, bodyLength,
                 checksum(payload, bodyLength)).writeTo(payload);
         return payload;
+    }
+
+    private static boolean withinRatio(long valueCount, int payloadLength) {
+        return valueCount <= AnalysisCodec.maxDecodedBytes(payloadLength) / Double.BYTES;
     }
 
     @Override
@@ -70,7 +93,22 @@ final class Lz4ShuffleCodec implements AnalysisCodec {
     @Override
     public byte[] project(byte[] payload, Collection<String> features) {
         PayloadProjection.checkRequest(features);
-        return PayloadProjection.project(payload, checkedHeader(payload), features);
+        byte[] projection = PayloadProjection.project(payload, checkedHeader(payload), features);
+        if (withinRatio(PayloadHeader.valueCountOf(projection), projection.length)) {
+            return projection;
+        }
+        // The series' bytes were copied: constant ones that rode along in the whole payload may be too compressed on
+        // their own. Rare (a long silent series, silent points); then the projected values are written again, at
+        // FLOAT64 (bit-exact to what the original decodes to, whatever its precision) with LZ4 for constant runs.
+        AudioAnalysis whole = decode(payload);
+        Map<String, double[]> kept = new LinkedHashMap<>();
+        whole.analysisData().forEach((name, values) -> {
+            if (features.contains(name)) {
+                kept.put(name, values);
+            }
+        });
+        return write(new AudioAnalysis(whole.fileMetadataId(), whole.stemType(), whole.analysisVersion(), kept,
+                whole.waveformData(), whole.metadata()), Precision.FLOAT64, true);
     }
 
     private PayloadHeader checkedHeader(byte[] payload) {

@@ -35,6 +35,11 @@ public record PayloadHeader(int formatVersion, Precision precision, long valueCo
         return (payload[MAGIC.length] & 0xFF) > FORMAT_VERSION;
     }
 
+    /** The value count field of a payload this codec wrote, unchecked. */
+    static long valueCountOf(byte[] payload) {
+        return littleEndian(payload, 8, 8);
+    }
+
     public long rawSize() {
         return valueCount * Double.BYTES;
     }
@@ -92,6 +97,13 @@ public record PayloadHeader(int formatVersion, Precision precision, long valueCo
             throw new CorruptPayloadException("payload holds " + Long.toUnsignedString(valueCount)
                     + " float64 values, over this codec's limit of " + maxDecodedBytes + " decoded bytes ("
                     + Lz4ShuffleCodec.LIMIT_SETTING + ")");
+        }
+        long ratioLimit = AnalysisCodec.maxDecodedBytes(payload.length) / Double.BYTES;
+        if (valueCount > ratioLimit) {
+            throw new CorruptPayloadException("payload of " + payload.length + " bytes claims " + valueCount
+                    + " float64 values (" + valueCount * Double.BYTES + " bytes decoded), more than " + ratioLimit
+                    + ": a payload holds at most " + AnalysisCodec.MAX_COMPRESSION_RATIO + " decoded bytes per payload byte"
+                    + " beyond the first " + AnalysisCodec.RATIO_ALLOWANCE_BYTES + " (a compression bomb, not an analysis)");
         }
         int checksum = (int) littleEndian(payload, 20, 4);
         return new PayloadHeader(version, PRECISIONS[precision], valueCount, bodyLength, checksum);

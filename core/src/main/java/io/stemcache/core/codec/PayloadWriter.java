@@ -15,11 +15,27 @@ final class PayloadWriter {
     private static final LZ4Compressor COMPRESSOR = Lz4.FACTORY.fastCompressor();
     private static final int MAX_ARRAY = Integer.MAX_VALUE - 16;
 
+    private final boolean dense;
     private byte[] buf;
     private int pos;
 
     PayloadWriter(long initialCapacity) {
+        this(initialCapacity, false);
+    }
+
+    /**
+     * A writer that, when {@code dense}, stores no plane CONST and no Q16 column as a bare range: what the encoder
+     * falls back to for an analysis whose constant runs would otherwise compress beyond
+     * {@link AnalysisCodec#MAX_COMPRESSION_RATIO} (an LZ4 block holds at most about 255 bytes per byte).
+     */
+    PayloadWriter(long initialCapacity, boolean dense) {
+        this.dense = dense;
         buf = new byte[(int) Math.max(256, Math.min(initialCapacity, MAX_ARRAY))];
+    }
+
+    /** Whether constant runs are written as LZ4 blocks rather than one repeated byte (see the constructor). */
+    boolean dense() {
+        return dense;
     }
 
     int position() {
@@ -92,11 +108,12 @@ final class PayloadWriter {
     }
 
     /**
-     * One plane: CONST when every byte is equal, LZ4 when the block saves more than 4 bytes, else RAW.
-     * The block is compressed straight into the output, then slid back over the unused length bytes.
+     * One plane: CONST when every byte is equal (never in a {@link #dense()} writer), LZ4 when the block saves more
+     * than 4 bytes, else RAW. The block is compressed straight into the output, then slid back over the unused length
+     * bytes.
      */
     void plane(byte[] src, int off, int len) {
-        if (len > 0 && allEqual(src, off, len)) {
+        if (!dense && len > 0 && allEqual(src, off, len)) {
             ensure(2);
             buf[pos++] = CONST;
             buf[pos++] = src[off];

@@ -20,8 +20,9 @@
  *     20    4 checksum    XXHash32 of the body with seed 0x53544D43
  * </pre>
  * A decoder checks, in this order: the length is at least 24 bytes, the magic, the version, the
- * precision code, the flags, bodyLength, valueCount * 8 against its limit, then the checksum, and
- * only then parses the body.
+ * precision code, the flags, bodyLength, valueCount * 8 against its limit and against
+ * {@code 65536 + 4096 * payload length} (the compression ratio: no checksummed 200 bytes may claim 256 MiB), then the
+ * checksum, and only then parses the body.
  *
  * <h3>Body</h3>
  * <pre>

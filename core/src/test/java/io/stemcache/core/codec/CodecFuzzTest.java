@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.stemcache.core.AudioAnalysis;
 import io.stemcache.core.Precision;
 import io.stemcache.core.testing.Corpus;
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
@@ -16,7 +17,9 @@ import org.junit.jupiter.api.Test;
  * Seeded fuzzing of {@link AnalysisCodec#decode}: random bytes and mutated valid payloads (bit flips,
  * overwrites, truncations, splices, rewritten lengths), most with their header resealed so the checksum
  * passes and the body parser is what gets exercised. Only {@link CorruptPayloadException} may escape, and
- * every decode must finish quickly within a small decode limit.
+ * every decode must finish quickly within a small decode limit, allocating no more than its header's value
+ * count allows (measured per decode with HotSpot's per-thread allocation counter): a length inside the body
+ * that lies cannot make the decoder allocate, and the codec's limit bounds the header.
  *
  * <p>{@code mvn -pl core test -Dtest=CodecFuzzTest -Dstemcache.fuzz.iterations=200000 -Dstemcache.fuzz.seed=42}
  */
@@ -29,37 +32,88 @@ class CodecFuzzTest {
     private static final long[] LENGTHS = {0, 1, 7, 8, 9, 127, 128, 255, 300, 2000, 2001, 16_383, 16_384, 32_767,
             1 << 20, (1 << 28) - 64, Integer.MAX_VALUE, 1L << 32, Long.MAX_VALUE, -1};
 
+    /**
+     * Bytes a decode may allocate per decoded byte its header declares: the values themselves (1x), the markers'
+     * objects and parse arrays (about 3x their 24 raw bytes each), and a first growth of the thread's plane
+     * scratch (up to twice a column's planes, once per thread). Measured: 1.44x for the seeds, at most 4.1x for
+     * a mutated input; a body length that lied past the header would cost 8 bytes per value it claims, up to 2^28.
+     */
+    private static final long ALLOCATED_PER_DECLARED_BYTE = 6;
+    /** Bytes any decode may allocate besides: the exception and its message, the envelope. Measured: at most 17 KB. */
+    private static final long ALLOCATED_FIXED = 64 << 10;
+
+    private static final com.sun.management.ThreadMXBean THREADS =
+            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+
     private final AnalysisCodec codec = AnalysisCodec.withMaxDecodedBytes(LIMIT);
 
     @Test
-    void decode_randomAndMutatedPayloads_throwOnlyCorruptPayloadAndFinishQuickly() {
+    void decode_randomAndMutatedPayloads_throwOnlyCorruptPayloadAndFinishQuicklyWithinBoundedAllocation() {
+        assertThat(THREADS.isThreadAllocatedMemorySupported()).as("HotSpot's per-thread allocation counter").isTrue();
+        THREADS.setThreadAllocatedMemoryEnabled(true);
+        // Below this size one thread decodes every column, so this thread's counter sees every allocation.
+        assertThat(LIMIT / Double.BYTES).isLessThan(SeriesColumns.PARALLEL_MIN_VALUES);
         List<byte[]> seeds = seeds();
         Random random = new Random(SEED);
         int decoded = 0;
         int rejected = 0;
         long slowest = 0;
+        long mostAllocated = 0;
+        long mostAllocatedDeclared = 0;
         long start = System.nanoTime();
         for (int i = 0; i < ITERATIONS; i++) {
             byte[] input = mutate(random, seeds);
+            long declared = declaredBytes(input);
+            AudioAnalysis analysis = null;
+            CorruptPayloadException refusal = null;
             long t0 = System.nanoTime();
+            long allocatedBefore = THREADS.getCurrentThreadAllocatedBytes();
             try {
-                AudioAnalysis analysis = codec.decode(input);
-                assertThat(analysis.valueCount() * Double.BYTES).isLessThanOrEqualTo(LIMIT);
-                decoded++;
+                analysis = codec.decode(input);
             } catch (CorruptPayloadException e) {
-                assertThat(e.getMessage()).isNotBlank();
-                rejected++;
+                refusal = e;
             } catch (Throwable t) {
                 throw new AssertionError("iteration " + i + " (seed " + SEED + ") escaped with " + t + "; input "
                         + Base64.getEncoder().encodeToString(input), t);
             }
+            long allocated = THREADS.getCurrentThreadAllocatedBytes() - allocatedBefore;
             slowest = Math.max(slowest, System.nanoTime() - t0);
+            long allowed = ALLOCATED_PER_DECLARED_BYTE * declared + ALLOCATED_FIXED;
+            if (allocated > allowed) {
+                throw new AssertionError("iteration " + i + " (seed " + SEED + ") allocated " + allocated
+                        + " bytes decoding a payload whose header declares " + declared + " bytes of values (allowed "
+                        + allowed + "); input " + Base64.getEncoder().encodeToString(input));
+            }
+            if (allocated > mostAllocated) {
+                mostAllocated = allocated;
+                mostAllocatedDeclared = declared;
+            }
+            if (refusal == null) {
+                assertThat(analysis.valueCount() * Double.BYTES).isLessThanOrEqualTo(LIMIT);
+                decoded++;
+            } else {
+                assertThat(refusal.getMessage()).isNotBlank();
+                rejected++;
+            }
         }
-        System.out.printf("codec fuzz: %d inputs in %d ms, %d decoded, %d rejected, slowest %.2f ms%n", ITERATIONS,
-                (System.nanoTime() - start) / 1_000_000, decoded, rejected, slowest / 1e6);
+        System.out.printf("RESULT codec-fuzz iterations=%d seed=%d ms=%d decoded=%d rejected=%d slowest_ms=%.2f"
+                        + " most_allocated_bytes=%d declared_bytes=%d limit_bytes=%d%n", ITERATIONS, SEED,
+                (System.nanoTime() - start) / 1_000_000, decoded, rejected, slowest / 1e6, mostAllocated,
+                mostAllocatedDeclared, LIMIT);
         assertThat(rejected).isGreaterThan(ITERATIONS / 2);
         // Generous for a loaded CI box: a hang or a runaway loop is what this catches.
         assertThat(slowest).as("slowest decode, ns").isLessThan(2_000_000_000L);
+        assertThat(mostAllocated).as("most bytes one decode allocated")
+                .isLessThanOrEqualTo(ALLOCATED_PER_DECLARED_BYTE * LIMIT + ALLOCATED_FIXED);
+    }
+
+    /** The decoded bytes the header declares (8 per value), 0 if the header itself is refused. */
+    private long declaredBytes(byte[] input) {
+        try {
+            return codec.header(input).valueCount() * Double.BYTES;
+        } catch (CorruptPayloadException e) {
+            return 0;
+        }
     }
 
     private List<byte[]> seeds() {
@@ -72,6 +126,15 @@ class CodecFuzzTest {
         seeds.add(standard.encode(TestPayloads.awkward(), Precision.FLOAT64));
         for (byte[] seed : seeds) {
             codec.decode(seed);
+        }
+        // Warm-up, so that loading the classes of the failure paths is not counted against the first decodes.
+        Random warmUp = new Random(SEED ^ 1);
+        for (int i = 0; i < 200; i++) {
+            try {
+                codec.decode(mutate(warmUp, seeds));
+            } catch (CorruptPayloadException e) {
+                assertThat(e.getMessage()).isNotBlank();
+            }
         }
         return seeds;
     }

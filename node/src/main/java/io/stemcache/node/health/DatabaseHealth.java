@@ -1,6 +1,7 @@
 package io.stemcache.node.health;
 
 import io.stemcache.mapstore.StoreMetrics;
+import io.stemcache.node.BacklogLimit;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -11,7 +12,6 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.LongSupplier;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,8 +38,7 @@ final class DatabaseHealth implements HealthIndicator, AutoCloseable {
 
     private final DataSource dataSource;
     private final StoreMetrics store;
-    private final LongSupplier backlog;
-    private final long backlogLimit;
+    private final BacklogLimit backlog;
     private final Clock clock;
     private final ScheduledExecutorService checker;
     private volatile Check last;
@@ -49,12 +48,10 @@ final class DatabaseHealth implements HealthIndicator, AutoCloseable {
                          Instant lastSuccess, String lastError, Instant lastErrorAt, Instant unreachableSince) {
     }
 
-    private DatabaseHealth(DataSource dataSource, StoreMetrics store, LongSupplier backlog, long backlogLimit,
-                           Clock clock) {
+    private DatabaseHealth(DataSource dataSource, StoreMetrics store, BacklogLimit backlog, Clock clock) {
         this.dataSource = dataSource;
         this.store = store;
         this.backlog = backlog;
-        this.backlogLimit = backlogLimit;
         this.clock = clock;
         this.checker = Executors.newSingleThreadScheduledExecutor(task -> {
             Thread thread = new Thread(task, "stemcache-database-check");
@@ -64,9 +61,8 @@ final class DatabaseHealth implements HealthIndicator, AutoCloseable {
     }
 
     /** Starts checking every {@code interval}, the first time at once; close it to stop. */
-    static DatabaseHealth start(DataSource dataSource, StoreMetrics store, LongSupplier backlog, long backlogLimit,
-                                Duration interval) {
-        DatabaseHealth health = new DatabaseHealth(dataSource, store, backlog, backlogLimit, Clock.systemUTC());
+    static DatabaseHealth start(DataSource dataSource, StoreMetrics store, BacklogLimit backlog, Duration interval) {
+        DatabaseHealth health = new DatabaseHealth(dataSource, store, backlog, Clock.systemUTC());
         health.checker.scheduleWithFixedDelay(health::check, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
         return health;
     }
@@ -94,7 +90,7 @@ final class DatabaseHealth implements HealthIndicator, AutoCloseable {
         if (wasHealthy && !healthy) {
             log.warn("PostgreSQL degraded: {}; the member serves from memory and keeps writes in its backlog", error);
         } else if (!wasHealthy && healthy) {
-            log.info("PostgreSQL is back (write-behind backlog: {} entries)", backlog.getAsLong());
+            log.info("PostgreSQL is back (write-behind backlog: {} entries)", backlog.backlog());
         }
         last = new Check(now, reachable, storesFailing, batches, failures,
                 reachable ? now : previous == null ? null : previous.lastSuccess(),
@@ -109,13 +105,17 @@ final class DatabaseHealth implements HealthIndicator, AutoCloseable {
         if (check == null) {
             return Health.unknown().withDetail("reason", "not checked yet").build();
         }
-        long waiting = backlog.getAsLong();
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("reachable", check.reachable());
         details.put("storesFailing", check.storesFailing());
-        details.put("writeBehindBacklog", waiting);
-        details.put("backlogLimit", backlogLimit);
-        details.put("writesRefused", waiting >= backlogLimit);
+        details.put("writeBehindBacklog", backlog.backlog());
+        details.put("backlogLimit", backlog.maxEntries());
+        details.put("writeBehindBacklogBytes", backlog.backlogBytes());
+        details.put("backlogLimitBytes", backlog.maxBytes());
+        details.put("writesRefused", backlog.refusing());
+        if (backlog.sampleFailures() > 0) {
+            details.put("backlogReadFailures", backlog.sampleFailures());
+        }
         details.put("storeFailures", store.storeFailures());
         details.put("lastCheck", check.at().toString());
         putIfPresent(details, "lastSuccess", check.lastSuccess());

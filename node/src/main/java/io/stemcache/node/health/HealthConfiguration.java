@@ -29,7 +29,6 @@ class HealthConfiguration {
     @Bean(destroyMethod = "close")
     DatabaseHealth databaseHealthIndicator(DataSource dataSource, PostgresAnalysisStore store, BacklogLimit backlogLimit,
                                            StemcacheProperties properties) {
-        return DatabaseHealth.start(dataSource, store.metrics(), backlogLimit::backlog,
-                properties.writeBehind().maxBacklogEntries(), properties.health().databaseCheckInterval());
+        return DatabaseHealth.start(dataSource, store.metrics(), backlogLimit, properties.health().databaseCheckInterval());
     }
 }

@@ -13,17 +13,19 @@ import org.springframework.boot.actuate.endpoint.annotation.Selector;
 import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 
 /**
- * The operator's cache management on a node, at {@code /actuator/stemcache} (exposed in
- * {@code application.yaml}; keep the management port off the public network). Any node acts for the
- * whole cluster.
+ * The operator's cache management on a node, at {@code /actuator/stemcache} on its management port (exposed in
+ * {@code application.yaml}; keep that port off the public network). Any node acts for the whole cluster. The
+ * status is open to whoever reaches the port; the write operations need user {@code operator} and
+ * {@code stemcache.management.password} (HTTP Basic, see {@link io.stemcache.node.security.ActuatorSecurity}),
+ * without which no one may run them.
  *
  * <pre>
  * # last cleanup on this node, its run counts, the cache version
  * curl http://localhost:8080/actuator/stemcache
  * # remove every owner's stems of a file from memory, near caches and PostgreSQL
- * curl -X POST http://localhost:8080/actuator/stemcache/invalidate/7a1c0f4e-2b9d-4c3e-9f8a-1d2e3f4a5b6c
+ * curl -u operator -X POST http://localhost:8080/actuator/stemcache/invalidate/7a1c0f4e-2b9d-4c3e-9f8a-1d2e3f4a5b6c
  * # run the cleanup of PostgreSQL now (skipped if another node's run is in progress)
- * curl -X POST http://localhost:8080/actuator/stemcache/cleanup
+ * curl -u operator -X POST http://localhost:8080/actuator/stemcache/cleanup
  * </pre>
  */
 @Endpoint(id = "stemcache")

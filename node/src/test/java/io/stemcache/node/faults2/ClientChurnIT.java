@@ -35,12 +35,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An API node's near cache across disconnects: while connected, another client's change reaches it by
- * invalidation; when the whole cluster restarted while it was away, it serves nothing cached before.
+ * An API node's near cache across disconnects, against the staleness bounds RELIABILITY.md states: while
+ * connected, another client's change reaches it by invalidation within the members' batch interval (10 s);
+ * with invalidations lost, the near cache's TTL ends the staleness; when the whole cluster restarted while it
+ * was away, it serves nothing cached before.
  */
 class ClientChurnIT {
 
     private static final Logger log = LoggerFactory.getLogger(ClientChurnIT.class);
+
+    /** The members' invalidation batch interval (10 s) and the slack of a busy 2-core machine. */
+    private static final long CONNECTED_BOUND_MILLIS = 12_000;
+    /** The near cache's TTL in the shipped client configuration: the staleness bound when invalidations are lost. */
+    private static final int SHIPPED_TTL_SECONDS = 300;
 
     private final TestHazelcastFactory factory = new TestHazelcastFactory();
     private final List<HazelcastInstance> clients = new ArrayList<>();
@@ -108,10 +115,63 @@ class ClientChurnIT {
         other.setAnalysis(key, changed, null);
         // Members send invalidations in batches, at least every 10 s (hazelcast.map.invalidation.batchfrequency.seconds).
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(5))
-                .until(() -> api.getAnalysis(key).orElseThrow().analysis().valueCount() == changed.valueCount());
-        log.info("invalidation reached the near cache within {} ms", (System.nanoTime() - changedAt) / 1_000_000);
+                .until(() -> api.getAnalysis(key).orElseThrow().sharedAnalysis().valueCount() == changed.valueCount());
+        long staleMillis = (System.nanoTime() - changedAt) / 1_000_000;
+        log.info("invalidation reached the near cache within {} ms", staleMillis);
+        System.out.printf("RESULT near-cache connected stale_ms=%d bound_ms=%d%n", staleMillis, CONNECTED_BOUND_MILLIS);
+        assertThat(staleMillis).as("staleness while connected (RELIABILITY.md: <= ~10 s, the invalidation batch interval)")
+                .isLessThanOrEqualTo(CONNECTED_BOUND_MILLIS);
         Analyses.assertBitExact(changed, api.getAnalysis(key).orElseThrow().analysis());
     }
+
+    /**
+     * Invalidations that never arrive (lost during a reconnect, or a sequence gap under Hazelcast's tolerance):
+     * the near cache's TTL is what ends the staleness. The shipped TTL is 300 s; the test runs the shipped
+     * configuration with the TTL cut to {@value #TEST_TTL_SECONDS} s and invalidations off, so no invalidation
+     * can end the staleness early.
+     */
+    @Test
+    void nearCache_invalidationsLost_servesTheOldValueAtMostTheTtl() {
+        assertThat(StemcacheClient.defaultConfig().getNearCacheConfig("analyses").getTimeToLiveSeconds())
+                .as("the bound RELIABILITY.md and the README state").isEqualTo(SHIPPED_TTL_SECONDS);
+        member();
+        ClientConfig deaf = StemcacheClient.defaultConfig();
+        deaf.getNearCacheConfig("analyses").setInvalidateOnChange(false).setTimeToLiveSeconds(TEST_TTL_SECONDS);
+        HazelcastInstance apiNode = client(deaf);
+        AudioCacheService api = StemcacheClient.service(apiNode, ClientSettings.defaults());
+        AudioCacheService other = StemcacheClient.service(client(StemcacheClient.defaultConfig()),
+                ClientSettings.defaults());
+        UUID file = UUID.randomUUID();
+        AnalysisKey key = new AnalysisKey(Owner.user(UUID.randomUUID()), file, StemType.values()[0]);
+        AudioAnalysis before = version(file, 80);
+        other.setAnalysis(key, before, null);
+        long cachedAt = System.nanoTime(); // the near-cache record is made during this first get
+        api.getAnalysis(key);
+        api.getAnalysis(key);
+        assertThat(nearCacheEntries(apiNode)).isEqualTo(1);
+
+        AudioAnalysis changed = version(file, 120);
+        other.setAnalysis(key, changed, null);
+        AtomicLong staleReads = new AtomicLong();
+        await().atMost(Duration.ofSeconds(3L * TEST_TTL_SECONDS)).pollInterval(Duration.ofMillis(20)).until(() -> {
+            boolean fresh = api.getAnalysis(key).orElseThrow().sharedAnalysis().valueCount() == changed.valueCount();
+            if (!fresh) {
+                staleReads.incrementAndGet();
+            }
+            return fresh;
+        });
+        long servedStaleForMillis = (System.nanoTime() - cachedAt) / 1_000_000; // an upper bound
+
+        System.out.printf("RESULT near-cache invalidations_lost ttl_s=%d stale_reads=%d fresh_after_caching_ms=%d%n",
+                TEST_TTL_SECONDS, staleReads.get(), servedStaleForMillis);
+        assertThat(staleReads.get()).as("the old value was served: no invalidation ended the staleness").isPositive();
+        // Measured 5.7 s for a 6 s TTL: Hazelcast expires near-cache entries up to a second early (record times kept coarse).
+        assertThat(servedStaleForMillis).as("the old value is served no longer than the TTL")
+                .isBetween(TEST_TTL_SECONDS * 1000L - 1000, TEST_TTL_SECONDS * 1000L + 1500);
+        Analyses.assertBitExact(changed, api.getAnalysis(key).orElseThrow().analysis());
+    }
+
+    private static final int TEST_TTL_SECONDS = 6;
 
     @Test
     void nearCache_afterReconnectingToARestartedCluster_servesNothingCachedBeforeTheOutage() {

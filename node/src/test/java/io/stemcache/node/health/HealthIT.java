@@ -15,11 +15,9 @@ import io.stemcache.core.Precision;
 import io.stemcache.core.codec.AnalysisCodec;
 import io.stemcache.core.testing.Corpus;
 import io.stemcache.liquibase.testing.FreshDatabase;
+import io.stemcache.node.TestOperator;
 import io.stemcache.node.IsolatedCluster;
 import io.stemcache.node.faults.TcpProxy;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -37,7 +35,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.hazelcast.autoconfigure.HazelcastConfigCustomizer;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
-import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.context.annotation.Bean;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -51,7 +49,9 @@ import org.springframework.test.context.DynamicPropertySource;
         properties = {"stemcache.client.enabled=false", "stemcache.cleanup.enabled=false",
                 "stemcache.health.database-check-interval=500ms",
                 // Fail fast while the proxy refuses connections, so a check does not wait 10 s for the pool.
-                "spring.datasource.hikari.connection-timeout=2000", "spring.datasource.hikari.validation-timeout=1000"})
+                "spring.datasource.hikari.connection-timeout=2000", "spring.datasource.hikari.validation-timeout=1000",
+                // Components and details are the operator's (show-details: when-authorized); probes see the status.
+                TestOperator.PASSWORD_PROPERTY})
 class HealthIT {
 
     private static final FreshDatabase DATABASE = FreshDatabase.create("node_health");
@@ -59,12 +59,10 @@ class HealthIT {
     private static final String CLUSTER = "health-it-" + UUID.randomUUID();
     private static final Duration PATIENCE = Duration.ofSeconds(90);
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-
     @Autowired
     HazelcastInstance hazelcast;
 
-    @LocalServerPort
+    @LocalManagementPort
     int port;
 
     @DynamicPropertySource
@@ -176,8 +174,7 @@ class HealthIT {
     }
 
     private HttpResponse<String> get(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+        return TestOperator.asOperator(port, "GET", path);
     }
 
     private static String status(HttpResponse<String> response, String path) {

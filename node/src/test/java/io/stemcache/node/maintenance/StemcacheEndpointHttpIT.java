@@ -3,26 +3,27 @@ package io.stemcache.node.maintenance;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stemcache.liquibase.testing.FreshDatabase;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import io.stemcache.node.IsolatedCluster;
+import io.stemcache.node.TestOperator;
 import org.springframework.boot.hazelcast.autoconfigure.HazelcastConfigCustomizer;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
-import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.context.annotation.Bean;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-/** The node as it runs serves {@code /actuator/stemcache} with the commands its Javadoc documents. */
+/**
+ * The node as it runs serves {@code /actuator/stemcache} with the commands its Javadoc documents, to the operator
+ * ({@code stemcache.management.password} set); {@code ActuatorSecurityIT} shows a node without it refusing them.
+ */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"stemcache.client.enabled=false", "stemcache.cleanup.enabled=false"})
+        properties = {"stemcache.client.enabled=false", "stemcache.cleanup.enabled=false", TestOperator.PASSWORD_PROPERTY})
 @DirtiesContext
 class StemcacheEndpointHttpIT {
 
@@ -30,9 +31,7 @@ class StemcacheEndpointHttpIT {
     private static final String CLUSTER = "endpoint-it-" + UUID.randomUUID();
     private static final int HAZELCAST_PORT = 16811;
 
-    private final HttpClient http = HttpClient.newHttpClient();
-
-    @LocalServerPort
+    @LocalManagementPort
     int port;
 
     @DynamicPropertySource
@@ -54,9 +53,7 @@ class StemcacheEndpointHttpIT {
     }
 
     private HttpResponse<String> send(String method, String path) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/stemcache" + path))
-                .method(method, HttpRequest.BodyPublishers.noBody()).build();
-        return http.send(request, HttpResponse.BodyHandlers.ofString());
+        return TestOperator.asOperator(port, method, "/actuator/stemcache" + path);
     }
 
     @Test
@@ -73,6 +70,30 @@ class StemcacheEndpointHttpIT {
         HttpResponse<String> invalidate = send("POST", "/invalidate/" + file);
         assertThat(invalidate.statusCode()).as(invalidate.body()).isEqualTo(200);
         assertThat(invalidate.body()).contains("\"fileMetadataId\":\"" + file + "\"").contains("\"removed\":0");
+    }
+
+    @Test
+    void writes_needTheOperatorsPassword() throws Exception {
+        UUID file = UUID.randomUUID();
+        for (String authorization : new String[] {null, TestOperator.basic("wrong-password"),
+                "Basic " + java.util.Base64.getEncoder().encodeToString(("admin:" + TestOperator.PASSWORD).getBytes())}) {
+            assertThat(TestOperator.send(port, "POST", "/actuator/stemcache/invalidate/" + file, authorization).statusCode())
+                    .isEqualTo(401);
+            assertThat(TestOperator.send(port, "POST", "/actuator/stemcache/cleanup", authorization).statusCode())
+                    .isEqualTo(401);
+        }
+    }
+
+    @Test
+    void health_showsTheOperatorEveryComponent_andOthersTheStatus() throws Exception {
+        HttpResponse<String> operator = TestOperator.asOperator(port, "GET", "/actuator/health");
+        assertThat(operator.statusCode()).isEqualTo(200);
+        assertThat(operator.body()).contains("\"components\"", "\"database\"", "\"member\"");
+        assertThat(TestOperator.send(port, "GET", "/actuator/health", null).body()).contains("\"status\":\"UP\"")
+                .doesNotContain("components", "details");
+        for (String endpoint : new String[] {"/actuator/env", "/actuator/heapdump", "/actuator/loggers"}) {
+            assertThat(TestOperator.asOperator(port, "GET", endpoint).statusCode()).as(endpoint).isEqualTo(404);
+        }
     }
 
     @Test

@@ -26,10 +26,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import io.stemcache.node.IsolatedCluster;
+import io.stemcache.node.TestOperator;
 import org.springframework.boot.hazelcast.autoconfigure.HazelcastConfigCustomizer;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
-import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.context.annotation.Bean;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -37,7 +38,7 @@ import org.springframework.test.context.DynamicPropertySource;
 /** The node as it runs: its statistics on {@code /actuator/prometheus} and in {@code cache_statistics}. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"stemcache.client.enabled=false", "stemcache.stats.publish-interval=200ms",
-                "stemcache.stats.persist-interval=500ms"})
+                "stemcache.stats.persist-interval=500ms", TestOperator.PASSWORD_PROPERTY})
 class StatsEndpointIT {
 
     private static final FreshDatabase DATABASE = FreshDatabase.create("stats_endpoint");
@@ -46,7 +47,7 @@ class StatsEndpointIT {
     @Autowired
     HazelcastInstance hazelcast;
 
-    @LocalServerPort
+    @LocalManagementPort
     int port;
 
     @DynamicPropertySource
@@ -89,9 +90,7 @@ class StatsEndpointIT {
 
     @Test
     void cleanupRunByTheOperator_showsAsLastCleanup() throws Exception {
-        HttpResponse<String> cleanup = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + port + "/actuator/stemcache/cleanup"))
-                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> cleanup = TestOperator.asOperator(port, "POST", "/actuator/stemcache/cleanup");
         assertThat(cleanup.statusCode()).as(cleanup.body()).isEqualTo(200);
 
         String metric = "stemcache_cleanup_last_seconds{cluster=\"" + CLUSTER + "\",map=\"analyses\",scope=\"cluster\"} ";
