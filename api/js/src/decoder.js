@@ -138,53 +138,61 @@ function topBits(r, n, what) {
     if (typeof plane === 'number') {
       if (plane === 0) continue;
       for (let i = 0; i < n; i++) if ((plane >>> (i & 7)) & 1) top[i] |= bit;
-    } else {
-      for (let i = 0; i < n; i++) if ((plane[i >>> 3] >>> (i & 7)) & 1) top[i] |= bit;
+      continue;
+    }
+    // Byte by byte: most bytes of the top planes are 0 (sign, exponent and top mantissa bits barely change).
+    for (let g = 0; g < nb; g++) {
+      let b = plane[g];
+      for (let i = g << 3; b !== 0; i++, b >>>= 1) if (b & 1) top[i] |= bit;
     }
   }
   return top;
 }
+
+/** A plane as bytes: a CONST plane filled out, so the column loops read typed arrays only. */
+const bytesOf = (plane, n) => (typeof plane === 'number' ? new Uint8Array(n).fill(plane) : plane);
 
 /** An exact column (6.3) of `n` values, already checked against the budget. Bits are kept through Uint32 words. */
 function exactColumn(r, n, what) {
   const pre = r.u8(`${what} pre-transform`);
   if (pre !== 0 && pre !== 2) throw new CorruptPayloadError(`${what}: unknown pre-transform ${pre}`);
   const planes = [];
-  for (let j = 0; j < 6; j++) planes.push(r.plane(n, what));
+  for (let j = 0; j < 6; j++) planes.push(bytesOf(r.plane(n, what), n));
   const top = topBits(r, n, what);
   const out = new Float64Array(n);
   const words = new Uint32Array(out.buffer);
   const [p0, p1, p2, p3, p4, p5] = planes;
+  if (pre === 0) {
+    for (let i = 0; i < n; i++) {
+      words[2 * i] = p0[i] | (p1[i] << 8) | (p2[i] << 16) | (p3[i] << 24);
+      words[2 * i + 1] = p4[i] | (p5[i] << 8) | (top[i] << 16);
+    }
+    return out;
+  }
   let prevLo = 0;
   let prevHi = 0;
   for (let i = 0; i < n; i++) {
-    let lo = (byteAt(p0, i) | (byteAt(p1, i) << 8) | (byteAt(p2, i) << 16) | (byteAt(p3, i) << 24)) >>> 0;
-    let hi = (byteAt(p4, i) | (byteAt(p5, i) << 8) | (top[i] << 16)) >>> 0;
-    if (pre === 2) {
-      // unzigzag: (z >>> 1) ^ -(z & 1), then add to the previous bits, wrapping at 64 bits
-      const mask = lo & 1 ? 0xffffffff : 0;
-      const dLo = (((lo >>> 1) | ((hi & 1) << 31)) ^ mask) >>> 0;
-      const dHi = ((hi >>> 1) ^ mask) >>> 0;
-      const sumLo = prevLo + dLo;
-      prevHi = (prevHi + dHi + (sumLo > 0xffffffff ? 1 : 0)) >>> 0;
-      prevLo = sumLo >>> 0;
-      lo = prevLo;
-      hi = prevHi;
-    }
-    words[2 * i] = lo;
-    words[2 * i + 1] = hi;
+    const lo = (p0[i] | (p1[i] << 8) | (p2[i] << 16) | (p3[i] << 24)) >>> 0;
+    const hi = (p4[i] | (p5[i] << 8) | (top[i] << 16)) >>> 0;
+    // unzigzag: (z >>> 1) ^ -(z & 1), then add to the previous bits, wrapping at 64 bits
+    const mask = lo & 1 ? 0xffffffff : 0;
+    const dLo = (((lo >>> 1) | ((hi & 1) << 31)) ^ mask) >>> 0;
+    const dHi = ((hi >>> 1) ^ mask) >>> 0;
+    const sumLo = prevLo + dLo;
+    prevHi = (prevHi + dHi + (sumLo > 0xffffffff ? 1 : 0)) >>> 0;
+    prevLo = sumLo >>> 0;
+    words[2 * i] = prevLo;
+    words[2 * i + 1] = prevHi;
   }
   return out;
 }
 
 function float32Column(r, n, what) {
   const planes = [];
-  for (let j = 0; j < 4; j++) planes.push(r.plane(n, what));
+  for (let j = 0; j < 4; j++) planes.push(bytesOf(r.plane(n, what), n));
   const bits = new Uint32Array(n);
   const [p0, p1, p2, p3] = planes;
-  for (let i = 0; i < n; i++) {
-    bits[i] = (byteAt(p0, i) | (byteAt(p1, i) << 8) | (byteAt(p2, i) << 16) | (byteAt(p3, i) << 24)) >>> 0;
-  }
+  for (let i = 0; i < n; i++) bits[i] = p0[i] | (p1[i] << 8) | (p2[i] << 16) | (p3[i] << 24);
   return Float64Array.from(new Float32Array(bits.buffer));
 }
 
@@ -202,9 +210,9 @@ function q16Column(r, n, what) {
   }
   const step = (max - min) / 65535;
   if (!Number.isFinite(step)) throw new CorruptPayloadError(`${what}: Q16 step is not finite`);
-  const low = r.plane(n, what);
-  const high = r.plane(n, what);
-  for (let i = 0; i < n; i++) out[i] = min + (byteAt(low, i) | (byteAt(high, i) << 8)) * step;
+  const low = bytesOf(r.plane(n, what), n);
+  const high = bytesOf(r.plane(n, what), n);
+  for (let i = 0; i < n; i++) out[i] = min + (low[i] | (high[i] << 8)) * step;
   return out;
 }
 

@@ -53,6 +53,19 @@ for (const id of cases) {
   });
 }
 
+test('decode throughput over the golden payloads (printed, not asserted: timing is the benchmark\'s job)', { skip: !golden }, () => {
+  for (const precision of ['FLOAT64', 'FLOAT32', 'Q16']) {
+    const payloads = cases.filter((id) => id.endsWith(precision)).map((id) => new Uint8Array(readFileSync(join(golden, `${id}.payload`))));
+    let raw = 0;
+    const started = performance.now();
+    for (let round = 0; round < 3; round++) {
+      for (const payload of payloads) raw += readHeader(payload).valueCount * 8 * (decode(payload) ? 1 : 0);
+    }
+    const seconds = (performance.now() - started) / 1000;
+    console.log(`decode ${precision}: ${(raw / 1e6 / seconds).toFixed(0)} MB/s of float64 (${payloads.length} stems x 3)`);
+  }
+});
+
 // ---- hostile payloads ----
 
 /** A small real payload to damage (a corpus stem cut to 200 frames, written by JsDecoderTest). */
