@@ -84,7 +84,9 @@ class BacklogHeapIT {
                 Map.of("hz.map.analyses.map-store.write-delay-seconds", "1",
                         "hz.map.analyses.eviction.size", String.valueOf(HEAP_MB / 4)),
                 "--stemcache.create-database=false", "--spring.datasource.hikari.connection-timeout=1000",
-                "--stemcache.health.database-check-interval=1s");
+                "--stemcache.health.database-check-interval=1s",
+                // The test reads the health details (the backlog's bytes), shown only to the operator by default.
+                "--management.endpoint.health.show-details=always");
         member.awaitReady(Duration.ofSeconds(120));
         int httpPort = httpPort(member);
         ClientConfig config = StemcacheClient.defaultConfig();
