@@ -138,8 +138,12 @@ class PostgresOutageIT {
         await("members up, writes acknowledged and reads answered throughout the outage")
                 .during(Duration.ofSeconds(OUTAGE_SECONDS)).atMost(Duration.ofSeconds(OUTAGE_SECONDS + 10))
                 .pollInterval(Duration.ofMillis(250))
-                .until(() -> members.stream().allMatch(m -> m.getLifecycleService().isRunning())
-                        && writeErrors.get() == 0 && readErrors.get() == 0 && readMisses.get() == 0);
+                .untilAsserted(() -> {
+                    assertThat(members).as("members running").allMatch(m -> m.getLifecycleService().isRunning());
+                    assertThat(writeErrors.get()).as("writes that failed").isZero();
+                    assertThat(readErrors.get()).as("reads that failed").isZero();
+                    assertThat(readMisses.get()).as("reads that missed").isZero();
+                });
         long lateBacklog = backlog();
         assertThat(lateBacklog).as("the backlog grows while PostgreSQL is away").isGreaterThan(earlyBacklog);
         assertThat(stores.stream().mapToLong(s -> s.metrics().storeFailures()).sum()).isPositive();

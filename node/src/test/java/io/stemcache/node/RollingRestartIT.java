@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.hazelcast.client.config.ClientConfig;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.spi.exception.TargetDisconnectedException;
 import io.stemcache.client.ClientSettings;
 import io.stemcache.client.StemcacheClient;
 import io.stemcache.core.AnalysisKey;
@@ -23,6 +24,7 @@ import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -44,16 +46,19 @@ class RollingRestartIT {
     private static final int MEMBERS = 3;
     /**
      * Longest the writes may wait for an acknowledgement across the handovers: measured 335-576 ms on a quiet
-     * machine, 1.8 s with other builds on its 2 cores; a member that leaves without handing over (SIGKILL) stalls
-     * them 5.1-5.3 s, until the cluster has removed it (MemberCrashIT).
+     * machine, 1.8-2.1 s with other builds on its 2 cores; a member that leaves without handing over (SIGKILL)
+     * stalls them 5.1-5.3 s, until the cluster has removed it (MemberCrashIT; 5.2 s here with SIGKILL instead of
+     * SIGTERM).
      */
-    private static final Duration MAX_WRITE_STALL = Duration.ofSeconds(3);
+    private static final Duration MAX_WRITE_STALL = Duration.ofSeconds(4);
 
     private final List<MemberProcess> members = new ArrayList<>();
     private final String clusterName = "rolling-" + UUID.randomUUID();
     private final Map<AnalysisKey, AudioAnalysis> acknowledged = new ConcurrentHashMap<>();
     private final AtomicLong attempted = new AtomicLong();
     private final AtomicLong writeErrors = new AtomicLong();
+    /** What the failed writes threw: class and message. */
+    private final List<String> writeFailures = Collections.synchronizedList(new ArrayList<>());
     private final AtomicLong reads = new AtomicLong();
     private final AtomicLong readMisses = new AtomicLong();
     private final AtomicLong readErrors = new AtomicLong();
@@ -145,6 +150,7 @@ class RollingRestartIT {
             } catch (RuntimeException e) {
                 // Not acknowledged: the writer would retry; it may or may not be stored.
                 writeErrors.incrementAndGet();
+                writeFailures.add(e.getClass().getName() + ": " + e.getMessage());
             }
         };
     }
@@ -204,16 +210,22 @@ class RollingRestartIT {
         long longestStallMillis = longestWriteStallNanos.get() / 1_000_000;
         System.out.printf("RESULT rolling-restart members=%d attempted=%d acknowledged=%d write_errors=%d"
                         + " longest_write_stall_ms=%d reads=%d read_misses=%d read_errors=%d rows=%d"
-                        + " sigterm_to_replacement_writing_ms=%s lost=%d%n",
+                        + " sigterm_to_replacement_writing_ms=%s lost=%d write_failures=%s%n",
                 MEMBERS, attempted.get(), acknowledged.size(), writeErrors.get(), longestStallMillis, reads.get(),
-                readMisses.get(), readErrors.get(), rows, recoveryMillis, acknowledged.size() - stored.size());
+                readMisses.get(), readErrors.get(), rows, recoveryMillis, acknowledged.size() - stored.size(),
+                writeFailures);
         assertThat(rows).as("rows: every acknowledged write, at most the attempted ones")
                 .isBetween((long) acknowledged.size(), attempted.get());
         assertThat(stored.keySet()).containsExactlyInAnyOrderElementsOf(acknowledged.keySet());
         acknowledged.forEach((key, analysis) -> Analyses.assertBitExact(analysis, stored.get(key).analysis()));
-        // A graceful handover: the members hand their partitions over before they leave, so no call fails and no
+        // A graceful handover: the members hand their partitions over before they leave, so no read fails and no
         // write waits for the cluster to notice a dead member (a SIGKILL stalls writes about 5 s: MemberCrashIT).
-        assertThat(writeErrors.get()).as("writes that failed").isZero();
+        // Only a write in flight to a member as it closes its connections fails: Hazelcast's client does not resend
+        // a set it cannot know was applied (TargetDisconnectedException, redo-operation off); it is not acknowledged,
+        // so not lost; with one writer, at most one per member stopped. Seen in 1 of 7 runs.
+        assertThat(writeErrors.get()).as("writes that failed (%s)", writeFailures).isLessThanOrEqualTo(MEMBERS);
+        assertThat(writeFailures).as("what the failed writes threw")
+                .allMatch(failure -> failure.startsWith(TargetDisconnectedException.class.getName() + ":"));
         assertThat(readErrors.get()).as("reads that failed").isZero();
         assertThat(readMisses.get()).as("reads of acknowledged keys that missed").isZero();
         assertThat(longestStallMillis).as("longest time without an acknowledged write, ms")

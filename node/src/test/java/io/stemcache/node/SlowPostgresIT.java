@@ -57,6 +57,8 @@ class SlowPostgresIT {
 
     private NodeMembers nodes;
     private PacedLoad load;
+    /** Lets the table lock go; counted down after the test too, so that a failed test does not leave it held. */
+    private final CountDownLatch release = new CountDownLatch(1);
 
     @BeforeEach
     void start() {
@@ -65,6 +67,7 @@ class SlowPostgresIT {
 
     @AfterEach
     void stop() throws InterruptedException {
+        release.countDown();
         try {
             if (load != null) {
                 load.close();
@@ -230,7 +233,6 @@ class SlowPostgresIT {
         });
 
         CountDownLatch locked = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
         Thread locker = new Thread(() -> {
             try (Connection connection = DriverManager.getConnection(nodes.database.jdbcUrl(), nodes.database.user(),
                     nodes.database.password()); Statement statement = connection.createStatement()) {
@@ -287,13 +289,15 @@ class SlowPostgresIT {
         await("both members together, no failed call, no miss, while the table is locked")
                 .during(Duration.ofNanos(lockLeft)).atMost(Duration.ofNanos(lockLeft).plusSeconds(10))
                 .pollInterval(Duration.ofMillis(250))
-                .until(() -> {
+                .untilAsserted(() -> {
                     // pg_locks is a view of the lock manager, not of the table: it answers while the table is locked.
                     waitingStatementsSeen.accumulateAndGet(TableRows.query(nodes.database.dataSource(),
                             "SELECT count(*) FROM pg_locks WHERE NOT granted"
                                     + " AND relation = 'audio_analysis_cache'::regclass"), Math::max);
-                    return members.stream().allMatch(m -> m.getCluster().getMembers().size() == 2)
-                            && writeErrors.get() == 0 && readErrors.get() == 0 && readMisses.get() == 0;
+                    assertThat(members).as("members that see both").allMatch(m -> m.getCluster().getMembers().size() == 2);
+                    assertThat(writeErrors.get()).as("writes that failed").isZero();
+                    assertThat(readErrors.get()).as("reads that failed").isZero();
+                    assertThat(readMisses.get()).as("reads that missed").isZero();
                 });
         long backlogAtRelease = backlog(members);
         release.countDown();

@@ -140,9 +140,10 @@ class SoakIT {
         List<Sample> samples = Collections.synchronizedList(new ArrayList<>());
         await("no error and no miss throughout the soak").during(Duration.ofSeconds(SECONDS))
                 .atMost(Duration.ofSeconds(SECONDS + 30)).pollInterval(Duration.ofSeconds(2))
-                .until(() -> {
+                .untilAsserted(() -> {
                     samples.add(sample(started, members));
-                    return errors.get() == 0 && misses.get() == 0;
+                    assertThat(errors.get()).as("calls that failed").isZero();
+                    assertThat(misses.get()).as("reads that did not find their entry").isZero();
                 });
         load.close();
         long writeRate = writes.get() * 1_000_000_000L / (System.nanoTime() - started);
@@ -150,7 +151,8 @@ class SoakIT {
                 .mapToLong(m -> m.getMap(NodeMembers.MAP).getLocalMapStats().getDirtyEntryCount()).sum() == 0);
         HikariDataSource hikari = (HikariDataSource) nodes.database.dataSource();
         // Every connection back in the pool once the writes are stored: none kept by the store or the services.
-        await().atMost(Duration.ofSeconds(10)).until(() -> hikari.getHikariPoolMXBean().getActiveConnections() == 0);
+        await("every HikariCP connection back in the pool").atMost(Duration.ofSeconds(10))
+                .until(() -> hikari.getHikariPoolMXBean().getActiveConnections() == 0);
 
         PostgresAnalysisStore fresh = new PostgresAnalysisStore(nodes.database.dataSource(), StoreSettings.defaults());
         Map<AnalysisKey, CachedAudioAnalysis> stored = fresh.loadAll(lastWritten.keySet());
