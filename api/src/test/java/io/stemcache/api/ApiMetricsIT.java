@@ -113,6 +113,7 @@ class ApiMetricsIT {
         String port = Integer.toString(ApiCluster.freePort());
         try (ConfigurableApplicationContext shared = cluster.startExtraApi(Map.of("server.port", port,
                 "management.server.port", port))) {
+            assertThat(shared.isActive()).as("the extra API node is running").isTrue();
             String base = "http://127.0.0.1:" + port;
             assertThat(send(base, "/actuator/health/readiness", null).statusCode()).isEqualTo(200);
             HttpResponse<String> anonymous = send(base, "/actuator/prometheus", null);

@@ -132,14 +132,18 @@ final class LocalStackScript implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         if (process == null) {
             return;
         }
         List<ProcessHandle> family = new ArrayList<>(process.descendants().toList());
         if (process.isAlive()) {
             process.destroy();
-            process.waitFor(2, TimeUnit.MINUTES);
+            try {
+                process.waitFor(2, TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         // A failed assertion must not leave JVMs behind for the next test.
         family.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);

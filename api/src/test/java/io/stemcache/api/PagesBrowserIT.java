@@ -30,6 +30,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Predicate;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -227,7 +228,7 @@ class PagesBrowserIT {
         browser.refresh();
         Map<String, Object> report = awaitReady(r -> read(r, "master") != null);
 
-        assertThat(report.get("errors")).asList().isEmpty();
+        assertThat(report.get("errors")).asInstanceOf(InstanceOfAssertFactories.LIST).isEmpty();
         assertThat(report.get("analysesRun")).isEqualTo(0L);
         assertThat(read(report, "master").get("fingerprint")).isEqualTo(analysed.get("fingerprint"));
         browser.screenshot("3-after-member-killed");

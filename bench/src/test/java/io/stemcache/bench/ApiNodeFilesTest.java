@@ -26,7 +26,7 @@ class ApiNodeFilesTest {
 
     @Test
     void clientYaml_withoutAMemberList_failsNamingTheFile() {
-        String shipped = "hazelcast-client:\n  cluster-name: stemcache\n  network:\n    smart-routing: true\n";
+        String shipped = "hazelcast-client:\n  cluster-name: stemcache\n  network:\n    cluster-routing:\n      mode: ALL_MEMBERS\n";
         assertThatThrownBy(() -> ApiNodeFiles.clientYaml(shipped, "c", List.of("127.0.0.1:1")))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining(ApiNodeFiles.CLIENT_YAML + " has no network.cluster-members list");

@@ -167,7 +167,11 @@ class PageLoadTest {
 
     @SafeVarargs
     private static Map<String, Object> projectReport(Map<String, Object>... reads) {
-        return new HashMap<>(Map.of("ready", true, "analysesRun", 0L, "errors", List.of(), "reads", List.of(reads)));
+        List<Map<String, Object>> all = new ArrayList<>();
+        for (Map<String, Object> read : reads) {
+            all.add(read);
+        }
+        return new HashMap<>(Map.of("ready", true, "analysesRun", 0L, "errors", List.of(), "reads", all));
     }
 
     private static Map<String, Object> read(int stem, double decodedAt, double shownAt, String source) {

@@ -12,6 +12,7 @@ import static io.stemcache.helm.RenderedChart.map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.hazelcast.client.config.ClientConfig;
+import com.hazelcast.client.config.RoutingMode;
 import com.hazelcast.client.config.ClientConnectionStrategyConfig.ReconnectMode;
 import com.hazelcast.client.config.YamlClientConfigBuilder;
 import com.hazelcast.config.NearCacheConfig;
@@ -191,7 +192,8 @@ class ApiChartIT {
         Map<String, Object> clientService = chart.named("Service", FULLNAME);
         assertThat(at(clientService, "spec", "ports", 0, "port")).isEqualTo(5701);
         assertThat(map(at(clientService, "spec", "selector"))).isEqualTo(MEMBER_LABELS);
-        assertThat(config.getNetworkConfig().isSmartRouting()).isTrue();
+        assertThat(config.getNetworkConfig().getClusterRoutingConfig().getRoutingMode())
+                .isEqualTo(RoutingMode.ALL_MEMBERS);
         assertThat(config.getConnectionStrategyConfig().isAsyncStart())
                 .as("the node starts without the cluster, not ready until it connects").isTrue();
         assertThat(config.getConnectionStrategyConfig().getReconnectMode()).isEqualTo(ReconnectMode.ON);

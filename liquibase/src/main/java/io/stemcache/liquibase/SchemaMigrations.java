@@ -24,13 +24,8 @@ import liquibase.ui.LoggerUIService;
 
 /**
  * Applies (or rolls back) the stemcache changelog {@value #MASTER_CHANGELOG} to a PostgreSQL
- * database without Spring; Spring Boot applications get the same changelog applied by Boot.
- *
- * <p>As a command, {@link #main} reads the database from {@code STEMCACHE_DB_URL},
- * {@code STEMCACHE_DB_USER} and {@code STEMCACHE_DB_PASSWORD} (falling back to
- * {@code SPRING_DATASOURCE_URL}, {@code _USERNAME}, {@code _PASSWORD}) and exits 0 when the schema
- * is up to date, 2 when the configuration is wrong, 3 when the database is unreachable and 4 when
- * a migration fails.
+ * database without Spring; Spring Boot applications get the same changelog applied by Boot. The
+ * command that migrates a database and exits is the node's {@code migrate} (the chart's Job runs it).
  */
 public final class SchemaMigrations {
 
@@ -76,11 +71,6 @@ public final class SchemaMigrations {
         } catch (SQLException e) {
             throw new IllegalStateException("cannot connect to the database to roll back: " + e.getMessage(), e);
         }
-    }
-
-    /** Migrates the database named by the environment; see the class description for exit codes. */
-    public static void main(String[] args) {
-        System.exit(new MigrateCommand(System.getenv(), System.out, System.err).run());
     }
 
     /** Applies {@code changelog}, found through {@code resources}, over an open connection. */

@@ -9,7 +9,7 @@ import java.util.regex.Pattern;
  * operator may well have put one there), so every parameter whose name holds "password" keeps its name and loses
  * its value, as does a {@code user:password@} part before the host.
  */
-final class JdbcUrl {
+public final class JdbcUrl {
 
     static final String HIDDEN = "***";
 
@@ -19,7 +19,7 @@ final class JdbcUrl {
     }
 
     /** {@code url} with every password hidden; null stays null. */
-    static String withoutSecrets(String url) {
+    public static String withoutSecrets(String url) {
         if (url == null) {
             return null;
         }

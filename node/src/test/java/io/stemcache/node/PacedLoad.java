@@ -49,12 +49,20 @@ final class PacedLoad implements AutoCloseable {
      * nothing (so a test's clean-up can stop a load its test body did not reach the end of).
      */
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         if (scheduler.isShutdown()) {
             return;
         }
         scheduler.shutdown();
-        if (!scheduler.awaitTermination(60, TimeUnit.SECONDS)) {
+        boolean stopped;
+        try {
+            stopped = scheduler.awaitTermination(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            scheduler.shutdownNow();
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted while waiting for the load's steps to stop", e);
+        }
+        if (!stopped) {
             scheduler.shutdownNow();
             throw new AssertionError("a step of the load was still running 60 s after the load was stopped");
         }

@@ -1,22 +1,22 @@
-package io.stemcache.liquibase;
+package io.stemcache.migration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.stemcache.liquibase.testing.FreshDatabase;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.Map;
-
-import io.stemcache.liquibase.testing.FreshDatabase;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The migration command against a real server. */
-class MigrateCommandIT {
+/** The migrate command (the chart's Job) against a real server. */
+class MigrationApplicationIT {
 
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -34,39 +34,29 @@ class MigrateCommandIT {
 
     @Test
     void run_emptyDatabase_migratesAndListsTheChangesets() {
-        int exit = run(Map.of("STEMCACHE_DB_URL", db.jdbcUrl(), "STEMCACHE_DB_USER", db.user(),
-                "STEMCACHE_DB_PASSWORD", db.password()));
+        int exit = run(db.jdbcUrl());
 
-        assertThat(exit).as(err()).isEqualTo(MigrateCommand.OK);
-        assertThat(out()).contains(db.jdbcUrl() + ": " + RollbackIT.ALL_CHANGESETS + " changesets")
-                .contains("  001-create-audio-analysis-cache applied").contains("  027-01-fill-owner-of-product-inserts applied");
+        assertThat(exit).as(err()).isEqualTo(MigrationApplication.OK);
+        List<String> listed = out().lines().filter(line -> line.startsWith("  ")).toList();
+        assertThat(out()).contains(db.jdbcUrl() + ": " + listed.size() + " changesets")
+                .contains("  001-create-audio-analysis-cache applied")
+                .contains("  027-01-fill-owner-of-product-inserts applied");
     }
 
     @Test
     void run_twice_reportsUpToDate() {
-        Map<String, String> env = Map.of("STEMCACHE_DB_URL", db.jdbcUrl(), "STEMCACHE_DB_USER", db.user());
-        run(env);
+        run(db.jdbcUrl());
         out.reset();
 
-        assertThat(run(env)).isEqualTo(MigrateCommand.OK);
+        assertThat(run(db.jdbcUrl())).isEqualTo(MigrationApplication.OK);
         assertThat(out()).contains(db.jdbcUrl() + " is up to date");
     }
 
     @Test
-    void run_springDatasourceVariables_areTheFallback() {
-        int exit = run(Map.of("SPRING_DATASOURCE_URL", db.jdbcUrl(), "SPRING_DATASOURCE_USERNAME", db.user(),
-                "SPRING_DATASOURCE_PASSWORD", db.password()));
-
-        assertThat(exit).as(err()).isEqualTo(MigrateCommand.OK);
-        assertThat(out()).contains(RollbackIT.ALL_CHANGESETS + " changesets");
-    }
-
-    @Test
-    void run_missingDatabase_failsAsUnreachable() {
+    void run_missingDatabase_failsAsUnreachableNamingTheCause() {
         String missing = db.jdbcUrl() + "_missing";
 
-        assertThat(run(Map.of("STEMCACHE_DB_URL", missing, "STEMCACHE_DB_USER", db.user())))
-                .isEqualTo(MigrateCommand.UNREACHABLE);
+        assertThat(run(missing)).isEqualTo(MigrationApplication.UNREACHABLE);
         assertThat(err()).contains("cannot connect to " + missing).contains("does not exist");
     }
 
@@ -77,15 +67,20 @@ class MigrateCommandIT {
             statement.execute("CREATE TABLE audio_analysis_cache (id bigint PRIMARY KEY)");
         }
 
-        int exit = run(Map.of("STEMCACHE_DB_URL", db.jdbcUrl(), "STEMCACHE_DB_USER", db.user()));
+        int exit = run(db.jdbcUrl());
 
-        assertThat(exit).isEqualTo(MigrateCommand.MIGRATION_FAILED);
+        assertThat(exit).isEqualTo(MigrationApplication.MIGRATION_FAILED);
         assertThat(err()).contains("migrating " + db.jdbcUrl() + " failed: Migration failed for changeset")
                 .contains("019-02-backfill-owners").contains("column \"user_id\" does not exist");
     }
 
-    private int run(Map<String, String> env) {
-        return new MigrateCommand(env, print(out), print(err)).run();
+    private int run(String url) {
+        List<String> args = new ArrayList<>(List.of("--spring.datasource.url=" + url,
+                "--spring.datasource.username=" + db.user(), "--stemcache.create-database=false"));
+        if (db.password() != null) {
+            args.add("--spring.datasource.password=" + db.password());
+        }
+        return MigrationApplication.run(print(out), print(err), args.toArray(String[]::new));
     }
 
     private String out() {
