@@ -29,11 +29,13 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -87,18 +89,21 @@ class BacklogLimitIT {
         Map<AnalysisKey, AudioAnalysis> accepted = new LinkedHashMap<>();
 
         proxy.cut();
-        RuntimeException refused = null;
-        for (int i = 0; i < 10 * LIMIT && refused == null; i++) {
+        AtomicReference<RuntimeException> refusal = new AtomicReference<>();
+        AtomicInteger writes = new AtomicInteger();
+        // One write per poll, 10 ms apart (the sampler reads the backlog every 50 ms), until one is refused.
+        paced().until(() -> {
             AudioAnalysis analysis = TestAnalyses.withFile(base, UUID.randomUUID());
             AnalysisKey key = TestAnalyses.keyOf(owner, analysis);
             try {
                 cache.setAnalysis(key, analysis, null);
                 accepted.put(key, analysis);
             } catch (RuntimeException e) {
-                refused = e;
+                refusal.set(e);
             }
-            PostgresOutageIT.pause(10);
-        }
+            return refusal.get() != null || writes.incrementAndGet() >= 10 * LIMIT;
+        });
+        RuntimeException refused = refusal.get();
 
         assertThat(refused).as("a write beyond the limit is refused").isNotNull();
         assertThat(refused).hasMessageContaining("stemcache.write-behind.max-backlog-entries=" + LIMIT)
@@ -277,18 +282,25 @@ class BacklogLimitIT {
     private static RuntimeException writeUntilRefused(AudioCacheService cache, Owner owner, List<AnalysisKey> accepted,
                                                       int max) {
         AudioAnalysis base = Corpus.small(100);
-        while (accepted.size() < max) {
+        AtomicReference<RuntimeException> refusal = new AtomicReference<>();
+        paced().until(() -> {
             AudioAnalysis analysis = TestAnalyses.withFile(base, UUID.randomUUID());
             AnalysisKey key = TestAnalyses.keyOf(owner, analysis);
             try {
                 cache.setAnalysis(key, analysis, null);
                 accepted.add(key);
             } catch (RuntimeException e) {
-                return e;
+                refusal.set(e);
             }
-            PostgresOutageIT.pause(10);
-        }
-        return null;
+            return refusal.get() != null || accepted.size() >= max;
+        });
+        return refusal.get();
+    }
+
+    /** Writes paced by Awaitility: one per poll, 10 ms apart, on the test's thread, for at most 60 s. */
+    private static ConditionFactory paced() {
+        return await().atMost(Duration.ofSeconds(60)).pollInSameThread().pollDelay(Duration.ZERO)
+                .pollInterval(Duration.ofMillis(10));
     }
 
     private static MapServiceContext mapServiceContext(HazelcastInstance member) {

@@ -32,7 +32,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -161,7 +160,6 @@ class MemberCrashIT {
         AudioAnalysis base = Corpus.small(100);
         Map<AnalysisKey, AudioAnalysis> acknowledged = new ConcurrentHashMap<>();
         List<AnalysisKey> readable = Collections.synchronizedList(new ArrayList<>());
-        AtomicBoolean running = new AtomicBoolean(true);
         AtomicLong attempted = new AtomicLong();
         AtomicLong writeErrors = new AtomicLong();
         RandomReads readCounts = RandomReads.counts();
@@ -170,26 +168,20 @@ class MemberCrashIT {
         AtomicLong readErrors = readCounts.errors;
         AtomicLong lastAcknowledgedNanos = new AtomicLong(System.nanoTime());
         AtomicLong longestWriteStallNanos = new AtomicLong();
-        Thread writer = new Thread(() -> {
-            while (running.get()) {
-                AudioAnalysis analysis = TestAnalyses.withFile(base, UUID.randomUUID());
-                AnalysisKey key = TestAnalyses.keyOf(owner, analysis);
-                attempted.incrementAndGet();
-                try {
-                    cache.setAnalysis(key, analysis, "sha256:" + key.fileMetadataId());
-                    acknowledged.put(key, analysis);
-                    readable.add(key);
-                    long now = System.nanoTime();
-                    longestWriteStallNanos.accumulateAndGet(now - lastAcknowledgedNanos.getAndSet(now), Math::max);
-                } catch (RuntimeException e) {
-                    writeErrors.incrementAndGet();
-                }
-                PostgresOutageIT.pause(10);
+        PacedLoad load = new PacedLoad("crash-load", 2).every(Duration.ofMillis(10), () -> {
+            AudioAnalysis analysis = TestAnalyses.withFile(base, UUID.randomUUID());
+            AnalysisKey key = TestAnalyses.keyOf(owner, analysis);
+            attempted.incrementAndGet();
+            try {
+                cache.setAnalysis(key, analysis, "sha256:" + key.fileMetadataId());
+                acknowledged.put(key, analysis);
+                readable.add(key);
+                long now = System.nanoTime();
+                longestWriteStallNanos.accumulateAndGet(now - lastAcknowledgedNanos.getAndSet(now), Math::max);
+            } catch (RuntimeException e) {
+                writeErrors.incrementAndGet();
             }
-        }, "crash-writer");
-        Thread reader = RandomReads.thread("crash-reader", running, readable, cache, 10, readCounts);
-        writer.start();
-        reader.start();
+        }).every(Duration.ofMillis(10), RandomReads.step(readable, cache, readCounts));
         List<String> trials = new ArrayList<>();
         long started = System.nanoTime();
         try {
@@ -197,7 +189,11 @@ class MemberCrashIT {
                 await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).until(this::clusterSafe);
                 int delayMillis = random.nextInt((2 * writeDelaySeconds + 1) * 1000);
                 int victim = random.nextInt(members.size());
-                Thread.sleep(delayMillis);
+                // The kill's random moment: meanwhile every member keeps running (a member that died on its own
+                // would make the trial's figures meaningless).
+                await().during(Duration.ofMillis(Math.max(1, delayMillis)))
+                        .atMost(Duration.ofMillis(delayMillis + 30_000L)).pollInterval(Duration.ofMillis(250))
+                        .until(() -> members.stream().allMatch(MemberProcess::isAlive));
                 long acknowledgedAtKill = acknowledged.size();
                 long rowsAtKill = TableRows.count(database.dataSource());
                 long killedAt = System.nanoTime();
@@ -215,9 +211,7 @@ class MemberCrashIT {
                 log.info("crash trial {}", trials.get(trials.size() - 1));
             }
         } finally {
-            running.set(false);
-            writer.join();
-            reader.join();
+            load.close();
         }
 
         await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))

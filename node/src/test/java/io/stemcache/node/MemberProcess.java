@@ -1,5 +1,7 @@
 package io.stemcache.node;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -11,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * A stemcache member in its own JVM, started from the node's executable jar, so a test can kill it
@@ -80,20 +83,19 @@ final class MemberProcess implements AutoCloseable {
         }
     }
 
-    /** Waits until the member logs that it is ready, or fails with its log. */
-    void awaitReady(Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("member " + name + " exited with "
-                        + process.exitValue() + ":\n" + log());
-            }
-            if (log().contains("stemcache node ready")) {
-                return;
-            }
-            Thread.sleep(200);
+    /** Waits until the member logs that it is ready, or fails with its log (at once if it exits). */
+    void awaitReady(Duration timeout) {
+        try {
+            await().atMost(timeout).pollInterval(Duration.ofMillis(200)).until(() -> {
+                if (!process.isAlive()) {
+                    throw new IllegalStateException("member " + name + " exited with " + process.exitValue() + ":\n"
+                            + log());
+                }
+                return log().contains("stemcache node ready");
+            });
+        } catch (ConditionTimeoutException e) {
+            throw new IllegalStateException("member " + name + " not ready within " + timeout + ":\n" + log(), e);
         }
-        throw new IllegalStateException("member " + name + " not ready within " + timeout + ":\n" + log());
     }
 
     /** SIGKILL: no shutdown hook, no flush, no migration. */

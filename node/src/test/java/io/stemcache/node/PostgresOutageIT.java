@@ -170,16 +170,4 @@ class PostgresOutageIT {
                 OUTAGE_SECONDS, acknowledged.size(), writesDuringOutage, readsDuringOutage, earlyBacklog, lateBacklog,
                 drainMillis, (restoredAt - cutAt) / 1_000_000, lost);
     }
-
-    /**
-     * A plain sleep, still pacing the load loops of {@code BacklogLimitIT}, {@code MemberCrashIT} and
-     * {@link RandomReads#thread}; the other fault tests pace their load with {@link PacedLoad}.
-     */
-    static void pause(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
 }

@@ -4,7 +4,6 @@ import io.stemcache.core.AnalysisKey;
 import io.stemcache.core.AudioCacheService;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** The read side of the fault tests' load: random acknowledged keys, counted as reads, misses and errors. */
@@ -15,21 +14,6 @@ final class RandomReads {
     final AtomicLong errors = new AtomicLong();
 
     private RandomReads() {
-    }
-
-    /**
-     * A thread (not started) that, while {@code running}, gets a random key of {@code readable} (a synchronized
-     * list the writer fills) through {@code cache}, pausing {@code pauseMillis} between gets.
-     */
-    static Thread thread(String name, AtomicBoolean running, List<AnalysisKey> readable, AudioCacheService cache,
-                         long pauseMillis, RandomReads counts) {
-        Runnable step = step(readable, cache, counts);
-        return new Thread(() -> {
-            while (running.get()) {
-                step.run();
-                PostgresOutageIT.pause(pauseMillis);
-            }
-        }, name);
     }
 
     /**

@@ -114,26 +114,21 @@ class ShutdownSpillIT {
         AtomicLong attempted = new AtomicLong();
         AtomicLong duringOutage = new AtomicLong();
         AtomicLong writeErrors = new AtomicLong();
-        AtomicBoolean running = new AtomicBoolean(true);
         AtomicBoolean outage = new AtomicBoolean();
-        Thread writer = new Thread(() -> {
-            while (running.get()) {
-                AudioAnalysis analysis = TestAnalyses.withFile(base, UUID.randomUUID());
-                AnalysisKey key = TestAnalyses.keyOf(owner, analysis);
-                attempted.incrementAndGet();
-                try {
-                    cache.setAnalysis(key, analysis, null);
-                    acknowledged.put(key, analysis);
-                    if (outage.get()) {
-                        duringOutage.incrementAndGet();
-                    }
-                } catch (RuntimeException e) {
-                    writeErrors.incrementAndGet();
+        PacedLoad writer = new PacedLoad("spill-writer", 1).every(Duration.ofMillis(5), () -> {
+            AudioAnalysis analysis = TestAnalyses.withFile(base, UUID.randomUUID());
+            AnalysisKey key = TestAnalyses.keyOf(owner, analysis);
+            attempted.incrementAndGet();
+            try {
+                cache.setAnalysis(key, analysis, null);
+                acknowledged.put(key, analysis);
+                if (outage.get()) {
+                    duringOutage.incrementAndGet();
                 }
-                PostgresOutageIT.pause(5);
+            } catch (RuntimeException e) {
+                writeErrors.incrementAndGet();
             }
-        }, "spill-writer");
-        writer.start();
+        });
         try {
             await().atMost(Duration.ofSeconds(60)).until(() -> acknowledged.size() >= 200);
             proxy.cut();
@@ -150,8 +145,7 @@ class ShutdownSpillIT {
                 assertThat(exit.join()).as("exit code").isIn(0, 143);
             }
             long stoppedMillis = (System.nanoTime() - stopping) / 1_000_000;
-            running.set(false);
-            writer.join();
+            writer.close();
 
             long spilled = 0;
             for (MemberProcess member : members) {
@@ -194,8 +188,7 @@ class ShutdownSpillIT {
                         .as("replayed spill files are removed").isEmpty();
             }
         } finally {
-            running.set(false);
-            writer.join();
+            writer.close();
         }
     }
 
