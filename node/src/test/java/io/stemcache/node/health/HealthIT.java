@@ -17,7 +17,7 @@ import io.stemcache.core.testing.Corpus;
 import io.stemcache.liquibase.testing.FreshDatabase;
 import io.stemcache.node.TestOperator;
 import io.stemcache.node.IsolatedCluster;
-import io.stemcache.node.faults.TcpProxy;
+import io.stemcache.node.TcpProxy;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.ResultSet;

@@ -1,4 +1,4 @@
-package io.stemcache.node.faults;
+package io.stemcache.node;
 
 import java.io.IOException;
 import java.io.InputStream;

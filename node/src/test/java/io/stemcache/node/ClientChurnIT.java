@@ -1,4 +1,4 @@
-package io.stemcache.node.faults2;
+package io.stemcache.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -22,7 +22,6 @@ import io.stemcache.core.testing.Corpus;
 import io.stemcache.liquibase.testing.FreshDatabase;
 import io.stemcache.mapstore.PostgresAnalysisStore;
 import io.stemcache.mapstore.StoreSettings;
-import io.stemcache.node.MemberConfigs;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
