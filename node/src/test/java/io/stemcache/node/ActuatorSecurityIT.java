@@ -17,16 +17,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.hazelcast.autoconfigure.HazelcastConfigCustomizer;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalManagementPort;
-import org.springframework.context.annotation.Bean;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * Issue 13, item 1: {@code POST /actuator/stemcache/invalidate/{fileId}} deleted every owner's stems of a file from
@@ -34,36 +28,19 @@ import org.springframework.test.context.DynamicPropertySource;
  * {@code /actuator/health} showed every component's details to anyone. A node as it ships (no
  * {@code stemcache.management.password}) refuses both writes and shows health as a status only.
  */
+@NodeUnderTest(database = "actuator_security", port = 16831, writeDelaySeconds = 1)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"stemcache.client.enabled=false", "stemcache.cleanup.enabled=false"})
 class ActuatorSecurityIT {
 
-    private static final FreshDatabase DATABASE = FreshDatabase.create("actuator_security");
-    private static final String CLUSTER = "actuator-security-it-" + UUID.randomUUID();
+    @Autowired
+    FreshDatabase database;
 
     @Autowired
     HazelcastInstance hazelcast;
 
     @LocalManagementPort
     int management;
-
-    @DynamicPropertySource
-    static void database(DynamicPropertyRegistry registry) {
-        registry.add("spring.datasource.url", DATABASE::jdbcUrl);
-    }
-
-    @AfterAll
-    static void dropDatabase() {
-        DATABASE.close();
-    }
-
-    @TestConfiguration
-    static class Isolation {
-        @Bean
-        HazelcastConfigCustomizer isolatedCluster() {
-            return IsolatedCluster.on(CLUSTER, 16831, 1);
-        }
-    }
 
     @Test
     void anonymousInvalidateAndCleanup_areRefused_andTheEntryAndItsRowSurvive() throws Exception {
@@ -73,7 +50,7 @@ class ActuatorSecurityIT {
         map.set(key, CachedAudioAnalysis.of(key, analysis, null, 1, Precision.FLOAT64, AnalysisCodec.standard(),
                 Instant.now()));
         map.flush();
-        await().atMost(Duration.ofSeconds(20)).until(() -> TableRows.count(DATABASE.dataSource()) == 1);
+        await().atMost(Duration.ofSeconds(20)).until(() -> TableRows.count(database.dataSource()) == 1);
 
         HttpResponse<String> invalidate = TestOperator.send(management, "POST",
                 "/actuator/stemcache/invalidate/" + key.fileMetadataId(), null);
@@ -85,7 +62,7 @@ class ActuatorSecurityIT {
         assertThat(cleanup.statusCode()).as(cleanup.body()).isEqualTo(401);
         assertThat(guessed.statusCode()).as("no password is configured, so none is right").isEqualTo(401);
         assertThat(map.containsKey(key)).isTrue();
-        assertThat(TableRows.count(DATABASE.dataSource())).isEqualTo(1);
+        assertThat(TableRows.count(database.dataSource())).isEqualTo(1);
     }
 
     @Test

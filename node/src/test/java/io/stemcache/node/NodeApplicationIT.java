@@ -19,25 +19,21 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.hazelcast.autoconfigure.HazelcastConfigCustomizer;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalManagementPort;
-import org.springframework.context.annotation.Bean;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /** The node as it runs: database migrated at start, map-store wired, actuator endpoints served. */
+@NodeUnderTest(database = "node_app", port = 16701, writeDelaySeconds = 1)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = "stemcache.client.enabled=false")
 class NodeApplicationIT {
 
+    @Autowired
+    FreshDatabase database;
+
     /** Empty: the node migrates it at start. */
-    private static final FreshDatabase DATABASE = FreshDatabase.create("node_app");
-    private static final String CLUSTER = "node-it-" + UUID.randomUUID();
 
     @Autowired
     HazelcastInstance hazelcast;
@@ -45,27 +41,9 @@ class NodeApplicationIT {
     @LocalManagementPort
     int port;
 
-    @DynamicPropertySource
-    static void database(DynamicPropertyRegistry registry) {
-        registry.add("spring.datasource.url", DATABASE::jdbcUrl);
-    }
-
-    @AfterAll
-    static void dropDatabase() {
-        DATABASE.close();
-    }
-
-    @TestConfiguration
-    static class Isolation {
-        @Bean
-        HazelcastConfigCustomizer isolatedCluster() {
-            return IsolatedCluster.on(CLUSTER, 16701, 1);
-        }
-    }
-
     @Test
     void startup_migratesTheDatabase_andWritesBehindToIt() {
-        assertThat(TableRows.query(DATABASE.dataSource(),
+        assertThat(TableRows.query(database.dataSource(),
                 "SELECT count(*) FROM databasechangelog")).as("changesets applied at start").isPositive();
         IMap<AnalysisKey, CachedAudioAnalysis> map = hazelcast.getMap("analyses");
         AudioAnalysis analysis = TestAnalyses.distinctSmall(1, 100).get(0);
@@ -73,7 +51,7 @@ class NodeApplicationIT {
         map.set(key, CachedAudioAnalysis.of(key, analysis, null, 1, Precision.FLOAT64, AnalysisCodec.standard(),
                 Instant.now()));
 
-        javax.sql.DataSource dataSource = DATABASE.dataSource();
+        javax.sql.DataSource dataSource = database.dataSource();
         await().atMost(Duration.ofSeconds(20)).until(() -> TableRows.count(dataSource) == 1);
     }
 

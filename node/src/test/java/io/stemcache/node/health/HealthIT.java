@@ -15,8 +15,8 @@ import io.stemcache.core.Precision;
 import io.stemcache.core.codec.AnalysisCodec;
 import io.stemcache.core.testing.Corpus;
 import io.stemcache.liquibase.testing.FreshDatabase;
+import io.stemcache.node.NodeUnderTest;
 import io.stemcache.node.TestOperator;
-import io.stemcache.node.IsolatedCluster;
 import io.stemcache.node.TcpProxy;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
@@ -26,25 +26,18 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.hazelcast.autoconfigure.HazelcastConfigCustomizer;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalManagementPort;
-import org.springframework.context.annotation.Bean;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * The node's health groups as Kubernetes probes them, with PostgreSQL reached through a {@link TcpProxy}:
  * cutting it leaves readiness and liveness UP (HTTP 200) while the {@code database} component reports the
  * outage as DEGRADED with the error and the write-behind backlog, and clears once PostgreSQL is back.
  */
+@NodeUnderTest(database = "node_health", port = 16741, writeDelaySeconds = 1, throughProxy = true)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"stemcache.client.enabled=false", "stemcache.cleanup.enabled=false",
                 "stemcache.health.database-check-interval=500ms",
@@ -54,9 +47,12 @@ import org.springframework.test.context.DynamicPropertySource;
                 TestOperator.PASSWORD_PROPERTY})
 class HealthIT {
 
-    private static final FreshDatabase DATABASE = FreshDatabase.create("node_health");
-    private static final TcpProxy PROXY = proxyTo(DATABASE.jdbcUrl());
-    private static final String CLUSTER = "health-it-" + UUID.randomUUID();
+    @Autowired
+    FreshDatabase database;
+
+    @Autowired
+    TcpProxy proxy;
+
     private static final Duration PATIENCE = Duration.ofSeconds(90);
 
     @Autowired
@@ -65,29 +61,10 @@ class HealthIT {
     @LocalManagementPort
     int port;
 
-    @DynamicPropertySource
-    static void database(DynamicPropertyRegistry registry) {
-        registry.add("spring.datasource.url",
-                () -> DATABASE.jdbcUrl().replaceFirst("//[^/]+/", "//127.0.0.1:" + PROXY.port() + "/"));
-    }
-
-    @TestConfiguration
-    static class Isolation {
-        @Bean
-        HazelcastConfigCustomizer isolatedCluster() {
-            return IsolatedCluster.on(CLUSTER, 16741, 1);
-        }
-    }
 
     @AfterEach
     void restoreDatabase() {
-        PROXY.restore();
-    }
-
-    @AfterAll
-    static void close() {
-        PROXY.close();
-        DATABASE.close();
+        proxy.restore();
     }
 
     @Test
@@ -132,7 +109,7 @@ class HealthIT {
         IMap<AnalysisKey, CachedAudioAnalysis> map = hazelcast.getMap("analyses");
         Owner owner = Owner.user(UUID.randomUUID());
 
-        PROXY.cut();
+        proxy.cut();
         int writes = 3;
         for (int i = 0; i < writes; i++) {
             AudioAnalysis analysis = Corpus.small(100);
@@ -160,16 +137,16 @@ class HealthIT {
             assertThat(get("/actuator/health/readiness").statusCode()).isEqualTo(200);
             assertThat(get("/actuator/health/liveness").statusCode()).isEqualTo(200);
         });
-        assertThat(TableRowsOf.count(DATABASE)).as("nothing reached PostgreSQL during the outage").isZero();
+        assertThat(TableRowsOf.count(database)).as("nothing reached PostgreSQL during the outage").isZero();
 
-        PROXY.restore();
+        proxy.restore();
         await().atMost(PATIENCE).untilAsserted(() -> {
             HttpResponse<String> database = get("/actuator/health/database");
             assertThat(status(database, "$")).as(database.body()).isEqualTo("UP");
             assertThat(JsonPath.<Boolean>read(database.body(), "$.details.reachable")).isTrue();
             assertThat(JsonPath.<Integer>read(database.body(), "$.details.writeBehindBacklog")).isZero();
         });
-        await().atMost(PATIENCE).until(() -> TableRowsOf.count(DATABASE) == writes);
+        await().atMost(PATIENCE).until(() -> TableRowsOf.count(database) == writes);
         assertThat(JsonPath.<String>read(get("/actuator/health").body(), "$.components.database.status")).isEqualTo("UP");
     }
 
@@ -179,14 +156,6 @@ class HealthIT {
 
     private static String status(HttpResponse<String> response, String path) {
         return JsonPath.read(response.body(), path + ".status");
-    }
-
-    private static TcpProxy proxyTo(String jdbcUrl) {
-        Matcher server = Pattern.compile("//([^:/]+)(?::(\\d+))?/").matcher(jdbcUrl);
-        if (!server.find()) {
-            throw new IllegalArgumentException("no host in " + jdbcUrl);
-        }
-        return TcpProxy.to(server.group(1), server.group(2) == null ? 5432 : Integer.parseInt(server.group(2)));
     }
 
     /** Rows of the analysis table, read directly (not through the proxy). */

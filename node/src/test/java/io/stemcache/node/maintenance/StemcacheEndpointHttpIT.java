@@ -2,55 +2,27 @@ package io.stemcache.node.maintenance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.stemcache.liquibase.testing.FreshDatabase;
 import java.net.http.HttpResponse;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import io.stemcache.node.IsolatedCluster;
+import io.stemcache.node.NodeUnderTest;
 import io.stemcache.node.TestOperator;
-import org.springframework.boot.hazelcast.autoconfigure.HazelcastConfigCustomizer;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalManagementPort;
-import org.springframework.context.annotation.Bean;
 import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * The node as it runs serves {@code /actuator/stemcache} with the commands its Javadoc documents, to the operator
  * ({@code stemcache.management.password} set); {@code ActuatorSecurityIT} shows a node without it refusing them.
  */
+@NodeUnderTest(database = "endpoint_http", port = 16811)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"stemcache.client.enabled=false", "stemcache.cleanup.enabled=false", TestOperator.PASSWORD_PROPERTY})
 @DirtiesContext
 class StemcacheEndpointHttpIT {
 
-    private static final FreshDatabase DATABASE = FreshDatabase.create("endpoint_http");
-    private static final String CLUSTER = "endpoint-it-" + UUID.randomUUID();
-    private static final int HAZELCAST_PORT = 16811;
-
     @LocalManagementPort
     int port;
-
-    @DynamicPropertySource
-    static void database(DynamicPropertyRegistry registry) {
-        registry.add("spring.datasource.url", DATABASE::jdbcUrl);
-    }
-
-    @AfterAll
-    static void dropDatabase() {
-        DATABASE.close();
-    }
-
-    @TestConfiguration
-    static class Isolation {
-        @Bean
-        HazelcastConfigCustomizer isolatedCluster() {
-            return IsolatedCluster.on(CLUSTER, HAZELCAST_PORT);
-        }
-    }
 
     private HttpResponse<String> send(String method, String path) throws Exception {
         return TestOperator.asOperator(port, method, "/actuator/stemcache" + path);

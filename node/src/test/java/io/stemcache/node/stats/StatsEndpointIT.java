@@ -22,51 +22,28 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import io.stemcache.node.IsolatedCluster;
+import io.stemcache.node.NodeUnderTest;
 import io.stemcache.node.TestOperator;
-import org.springframework.boot.hazelcast.autoconfigure.HazelcastConfigCustomizer;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalManagementPort;
-import org.springframework.context.annotation.Bean;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /** The node as it runs: its statistics on {@code /actuator/prometheus} and in {@code cache_statistics}. */
+@NodeUnderTest(database = "stats_endpoint", port = 16721)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"stemcache.client.enabled=false", "stemcache.stats.publish-interval=200ms",
                 "stemcache.stats.persist-interval=500ms", TestOperator.PASSWORD_PROPERTY})
 class StatsEndpointIT {
 
-    private static final FreshDatabase DATABASE = FreshDatabase.create("stats_endpoint");
-    private static final String CLUSTER = "stats-it-" + UUID.randomUUID();
+    @Autowired
+    FreshDatabase database;
 
     @Autowired
     HazelcastInstance hazelcast;
 
     @LocalManagementPort
     int port;
-
-    @DynamicPropertySource
-    static void database(DynamicPropertyRegistry registry) {
-        registry.add("spring.datasource.url", DATABASE::jdbcUrl);
-    }
-
-    @AfterAll
-    static void dropDatabase() {
-        DATABASE.close();
-    }
-
-    @TestConfiguration
-    static class Isolation {
-        @Bean
-        HazelcastConfigCustomizer isolatedCluster() {
-            return IsolatedCluster.on(CLUSTER, 16721);
-        }
-    }
 
     @Test
     void prometheusEndpoint_andStatisticsTable_showTheMembersPuts() throws Exception {
@@ -76,15 +53,15 @@ class StatsEndpointIT {
         map.set(key, CachedAudioAnalysis.of(key, analysis, null, 1, Precision.FLOAT64, AnalysisCodec.standard(),
                 Instant.now()));
 
-        String tags = "{cluster=\"" + CLUSTER + "\",map=\"analyses\",scope=";
+        String cluster = hazelcast.getConfig().getClusterName();
+        String tags = "{cluster=\"" + cluster + "\",map=\"analyses\",scope=";
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(prometheus())
                 .contains("stemcache_puts_total" + tags + "\"member\"} 1.0",
                         "stemcache_puts_total" + tags + "\"cluster\"} 1.0",
                         "stemcache_entries" + tags + "\"cluster\"} 1.0",
                         "stemcache_hits_total" + tags + "\"cluster\"}"));
-        await().atMost(Duration.ofSeconds(30)).until(() -> puts(CLUSTER) == 1);
-        // Stored now: the database goes with the class, the cached context only at the JVM's exit, where
-        // Hazelcast's shutdown would otherwise retry storing the entry into a database that is gone.
+        await().atMost(Duration.ofSeconds(30)).until(() -> puts(cluster) == 1);
+        // Stored now: the member has nothing left to store when the context closes.
         map.flush();
     }
 
@@ -93,10 +70,11 @@ class StatsEndpointIT {
         HttpResponse<String> cleanup = TestOperator.asOperator(port, "POST", "/actuator/stemcache/cleanup");
         assertThat(cleanup.statusCode()).as(cleanup.body()).isEqualTo(200);
 
-        String metric = "stemcache_cleanup_last_seconds{cluster=\"" + CLUSTER + "\",map=\"analyses\",scope=\"cluster\"} ";
+        String cluster = hazelcast.getConfig().getClusterName();
+        String metric = "stemcache_cleanup_last_seconds{cluster=\"" + cluster + "\",map=\"analyses\",scope=\"cluster\"} ";
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(prometheus())
                 .contains(metric).doesNotContain(metric + "NaN"));
-        await().atMost(Duration.ofSeconds(30)).until(() -> lastCleanupRecorded(CLUSTER));
+        await().atMost(Duration.ofSeconds(30)).until(() -> lastCleanupRecorded(cluster));
     }
 
     private String prometheus() throws Exception {
@@ -108,8 +86,8 @@ class StatsEndpointIT {
     }
 
     /** Whether the latest {@code cache_statistics} row of the cluster has a last cleanup. */
-    private static boolean lastCleanupRecorded(String cluster) throws Exception {
-        try (Connection connection = DATABASE.dataSource().getConnection();
+    private boolean lastCleanupRecorded(String cluster) throws Exception {
+        try (Connection connection = database.dataSource().getConnection();
              Statement statement = connection.createStatement();
              ResultSet row = statement.executeQuery("SELECT last_cleanup FROM cache_statistics WHERE cluster_name = '"
                      + cluster + "' ORDER BY id DESC LIMIT 1")) {
@@ -118,8 +96,8 @@ class StatsEndpointIT {
     }
 
     /** Puts in the latest {@code cache_statistics} row of the cluster, -1 if there is none. */
-    private static long puts(String cluster) throws Exception {
-        try (Connection connection = DATABASE.dataSource().getConnection();
+    private long puts(String cluster) throws Exception {
+        try (Connection connection = database.dataSource().getConnection();
              Statement statement = connection.createStatement();
              ResultSet row = statement.executeQuery("SELECT puts FROM cache_statistics WHERE cluster_name = '"
                      + cluster + "' ORDER BY id DESC LIMIT 1")) {
