@@ -4,20 +4,27 @@ import com.hazelcast.client.test.TestHazelcastFactory;
 import com.hazelcast.config.ClasspathYamlConfig;
 import com.hazelcast.config.Config;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.IMap;
 import io.stemcache.client.StemcacheClient;
+import io.stemcache.core.AnalysisKey;
+import io.stemcache.core.CachedAudioAnalysis;
 import io.stemcache.liquibase.testing.FreshDatabase;
 import io.stemcache.mapstore.PostgresAnalysisStore;
 import io.stemcache.mapstore.StoreSettings;
 import io.stemcache.node.maintenance.MaintenanceSettings;
 import io.stemcache.node.maintenance.PostgresMemberServices;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
  * Members built as the node builds them (its {@code hazelcast.yaml}, a {@link PostgresAnalysisStore} each,
  * optionally the member services), several in one JVM through Hazelcast's test factory, over a fresh
- * migrated database. Close it after each test.
+ * migrated database. Close it after each test: {@link #close()} first checks the invariant every cluster test
+ * ends on (see {@link #assertRowsMatchMemory()}), unless the test broke it on purpose ({@link #withoutInvariant}).
  */
 final class NodeMembers implements AutoCloseable {
 
@@ -30,6 +37,7 @@ final class NodeMembers implements AutoCloseable {
     private final int writeDelaySeconds;
     private final int writeBatchSize;
     private final boolean withServices;
+    private String invariantOff;
 
     NodeMembers(String purpose, int writeDelaySeconds, int writeBatchSize, boolean withServices) {
         this(FreshDatabase.createMigrated(purpose), writeDelaySeconds, writeBatchSize, withServices);
@@ -66,9 +74,71 @@ final class NodeMembers implements AutoCloseable {
         return factory.newHazelcastClient(StemcacheClient.defaultConfig());
     }
 
+    /** Leaves the invariant out of {@link #close()}, for a test that breaks it on purpose; {@code why} says how. */
+    NodeMembers withoutInvariant(String why) {
+        invariantOff = why;
+        return this;
+    }
+
+    /**
+     * The invariant: once the write-behind queues are flushed, every entry a member holds in memory has its row in
+     * PostgreSQL, and the row decodes to the same entry (payload, entry version, cache version), or PostgreSQL refused
+     * it for good and it was dead-lettered; a deletion marker has no row. Checked from the first running member;
+     * nothing to check when none runs.
+     */
+    void assertRowsMatchMemory() {
+        HazelcastInstance member = factory.getAllHazelcastInstances().stream()
+                .filter(instance -> instance.getLifecycleService().isRunning()
+                        && !(instance instanceof com.hazelcast.client.impl.clientside.HazelcastClientProxy))
+                .findFirst().orElse(null);
+        if (member == null) {
+            return;
+        }
+        IMap<AnalysisKey, CachedAudioAnalysis> map = member.getMap(MAP);
+        map.flush();
+        Map<AnalysisKey, CachedAudioAnalysis> memory = new HashMap<>();
+        map.entrySet().forEach(entry -> memory.put(entry.getKey(), entry.getValue()));
+        Map<AnalysisKey, CachedAudioAnalysis> rows = new PostgresAnalysisStore(database.dataSource(),
+                StoreSettings.defaults()).loadAll(memory.keySet());
+        List<String> wrong = new ArrayList<>();
+        memory.forEach((key, entry) -> {
+            CachedAudioAnalysis row = rows.get(key);
+            if (entry.isDeletion()) {
+                if (row != null && !row.isDeletion()) {
+                    wrong.add(key + ": deleted in memory, a row in PostgreSQL");
+                }
+            } else if (row == null) {
+                if (!deadLettered(key)) {
+                    wrong.add(key + ": in memory, no row and not dead-lettered");
+                }
+            } else if (row.version() != entry.version() || row.cacheVersion() != entry.cacheVersion()
+                    || !Arrays.equals(row.payload(), entry.payload())) {
+                wrong.add(key + ": row v" + row.version() + " differs from memory v" + entry.version());
+            }
+        });
+        if (!wrong.isEmpty()) {
+            throw new AssertionError("after-test invariant (every row decodes to the value the map holds): "
+                    + wrong.size() + " of " + memory.size() + " entries wrong, e.g. "
+                    + wrong.subList(0, Math.min(5, wrong.size())));
+        }
+    }
+
+    private boolean deadLettered(AnalysisKey key) {
+        return TableRows.query(database.dataSource(), "SELECT count(*) FROM audio_analysis_dead_letter"
+                + " WHERE owner_kind = '" + key.owner().kind().code() + "' AND owner_id = '" + key.owner().id()
+                + "' AND file_metadata_id = '" + key.fileMetadataId() + "' AND stem_type = '" + key.stemType().code()
+                + "'") > 0;
+    }
+
     @Override
     public void close() {
-        factory.terminateAll();
-        database.close();
+        try {
+            if (invariantOff == null) {
+                assertRowsMatchMemory();
+            }
+        } finally {
+            factory.terminateAll();
+            database.close();
+        }
     }
 }
