@@ -7,11 +7,18 @@ import io.stemcache.core.AnalysisMetadata;
 import io.stemcache.core.CachedAudioAnalysis;
 import io.stemcache.core.Precision;
 import io.stemcache.core.StemType;
+import io.stemcache.core.codec.AnalysisCodec;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
 final class CachedAudioAnalysisSerializer implements CompactSerializer<CachedAudioAnalysis> {
+
+    private final AnalysisCodec codec;
+
+    CachedAudioAnalysisSerializer(AnalysisCodec codec) {
+        this.codec = codec;
+    }
 
     @Override
     public CachedAudioAnalysis read(CompactReader reader) {
@@ -31,7 +38,7 @@ final class CachedAudioAnalysisSerializer implements CompactSerializer<CachedAud
                 reader.readInt64("rawSize"),
                 reader.readArrayOfInt8("payload"),
                 reader.readInt64("version"),
-                reader.readBoolean("deletion"));
+                reader.readBoolean("deletion")).decodingWith(codec);
     }
 
     @Override

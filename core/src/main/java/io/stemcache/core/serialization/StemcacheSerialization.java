@@ -2,6 +2,7 @@ package io.stemcache.core.serialization;
 
 import com.hazelcast.config.CompactSerializationConfig;
 import com.hazelcast.config.SerializationConfig;
+import io.stemcache.core.codec.AnalysisCodec;
 
 /**
  * Registers stemcache's Compact serializers on a member's or a client's serialization config. Members
@@ -48,11 +49,16 @@ public final class StemcacheSerialization {
     private StemcacheSerialization() {
     }
 
-    /** Adds the serializers to {@code config} and returns it. */
+    /** Adds the serializers to {@code config} and returns it; entries decode with the standard codec. */
     public static SerializationConfig register(SerializationConfig config) {
+        return register(config, AnalysisCodec.standard());
+    }
+
+    /** Adds the serializers to {@code config} and returns it: entries read decode with {@code codec} (the node's limit). */
+    public static SerializationConfig register(SerializationConfig config, AnalysisCodec codec) {
         CompactSerializationConfig compact = config.getCompactSerializationConfig();
         compact.addSerializer(new AnalysisKeySerializer());
-        compact.addSerializer(new CachedAudioAnalysisSerializer());
+        compact.addSerializer(new CachedAudioAnalysisSerializer(codec));
         compact.addSerializer(new RemoveEntrySerializer());
         compact.addSerializer(new WriteExactlySerializer());
         OpsSerializers.all().forEach(compact::addSerializer);
