@@ -6,6 +6,8 @@ import com.hazelcast.config.MapStoreConfig;
 import com.hazelcast.map.MapStore;
 import io.stemcache.core.AnalysisKey;
 import io.stemcache.core.CachedAudioAnalysis;
+import io.stemcache.core.codec.AnalysisCodec;
+import io.stemcache.core.ops.EntryChecks;
 import io.stemcache.core.ops.EntryVersions;
 import io.stemcache.core.serialization.StemcacheSerialization;
 import io.stemcache.node.maintenance.PostgresMemberServices;
@@ -19,13 +21,20 @@ public final class MemberConfigs {
     private MemberConfigs() {
     }
 
+    /** As {@link #withStore(Config, String, MapStore, AnalysisCodec)} with the default limit. */
+    public static Config withStore(Config config, String mapName, MapStore<AnalysisKey, CachedAudioAnalysis> store) {
+        return withStore(config, mapName, store, AnalysisCodec.standard());
+    }
+
     /**
-     * Registers stemcache's serializers, plugs {@code store} into the analysis map, which the YAML must
-     * declare with map-store enabled and no class of its own, and has the member version its writes
+     * Registers stemcache's serializers, plugs {@code store} into the analysis map,
+     * which the YAML must declare with map-store enabled and no class of its own, has the member check its writes
+     * ({@link EntryChecks}, within {@code codec}'s limit: {@code stemcache.max-analysis-mb}) and version them
      * ({@link EntryVersions}).
      */
-    public static Config withStore(Config config, String mapName, MapStore<AnalysisKey, CachedAudioAnalysis> store) {
-        StemcacheSerialization.register(config.getSerializationConfig());
+    public static Config withStore(Config config, String mapName, MapStore<AnalysisKey, CachedAudioAnalysis> store,
+                                   AnalysisCodec codec) {
+        StemcacheSerialization.register(config.getSerializationConfig(), codec);
         MapConfig map = config.getMapConfigOrNull(mapName);
         if (map == null || !map.getMapStoreConfig().isEnabled()) {
             throw new IllegalStateException("hazelcast.yaml must configure map '" + mapName
@@ -37,19 +46,26 @@ public final class MemberConfigs {
                     + "' names a map-store class; leave it out: the node supplies the PostgreSQL store");
         }
         mapStore.setImplementation(store);
+        EntryChecks.installOn(config, mapName, codec);
         return EntryVersions.installOn(config, mapName);
     }
 
+    /** As {@link #withStore(Config, String, MapStore, PostgresMemberServices, AnalysisCodec)} with the default limit. */
+    public static Config withStore(Config config, String mapName, MapStore<AnalysisKey, CachedAudioAnalysis> store,
+                                   PostgresMemberServices services) {
+        return withStore(config, mapName, store, services, AnalysisCodec.standard());
+    }
+
     /**
-     * As {@link #withStore(Config, String, MapStore)}, and registers the member's services (access
+     * As {@link #withStore(Config, String, MapStore, AnalysisCodec)}, and registers the member's services (access
      * tracking, invalidation, cleanup) that stemcache's operations call; each member needs its own.
      */
     public static Config withStore(Config config, String mapName, MapStore<AnalysisKey, CachedAudioAnalysis> store,
-                                   PostgresMemberServices services) {
+                                   PostgresMemberServices services, AnalysisCodec codec) {
         if (!services.mapName().equals(mapName)) {
             throw new IllegalArgumentException("the member services are for map '" + services.mapName()
                     + "', not '" + mapName + "'");
         }
-        return services.registerIn(withStore(config, mapName, store));
+        return services.registerIn(withStore(config, mapName, store, codec));
     }
 }
