@@ -10,13 +10,24 @@ import io.stemcache.core.codec.AnalysisCodec;
 import io.stemcache.core.ops.EntryChecks;
 import io.stemcache.core.ops.EntryVersions;
 import io.stemcache.core.serialization.StemcacheSerialization;
+import io.stemcache.mapstore.AnalysisStoreException;
 import io.stemcache.node.maintenance.PostgresMemberServices;
+import java.util.List;
 
 /**
  * What the node adds to the Hazelcast configuration loaded from {@code hazelcast.yaml}; public so that
  * benchmarks and tests build members exactly as the node does.
  */
 public final class MemberConfigs {
+
+    /**
+     * The node's classes that members send each other with Java serialization, beside core's
+     * ({@link StemcacheSerialization#JAVA_SERIALIZED}): the backlog limit (an interceptor, copied to members that join)
+     * and the store's exception with the PostgreSQL driver's one it may carry, as an operation's answer.
+     */
+    static final List<String> JAVA_SERIALIZED = List.of(BacklogLimit.class.getName(),
+            AnalysisStoreException.class.getName(), "org.postgresql.util.PSQLException",
+            "org.postgresql.util.ServerErrorMessage");
 
     private MemberConfigs() {
     }
@@ -27,7 +38,7 @@ public final class MemberConfigs {
     }
 
     /**
-     * Registers stemcache's serializers, plugs {@code store} into the analysis map,
+     * Registers stemcache's serializers and Java deserialization filter, plugs {@code store} into the analysis map,
      * which the YAML must declare with map-store enabled and no class of its own, has the member check its writes
      * ({@link EntryChecks}, within {@code codec}'s limit: {@code stemcache.max-analysis-mb}) and version them
      * ({@link EntryVersions}).
@@ -35,6 +46,7 @@ public final class MemberConfigs {
     public static Config withStore(Config config, String mapName, MapStore<AnalysisKey, CachedAudioAnalysis> store,
                                    AnalysisCodec codec) {
         StemcacheSerialization.register(config.getSerializationConfig(), codec);
+        StemcacheSerialization.allowJavaSerialized(config.getSerializationConfig(), JAVA_SERIALIZED);
         MapConfig map = config.getMapConfigOrNull(mapName);
         if (map == null || !map.getMapStoreConfig().isEnabled()) {
             throw new IllegalStateException("hazelcast.yaml must configure map '" + mapName
