@@ -14,10 +14,12 @@ import io.stemcache.core.AudioCacheService;
 import io.stemcache.core.CachedAudioAnalysis;
 import io.stemcache.core.Owner;
 import io.stemcache.core.codec.AnalysisCodec;
+import io.stemcache.core.ops.EntryVersions;
 import io.stemcache.core.ops.ReadVersion;
 import io.stemcache.core.ops.WriteExactly;
 import io.stemcache.core.serialization.HostileSerialization;
 import io.stemcache.core.testing.Corpus;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
@@ -118,6 +120,16 @@ class PutChecksIT {
 
         refusedKeepingTheStoredEntry(() -> lying.set(key, withPayload(stored.payload())),
                 "size field says " + (stored.size() + 1000) + " bytes but its payload is " + stored.size() + " bytes");
+    }
+
+    /** Where memory lacks the key, the member keeps a written version (a load looks the same): none from the future. */
+    @Test
+    void set_ofAnEvictedKey_atAVersionFromTheFuture_isRefused() {
+        map.evict(key);
+        long future = EntryVersions.next(null, Instant.now().plus(Duration.ofDays(3650)));
+
+        refusedKeepingTheStoredEntry(() -> map.set(key, withPayload(stored.payload()).withVersion(future)),
+                "entry version " + future + " is more than 24 hours ahead of this member's clock");
     }
 
     @Test

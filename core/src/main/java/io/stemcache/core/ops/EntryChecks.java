@@ -14,6 +14,8 @@ import io.stemcache.core.CachedAudioAnalysis;
 import io.stemcache.core.codec.AnalysisCodec;
 import io.stemcache.core.codec.CorruptPayloadException;
 import io.stemcache.core.codec.PayloadSummary;
+import java.time.Duration;
+import java.time.Instant;
 
 /**
  * Refuses, on the member, a write of the analysis map whose entry does not hold together: a value that is not an
@@ -23,6 +25,8 @@ import io.stemcache.core.codec.PayloadSummary;
  * codec's {@link CorruptPayloadException} (or an IllegalArgumentException) naming the problem, and the key keeps
  * what it held. Deletion markers pass. The entry's {@code size} field is checked when it is read
  * ({@code stemcache.CachedAudioAnalysis}'s serializer).
+ *
+ * A version further ahead of the member's clock than {@link #MAX_VERSION_AHEAD} is refused too.
  *
  * <p>Hazelcast gives an interceptor the values, not the key: that the entry's id, file and stem are those of the key
  * it is written under is checked where the key is known ({@link WriteExactly}, {@link #matchesKey}). Loads from
@@ -34,6 +38,14 @@ import io.stemcache.core.codec.PayloadSummary;
  * registration replaces the copy.
  */
 public final class EntryChecks extends PutInterceptor {
+
+    /**
+     * How far ahead of this member's clock an entry's version may be. Versions are a member's clock in microseconds
+     * (or one above the key's last), so only a clock that far ahead could have given one; a writer's version stands
+     * where memory lacks the key (Hazelcast's loads look like such writes), and one near the top of the range would
+     * make every later write of the key overflow.
+     */
+    public static final Duration MAX_VERSION_AHEAD = Duration.ofDays(1);
 
     private static final long serialVersionUID = 1L;
     private static final String ID = "stemcache-entry-checks";
@@ -70,6 +82,12 @@ public final class EntryChecks extends PutInterceptor {
         if (!(newValue instanceof CachedAudioAnalysis entry)) {
             throw new IllegalArgumentException("the analysis map holds stemcache.CachedAudioAnalysis entries, not "
                     + (newValue == null ? "null" : newValue.getClass().getName()));
+        }
+        long latest = EntryVersions.next(null, Instant.now().plus(MAX_VERSION_AHEAD));
+        if (entry.version() > latest) {
+            throw new IllegalArgumentException("entry version " + entry.version() + " is more than "
+                    + MAX_VERSION_AHEAD.toHours() + " hours ahead of this member's clock (at most " + latest
+                    + "): no member gave it");
         }
         if (entry.isDeletion()) {
             return null;
