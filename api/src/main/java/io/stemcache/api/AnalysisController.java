@@ -68,7 +68,7 @@ final class AnalysisController {
         this.versions = new CurrentVersion(map);
         this.cacheVersion = client.cacheVersion();
         this.maxBodyBytes = (long) client.maxAnalysisMb() << 20;
-        this.projections = new FeatureProjections(cache, map, cacheVersion, this);
+        this.projections = new FeatureProjections(cache, map, cacheVersion, this, client.codec());
     }
 
     @GetMapping("/{fileId}/{stem}")

@@ -3,6 +3,7 @@ package io.stemcache.api;
 import com.hazelcast.map.IMap;
 import io.stemcache.api.AnalysisHeaders.Representation;
 import io.stemcache.core.AnalysisKey;
+import io.stemcache.core.AudioAnalysis;
 import io.stemcache.core.AudioCacheService;
 import io.stemcache.core.CachedAudioAnalysis;
 import io.stemcache.core.codec.AnalysisCodec;
@@ -35,9 +36,12 @@ final class FeatureProjections {
     private final IMap<AnalysisKey, CachedAudioAnalysis> map;
     private final int cacheVersion;
     private final AnalysisController controller;
+    private final AnalysisCodec codec;
 
+    /** Decodes projections with {@code codec}: this node's {@code stemcache.client.max-analysis-mb}. */
     FeatureProjections(AudioCacheService cache, IMap<AnalysisKey, CachedAudioAnalysis> map, int cacheVersion,
-                       AnalysisController controller) {
+                       AnalysisController controller, AnalysisCodec codec) {
+        this.codec = codec;
         this.cache = cache;
         this.map = map;
         this.cacheVersion = cacheVersion;
@@ -111,10 +115,15 @@ final class FeatureProjections {
         if (representation == Representation.JSON_GZIP) {
             response.setHeader(HttpHeaders.CONTENT_ENCODING, "gzip");
             GZIPOutputStream gzip = new GZIPOutputStream(out, 1 << 16);
-            AnalysisJson.write(AnalysisCodec.standard().decode(projection.payload()), gzip);
+            AnalysisJson.write(decode(projection), gzip);
             gzip.finish();
         } else {
-            AnalysisJson.write(AnalysisCodec.standard().decode(projection.payload()), out);
+            AnalysisJson.write(decode(projection), out);
         }
+    }
+
+    /** The projection's analysis; a payload beyond this node's limit throws before anything is allocated for it. */
+    AudioAnalysis decode(ProjectedAnalysis projection) {
+        return codec.decode(projection.payload());
     }
 }

@@ -5,6 +5,7 @@ import com.hazelcast.client.config.ClientConfig;
 import com.hazelcast.client.config.YamlClientConfigBuilder;
 import com.hazelcast.core.HazelcastInstance;
 import io.stemcache.core.AudioCacheService;
+import io.stemcache.core.codec.AnalysisCodec;
 import io.stemcache.core.serialization.StemcacheSerialization;
 import java.io.IOException;
 import java.io.InputStream;
@@ -29,10 +30,18 @@ public final class StemcacheClient {
     private StemcacheClient() {
     }
 
-    /** Parses a Hazelcast client YAML and registers stemcache's serializers on it. */
+    /** Parses a Hazelcast client YAML and registers stemcache's serializers on it (entries decode with the default limit). */
     public static ClientConfig loadConfig(InputStream yaml) {
+        return loadConfig(yaml, AnalysisCodec.standard());
+    }
+
+    /**
+     * Parses a Hazelcast client YAML and registers stemcache's serializers and Java deserialization filter on it;
+     * entries read through this client decode with {@code codec} (its limit: {@code stemcache.client.max-analysis-mb}).
+     */
+    public static ClientConfig loadConfig(InputStream yaml, AnalysisCodec codec) {
         ClientConfig config = new YamlClientConfigBuilder(yaml).build();
-        StemcacheSerialization.register(config.getSerializationConfig());
+        StemcacheSerialization.register(config.getSerializationConfig(), codec);
         return config;
     }
 

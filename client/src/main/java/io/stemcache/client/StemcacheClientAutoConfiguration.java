@@ -2,7 +2,6 @@ package io.stemcache.client;
 
 import com.hazelcast.core.HazelcastInstance;
 import io.stemcache.core.AudioCacheService;
-import io.stemcache.core.codec.AnalysisCodec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -33,7 +32,7 @@ public final class StemcacheClientAutoConfiguration {
             throw new IllegalStateException("stemcache.client.config: " + properties.config() + " does not exist");
         }
         try (InputStream in = yaml.getInputStream()) {
-            ClientConfig config = StemcacheClient.loadConfig(in);
+            ClientConfig config = StemcacheClient.loadConfig(in, properties.codec());
             if (!properties.nearCachePreloadDirectory().isBlank() && config.getNearCacheConfig(properties.mapName()) != null) {
                 StemcacheClient.withNearCachePreloader(config, properties.mapName(),
                         Path.of(properties.nearCachePreloadDirectory()));
@@ -50,7 +49,7 @@ public final class StemcacheClientAutoConfiguration {
         ClientSettings settings = ClientSettings.defaults()
                 .withMapName(properties.mapName())
                 .withCacheVersion(properties.cacheVersion())
-                .withCodec(AnalysisCodec.withMaxDecodedBytes((long) properties.maxAnalysisMb() << 20))
+                .withCodec(properties.codec())
                 .withGuestTtl(properties.guestTtl())
                 .withGuestQuotaBytes((long) properties.guestQuotaMb() << 20)
                 .withTouchInterval(properties.touchInterval());

@@ -1,5 +1,6 @@
 package io.stemcache.client;
 
+import io.stemcache.core.codec.AnalysisCodec;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -44,5 +45,10 @@ public record StemcacheClientProperties(
         if (guestQuotaMb < 1) {
             throw new IllegalArgumentException("stemcache.client.guest-quota-mb must be positive, got " + guestQuotaMb);
         }
+    }
+
+    /** The codec of this API node: {@link #maxAnalysisMb} bounds what it encodes and decodes. */
+    public AnalysisCodec codec() {
+        return AnalysisCodec.withMaxDecodedBytes((long) maxAnalysisMb << 20);
     }
 }

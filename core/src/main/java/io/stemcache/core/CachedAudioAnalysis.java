@@ -42,6 +42,8 @@ public final class CachedAudioAnalysis {
     private final long version;
     private final boolean deletion;
     private volatile AudioAnalysis decoded;
+    /** Decodes the payload: the codec of the node that made or read this entry, so its configured limit holds. */
+    private AnalysisCodec codec = AnalysisCodec.standard();
 
     /** An entry not yet written to the cluster (version 0); {@link #of} is the usual way to make one. */
     public CachedAudioAnalysis(UUID id, UUID fileMetadataId, StemType stemType, String analysisVersion,
@@ -94,7 +96,20 @@ public final class CachedAudioAnalysis {
                 cacheVersion, contentHash, precision, createdAt, updatedAt, metadata, rawSize, payload, version,
                 deletion);
         stamped.decoded = decoded;
+        stamped.codec = codec;
         return stamped;
+    }
+
+    /**
+     * This entry decoding with {@code codec}, sharing payload and any decoded analysis: what a serializer or a store
+     * hands out, so {@link #analysis()} holds to the limit the node is configured with
+     * ({@code stemcache.client.max-analysis-mb} on API nodes, {@code stemcache.max-analysis-mb} on members), not the
+     * default.
+     */
+    public CachedAudioAnalysis decodingWith(AnalysisCodec codec) {
+        CachedAudioAnalysis copy = withVersion(version);
+        copy.codec = Objects.requireNonNull(codec, "codec");
+        return copy;
     }
 
     /**
@@ -118,6 +133,7 @@ public final class CachedAudioAnalysis {
         CachedAudioAnalysis entry = new CachedAudioAnalysis(key.entryId(), analysis.fileMetadataId(),
                 analysis.stemType(), analysis.analysisVersion(), cacheVersion, contentHash, precision, now, now,
                 analysis.metadata(), codec.rawSize(analysis), payload);
+        entry.codec = codec;
         if (precision == Precision.FLOAT64) {
             entry.decoded = analysis;
         }
@@ -137,13 +153,16 @@ public final class CachedAudioAnalysis {
         CachedAudioAnalysis moved = new CachedAudioAnalysis(key.entryId(), fileMetadataId, stemType, analysisVersion,
                 cacheVersion, contentHash, precision, createdAt, updatedAt, metadata, rawSize, payload);
         moved.decoded = decoded;
+        moved.codec = codec;
         return moved;
     }
 
     /**
-     * The decoded analysis, with arrays of its own: the caller may change them. The entry decodes once (the
-     * standard codec) and keeps the result; each call copies it (~1 ms for a whole stem), because an API node's
-     * near cache hands this same entry to every caller. Read-only consumers that must not pay the copy (a
+     * The decoded analysis, with arrays of its own: the caller may change them. The entry decodes once, with the
+     * codec of the node that made or read it ({@link #decodingWith}: a payload beyond that codec's limit throws
+     * {@link io.stemcache.core.codec.CorruptPayloadException} naming the limit, before allocating), and keeps the
+     * result; each call copies it (~1 ms for a whole stem), because an API node's near cache hands this same entry to
+     * every caller. Read-only consumers that must not pay the copy (a
      * serializer writing the response) use {@link #sharedAnalysis()}.
      */
     public AudioAnalysis analysis() {
@@ -162,7 +181,7 @@ public final class CachedAudioAnalysis {
         }
         AudioAnalysis result = decoded;
         if (result == null) {
-            result = AnalysisCodec.standard().decode(payload);
+            result = codec.decode(payload);
             decoded = result;
         }
         return result;

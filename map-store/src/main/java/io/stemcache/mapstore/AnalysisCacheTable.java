@@ -128,7 +128,9 @@ final class AnalysisCacheTable {
     static void bindUpsert(PreparedStatement statement, AnalysisKey key, CachedAudioAnalysis value)
             throws SQLException {
         Connection connection = statement.getConnection();
-        statement.setObject(1, value.id());
+        // The key's id, not the entry's: a writer sends the entry, and one carrying another row's id would fail its
+        // insert for ever. An existing row keeps its id (the product's rows have ids of their own).
+        statement.setObject(1, key.entryId());
         statement.setString(2, key.owner().kind().code());
         statement.setString(3, key.owner().id());
         statement.setObject(4, key.owner().isGuest() ? null : UUID.fromString(key.owner().id()), Types.OTHER);

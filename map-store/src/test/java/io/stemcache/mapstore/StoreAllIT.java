@@ -167,6 +167,30 @@ class StoreAllIT {
         assertThat((byte[]) row.get("payload")).isEqualTo(second.payload());
     }
 
+    /**
+     * Issue 13, item 2: a row's id was the entry's, which a client sends; an entry carrying the id of another key's row
+     * failed its insert on the primary key for ever (dead-lettered, its key's row never written). Members cannot check
+     * the id of a put (interceptors do not see the key), so a new row takes its key's id.
+     */
+    @Test
+    void store_ofAnEntryCarryingAnotherKeysRowId_insertsUnderItsOwnKeysId() {
+        PostgresAnalysisStore store = newStore();
+        AudioAnalysis small = TestEntries.ofFile(UUID.randomUUID(), Corpus.small(100));
+        AnalysisKey first = TestEntries.userKey(UUID.randomUUID(), small);
+        AnalysisKey second = TestEntries.userKey(UUID.randomUUID(), small);
+        store.store(first, TestEntries.entry(first, small, T0));
+        CachedAudioAnalysis honest = TestEntries.entry(second, small, T0);
+        CachedAudioAnalysis forged = new CachedAudioAnalysis(first.entryId(), honest.fileMetadataId(),
+                honest.stemType(), honest.analysisVersion(), honest.cacheVersion(), null, honest.precision(),
+                honest.createdAt(), honest.updatedAt(), honest.metadata(), honest.rawSize(), honest.payload(),
+                honest.version(), false);
+
+        store.store(second, forged);
+
+        assertThat(rows.row(second)).containsEntry("id", second.entryId());
+        assertThat(rows.row(first)).containsEntry("id", first.entryId());
+    }
+
     @Test
     void store_fillsTheProductsReadableColumns() {
         PostgresAnalysisStore store = newStore();

@@ -81,8 +81,8 @@ class MemberConfiguration {
 
     @Bean
     HazelcastConfigCustomizer stemcacheMemberCustomizer(SpillingStore store, PostgresMemberServices services,
-                                                        StemcacheProperties properties) {
-        return config -> MemberConfigs.withStore(config, properties.mapName(), store, services);
+                                                        StemcacheProperties properties, AnalysisCodec codec) {
+        return config -> MemberConfigs.withStore(config, properties.mapName(), store, services, codec);
     }
 
     /** Kubernetes discovery when {@code stemcache.discovery.mode} asks for it; hazelcast.yaml's join otherwise. */

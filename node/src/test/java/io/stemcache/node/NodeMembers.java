@@ -8,6 +8,7 @@ import com.hazelcast.map.IMap;
 import io.stemcache.client.StemcacheClient;
 import io.stemcache.core.AnalysisKey;
 import io.stemcache.core.CachedAudioAnalysis;
+import io.stemcache.core.codec.AnalysisCodec;
 import io.stemcache.liquibase.testing.FreshDatabase;
 import io.stemcache.mapstore.PostgresAnalysisStore;
 import io.stemcache.mapstore.StoreSettings;
@@ -38,6 +39,7 @@ final class NodeMembers implements AutoCloseable {
     private final int writeBatchSize;
     private final boolean withServices;
     private String invariantOff;
+    private AnalysisCodec codec = AnalysisCodec.standard();
 
     NodeMembers(String purpose, int writeDelaySeconds, int writeBatchSize, boolean withServices) {
         this(FreshDatabase.createMigrated(purpose), writeDelaySeconds, writeBatchSize, withServices);
@@ -51,6 +53,12 @@ final class NodeMembers implements AutoCloseable {
         this.withServices = withServices;
     }
 
+    /** Members started from now on check writes with {@code limit} ({@code stemcache.max-analysis-mb}). */
+    NodeMembers limit(AnalysisCodec limit) {
+        this.codec = limit;
+        return this;
+    }
+
     HazelcastInstance member() {
         return member(config -> { });
     }
@@ -62,8 +70,8 @@ final class NodeMembers implements AutoCloseable {
         Config yaml = new ClasspathYamlConfig("hazelcast.yaml");
         Config config = withServices
                 ? MemberConfigs.withStore(yaml, MAP, store,
-                        new PostgresMemberServices(database.dataSource(), MaintenanceSettings.defaults(MAP)))
-                : MemberConfigs.withStore(yaml, MAP, store);
+                        new PostgresMemberServices(database.dataSource(), MaintenanceSettings.defaults(MAP)), codec)
+                : MemberConfigs.withStore(yaml, MAP, store, codec);
         config.getMapConfig(MAP).getMapStoreConfig()
                 .setWriteDelaySeconds(writeDelaySeconds).setWriteBatchSize(writeBatchSize);
         customizer.accept(config);

@@ -43,6 +43,9 @@ public interface AnalysisCodec {
         return new Lz4ShuffleCodec(maxDecodedBytes);
     }
 
+    /** The most decoded bytes (8 per float64 value) this codec encodes or decodes. */
+    long limit();
+
     /**
      * Encodes at the given precision; throws {@link PayloadTooLargeException} over the limit, and
      * IllegalArgumentException, naming the series or field, for values the precision cannot hold (NaN or

@@ -36,6 +36,11 @@ final class Lz4ShuffleCodec implements AnalysisCodec {
     }
 
     @Override
+    public long limit() {
+        return maxDecodedBytes;
+    }
+
+    @Override
     public byte[] encode(AudioAnalysis analysis, Precision precision) {
         Objects.requireNonNull(analysis, "analysis");
         Objects.requireNonNull(precision, "precision");

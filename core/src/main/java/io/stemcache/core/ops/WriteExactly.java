@@ -11,6 +11,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * Writes an entry exactly as it is, version included: what a backup applies after its primary ran a processor
  * that wrote (a backup never computes a version of its own), so primary and backups hold the same entry.
+ *
+ * <p>A client can send this one with any entry. Its write passes the map's interceptors like a put
+ * ({@link EntryChecks}: the payload), which do not see the key: it refuses itself, with an IllegalArgumentException
+ * naming both, an entry whose id, file or stem are not those of the key it runs on; the key keeps what it held.
  */
 public final class WriteExactly implements EntryProcessor<AnalysisKey, CachedAudioAnalysis, Boolean> {
 
@@ -39,6 +43,7 @@ public final class WriteExactly implements EntryProcessor<AnalysisKey, CachedAud
 
     @Override
     public Boolean process(Map.Entry<AnalysisKey, CachedAudioAnalysis> mapEntry) {
+        EntryChecks.matchesKey(mapEntry.getKey(), entry);
         write(mapEntry, entry, ttlSeconds);
         return true;
     }

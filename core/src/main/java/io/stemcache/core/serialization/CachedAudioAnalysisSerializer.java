@@ -1,5 +1,6 @@
 package io.stemcache.core.serialization;
 
+import com.hazelcast.nio.serialization.FieldKind;
 import com.hazelcast.nio.serialization.compact.CompactReader;
 import com.hazelcast.nio.serialization.compact.CompactSerializer;
 import com.hazelcast.nio.serialization.compact.CompactWriter;
@@ -7,14 +8,31 @@ import io.stemcache.core.AnalysisMetadata;
 import io.stemcache.core.CachedAudioAnalysis;
 import io.stemcache.core.Precision;
 import io.stemcache.core.StemType;
+import io.stemcache.core.codec.AnalysisCodec;
+import io.stemcache.core.codec.CorruptPayloadException;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
 final class CachedAudioAnalysisSerializer implements CompactSerializer<CachedAudioAnalysis> {
 
+    private final AnalysisCodec codec;
+
+    CachedAudioAnalysisSerializer(AnalysisCodec codec) {
+        this.codec = codec;
+    }
+
     @Override
     public CachedAudioAnalysis read(CompactReader reader) {
+        byte[] payload = reader.readArrayOfInt8("payload");
+        // Queries and aggregations read the size field, not the payload: one that lies would skew quotas and cleanup.
+        if (reader.getFieldKind("size") == FieldKind.INT32 && payload != null) {
+            int size = reader.readInt32("size");
+            if (size != payload.length) {
+                throw new CorruptPayloadException("entry's size field says " + size + " bytes but its payload is "
+                        + payload.length + " bytes");
+            }
+        }
         return new CachedAudioAnalysis(
                 UUID.fromString(reader.readString("id")),
                 UUID.fromString(reader.readString("fileMetadataId")),
@@ -29,9 +47,9 @@ final class CachedAudioAnalysisSerializer implements CompactSerializer<CachedAud
                         reader.readInt32("bufferSize"), List.of(reader.readArrayOfString("featuresExtracted")),
                         reader.readFloat64("analysisDuration")),
                 reader.readInt64("rawSize"),
-                reader.readArrayOfInt8("payload"),
+                payload,
                 reader.readInt64("version"),
-                reader.readBoolean("deletion"));
+                reader.readBoolean("deletion")).decodingWith(codec);
     }
 
     @Override

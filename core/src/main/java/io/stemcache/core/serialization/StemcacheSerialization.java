@@ -1,11 +1,22 @@
 package io.stemcache.core.serialization;
 
+import com.hazelcast.config.ClassFilter;
 import com.hazelcast.config.CompactSerializationConfig;
+import com.hazelcast.config.JavaSerializationFilterConfig;
 import com.hazelcast.config.SerializationConfig;
+import io.stemcache.core.codec.AnalysisCodec;
+import io.stemcache.core.codec.CorruptPayloadException;
+import io.stemcache.core.codec.PayloadTooLargeException;
+import io.stemcache.core.ops.EntryChecks;
+import io.stemcache.core.ops.EntryVersions;
+import io.stemcache.core.ops.ProjectFeatures;
+import io.stemcache.core.ops.PutInterceptor;
+import java.util.List;
 
 /**
- * Registers stemcache's Compact serializers on a member's or a client's serialization config. Members
- * and clients must both call it; Java serialization of stemcache types is never used.
+ * Registers stemcache's Compact serializers on a member's or a client's serialization config, and Hazelcast's Java
+ * deserialization filter. Members and clients must both call it; Java serialization is used only for the map
+ * interceptors and exceptions in {@link #JAVA_SERIALIZED}.
  *
  * <p>Schemas (field names and kinds are the contract; adding a field is compatible, renaming is not):
  * <ul>
@@ -45,18 +56,57 @@ import com.hazelcast.config.SerializationConfig;
  */
 public final class StemcacheSerialization {
 
+    /**
+     * The only classes outside Hazelcast's own and the JDK's ({@code com.hazelcast.}, {@code java}, arrays: the
+     * filter's defaults) that Java serialization may read: the map interceptors members send to members that join
+     * (Hazelcast serializes a map's interceptors with Java serialization) and the exceptions an operation may answer
+     * with; each class and its superclasses below the JDK's. Everything else a peer sends Java-serialized, a client's
+     * Serializable task or value included, is refused with Hazelcast's "Resolving class ... is not allowed" before
+     * any of its code runs.
+     */
+    public static final List<String> JAVA_SERIALIZED = List.of(PutInterceptor.class.getName(),
+            EntryVersions.class.getName(), EntryChecks.class.getName(), CorruptPayloadException.class.getName(),
+            PayloadTooLargeException.class.getName(), ProjectFeatures.UnknownFeaturesException.class.getName());
+
+    /** JDK packages with known deserialization gadgets that the filter's default {@code java} prefix would admit. */
+    static final List<String> JDK_REFUSED = List.of("java.rmi.", "javax.management.", "javax.naming.",
+            "java.beans.", "javax.script.");
+
     private StemcacheSerialization() {
     }
 
-    /** Adds the serializers to {@code config} and returns it. */
+    /** Adds the serializers, entries decoding with the standard codec, and the Java deserialization filter. */
     public static SerializationConfig register(SerializationConfig config) {
+        return register(config, AnalysisCodec.standard());
+    }
+
+    /**
+     * Adds the serializers to {@code config} and returns it: entries read decode with {@code codec} (the node's
+     * configured limit), and Java deserialization is limited to {@link #JAVA_SERIALIZED}.
+     */
+    public static SerializationConfig register(SerializationConfig config, AnalysisCodec codec) {
         CompactSerializationConfig compact = config.getCompactSerializationConfig();
         compact.addSerializer(new AnalysisKeySerializer());
-        compact.addSerializer(new CachedAudioAnalysisSerializer());
+        compact.addSerializer(new CachedAudioAnalysisSerializer(codec));
         compact.addSerializer(new RemoveEntrySerializer());
         compact.addSerializer(new WriteExactlySerializer());
         OpsSerializers.all().forEach(compact::addSerializer);
         compact.addSerializer(new StatsSnapshotSerializer());
+        return allowJavaSerialized(config, JAVA_SERIALIZED);
+    }
+
+    /**
+     * Turns on Hazelcast's Java deserialization filter (if the configuration has none yet: Hazelcast's defaults
+     * plus nothing) and adds {@code classNames} to what it admits: for a module's own interceptors and exceptions.
+     */
+    public static SerializationConfig allowJavaSerialized(SerializationConfig config, List<String> classNames) {
+        JavaSerializationFilterConfig filter = config.getJavaSerializationFilterConfig();
+        if (filter == null) {
+            filter = new JavaSerializationFilterConfig().setDefaultsDisabled(false);
+            filter.setBlacklist(new ClassFilter().addPrefixes(JDK_REFUSED.toArray(String[]::new)));
+            config.setJavaSerializationFilterConfig(filter);
+        }
+        filter.getWhitelist().addClasses(classNames.toArray(String[]::new));
         return config;
     }
 }
