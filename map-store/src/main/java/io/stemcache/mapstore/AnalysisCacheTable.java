@@ -14,7 +14,6 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
-import java.util.UUID;
 import org.postgresql.util.ByteStreamWriter;
 
 /**
@@ -40,11 +39,16 @@ final class AnalysisCacheTable {
     /** The unique key the upsert's ON CONFLICT names, sorted. */
     static final List<String> KEY_COLUMNS = List.of("file_metadata_id", "owner_id", "owner_kind", "stem_type");
 
-    private static final String KEYS = "unnest(?::varchar[], ?::varchar[], ?::uuid[], ?::varchar[])"
-            + " AS k(owner_kind, owner_id, file_metadata_id, stem_type)";
+    private static final String KEYS = "unnest(" + KeyColumns.UNNEST + ") AS k(" + KeyColumns.UNNEST_COLUMNS + ")";
 
-    private static final String SAME_KEY = "%1$s.owner_kind = %2$s.owner_kind AND %1$s.owner_id = %2$s.owner_id"
-            + " AND %1$s.file_metadata_id = %2$s.file_metadata_id AND %1$s.stem_type = %2$s.stem_type";
+    private static final String SAME_KEY = KeyColumns.SAME_KEY;
+
+    /**
+     * The stored bytes of a row (of either table, no alias): its size column, else its payload's length; rows the
+     * product wrote as JSON count their jsonb size, without detoasting.
+     */
+    static final String STORED_BYTES = "coalesce(size, octet_length(payload),"
+            + " coalesce(pg_column_size(analysis_data), 0) + coalesce(pg_column_size(waveform_data), 0))";
 
     private static final String KEEP_HIGHEST_TOMBSTONE = " ON CONFLICT (owner_kind, owner_id, file_metadata_id, stem_type)"
             + " DO UPDATE SET entry_version = GREATEST(t.entry_version, EXCLUDED.entry_version), deleted_at = now()";
@@ -124,6 +128,21 @@ final class AnalysisCacheTable {
         return owner.isGuest() ? GUESTS : USERS;
     }
 
+    /** The statement that stores {@code value}: an upsert, or a deletion marker's delete, in its key's table. */
+    static String statementOf(AnalysisKey key, CachedAudioAnalysis value) {
+        AnalysisCacheTable table = of(key.owner());
+        return value.isDeletion() ? table.deleteMarked : table.upsert;
+    }
+
+    /** Binds an entry to its {@link #statementOf statement}. */
+    static void bind(PreparedStatement statement, AnalysisKey key, CachedAudioAnalysis value) throws SQLException {
+        if (value.isDeletion()) {
+            bindMarker(statement, key, value);
+        } else {
+            bindUpsert(statement, key, value);
+        }
+    }
+
     /** Binds one entry to {@link #upsert}; the payload is streamed from its array, not copied. */
     static void bindUpsert(PreparedStatement statement, AnalysisKey key, CachedAudioAnalysis value)
             throws SQLException {
@@ -131,11 +150,7 @@ final class AnalysisCacheTable {
         // The key's id, not the entry's: a writer sends the entry, and one carrying another row's id would fail its
         // insert for ever. An existing row keeps its id (the product's rows have ids of their own).
         statement.setObject(1, key.entryId());
-        statement.setString(2, key.owner().kind().code());
-        statement.setString(3, key.owner().id());
-        statement.setObject(4, key.owner().isGuest() ? null : UUID.fromString(key.owner().id()), Types.OTHER);
-        statement.setObject(5, key.fileMetadataId());
-        statement.setString(6, key.stemType().code());
+        KeyColumns.bindWithUser(statement, 2, key);
         statement.setString(7, value.analysisVersion());
         statement.setInt(8, value.cacheVersion());
         statement.setLong(9, value.version());
@@ -162,32 +177,13 @@ final class AnalysisCacheTable {
     /** Binds a deletion marker to {@link #deleteMarked}. */
     static void bindMarker(PreparedStatement statement, AnalysisKey key, CachedAudioAnalysis marker) throws SQLException {
         for (int first : new int[] {1, 6}) {
-            statement.setString(first, key.owner().kind().code());
-            statement.setString(first + 1, key.owner().id());
-            statement.setObject(first + 2, key.fileMetadataId());
-            statement.setString(first + 3, key.stemType().code());
-            statement.setLong(first + 4, marker.version());
+            statement.setLong(KeyColumns.bind(statement, first, key), marker.version());
         }
     }
 
     /** Binds the four key arrays of {@link #deleteKeys} or {@link #load}. */
     static void bindKeys(PreparedStatement statement, List<AnalysisKey> keys) throws SQLException {
-        Connection connection = statement.getConnection();
-        String[] kinds = new String[keys.size()];
-        String[] owners = new String[keys.size()];
-        UUID[] files = new UUID[keys.size()];
-        String[] stems = new String[keys.size()];
-        for (int i = 0; i < keys.size(); i++) {
-            AnalysisKey key = keys.get(i);
-            kinds[i] = key.owner().kind().code();
-            owners[i] = key.owner().id();
-            files[i] = key.fileMetadataId();
-            stems[i] = key.stemType().code();
-        }
-        statement.setArray(1, connection.createArrayOf("varchar", kinds));
-        statement.setArray(2, connection.createArrayOf("varchar", owners));
-        statement.setArray(3, connection.createArrayOf("uuid", files));
-        statement.setArray(4, connection.createArrayOf("varchar", stems));
+        KeyColumns.bindArrays(statement, 1, keys);
     }
 
     /**
