@@ -24,8 +24,10 @@ import org.postgresql.util.ByteStreamWriter;
  */
 final class AnalysisCacheTable {
 
-    static final AnalysisCacheTable USERS = new AnalysisCacheTable("audio_analysis_cache");
-    static final AnalysisCacheTable GUESTS = new AnalysisCacheTable("audio_analysis_guest_cache");
+    /** Users' rows; its {@code legacy} rows are the product's, and no statement selects them. */
+    static final AnalysisCacheTable USERS = new AnalysisCacheTable("audio_analysis_cache", Owner.Kind.USER);
+    /** Guests' rows; {@code owner_kind} is always {@code 'guest'} and {@code user_id} null. */
+    static final AnalysisCacheTable GUESTS = new AnalysisCacheTable("audio_analysis_guest_cache", Owner.Kind.GUEST);
 
     static final String TOMBSTONES = "audio_analysis_tombstone";
 
@@ -55,6 +57,9 @@ final class AnalysisCacheTable {
 
     final String name;
 
+    /** The one owner kind stemcache manages in this table; {@code owner_kind = '<kind>'} leaves the product's rows. */
+    final Owner.Kind ownerKind;
+
     /**
      * A row is replaced only by a higher version: versions are assigned per key in the cluster, so neither the
      * writers' clocks nor {@code updated_at} (the product's trigger rewrites it on every UPDATE) decide. A replayed
@@ -70,11 +75,19 @@ final class AnalysisCacheTable {
     /** Deletes the rows of a batch of keys, each leaving a tombstone at the version its row had. */
     final String deleteKeys;
 
+    /**
+     * Deletes every owner's rows of one file (its id the one parameter; the table's file_metadata_id index), each
+     * leaving a tombstone at the version its row had, so a store of an older version still queued behind cannot bring
+     * the row back. Needs {@link Transaction#markOwnDeletes} first.
+     */
+    final String deleteFile;
+
     /** A batch of keys' rows, or their tombstones where a key has no row or an older one. */
     final String load;
 
-    private AnalysisCacheTable(String name) {
+    private AnalysisCacheTable(String name, Owner.Kind ownerKind) {
         this.name = name;
+        this.ownerKind = ownerKind;
         this.upsert = """
                 WITH v (id, owner_kind, owner_id, user_id, file_metadata_id, stem_type, analysis_version, cache_version,
                         entry_version, sample_rate, duration, buffer_size, features_extracted, analysis_duration, payload,
@@ -103,12 +116,10 @@ final class AnalysisCacheTable {
                         AND stem_type = ? AND entry_version < ?)
                 INSERT INTO %2$s AS t (owner_kind, owner_id, file_metadata_id, stem_type, entry_version)
                 VALUES (?, ?, ?, ?, ?)""".formatted(name, TOMBSTONES) + KEEP_HIGHEST_TOMBSTONE;
-        this.deleteKeys = """
-                WITH gone AS (DELETE FROM %1$s c USING %2$s WHERE %3$s
-                        RETURNING c.owner_kind, c.owner_id, c.file_metadata_id, c.stem_type, c.entry_version)
-                INSERT INTO %4$s AS t (owner_kind, owner_id, file_metadata_id, stem_type, entry_version)
-                SELECT * FROM gone""".formatted(name, KEYS, SAME_KEY.formatted("c", "k"), TOMBSTONES)
-                + KEEP_HIGHEST_TOMBSTONE;
+        this.deleteKeys = deleteLeavingTombstones("DELETE FROM %1$s c USING %2$s WHERE %3$s".formatted(name, KEYS,
+                SAME_KEY.formatted("c", "k")));
+        this.deleteFile = deleteLeavingTombstones("DELETE FROM %1$s c WHERE c.file_metadata_id = ? AND c.owner_kind = '%2$s'"
+                .formatted(name, ownerKind.code()));
         // The jsonb columns are only read (as text) for rows the product wrote before payloads existed.
         this.load = """
                 SELECT k.owner_kind, k.owner_id, k.file_metadata_id, k.stem_type, c.id, c.analysis_version,
@@ -123,9 +134,31 @@ final class AnalysisCacheTable {
                 SAME_KEY.formatted("c", "k"), TOMBSTONES, SAME_KEY.formatted("t", "k"));
     }
 
+    /** A statement that deletes rows ({@code deleteFrom}, alias {@code c}) and leaves a tombstone of each at its version. */
+    private static String deleteLeavingTombstones(String deleteFrom) {
+        return """
+                WITH gone AS (%1$s
+                        RETURNING c.owner_kind, c.owner_id, c.file_metadata_id, c.stem_type, c.entry_version)
+                INSERT INTO %2$s AS t (owner_kind, owner_id, file_metadata_id, stem_type, entry_version)
+                SELECT * FROM gone""".formatted(deleteFrom, TOMBSTONES) + KEEP_HIGHEST_TOMBSTONE;
+    }
+
+    /**
+     * {@code template} with {@code %1$s} replaced by the table's name and {@code %2$s} by the one owner kind
+     * stemcache manages in it, so that {@code owner_kind = '%2$s'} leaves the product's rows alone.
+     */
+    String sql(String template) {
+        return template.formatted(name, ownerKind.code());
+    }
+
     /** The table an owner's entries live in. */
     static AnalysisCacheTable of(Owner owner) {
-        return owner.isGuest() ? GUESTS : USERS;
+        return of(owner.kind());
+    }
+
+    /** The table of one kind of owner's entries. */
+    static AnalysisCacheTable of(Owner.Kind kind) {
+        return kind == Owner.Kind.GUEST ? GUESTS : USERS;
     }
 
     /** The statement that stores {@code value}: an upsert, or a deletion marker's delete, in its key's table. */
