@@ -1,7 +1,12 @@
 package io.stemcache.node;
 
+import io.stemcache.core.AudioCacheService;
+import io.stemcache.core.Owner;
+import io.stemcache.core.codec.AnalysisCodec;
+import io.stemcache.mapstore.StoreSettings;
 import io.stemcache.node.deletions.DeletionSettings;
 import io.stemcache.node.deletions.RowDeletionMode;
+import io.stemcache.node.maintenance.MaintenanceSettings;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.NotBlank;
@@ -9,6 +14,7 @@ import jakarta.validation.constraints.Positive;
 import jakarta.validation.constraints.PositiveOrZero;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
@@ -39,14 +45,15 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("stemcache")
 public record StemcacheProperties(
         @DefaultValue(MAP_NAME) @NotBlank String mapName,
-        @DefaultValue("256") @Positive @Max(2047) int maxAnalysisMb,
+        @DefaultValue("" + AnalysisCodec.DEFAULT_MAX_ANALYSIS_MB) @Positive @Max(AnalysisCodec.MAX_ANALYSIS_MB)
+        int maxAnalysisMb,
         @DefaultValue("true") boolean createDatabase,
         @DefaultValue("60s") Duration flushTimeout,
-        @DefaultValue("100") @Positive @Max(1000) int loadBatchSize,
-        @DefaultValue("1000") @PositiveOrZero int initialLoadMaxEntries,
-        @DefaultValue("256") @PositiveOrZero int initialLoadMaxMb,
-        @DefaultValue("5s") Duration loadTimeout,
-        @DefaultValue("1") @Positive int cacheVersion,
+        @DefaultValue("" + StoreSettings.DEFAULT_LOAD_BATCH_SIZE) int loadBatchSize,
+        @DefaultValue("1000") int initialLoadMaxEntries,
+        @DefaultValue("" + (StoreSettings.DEFAULT_INITIAL_LOAD_MAX_BYTES >> 20)) int initialLoadMaxMb,
+        @DefaultValue(StoreSettings.DEFAULT_LOAD_TIMEOUT_SECONDS + "s") Duration loadTimeout,
+        @DefaultValue("" + AudioCacheService.DEFAULT_CACHE_VERSION) @Positive int cacheVersion,
         @DefaultValue("10s") Duration accessFlushInterval,
         @DefaultValue @Valid Cleanup cleanup,
         @DefaultValue Stats stats,
@@ -56,17 +63,59 @@ public record StemcacheProperties(
         @DefaultValue RowDeletions rowDeletions) {
 
     /** The default map name, shared with clients. */
-    public static final String MAP_NAME = "analyses";
+    public static final String MAP_NAME = AudioCacheService.DEFAULT_MAP_NAME;
 
     public StemcacheProperties {
         if (flushTimeout == null || flushTimeout.isNegative() || flushTimeout.isZero()) {
             throw new IllegalArgumentException("stemcache.flush-timeout must be a positive duration, got " + flushTimeout);
         }
         positive("stemcache.access-flush-interval", accessFlushInterval);
+        if (loadBatchSize < 1 || loadBatchSize > StoreSettings.MAX_LOAD_BATCH_SIZE) {
+            throw new IllegalArgumentException("stemcache.load-batch-size must be between 1 and "
+                    + StoreSettings.MAX_LOAD_BATCH_SIZE + ", got " + loadBatchSize);
+        }
+        if (initialLoadMaxEntries < 0) {
+            throw new IllegalArgumentException("stemcache.initial-load-max-entries must be 0 (no initial load) or "
+                    + "positive, got " + initialLoadMaxEntries);
+        }
+        if (initialLoadMaxMb < 1) {
+            throw new IllegalArgumentException("stemcache.initial-load-max-mb must be at least 1 (to turn the initial "
+                    + "load off, set stemcache.initial-load-max-entries=0), got " + initialLoadMaxMb);
+        }
         if (loadTimeout == null || loadTimeout.isNegative()) {
             throw new IllegalArgumentException("stemcache.load-timeout must be 0 (no limit) or a positive duration, got "
                     + loadTimeout);
         }
+    }
+
+    /** The defaults: what a member binds when no {@code stemcache.*} property is set. */
+    public static StemcacheProperties defaults() {
+        return new Binder().bindOrCreate("stemcache", StemcacheProperties.class);
+    }
+
+    /** The member's codec: {@link #maxAnalysisMb} bounds what it encodes and decodes. */
+    public AnalysisCodec codec() {
+        return AnalysisCodec.withMaxAnalysisMb(maxAnalysisMb);
+    }
+
+    /** The settings of the member's {@code PostgresAnalysisStore}, decoding with {@code codec}. */
+    public StoreSettings storeSettings(AnalysisCodec codec) {
+        return StoreSettings.defaults()
+                .withCodec(codec)
+                .withLoadBatchSize(loadBatchSize)
+                .withInitialLoad(initialLoadMaxEntries, (long) initialLoadMaxMb << 20)
+                .withLoadTimeout(loadTimeout)
+                .validate();
+    }
+
+    /** The settings of the member's maintenance: access tracking and the cleanup. */
+    public MaintenanceSettings maintenanceSettings() {
+        return new MaintenanceSettings(mapName, cacheVersion, accessFlushInterval, cleanup);
+    }
+
+    /** The settings of the member's {@code ProductDeletes}. */
+    public DeletionSettings deletionSettings() {
+        return rowDeletions.settings(mapName);
     }
 
     /**
@@ -88,11 +137,12 @@ public record StemcacheProperties(
             @DefaultValue("true") boolean enabled,
             @DefaultValue("5m") Duration interval,
             @DefaultValue("1m") Duration initialDelay,
-            @DefaultValue("500") @Positive @Max(100_000) int batchSize,
+            @DefaultValue("" + MaintenanceSettings.DEFAULT_BATCH_SIZE) @Positive @Max(MaintenanceSettings.MAX_BATCH_SIZE)
+            int batchSize,
             @DefaultValue("30d") Duration userTtl,
-            @DefaultValue("24h") Duration guestTtl,
+            @DefaultValue(Owner.DEFAULT_GUEST_TTL_HOURS + "h") Duration guestTtl,
             @DefaultValue("0") @PositiveOrZero long maxTotalMb,
-            @DefaultValue("64") @PositiveOrZero long guestQuotaMb,
+            @DefaultValue("" + Owner.DEFAULT_GUEST_QUOTA_MB) @PositiveOrZero long guestQuotaMb,
             @DefaultValue("7d") Duration tombstoneRetention) {
 
         public Cleanup {
@@ -104,6 +154,32 @@ public record StemcacheProperties(
             positive("stemcache.cleanup.user-ttl", userTtl);
             positive("stemcache.cleanup.guest-ttl", guestTtl);
             positive("stemcache.cleanup.tombstone-retention", tombstoneRetention);
+        }
+
+        /** A copy whose scheduled cleanup is on with this schedule, or off when {@code on} is false. */
+        public Cleanup withSchedule(boolean on, Duration delay, Duration every) {
+            return new Cleanup(on, every, delay, batchSize, userTtl, guestTtl, maxTotalMb, guestQuotaMb,
+                    tombstoneRetention);
+        }
+
+        public Cleanup withBatchSize(int rows) {
+            return new Cleanup(enabled, interval, initialDelay, rows, userTtl, guestTtl, maxTotalMb, guestQuotaMb,
+                    tombstoneRetention);
+        }
+
+        public Cleanup withTtls(Duration users, Duration guests) {
+            return new Cleanup(enabled, interval, initialDelay, batchSize, users, guests, maxTotalMb, guestQuotaMb,
+                    tombstoneRetention);
+        }
+
+        public Cleanup withCaps(long totalMb, long perGuestMb) {
+            return new Cleanup(enabled, interval, initialDelay, batchSize, userTtl, guestTtl, totalMb, perGuestMb,
+                    tombstoneRetention);
+        }
+
+        public Cleanup withTombstoneRetention(Duration retention) {
+            return new Cleanup(enabled, interval, initialDelay, batchSize, userTtl, guestTtl, maxTotalMb, guestQuotaMb,
+                    retention);
         }
     }
 
@@ -281,8 +357,9 @@ public record StemcacheProperties(
      *                     others try to take over from it
      * @param batchSize logged deletes applied per transaction
      */
-    public record RowDeletions(@DefaultValue("auto") RowDeletionMode mode, @DefaultValue("2s") Duration pollInterval,
-                               @DefaultValue("500") int batchSize) {
+    public record RowDeletions(@DefaultValue("auto") RowDeletionMode mode,
+                               @DefaultValue(DeletionSettings.DEFAULT_POLL_INTERVAL_MILLIS + "ms") Duration pollInterval,
+                               @DefaultValue("" + DeletionSettings.DEFAULT_BATCH_SIZE) int batchSize) {
 
         public RowDeletions {
             DeletionSettings.check(mode, pollInterval, batchSize);
