@@ -3,6 +3,7 @@ package io.stemcache.node;
 import io.stemcache.core.AudioCacheService;
 import io.stemcache.core.Owner;
 import io.stemcache.core.codec.AnalysisCodec;
+import io.stemcache.core.stats.StatsPublisher;
 import io.stemcache.mapstore.StoreSettings;
 import io.stemcache.node.deletions.DeletionSettings;
 import io.stemcache.node.deletions.RowDeletionMode;
@@ -189,7 +190,8 @@ public record StemcacheProperties(
      * @param publishInterval how often this member publishes its counters to the cluster's statistics
      * @param persistInterval how often the oldest member writes a row to {@code cache_statistics}
      */
-    public record Stats(@DefaultValue("5s") Duration publishInterval, @DefaultValue("1m") Duration persistInterval) {
+    public record Stats(@DefaultValue(StatsPublisher.DEFAULT_INTERVAL_SECONDS + "s") Duration publishInterval,
+                        @DefaultValue("1m") Duration persistInterval) {
 
         public Stats {
             if (publishInterval == null || publishInterval.toMillis() < 1) {
