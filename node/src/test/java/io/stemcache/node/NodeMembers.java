@@ -27,11 +27,11 @@ import java.util.function.Consumer;
  * migrated database. Close it after each test: {@link #close()} first checks the invariant every cluster test
  * ends on (see {@link #assertRowsMatchMemory()}), unless the test broke it on purpose ({@link #withoutInvariant}).
  */
-final class NodeMembers implements AutoCloseable {
+public final class NodeMembers implements AutoCloseable {
 
-    static final String MAP = "analyses";
+    public static final String MAP = "analyses";
 
-    final FreshDatabase database;
+    public final FreshDatabase database;
     final TestHazelcastFactory factory = new TestHazelcastFactory();
     /** The stores of the members started, in order; tests read their metrics. */
     final List<PostgresAnalysisStore> stores = new ArrayList<>();
@@ -45,8 +45,11 @@ final class NodeMembers implements AutoCloseable {
         this(FreshDatabase.createMigrated(purpose), writeDelaySeconds, writeBatchSize, withServices);
     }
 
-    /** Members over {@code database} (e.g. the product's schema, migrated), which {@link #close()} drops. */
-    NodeMembers(FreshDatabase database, int writeDelaySeconds, int writeBatchSize, boolean withServices) {
+    /**
+     * Members over {@code database} (e.g. the product's schema, migrated), which {@link #close()} drops; a
+     * {@code writeBatchSize} below 1 keeps {@code hazelcast.yaml}'s.
+     */
+    public NodeMembers(FreshDatabase database, int writeDelaySeconds, int writeBatchSize, boolean withServices) {
         this.database = database;
         this.writeDelaySeconds = writeDelaySeconds;
         this.writeBatchSize = writeBatchSize;
@@ -64,26 +67,40 @@ final class NodeMembers implements AutoCloseable {
     }
 
     /** A member as {@link #member()}, its configuration changed by {@code customizer} first (test properties). */
-    HazelcastInstance member(Consumer<Config> customizer) {
+    public HazelcastInstance member(Consumer<Config> customizer) {
+        return member(withServices ? new PostgresMemberServices(database.dataSource(), MaintenanceSettings.defaults(MAP))
+                : null, customizer);
+    }
+
+    /**
+     * A member with {@code services} (null: none), its configuration changed by {@code customizer} first: the one
+     * place the tests build a member as the node does. Its store is the last of {@link #stores}.
+     */
+    public HazelcastInstance member(PostgresMemberServices services, Consumer<Config> customizer) {
         PostgresAnalysisStore store = new PostgresAnalysisStore(database.dataSource(), StoreSettings.defaults());
         stores.add(store);
         Config yaml = new ClasspathYamlConfig("hazelcast.yaml");
-        Config config = withServices
-                ? MemberConfigs.withStore(yaml, MAP, store,
-                        new PostgresMemberServices(database.dataSource(), MaintenanceSettings.defaults(MAP)), codec)
+        Config config = services != null ? MemberConfigs.withStore(yaml, MAP, store, services, codec)
                 : MemberConfigs.withStore(yaml, MAP, store, codec);
-        config.getMapConfig(MAP).getMapStoreConfig()
-                .setWriteDelaySeconds(writeDelaySeconds).setWriteBatchSize(writeBatchSize);
+        config.getMapConfig(MAP).getMapStoreConfig().setWriteDelaySeconds(writeDelaySeconds);
+        if (writeBatchSize > 0) {
+            config.getMapConfig(MAP).getMapStoreConfig().setWriteBatchSize(writeBatchSize);
+        }
         customizer.accept(config);
         return factory.newHazelcastInstance(config);
     }
 
-    HazelcastInstance client() {
+    /** The store of the member started last. */
+    public PostgresAnalysisStore lastStore() {
+        return stores.get(stores.size() - 1);
+    }
+
+    public HazelcastInstance client() {
         return factory.newHazelcastClient(StemcacheClient.defaultConfig());
     }
 
     /** Leaves the invariant out of {@link #close()}, for a test that breaks it on purpose; {@code why} says how. */
-    NodeMembers withoutInvariant(String why) {
+    public NodeMembers withoutInvariant(String why) {
         invariantOff = why;
         return this;
     }
@@ -94,7 +111,7 @@ final class NodeMembers implements AutoCloseable {
      * it for good and it was dead-lettered; a deletion marker has no row. Checked from the first running member;
      * nothing to check when none runs.
      */
-    void assertRowsMatchMemory() {
+    public void assertRowsMatchMemory() {
         HazelcastInstance member = factory.getAllHazelcastInstances().stream()
                 .filter(instance -> instance.getLifecycleService().isRunning()
                         && !(instance instanceof com.hazelcast.client.impl.clientside.HazelcastClientProxy))

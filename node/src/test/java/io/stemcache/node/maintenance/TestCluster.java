@@ -1,11 +1,7 @@
 package io.stemcache.node.maintenance;
 
-import com.hazelcast.client.test.TestHazelcastFactory;
-import com.hazelcast.config.ClasspathYamlConfig;
-import com.hazelcast.config.Config;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
-import io.stemcache.client.StemcacheClient;
 import io.stemcache.core.AnalysisKey;
 import io.stemcache.core.AudioAnalysis;
 import io.stemcache.core.CachedAudioAnalysis;
@@ -15,9 +11,7 @@ import io.stemcache.core.StemType;
 import io.stemcache.core.codec.AnalysisCodec;
 import io.stemcache.core.testing.Corpus;
 import io.stemcache.liquibase.testing.FreshDatabase;
-import io.stemcache.mapstore.PostgresAnalysisStore;
-import io.stemcache.mapstore.StoreSettings;
-import io.stemcache.node.MemberConfigs;
+import io.stemcache.node.NodeMembers;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,11 +35,12 @@ final class TestCluster implements AutoCloseable {
 
     final FreshDatabase database;
     final TestRows rows;
-    private final TestHazelcastFactory factory = new TestHazelcastFactory();
+    private final NodeMembers members;
     private final List<PostgresMemberServices> services = new ArrayList<>();
 
     TestCluster(String purpose) {
-        database = FreshDatabase.createMigrated(purpose);
+        members = new NodeMembers(FreshDatabase.createMigrated(purpose), WRITE_DELAY_SECONDS, 0, false);
+        database = members.database;
         rows = new TestRows(database.dataSource());
     }
 
@@ -56,12 +51,9 @@ final class TestCluster implements AutoCloseable {
 
     /** A member whose services use {@code servicesDataSource}; its store uses the test database's pool. */
     HazelcastInstance member(MaintenanceSettings settings, DataSource servicesDataSource) {
-        PostgresAnalysisStore store = new PostgresAnalysisStore(database.dataSource(), StoreSettings.defaults());
         PostgresMemberServices memberServices = new PostgresMemberServices(servicesDataSource, settings);
         services.add(memberServices);
-        Config config = MemberConfigs.withStore(new ClasspathYamlConfig("hazelcast.yaml"), MAP, store, memberServices);
-        config.getMapConfig(MAP).getMapStoreConfig().setWriteDelaySeconds(WRITE_DELAY_SECONDS);
-        return factory.newHazelcastInstance(config);
+        return members.member(memberServices, config -> { });
     }
 
     /** The services of the {@code index}th member started. */
@@ -74,7 +66,7 @@ final class TestCluster implements AutoCloseable {
     }
 
     HazelcastInstance client() {
-        return factory.newHazelcastClient(StemcacheClient.defaultConfig());
+        return members.client();
     }
 
     static IMap<AnalysisKey, CachedAudioAnalysis> map(HazelcastInstance instance) {
@@ -101,12 +93,15 @@ final class TestCluster implements AutoCloseable {
         return Owner.guest("guest-" + UUID.randomUUID().toString().replace("-", ""));
     }
 
+    /** Leaves the after-test invariant out, for a test that breaks it on purpose; {@code why} says how. */
+    TestCluster withoutInvariant(String why) {
+        members.withoutInvariant(why);
+        return this;
+    }
+
+    /** Checks the after-test invariant ({@link NodeMembers#assertRowsMatchMemory()}), then stops and drops. */
     @Override
     public void close() {
-        try {
-            factory.terminateAll();
-        } finally {
-            database.close();
-        }
+        members.close();
     }
 }

@@ -1,8 +1,5 @@
 package io.stemcache.node.stats;
 
-import com.hazelcast.client.test.TestHazelcastFactory;
-import com.hazelcast.config.ClasspathYamlConfig;
-import com.hazelcast.config.Config;
 import com.hazelcast.core.HazelcastInstance;
 import io.stemcache.client.ClientSettings;
 import io.stemcache.client.StemcacheClient;
@@ -12,11 +9,9 @@ import io.stemcache.core.AudioCacheService;
 import io.stemcache.core.Owner;
 import io.stemcache.core.testing.Corpus;
 import io.stemcache.liquibase.testing.FreshDatabase;
-import io.stemcache.node.MemberConfigs;
+import io.stemcache.node.NodeMembers;
 import io.stemcache.node.maintenance.MaintenanceSettings;
 import io.stemcache.node.maintenance.PostgresMemberServices;
-import io.stemcache.mapstore.PostgresAnalysisStore;
-import io.stemcache.mapstore.StoreSettings;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -37,13 +32,14 @@ final class StatsCluster implements AutoCloseable {
     static final Duration FAST = Duration.ofMillis(100);
 
     final FreshDatabase database;
-    private final TestHazelcastFactory factory = new TestHazelcastFactory();
+    private final NodeMembers members;
     private final Map<HazelcastInstance, MemberStats> stats = new LinkedHashMap<>();
     private final List<AudioCacheService> services = new ArrayList<>();
     private final List<MemberStatistics> embedded = new ArrayList<>();
 
     StatsCluster(String name) {
-        database = FreshDatabase.createMigrated(name);
+        members = new NodeMembers(FreshDatabase.createMigrated(name), 1, 0, false);
+        database = members.database;
     }
 
     /** A member publishing every {@code publishInterval}. */
@@ -53,9 +49,10 @@ final class StatsCluster implements AutoCloseable {
 
     /** A member publishing every {@code publishInterval}, whose cleanup last finished at what {@code lastCleanup} says. */
     HazelcastInstance member(Duration publishInterval, Supplier<Instant> lastCleanup) {
-        PostgresAnalysisStore store = new PostgresAnalysisStore(database.dataSource(), StoreSettings.defaults());
-        return start(MemberConfigs.withStore(new ClasspathYamlConfig("hazelcast.yaml"), MAP, store), store,
-                publishInterval, lastCleanup);
+        HazelcastInstance member = members.member(null, config -> { });
+        stats.put(member, MemberStats.start(member, MAP, members.lastStore().metrics()::storeFailures, lastCleanup,
+                publishInterval));
+        return member;
     }
 
     /**
@@ -64,22 +61,11 @@ final class StatsCluster implements AutoCloseable {
      * {@code publishInterval} and, while it is the oldest, a {@code cache_statistics} row every {@code persistInterval}.
      */
     HazelcastInstance embeddedMember(Duration publishInterval, Duration persistInterval) {
-        PostgresAnalysisStore store = new PostgresAnalysisStore(database.dataSource(), StoreSettings.defaults());
-        PostgresMemberServices services = new PostgresMemberServices(database.dataSource(),
+        PostgresMemberServices memberServices = new PostgresMemberServices(database.dataSource(),
                 MaintenanceSettings.defaults(MAP).withSchedule(false, Duration.ZERO, Duration.ofMinutes(5)));
-        Config config = MemberConfigs.withStore(new ClasspathYamlConfig("hazelcast.yaml"), MAP, store, services);
-        config.getMapConfig(MAP).getMapStoreConfig().setWriteDelaySeconds(1);
-        HazelcastInstance member = factory.newHazelcastInstance(config);
-        embedded.add(MemberStatistics.start(member, MAP, store, services, database.dataSource(), publishInterval,
-                persistInterval));
-        return member;
-    }
-
-    private HazelcastInstance start(Config config, PostgresAnalysisStore store, Duration publishInterval,
-                                    Supplier<Instant> lastCleanup) {
-        config.getMapConfig(MAP).getMapStoreConfig().setWriteDelaySeconds(1);
-        HazelcastInstance member = factory.newHazelcastInstance(config);
-        stats.put(member, MemberStats.start(member, MAP, store.metrics()::storeFailures, lastCleanup, publishInterval));
+        HazelcastInstance member = members.member(memberServices, config -> { });
+        embedded.add(MemberStatistics.start(member, MAP, members.lastStore(), memberServices, database.dataSource(),
+                publishInterval, persistInterval));
         return member;
     }
 
@@ -93,7 +79,7 @@ final class StatsCluster implements AutoCloseable {
 
     /** The service of a new API node (a Hazelcast client with the shipped near cache). */
     AudioCacheService apiNode() {
-        HazelcastInstance client = factory.newHazelcastClient(StemcacheClient.defaultConfig());
+        HazelcastInstance client = members.client();
         AudioCacheService service = StemcacheClient.service(client, ClientSettings.defaults());
         services.add(service);
         return service;
@@ -126,7 +112,6 @@ final class StatsCluster implements AutoCloseable {
             }
         }
         embedded.forEach(MemberStatistics::close);
-        factory.terminateAll();
-        database.close();
+        members.close();
     }
 }
