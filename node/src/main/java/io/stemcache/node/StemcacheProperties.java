@@ -45,16 +45,17 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 @ConfigurationProperties("stemcache")
 public record StemcacheProperties(
-        @DefaultValue(MAP_NAME) @NotBlank String mapName,
-        @DefaultValue("" + AnalysisCodec.DEFAULT_MAX_ANALYSIS_MB) @Positive @Max(AnalysisCodec.MAX_ANALYSIS_MB)
-        int maxAnalysisMb,
+        @DefaultValue(MAP_NAME) @NotBlank(message = "stemcache.map-name must not be blank") String mapName,
+        @DefaultValue("" + AnalysisCodec.DEFAULT_MAX_ANALYSIS_MB) @Positive(message = MAX_ANALYSIS_MB_RANGE)
+        @Max(value = AnalysisCodec.MAX_ANALYSIS_MB, message = MAX_ANALYSIS_MB_RANGE) int maxAnalysisMb,
         @DefaultValue("true") boolean createDatabase,
         @DefaultValue("60s") Duration flushTimeout,
         @DefaultValue("" + StoreSettings.DEFAULT_LOAD_BATCH_SIZE) int loadBatchSize,
         @DefaultValue("1000") int initialLoadMaxEntries,
         @DefaultValue("" + (StoreSettings.DEFAULT_INITIAL_LOAD_MAX_BYTES >> 20)) int initialLoadMaxMb,
         @DefaultValue(StoreSettings.DEFAULT_LOAD_TIMEOUT_SECONDS + "s") Duration loadTimeout,
-        @DefaultValue("" + AudioCacheService.DEFAULT_CACHE_VERSION) @Positive int cacheVersion,
+        @DefaultValue("" + AudioCacheService.DEFAULT_CACHE_VERSION)
+        @Positive(message = "stemcache.cache-version must be at least 1") int cacheVersion,
         @DefaultValue("10s") Duration accessFlushInterval,
         @DefaultValue @Valid Cleanup cleanup,
         @DefaultValue Stats stats,
@@ -62,6 +63,12 @@ public record StemcacheProperties(
         @DefaultValue @Valid Discovery discovery,
         @DefaultValue Health health,
         @DefaultValue RowDeletions rowDeletions) {
+
+    private static final String MAX_ANALYSIS_MB_RANGE = "stemcache.max-analysis-mb must be 1 to "
+            + AnalysisCodec.MAX_ANALYSIS_MB;
+    private static final String BATCH_SIZE_RANGE = "stemcache.cleanup.batch-size must be between 1 and "
+            + MaintenanceSettings.MAX_BATCH_SIZE;
+    private static final String SERVICE_PORT_RANGE = "stemcache.discovery.service-port must be 0 to 65535";
 
     /** The default map name, shared with clients. */
     public static final String MAP_NAME = AudioCacheService.DEFAULT_MAP_NAME;
@@ -138,12 +145,14 @@ public record StemcacheProperties(
             @DefaultValue("true") boolean enabled,
             @DefaultValue("5m") Duration interval,
             @DefaultValue("1m") Duration initialDelay,
-            @DefaultValue("" + MaintenanceSettings.DEFAULT_BATCH_SIZE) @Positive @Max(MaintenanceSettings.MAX_BATCH_SIZE)
-            int batchSize,
+            @DefaultValue("" + MaintenanceSettings.DEFAULT_BATCH_SIZE) @Positive(message = BATCH_SIZE_RANGE)
+            @Max(value = MaintenanceSettings.MAX_BATCH_SIZE, message = BATCH_SIZE_RANGE) int batchSize,
             @DefaultValue("30d") Duration userTtl,
             @DefaultValue(Owner.DEFAULT_GUEST_TTL_HOURS + "h") Duration guestTtl,
-            @DefaultValue("0") @PositiveOrZero long maxTotalMb,
-            @DefaultValue("" + Owner.DEFAULT_GUEST_QUOTA_MB) @PositiveOrZero long guestQuotaMb,
+            @DefaultValue("0")
+            @PositiveOrZero(message = "stemcache.cleanup.max-total-mb must be 0 (no cap) or positive") long maxTotalMb,
+            @DefaultValue("" + Owner.DEFAULT_GUEST_QUOTA_MB)
+            @PositiveOrZero(message = "stemcache.cleanup.guest-quota-mb must be 0 (no quota) or positive") long guestQuotaMb,
             @DefaultValue("7d") Duration tombstoneRetention) {
 
         public Cleanup {
@@ -220,8 +229,8 @@ public record StemcacheProperties(
      *                 holds, and where a starting member finds such files and stores them
      *                 (empty: {@code stemcache-spill} in the JVM's temporary directory)
      */
-    public record WriteBehind(@DefaultValue("10000") @Positive long maxBacklogEntries,
-                              @DefaultValue("0") @PositiveOrZero long maxBacklogMb,
+    public record WriteBehind(@DefaultValue("10000") long maxBacklogEntries,
+                              @DefaultValue("0") long maxBacklogMb,
                               @DefaultValue("25") int maxBacklogHeapPercent,
                               @DefaultValue("250ms") Duration sampleInterval,
                               @DefaultValue("") String spillDir) {
@@ -305,7 +314,9 @@ public record StemcacheProperties(
      *                       ones need {@code kubernetes-api} (only the API tells a member its node and zone)
      */
     public record Discovery(@DefaultValue("none") DiscoveryMode mode, String serviceDns, String serviceName,
-                            String namespace, @DefaultValue("0") @PositiveOrZero @Max(65535) int servicePort,
+                            String namespace, @DefaultValue("0")
+                            @PositiveOrZero(message = SERVICE_PORT_RANGE) @Max(value = 65535, message = SERVICE_PORT_RANGE)
+                            int servicePort,
                             @DefaultValue("none") PartitionGroup partitionGroup) {
 
         public Discovery {

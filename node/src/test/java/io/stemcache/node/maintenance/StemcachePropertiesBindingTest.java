@@ -63,6 +63,18 @@ class StemcachePropertiesBindingTest {
         failsNaming("stemcache.access-flush-interval=0ms", "stemcache.access-flush-interval must be");
     }
 
+    /** The Bean Validation refusals name the property as the constructors' do (they named the record's field only). */
+    @Test
+    void boundsCheckedByAnnotations_failStartupNamingTheProperty() {
+        failsNaming("stemcache.cleanup.batch-size=100001", "stemcache.cleanup.batch-size must be between 1 and 100000");
+        failsNaming("stemcache.cleanup.guest-quota-mb=-1", "stemcache.cleanup.guest-quota-mb must be 0 (no quota)");
+        failsNaming("stemcache.cleanup.max-total-mb=-1", "stemcache.cleanup.max-total-mb must be 0 (no cap)");
+        failsNaming("stemcache.cache-version=0", "stemcache.cache-version must be at least 1");
+        failsNaming("stemcache.max-analysis-mb=2048", "stemcache.max-analysis-mb must be 1 to 2047");
+        failsNaming("stemcache.map-name= ", "stemcache.map-name must not be blank");
+        failsNaming("stemcache.discovery.service-port=65536", "stemcache.discovery.service-port must be 0 to 65535");
+    }
+
     /** Regression: 0 passed the property's {@code @PositiveOrZero}, then the map-store refused it naming no property. */
     @Test
     void initialLoadMaxMbZero_failsStartupNamingTheProperty() {
