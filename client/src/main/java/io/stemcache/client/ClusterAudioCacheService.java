@@ -60,6 +60,7 @@ final class ClusterAudioCacheService implements AudioCacheService, AutoCloseable
     private final IMap<AnalysisKey, CachedAudioAnalysis> map;
     private final ClientSettings settings;
     private final Touches touches;
+    private final GuestClaims claims;
     private final StatsPublisher stats;
     private final LongAdder hits = new LongAdder();
     private final LongAdder misses = new LongAdder();
@@ -69,6 +70,7 @@ final class ClusterAudioCacheService implements AudioCacheService, AutoCloseable
         this.map = hazelcast.getMap(settings.mapName());
         this.settings = settings;
         this.touches = new Touches(map, settings.touchInterval());
+        this.claims = new GuestClaims(hazelcast, settings.guestTtl());
         this.stats = StatsPublisher.apiNode(hazelcast, settings.mapName(), hits::sum, misses::sum,
                 StatsPublisher.DEFAULT_INTERVAL, settings.clock());
     }
@@ -180,10 +182,19 @@ final class ClusterAudioCacheService implements AudioCacheService, AutoCloseable
         return InvalidateFile.onEveryMember(executor(), fileMetadataId, OPERATION_TIMEOUT);
     }
 
+    /**
+     * {@inheritDoc} Claims of one guest run one at a time and the first user to claim it keeps it
+     * ({@link GuestClaims}): another user's claim moves nothing and answers 0, as for a guest without entries, and
+     * a repeated claim answers 0 once everything moved.
+     */
     @Override
     public int claimGuest(String guestToken, UUID userId) {
         Owner guest = Owner.guest(guestToken);
         Owner user = Owner.user(userId);
+        return claims.claim(guest, userId, () -> moveEntries(guest, user));
+    }
+
+    private int moveEntries(Owner guest, Owner user) {
         Set<AnalysisKey> keys = new LinkedHashSet<>(map.keySet(ownedBy(guest)));
         keys.addAll(await(executor().submit(new OwnerKeys(guest, MAX_CLAIMED_KEYS)), "list the guest's rows"));
         int moved = 0;
