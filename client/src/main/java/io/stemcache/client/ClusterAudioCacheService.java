@@ -10,6 +10,7 @@ import io.stemcache.core.CachedAudioAnalysis;
 import io.stemcache.core.Owner;
 import io.stemcache.core.Precision;
 import io.stemcache.core.StemType;
+import io.stemcache.core.ops.ReadEntry;
 import io.stemcache.core.ops.ReadVersion;
 import io.stemcache.core.ops.RemoveEntry;
 import io.stemcache.core.stats.ClusterStats;
@@ -78,7 +79,7 @@ final class ClusterAudioCacheService implements AudioCacheService, AutoCloseable
     @Override
     public Optional<CachedAudioAnalysis> getAnalysis(AnalysisKey key) {
         Objects.requireNonNull(key, "key");
-        CachedAudioAnalysis entry = map.get(key);
+        CachedAudioAnalysis entry = read(key);
         if (entry == null || entry.isDeletion()) {
             misses.increment();
             return Optional.empty();
@@ -199,7 +200,7 @@ final class ClusterAudioCacheService implements AudioCacheService, AutoCloseable
         keys.addAll(await(executor().submit(new OwnerKeys(guest, MAX_CLAIMED_KEYS)), "list the guest's rows"));
         int moved = 0;
         for (AnalysisKey guestKey : keys) {
-            CachedAudioAnalysis entry = map.get(guestKey);
+            CachedAudioAnalysis entry = read(guestKey);
             if (entry == null || entry.isDeletion()) {
                 continue;
             }
@@ -227,6 +228,18 @@ final class ClusterAudioCacheService implements AudioCacheService, AutoCloseable
 
     @Override
     public int warmProject(Owner owner, Collection<UUID> fileMetadataIds) {
+        if (owner.isGuest()) {
+            // Loaded into the members' memory only (see read): descriptions come back, no payloads.
+            int current = 0;
+            for (Map.Entry<AnalysisKey, EntryDescription> found
+                    : map.executeOnKeys(stemsOf(owner, fileMetadataIds), new DescribeEntry()).entrySet()) {
+                if (found.getValue() != null && found.getValue().cacheVersion() == settings.cacheVersion()) {
+                    current++;
+                    touches.add(found.getKey());
+                }
+            }
+            return current;
+        }
         // getAll loads what memory lacks from PostgreSQL in batches and fills this node's near cache.
         Map<AnalysisKey, CachedAudioAnalysis> found = map.getAll(stemsOf(owner, fileMetadataIds));
         int current = 0;
@@ -248,6 +261,15 @@ final class ClusterAudioCacheService implements AudioCacheService, AutoCloseable
     public List<RecordedStats> statsHistory(int limit) {
         StatsHistory task = new StatsHistory(limit);
         return List.copyOf(await(executor().submit(task), "read the statistics history"));
+    }
+
+    /**
+     * A key's entry: through this node's near cache for users, past it for guests. A guest's key holds the guest's
+     * token, and the near cache's preloader writes the keys it holds to disk; a guest's reads cost a member round
+     * trip instead (its revalidations stay cheap: {@link CurrentVersion} asks the member for the version only).
+     */
+    private CachedAudioAnalysis read(AnalysisKey key) {
+        return key.owner().isGuest() ? map.executeOnKey(key, new ReadEntry()) : map.get(key);
     }
 
     @Override
