@@ -592,7 +592,7 @@ class ApiNodeIT {
     /** Issue 13: a guest's sub is the credential to its entries; a guessable one is refused like a bad token. */
     @Test
     @Order(14)
-    void guestToken_withAGuessableSub_is401() throws Exception {
+    void tokenWhoseSubNamesNoOwner_isA401_guessableGuestSubsIncluded() throws Exception {
         AudioAnalysis analysis = fresh(26);
         String url = url(analysis.fileMetadataId(), analysis.stemType().code());
         for (String sub : List.of("a".repeat(22), "guest-token-0001")) {
@@ -601,6 +601,9 @@ class ApiNodeIT {
             assertThat(refused.statusCode()).as(sub).isEqualTo(401);
             assertThat(refused.body()).doesNotContain(sub);
         }
+        // A user's sub that is no UUID names no owner either (it was a 500: the converter's exception was no 401).
+        assertThat(send(get(url, token(signer, "not-a-uuid", ISSUER, AUDIENCE, false, Instant.now().plusSeconds(300))))
+                .statusCode()).isEqualTo(401);
     }
 
     @Test
