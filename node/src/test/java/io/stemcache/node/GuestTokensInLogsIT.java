@@ -18,17 +18,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
-import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.hazelcast.autoconfigure.HazelcastConfigCustomizer;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.TestConfiguration;
-import org.springframework.context.annotation.Bean;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * Issue 13: a guest's token is the only credential to its entries, and pgjdbc puts a failed row's values (the
@@ -37,35 +30,18 @@ import org.springframework.test.context.DynamicPropertySource;
  * node's pool sets {@code logServerErrorDetail=false}; this runs the node as configured (application.yaml) and
  * makes PostgreSQL refuse a guest's rows, for good and for a while, with everything logged captured.
  */
+@NodeUnderTest(database = "guest_tokens_in_logs", port = 16781, writeDelaySeconds = 1)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE, properties = "stemcache.client.enabled=false")
 class GuestTokensInLogsIT {
 
-    private static final FreshDatabase DATABASE = FreshDatabase.create("guest_tokens_in_logs");
-    private static final String CLUSTER = "guest-tokens-in-logs-it-" + UUID.randomUUID();
+    @Autowired
+    FreshDatabase database;
 
     @Autowired
     HazelcastInstance hazelcast;
 
     @Autowired
     PostgresAnalysisStore store;
-
-    @DynamicPropertySource
-    static void database(DynamicPropertyRegistry properties) {
-        properties.add("spring.datasource.url", DATABASE::jdbcUrl);
-    }
-
-    @AfterAll
-    static void dropDatabase() {
-        DATABASE.close();
-    }
-
-    @TestConfiguration
-    static class Isolation {
-        @Bean
-        HazelcastConfigCustomizer isolatedCluster() {
-            return IsolatedCluster.on(CLUSTER, 16781, 1);
-        }
-    }
 
     private static String randomToken() {
         byte[] random = new byte[16];
@@ -91,20 +67,20 @@ class GuestTokensInLogsIT {
         List<AudioAnalysis> analyses = TestAnalyses.distinctSmall(2, 100);
         AnalysisKey refused = TestAnalyses.keyOf(Owner.guest(token), analyses.get(0));
         AnalysisKey accepted = TestAnalyses.keyOf(Owner.guest(token), analyses.get(1));
-        TableRows.execute(DATABASE.dataSource(), "ALTER TABLE audio_analysis_guest_cache ADD CONSTRAINT it_refuses_one_file"
+        TableRows.execute(database.dataSource(), "ALTER TABLE audio_analysis_guest_cache ADD CONSTRAINT it_refuses_one_file"
                 + " CHECK (file_metadata_id <> '" + refused.fileMetadataId() + "')");
 
         try (CapturedLogs logs = new CapturedLogs(Logger.ROOT_LOGGER_NAME)) {
             map().set(refused, entry(refused, analyses.get(0)));
             map().set(accepted, entry(accepted, analyses.get(1)));
             await().atMost(Duration.ofSeconds(30)).until(() -> store.metrics().deadLettered() == 1
-                    && TableRows.query(DATABASE.dataSource(), "SELECT count(*) FROM audio_analysis_guest_cache"
+                    && TableRows.query(database.dataSource(), "SELECT count(*) FROM audio_analysis_guest_cache"
                     + " WHERE file_metadata_id = '" + accepted.fileMetadataId() + "'") == 1);
 
             assertThat(logs.lines()).as("the refusal is logged").anyMatch(line -> line.contains("it_refuses_one_file"));
             assertThat(linesHolding(logs.lines(), token)).as("log lines holding the guest's token").isEmpty();
         }
-        assertThat(TableRows.query(DATABASE.dataSource(), "SELECT count(*) FROM audio_analysis_dead_letter"
+        assertThat(TableRows.query(database.dataSource(), "SELECT count(*) FROM audio_analysis_dead_letter"
                 + " WHERE reason LIKE '%it_refuses_one_file%' AND position('" + token + "' IN reason) = 0")).isEqualTo(1);
     }
 
@@ -115,10 +91,10 @@ class GuestTokensInLogsIT {
         AnalysisKey key = TestAnalyses.keyOf(Owner.guest(token), analysis);
         // SQLState 40001 (serialization failure) is worth retrying: the store throws and Hazelcast retries the batch.
         // The server's detail names the row's owner, as a constraint's "Failing row contains (...)" does.
-        TableRows.execute(DATABASE.dataSource(), "CREATE FUNCTION it_refuse_for_now() RETURNS trigger LANGUAGE plpgsql AS"
+        TableRows.execute(database.dataSource(), "CREATE FUNCTION it_refuse_for_now() RETURNS trigger LANGUAGE plpgsql AS"
                 + " $$ BEGIN RAISE EXCEPTION 'refused for now by the test' USING ERRCODE = '40001',"
                 + " DETAIL = 'owner ' || NEW.owner_id; END $$");
-        TableRows.execute(DATABASE.dataSource(), "CREATE TRIGGER it_refuse_for_now BEFORE INSERT ON audio_analysis_guest_cache"
+        TableRows.execute(database.dataSource(), "CREATE TRIGGER it_refuse_for_now BEFORE INSERT ON audio_analysis_guest_cache"
                 + " FOR EACH ROW WHEN (NEW.file_metadata_id = '" + key.fileMetadataId() + "')"
                 + " EXECUTE FUNCTION it_refuse_for_now()");
         long failuresBefore = store.metrics().storeFailures();
@@ -128,8 +104,8 @@ class GuestTokensInLogsIT {
             await().atMost(Duration.ofSeconds(30)).until(() -> store.metrics().storeFailures() >= failuresBefore + 2
                     && logs.lines().stream().anyMatch(line -> line.contains("com.hazelcast")
                             || line.contains("refused for now by the test")));
-            TableRows.execute(DATABASE.dataSource(), "DROP TRIGGER it_refuse_for_now ON audio_analysis_guest_cache");
-            await().atMost(Duration.ofSeconds(30)).until(() -> TableRows.query(DATABASE.dataSource(),
+            TableRows.execute(database.dataSource(), "DROP TRIGGER it_refuse_for_now ON audio_analysis_guest_cache");
+            await().atMost(Duration.ofSeconds(30)).until(() -> TableRows.query(database.dataSource(),
                     "SELECT count(*) FROM audio_analysis_guest_cache WHERE file_metadata_id = '" + key.fileMetadataId() + "'") == 1);
 
             assertThat(logs.lines()).as("the failure is logged").anyMatch(line -> line.contains("refused for now by the test"));
