@@ -181,7 +181,7 @@ class ClusterAudioCacheServiceTest {
 
     @Test
     void warmProject_returnsTheStemsFoundAndFillsTheNearCache() {
-        Owner owner = Owner.guest("guest-session-token-02");
+        Owner owner = Owner.user(UUID.randomUUID());
         UUID file = UUID.randomUUID();
         cache.setAnalysis(keyOf(owner, analysisOf(file, StemType.DRUMS)), analysisOf(file, StemType.DRUMS), null);
         cache.setAnalysis(keyOf(owner, analysisOf(file, StemType.BASS)), analysisOf(file, StemType.BASS), null);
@@ -190,6 +190,22 @@ class ClusterAudioCacheServiceTest {
         long nearHitsBefore = cache.getCacheStats().nearCacheHits();
         assertThat(cache.getAnalysis(new AnalysisKey(owner, file, StemType.DRUMS))).isPresent();
         assertThat(cache.getCacheStats().nearCacheHits()).isEqualTo(nearHitsBefore + 1);
+    }
+
+    /** Issue 13: a guest's keys hold its token, and the near cache's preloader writes keys to disk. */
+    @Test
+    void warmProjectAndGetAnalysis_ofAGuest_findTheStems_andLeaveTheNearCacheAlone() {
+        Owner owner = Owner.guest("guest-session-token-02");
+        UUID file = UUID.randomUUID();
+        cache.setAnalysis(keyOf(owner, analysisOf(file, StemType.DRUMS)), analysisOf(file, StemType.DRUMS), null);
+        cache.setAnalysis(keyOf(owner, analysisOf(file, StemType.BASS)), analysisOf(file, StemType.BASS), null);
+
+        assertThat(cache.warmProject(owner, List.of(file, UUID.randomUUID()))).isEqualTo(2);
+        long nearHitsBefore = cache.getCacheStats().nearCacheHits();
+        assertThat(cache.getAnalysis(new AnalysisKey(owner, file, StemType.DRUMS))).isPresent();
+        assertThat(cache.getAnalysis(new AnalysisKey(owner, file, StemType.DRUMS))).isPresent();
+        assertThat(cache.getCacheStats().nearCacheHits()).isEqualTo(nearHitsBefore);
+        assertThat(client.getMap("analyses").getLocalMapStats().getNearCacheStats().getOwnedEntryCount()).isZero();
     }
 
     @Test
