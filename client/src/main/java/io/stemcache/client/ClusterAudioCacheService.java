@@ -84,6 +84,15 @@ final class ClusterAudioCacheService implements AudioCacheService, AutoCloseable
             misses.increment();
             return Optional.empty();
         }
+        if (!key.fileMetadataId().equals(entry.fileMetadataId()) || key.stemType() != entry.stemType()) {
+            // Another stem's analysis under this key: a client's plain put (members' checks see values, not keys).
+            // Never served; removed so that the stem's own analysis replaces it.
+            log.warn("{} holds the analysis of {} {}: not served, removed", key, entry.fileMetadataId(),
+                    entry.stemType().code());
+            misses.increment();
+            map.executeOnKey(key, RemoveEntry.atMost(entry.version()));
+            return Optional.empty();
+        }
         if (entry.cacheVersion() != settings.cacheVersion()) {
             misses.increment();
             if (entry.cacheVersion() < settings.cacheVersion()) {
