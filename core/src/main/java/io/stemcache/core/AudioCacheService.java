@@ -59,7 +59,8 @@ public interface AudioCacheService {
     /**
      * Moves a guest's entries to the user the guest signed up as, so nothing analysed as a guest is lost;
      * where the user already holds a newer entry for the same stem, the user's stays. Returns how many
-     * entries were moved.
+     * entries were moved. A guest belongs to the first user who claims it: claims are atomic per guest, another
+     * user's claim moves nothing and answers 0 (as for a guest without entries), and repeating a claim is harmless.
      */
     int claimGuest(String guestToken, UUID userId);
 
