@@ -17,6 +17,15 @@ import java.util.UUID;
  */
 public interface AudioCacheService {
 
+    /**
+     * The IMap the members hold analyses in unless configured otherwise ({@code stemcache.map-name} on a member,
+     * {@code stemcache.client.map-name} on an API node).
+     */
+    String DEFAULT_MAP_NAME = "analyses";
+
+    /** The cache version members and clients start with ({@code stemcache.cache-version}, {@code stemcache.client.cache-version}). */
+    int DEFAULT_CACHE_VERSION = 1;
+
     /** The entry for {@code key}, or empty on a miss. */
     Optional<CachedAudioAnalysis> getAnalysis(AnalysisKey key);
 

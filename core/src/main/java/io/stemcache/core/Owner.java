@@ -14,6 +14,18 @@ import java.util.regex.Pattern;
  */
 public final class Owner {
 
+    /**
+     * Default time a guest's analyses are kept after they were last read, in hours: in memory on the API nodes
+     * ({@code stemcache.client.guest-ttl}) and in PostgreSQL by the members' cleanup ({@code stemcache.cleanup.guest-ttl}).
+     */
+    public static final int DEFAULT_GUEST_TTL_HOURS = 24;
+
+    /**
+     * Default stored MB one guest may hold, in memory on the API nodes ({@code stemcache.client.guest-quota-mb}) and in
+     * PostgreSQL by the members' cleanup ({@code stemcache.cleanup.guest-quota-mb}).
+     */
+    public static final int DEFAULT_GUEST_QUOTA_MB = 64;
+
     /** Longest guest token accepted; matches the {@code owner_id} column. */
     public static final int MAX_GUEST_TOKEN_LENGTH = 128;
 
