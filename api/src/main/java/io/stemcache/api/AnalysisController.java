@@ -14,6 +14,7 @@ import io.stemcache.core.CachedAudioAnalysis;
 import io.stemcache.core.Owner;
 import io.stemcache.core.Precision;
 import io.stemcache.core.json.AnalysisJson;
+import io.stemcache.core.ops.DescribeEntry;
 import io.stemcache.core.ops.ReadVersion;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -233,9 +234,15 @@ final class AnalysisController {
             throw Problems.badRequest("$.stemType", "$.stemType '" + analysis.stemType().code()
                     + "' does not match the path's stem '" + key.stemType().code() + "'");
         }
-        // A get, not ReadVersion: a removed key holds a deletion marker with a version of its own.
-        CachedAudioAnalysis previous = map.get(key);
-        boolean replaced = previous != null && !previous.isDeletion();
+        // Not ReadVersion: a removed key holds a deletion marker with a version of its own. A guest's key never
+        // enters the near cache (its preloader writes keys to disk): the member describes the entry instead.
+        boolean replaced;
+        if (key.owner().isGuest()) {
+            replaced = map.executeOnKey(key, new DescribeEntry()) != null;
+        } else {
+            CachedAudioAnalysis previous = map.get(key);
+            replaced = previous != null && !previous.isDeletion();
+        }
         CachedAudioAnalysis stored = cache.setAnalysis(key, analysis, contentHash, chosen);
         // Written: nobody needs to analyse the stem now, whoever held its lease (waiters already see the entry).
         leases.end(key);

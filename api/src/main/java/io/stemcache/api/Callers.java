@@ -9,8 +9,8 @@ import java.util.regex.Pattern;
 import org.springframework.security.authentication.AbstractAuthenticationToken;
 import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
-import org.springframework.security.oauth2.jwt.BadJwtException;
 import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.server.resource.InvalidBearerTokenException;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
 import org.springframework.stereotype.Component;
 
@@ -37,8 +37,9 @@ final class Callers {
         try {
             owner(jwt);
         } catch (IllegalArgumentException e) {
-            // Reported as an invalid token (401), never echoing the sub: a guest's sub is a credential.
-            throw new BadJwtException("the token's sub names no owner");
+            // Reported as an invalid token (401), never echoing the sub: a guest's sub is a credential. An
+            // OAuth2AuthenticationException: a JwtException thrown here is no authentication failure (it was a 500).
+            throw new InvalidBearerTokenException("the token's sub names no owner");
         }
         List<GrantedAuthority> authorities = new ArrayList<>();
         if (isAdmin(jwt)) {

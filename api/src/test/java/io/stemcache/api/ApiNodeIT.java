@@ -576,6 +576,34 @@ class ApiNodeIT {
         assertThat(claimed.body()).contains("\"moved\":1");
         assertThat(send(get(url, user)).statusCode()).isEqualTo(200);
         assertThat(send(get(url, guest)).statusCode()).isEqualTo(404);
+
+        // Issue 13: a guest is the first claimant's; the same claim again, or another user's, moves nothing.
+        HttpResponse<String> again = send(post(claimUrl, user, "{\"guestToken\":\"" + guest + "\"}"));
+        assertThat(again.statusCode()).as(again.body()).isEqualTo(200);
+        assertThat(again.body()).contains("\"moved\":0");
+        String other = userToken(UUID.randomUUID());
+        HttpResponse<String> byOther = send(post(claimUrl, other, "{\"guestToken\":\"" + guest + "\"}"));
+        assertThat(byOther.statusCode()).as(byOther.body()).isEqualTo(200);
+        assertThat(byOther.body()).contains("\"moved\":0");
+        assertThat(send(get(url, other)).statusCode()).isEqualTo(404);
+        assertThat(send(get(url, user)).statusCode()).isEqualTo(200);
+    }
+
+    /** Issue 13: a guest's sub is the credential to its entries; a guessable one is refused like a bad token. */
+    @Test
+    @Order(14)
+    void tokenWhoseSubNamesNoOwner_isA401_guessableGuestSubsIncluded() throws Exception {
+        AudioAnalysis analysis = fresh(26);
+        String url = url(analysis.fileMetadataId(), analysis.stemType().code());
+        for (String sub : List.of("a".repeat(22), "guest-token-0001")) {
+            String weak = token(signer, sub, ISSUER, AUDIENCE, true, Instant.now().plusSeconds(300));
+            HttpResponse<String> refused = send(get(url, weak));
+            assertThat(refused.statusCode()).as(sub).isEqualTo(401);
+            assertThat(refused.body()).doesNotContain(sub);
+        }
+        // A user's sub that is no UUID names no owner either (it was a 500: the converter's exception was no 401).
+        assertThat(send(get(url, token(signer, "not-a-uuid", ISSUER, AUDIENCE, false, Instant.now().plusSeconds(300))))
+                .statusCode()).isEqualTo(401);
     }
 
     @Test

@@ -56,6 +56,8 @@ final class BenchDatabase implements AutoCloseable {
             config.setPoolName(name);
             config.setMaximumPoolSize(POOL_SIZE);
             config.setMinimumIdle(2);
+            // As the node's pool: pgjdbc's errors carry no row values (guest tokens among them).
+            config.addDataSourceProperty("logServerErrorDetail", "false");
             database = new BenchDatabase(server, name, new HikariDataSource(config));
             Runtime.getRuntime().addShutdownHook(database.dropOnExit);
             SchemaMigrations.update(database.pool);

@@ -61,6 +61,7 @@ final class ProductRoute implements AutoCloseable {
         pool.setPoolName("product-route");
         pool.setMaximumPoolSize(4);
         pool.setMinimumIdle(1);
+        pool.addDataSourceProperty("logServerErrorDetail", "false");
         this.rows = new HikariDataSource(pool);
     }
 

@@ -1,5 +1,7 @@
 package io.stemcache.client;
 
+import io.stemcache.core.AudioCacheService;
+import io.stemcache.core.Owner;
 import io.stemcache.core.codec.AnalysisCodec;
 import java.time.Clock;
 import java.time.Duration;
@@ -20,21 +22,34 @@ import java.time.Duration;
 public record ClientSettings(String mapName, int cacheVersion, AnalysisCodec codec, Clock clock, Duration guestTtl,
                              long guestQuotaBytes, Duration touchInterval) {
 
-    public static final String DEFAULT_MAP_NAME = "analyses";
-    public static final int DEFAULT_CACHE_VERSION = 1;
-    public static final Duration DEFAULT_GUEST_TTL = Duration.ofHours(24);
-    public static final long DEFAULT_GUEST_QUOTA_BYTES = 64L << 20;
-    public static final Duration DEFAULT_TOUCH_INTERVAL = Duration.ofSeconds(30);
+    public static final String DEFAULT_MAP_NAME = AudioCacheService.DEFAULT_MAP_NAME;
+    public static final int DEFAULT_CACHE_VERSION = AudioCacheService.DEFAULT_CACHE_VERSION;
+    /** The members' cleanup keeps guests' rows as long by default ({@link Owner#DEFAULT_GUEST_TTL_HOURS}). */
+    public static final Duration DEFAULT_GUEST_TTL = Duration.ofHours(Owner.DEFAULT_GUEST_TTL_HOURS);
+    /** The members' cleanup allows a guest as much by default ({@link Owner#DEFAULT_GUEST_QUOTA_MB}). */
+    public static final long DEFAULT_GUEST_QUOTA_BYTES = (long) Owner.DEFAULT_GUEST_QUOTA_MB << 20;
+    /** {@link #DEFAULT_TOUCH_INTERVAL} in seconds. */
+    public static final int DEFAULT_TOUCH_INTERVAL_SECONDS = 30;
+    public static final Duration DEFAULT_TOUCH_INTERVAL = Duration.ofSeconds(DEFAULT_TOUCH_INTERVAL_SECONDS);
 
     public ClientSettings {
+        check(mapName, cacheVersion, guestTtl, guestQuotaBytes, touchInterval);
+        if (codec == null || clock == null) {
+            throw new IllegalArgumentException("codec and clock must not be null");
+        }
+    }
+
+    /**
+     * Throws IllegalArgumentException naming the {@code stemcache.client.*} property that is wrong; the client
+     * properties run it when they bind, so a bad value stops the API node at start-up.
+     */
+    static void check(String mapName, int cacheVersion, Duration guestTtl, long guestQuotaBytes,
+                      Duration touchInterval) {
         if (mapName == null || mapName.isBlank()) {
             throw new IllegalArgumentException("stemcache.client.map-name must not be blank");
         }
         if (cacheVersion < 1) {
             throw new IllegalArgumentException("stemcache.client.cache-version must be at least 1, got " + cacheVersion);
-        }
-        if (codec == null || clock == null) {
-            throw new IllegalArgumentException("codec and clock must not be null");
         }
         if (guestTtl == null || guestTtl.toSeconds() < 1) {
             throw new IllegalArgumentException("stemcache.client.guest-ttl must be at least 1s, got " + guestTtl);

@@ -10,6 +10,7 @@ import io.stemcache.core.CachedAudioAnalysis;
 import io.stemcache.core.Owner;
 import io.stemcache.core.Precision;
 import io.stemcache.core.StemType;
+import io.stemcache.core.ops.ReadEntry;
 import io.stemcache.core.ops.ReadVersion;
 import io.stemcache.core.ops.RemoveEntry;
 import io.stemcache.core.stats.ClusterStats;
@@ -60,6 +61,7 @@ final class ClusterAudioCacheService implements AudioCacheService, AutoCloseable
     private final IMap<AnalysisKey, CachedAudioAnalysis> map;
     private final ClientSettings settings;
     private final Touches touches;
+    private final GuestClaims claims;
     private final StatsPublisher stats;
     private final LongAdder hits = new LongAdder();
     private final LongAdder misses = new LongAdder();
@@ -69,6 +71,7 @@ final class ClusterAudioCacheService implements AudioCacheService, AutoCloseable
         this.map = hazelcast.getMap(settings.mapName());
         this.settings = settings;
         this.touches = new Touches(map, settings.touchInterval());
+        this.claims = new GuestClaims(hazelcast, settings.guestTtl());
         this.stats = StatsPublisher.apiNode(hazelcast, settings.mapName(), hits::sum, misses::sum,
                 StatsPublisher.DEFAULT_INTERVAL, settings.clock());
     }
@@ -76,9 +79,18 @@ final class ClusterAudioCacheService implements AudioCacheService, AutoCloseable
     @Override
     public Optional<CachedAudioAnalysis> getAnalysis(AnalysisKey key) {
         Objects.requireNonNull(key, "key");
-        CachedAudioAnalysis entry = map.get(key);
+        CachedAudioAnalysis entry = read(key);
         if (entry == null || entry.isDeletion()) {
             misses.increment();
+            return Optional.empty();
+        }
+        if (!key.fileMetadataId().equals(entry.fileMetadataId()) || key.stemType() != entry.stemType()) {
+            // Another stem's analysis under this key: a client's plain put (members' checks see values, not keys).
+            // Never served; removed so that the stem's own analysis replaces it.
+            log.warn("{} holds the analysis of {} {}: not served, removed", key, entry.fileMetadataId(),
+                    entry.stemType().code());
+            misses.increment();
+            map.executeOnKey(key, RemoveEntry.atMost(entry.version()));
             return Optional.empty();
         }
         if (entry.cacheVersion() != settings.cacheVersion()) {
@@ -180,15 +192,24 @@ final class ClusterAudioCacheService implements AudioCacheService, AutoCloseable
         return InvalidateFile.onEveryMember(executor(), fileMetadataId, OPERATION_TIMEOUT);
     }
 
+    /**
+     * {@inheritDoc} Claims of one guest run one at a time and the first user to claim it keeps it
+     * ({@link GuestClaims}): another user's claim moves nothing and answers 0, as for a guest without entries, and
+     * a repeated claim answers 0 once everything moved.
+     */
     @Override
     public int claimGuest(String guestToken, UUID userId) {
         Owner guest = Owner.guest(guestToken);
         Owner user = Owner.user(userId);
+        return claims.claim(guest, userId, () -> moveEntries(guest, user));
+    }
+
+    private int moveEntries(Owner guest, Owner user) {
         Set<AnalysisKey> keys = new LinkedHashSet<>(map.keySet(ownedBy(guest)));
         keys.addAll(await(executor().submit(new OwnerKeys(guest, MAX_CLAIMED_KEYS)), "list the guest's rows"));
         int moved = 0;
         for (AnalysisKey guestKey : keys) {
-            CachedAudioAnalysis entry = map.get(guestKey);
+            CachedAudioAnalysis entry = read(guestKey);
             if (entry == null || entry.isDeletion()) {
                 continue;
             }
@@ -216,6 +237,18 @@ final class ClusterAudioCacheService implements AudioCacheService, AutoCloseable
 
     @Override
     public int warmProject(Owner owner, Collection<UUID> fileMetadataIds) {
+        if (owner.isGuest()) {
+            // Loaded into the members' memory only (see read): descriptions come back, no payloads.
+            int current = 0;
+            for (Map.Entry<AnalysisKey, EntryDescription> found
+                    : map.executeOnKeys(stemsOf(owner, fileMetadataIds), new DescribeEntry()).entrySet()) {
+                if (found.getValue() != null && found.getValue().cacheVersion() == settings.cacheVersion()) {
+                    current++;
+                    touches.add(found.getKey());
+                }
+            }
+            return current;
+        }
         // getAll loads what memory lacks from PostgreSQL in batches and fills this node's near cache.
         Map<AnalysisKey, CachedAudioAnalysis> found = map.getAll(stemsOf(owner, fileMetadataIds));
         int current = 0;
@@ -237,6 +270,15 @@ final class ClusterAudioCacheService implements AudioCacheService, AutoCloseable
     public List<RecordedStats> statsHistory(int limit) {
         StatsHistory task = new StatsHistory(limit);
         return List.copyOf(await(executor().submit(task), "read the statistics history"));
+    }
+
+    /**
+     * A key's entry: through this node's near cache for users, past it for guests. A guest's key holds the guest's
+     * token, and the near cache's preloader writes the keys it holds to disk; a guest's reads cost a member round
+     * trip instead (its revalidations stay cheap: {@link CurrentVersion} asks the member for the version only).
+     */
+    private CachedAudioAnalysis read(AnalysisKey key) {
+        return key.owner().isGuest() ? map.executeOnKey(key, new ReadEntry()) : map.get(key);
     }
 
     @Override

@@ -46,14 +46,7 @@ public final class StemcacheClientAutoConfiguration {
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
     AudioCacheService audioCacheService(HazelcastInstance stemcacheHazelcastClient, StemcacheClientProperties properties) {
-        ClientSettings settings = ClientSettings.defaults()
-                .withMapName(properties.mapName())
-                .withCacheVersion(properties.cacheVersion())
-                .withCodec(properties.codec())
-                .withGuestTtl(properties.guestTtl())
-                .withGuestQuotaBytes((long) properties.guestQuotaMb() << 20)
-                .withTouchInterval(properties.touchInterval());
-        return StemcacheClient.service(stemcacheHazelcastClient, settings);
+        return StemcacheClient.service(stemcacheHazelcastClient, properties.settings());
     }
 
     @Bean(destroyMethod = "close")

@@ -1,5 +1,7 @@
 package io.stemcache.client;
 
+import io.stemcache.core.AudioCacheService;
+import io.stemcache.core.Owner;
 import io.stemcache.core.codec.AnalysisCodec;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -27,11 +29,11 @@ public record StemcacheClientProperties(
         @DefaultValue("true") boolean enabled,
         @DefaultValue("classpath:" + StemcacheClient.DEFAULT_CONFIG) String config,
         @DefaultValue(ClientSettings.DEFAULT_MAP_NAME) String mapName,
-        @DefaultValue("1") int cacheVersion,
-        @DefaultValue("256") int maxAnalysisMb,
-        @DefaultValue("24h") Duration guestTtl,
-        @DefaultValue("64") int guestQuotaMb,
-        @DefaultValue("30s") Duration touchInterval,
+        @DefaultValue("" + ClientSettings.DEFAULT_CACHE_VERSION) int cacheVersion,
+        @DefaultValue("" + AnalysisCodec.DEFAULT_MAX_ANALYSIS_MB) int maxAnalysisMb,
+        @DefaultValue(Owner.DEFAULT_GUEST_TTL_HOURS + "h") Duration guestTtl,
+        @DefaultValue("" + Owner.DEFAULT_GUEST_QUOTA_MB) int guestQuotaMb,
+        @DefaultValue(ClientSettings.DEFAULT_TOUCH_INTERVAL_SECONDS + "s") Duration touchInterval,
         @DefaultValue("stemcache-near-cache") String nearCachePreloadDirectory,
         @DefaultValue("2m") Duration leaseTtl) {
 
@@ -39,16 +41,29 @@ public record StemcacheClientProperties(
         if (config == null || config.isBlank()) {
             throw new IllegalArgumentException("stemcache.client.config must name a Hazelcast client YAML resource");
         }
-        if (maxAnalysisMb < 1 || maxAnalysisMb > 2047) {
-            throw new IllegalArgumentException("stemcache.client.max-analysis-mb must be 1 to 2047, got " + maxAnalysisMb);
+        if (maxAnalysisMb < 1 || maxAnalysisMb > AnalysisCodec.MAX_ANALYSIS_MB) {
+            throw new IllegalArgumentException("stemcache.client.max-analysis-mb must be 1 to "
+                    + AnalysisCodec.MAX_ANALYSIS_MB + ", got " + maxAnalysisMb);
         }
         if (guestQuotaMb < 1) {
             throw new IllegalArgumentException("stemcache.client.guest-quota-mb must be positive, got " + guestQuotaMb);
         }
+        ClientSettings.check(mapName, cacheVersion, guestTtl, (long) guestQuotaMb << 20, touchInterval);
     }
 
     /** The codec of this API node: {@link #maxAnalysisMb} bounds what it encodes and decodes. */
     public AnalysisCodec codec() {
-        return AnalysisCodec.withMaxDecodedBytes((long) maxAnalysisMb << 20);
+        return AnalysisCodec.withMaxAnalysisMb(maxAnalysisMb);
+    }
+
+    /** The settings of this API node's {@link AudioCacheService}, derived here and nowhere else. */
+    public ClientSettings settings() {
+        return ClientSettings.defaults()
+                .withMapName(mapName)
+                .withCacheVersion(cacheVersion)
+                .withCodec(codec())
+                .withGuestTtl(guestTtl)
+                .withGuestQuotaBytes((long) guestQuotaMb << 20)
+                .withTouchInterval(touchInterval);
     }
 }

@@ -16,11 +16,13 @@ import io.stemcache.core.CachedAudioAnalysis;
 import io.stemcache.core.Owner;
 import io.stemcache.core.Precision;
 import io.stemcache.core.StemType;
+import io.stemcache.core.codec.AnalysisCodec;
 import io.stemcache.core.ops.EntryVersions;
 import io.stemcache.core.serialization.StemcacheSerialization;
 import io.stemcache.core.testing.Analyses;
 import io.stemcache.core.testing.Corpus;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
@@ -181,7 +183,7 @@ class ClusterAudioCacheServiceTest {
 
     @Test
     void warmProject_returnsTheStemsFoundAndFillsTheNearCache() {
-        Owner owner = Owner.guest("guest-session-token-02");
+        Owner owner = Owner.user(UUID.randomUUID());
         UUID file = UUID.randomUUID();
         cache.setAnalysis(keyOf(owner, analysisOf(file, StemType.DRUMS)), analysisOf(file, StemType.DRUMS), null);
         cache.setAnalysis(keyOf(owner, analysisOf(file, StemType.BASS)), analysisOf(file, StemType.BASS), null);
@@ -190,6 +192,22 @@ class ClusterAudioCacheServiceTest {
         long nearHitsBefore = cache.getCacheStats().nearCacheHits();
         assertThat(cache.getAnalysis(new AnalysisKey(owner, file, StemType.DRUMS))).isPresent();
         assertThat(cache.getCacheStats().nearCacheHits()).isEqualTo(nearHitsBefore + 1);
+    }
+
+    /** Issue 13: a guest's keys hold its token, and the near cache's preloader writes keys to disk. */
+    @Test
+    void warmProjectAndGetAnalysis_ofAGuest_findTheStems_andLeaveTheNearCacheAlone() {
+        Owner owner = Owner.guest("guest-session-token-02");
+        UUID file = UUID.randomUUID();
+        cache.setAnalysis(keyOf(owner, analysisOf(file, StemType.DRUMS)), analysisOf(file, StemType.DRUMS), null);
+        cache.setAnalysis(keyOf(owner, analysisOf(file, StemType.BASS)), analysisOf(file, StemType.BASS), null);
+
+        assertThat(cache.warmProject(owner, List.of(file, UUID.randomUUID()))).isEqualTo(2);
+        long nearHitsBefore = cache.getCacheStats().nearCacheHits();
+        assertThat(cache.getAnalysis(new AnalysisKey(owner, file, StemType.DRUMS))).isPresent();
+        assertThat(cache.getAnalysis(new AnalysisKey(owner, file, StemType.DRUMS))).isPresent();
+        assertThat(cache.getCacheStats().nearCacheHits()).isEqualTo(nearHitsBefore);
+        assertThat(client.getMap("analyses").getLocalMapStats().getNearCacheStats().getOwnedEntryCount()).isZero();
     }
 
     @Test
@@ -201,6 +219,21 @@ class ClusterAudioCacheServiceTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("does not match");
         assertThat(cache.getAnalysis(wrong)).isEmpty();
+    }
+
+    @Test
+    void getAnalysis_ofAKeyHoldingAnotherStemsAnalysis_missesAndRemovesIt() {
+        Owner owner = Owner.user(UUID.randomUUID());
+        AudioAnalysis other = analysisOf(UUID.randomUUID(), StemType.BASS);
+        AnalysisKey otherKey = keyOf(owner, other);
+        AnalysisKey victim = new AnalysisKey(owner, UUID.randomUUID(), StemType.BASS);
+        // A client's plain put of another stem's entry under the victim's key (members check values, not keys).
+        client.<AnalysisKey, CachedAudioAnalysis>getMap("analyses").set(victim, CachedAudioAnalysis.of(otherKey, other,
+                null, 1, Precision.FLOAT64, AnalysisCodec.standard(), Instant.now()));
+
+        assertThat(cache.getAnalysis(victim)).as("another stem's analysis is never served").isEmpty();
+        CachedAudioAnalysis left = client.<AnalysisKey, CachedAudioAnalysis>getMap("analyses").get(victim);
+        assertThat(left == null || left.isDeletion()).as("and it is removed (a deletion marker at most)").isTrue();
     }
 
     @Test

@@ -69,4 +69,45 @@ class NearCachePreloaderTest {
         assertThat(restarted.getMap("analyses").getLocalMapStats().getNearCacheStats().getHits())
                 .as("the first read after the restart is a near-cache hit").isEqualTo(1);
     }
+
+    /**
+     * Issue 13: the preloader wrote every near-cache key to disk, and a guest's key holds the guest's token (the
+     * only credential to its entries). Guests' reads now pass the near cache by; users' are cached and preloaded.
+     */
+    @Test
+    void preloadFile_holdsUsersKeys_andNoGuestsToken(@TempDir Path dir) throws Exception {
+        Config member = new Config().setClusterName("stemcache");
+        StemcacheSerialization.register(member.getSerializationConfig());
+        factory.newHazelcastInstance(member);
+        HazelcastInstance client = factory.newHazelcastClient(configWithPreloaderIn(dir));
+        AudioCacheService cache = StemcacheClient.service(client, ClientSettings.defaults());
+        AudioAnalysis small = Corpus.small(100);
+        UUID user = UUID.randomUUID();
+        String token = "Qx7vR2mK9pL4tW8nB3cF6h";
+        AnalysisKey userKey = new AnalysisKey(Owner.user(user), small.fileMetadataId(), small.stemType());
+        AnalysisKey guestKey = new AnalysisKey(Owner.guest(token), small.fileMetadataId(), small.stemType());
+        for (AnalysisKey key : java.util.List.of(userKey, guestKey)) {
+            cache.setAnalysis(key, small, null);
+            assertThat(cache.getAnalysis(key)).isPresent();
+            assertThat(cache.getAnalysis(key)).isPresent();
+        }
+        assertThat(cache.warmProject(Owner.guest(token), java.util.List.of(small.fileMetadataId()))).isEqualTo(1);
+        assertThat(client.getMap("analyses").getLocalMapStats().getNearCacheStats().getOwnedEntryCount())
+                .as("near-cache entries: the user's only").isEqualTo(1);
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> preloaded(dir).contains(user.toString()));
+
+        assertThat(preloaded(dir)).doesNotContain(token).doesNotContain(token.substring(0, 8));
+    }
+
+    /** Every preload file's bytes, as Latin-1 text (the keys' strings are ASCII in Compact's UTF-8). */
+    private static String preloaded(Path dir) throws java.io.IOException {
+        StringBuilder text = new StringBuilder();
+        try (Stream<Path> files = Files.list(dir.resolve("preload"))) {
+            for (Path file : files.toList()) {
+                text.append(new String(Files.readAllBytes(file), java.nio.charset.StandardCharsets.ISO_8859_1));
+            }
+        }
+        return text.toString();
+    }
 }

@@ -17,6 +17,15 @@ import java.util.UUID;
  */
 public interface AudioCacheService {
 
+    /**
+     * The IMap the members hold analyses in unless configured otherwise ({@code stemcache.map-name} on a member,
+     * {@code stemcache.client.map-name} on an API node).
+     */
+    String DEFAULT_MAP_NAME = "analyses";
+
+    /** The cache version members and clients start with ({@code stemcache.cache-version}, {@code stemcache.client.cache-version}). */
+    int DEFAULT_CACHE_VERSION = 1;
+
     /** The entry for {@code key}, or empty on a miss. */
     Optional<CachedAudioAnalysis> getAnalysis(AnalysisKey key);
 
@@ -50,7 +59,8 @@ public interface AudioCacheService {
     /**
      * Moves a guest's entries to the user the guest signed up as, so nothing analysed as a guest is lost;
      * where the user already holds a newer entry for the same stem, the user's stays. Returns how many
-     * entries were moved.
+     * entries were moved. A guest belongs to the first user who claims it: claims are atomic per guest, another
+     * user's claim moves nothing and answers 0 (as for a guest without entries), and repeating a claim is harmless.
      */
     int claimGuest(String guestToken, UUID userId);
 

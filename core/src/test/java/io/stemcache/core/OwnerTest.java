@@ -32,20 +32,43 @@ class OwnerTest {
 
     @Test
     void guest_tooShortToken_namesTheLength() {
-        assertThatThrownBy(() -> Owner.guest("a".repeat(15)))
+        assertThatThrownBy(() -> Owner.guest("abcdefghijklmnopqrstu"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("owner guest token must be 16 to 128 characters long, got 15");
+                .hasMessageContaining("owner guest token must be 22 to 128 characters long, got 21");
+    }
+
+    /** Issue 13: {@code "a".repeat(16)} was a guest token; a guessable token reads a guest's entries. */
+    @ParameterizedTest
+    @ValueSource(strings = {"aaaaaaaaaaaaaaaaaaaaaa", "abababababababababababab", "0000000000000000000000000000000000000000",
+            "abcabcabcabcabcabcabcabc", "gggggggggggggggg-token", "aaaa-bbbb-cccc-dddd-eeee"})
+    void guest_repetitiveToken_isRefusedWithoutEchoingIt(String token) {
+        assertThatThrownBy(() -> Owner.guest(token))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("owner guest token must hold at least 8 distinct characters")
+                .hasMessageNotContaining(token);
+    }
+
+    @Test
+    void guest_randomTokensOfSixteenBytes_areAccepted() {
+        java.security.SecureRandom random = new java.security.SecureRandom();
+        for (int i = 0; i < 10_000; i++) {
+            byte[] bytes = new byte[16];
+            random.nextBytes(bytes);
+            String token = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+            assertThat(Owner.guest(token).id()).hasSize(22);
+            assertThat(Owner.guest("anon-" + UUID.randomUUID().toString().replace("-", "")).id()).hasSize(37);
+        }
     }
 
     @Test
     void guest_tooLongToken_namesTheLength() {
         assertThatThrownBy(() -> Owner.guest("a".repeat(Owner.MAX_GUEST_TOKEN_LENGTH + 1)))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("owner guest token must be 16 to 128 characters long, got 129");
+                .hasMessageContaining("owner guest token must be 22 to 128 characters long, got 129");
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"guest token 0123456", "guest/token/012345", "guest.token.012345", "gästtoken01234567"})
+    @ValueSource(strings = {"guest token 0123456789", "guest/token/0123456789", "guest.token.0123456789", "gästtoken0123456789abc"})
     void guest_tokenWithOtherCharacters_namesTheAlphabet(String token) {
         assertThatThrownBy(() -> Owner.guest(token))
                 .isInstanceOf(IllegalArgumentException.class)
@@ -54,8 +77,8 @@ class OwnerTest {
 
     @Test
     void guest_shortestAndLongestTokens_areAccepted() {
-        assertThat(Owner.guest("a".repeat(16)).id()).hasSize(16);
-        assertThat(Owner.guest("Z".repeat(128)).id()).hasSize(128);
+        assertThat(Owner.guest("abcdefgh-0123456789_XY").id()).hasSize(22);
+        assertThat(Owner.guest("abcdefgh".repeat(16)).id()).hasSize(128);
     }
 
     @Test
@@ -126,7 +149,19 @@ class OwnerTest {
 
     @Test
     void toString_guest_hidesMostOfTheToken() {
-        assertThat(Owner.guest(TOKEN).toString()).isEqualTo("guest:guest_...").doesNotContain("0123456789");
+        // The first 8 hex digits of SHA-256("guest_Token-0123456789"): tells guests apart, shows nothing of the token.
+        assertThat(Owner.guest(TOKEN).toString()).matches("guest#[0-9a-f]{8}").doesNotContain("guest_")
+                .isEqualTo("guest#" + java.util.HexFormat.of().formatHex(sha256(TOKEN), 0, 4));
+        assertThat(Owner.guest(TOKEN + "x").toString()).isNotEqualTo(Owner.guest(TOKEN).toString());
         assertThat(Owner.user(USER_ID)).hasToString("user:" + USER_ID);
+    }
+
+    private static byte[] sha256(String text) {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new AssertionError(e);
+        }
     }
 }

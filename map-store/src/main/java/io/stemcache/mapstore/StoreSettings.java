@@ -25,8 +25,11 @@ public record StoreSettings(AnalysisCodec codec, int loadBatchSize, int initialL
     /** Keys per load query: large enough to save round trips, small enough to keep one result set modest. */
     public static final int DEFAULT_LOAD_BATCH_SIZE = 100;
 
-    /** Upper bound of {@link #loadBatchSize()}: a result set of that many ~4 MB payloads is already big. */
-    public static final int MAX_LOAD_BATCH_SIZE = 10_000;
+    /**
+     * Upper bound of {@link #loadBatchSize()}: a result set of that many ~4 MB payloads is already big. The member's
+     * {@code stemcache.load-batch-size} and the chart's {@code stemcache.loadBatchSize} have the same bound.
+     */
+    public static final int MAX_LOAD_BATCH_SIZE = 1000;
 
     /** No initial load: entries come in on demand. */
     public static final int DEFAULT_INITIAL_LOAD_MAX_ENTRIES = 0;
@@ -34,8 +37,11 @@ public record StoreSettings(AnalysisCodec codec, int loadBatchSize, int initialL
     /** 256 MiB of stored payloads, a few dozen full stems per member in a small cluster. */
     public static final long DEFAULT_INITIAL_LOAD_MAX_BYTES = 256L << 20;
 
+    /** {@link #DEFAULT_LOAD_TIMEOUT} in seconds. */
+    public static final int DEFAULT_LOAD_TIMEOUT_SECONDS = 5;
+
     /** A load of a full stem takes milliseconds; five seconds means PostgreSQL is locked or overwhelmed. */
-    public static final Duration DEFAULT_LOAD_TIMEOUT = Duration.ofSeconds(5);
+    public static final Duration DEFAULT_LOAD_TIMEOUT = Duration.ofSeconds(DEFAULT_LOAD_TIMEOUT_SECONDS);
 
     /** Settings with the {@linkplain #DEFAULT_LOAD_TIMEOUT default load timeout}. */
     public StoreSettings(AnalysisCodec codec, int loadBatchSize, int initialLoadMaxEntries, long initialLoadMaxBytes) {
@@ -46,6 +52,11 @@ public record StoreSettings(AnalysisCodec codec, int loadBatchSize, int initialL
     public static StoreSettings defaults() {
         return new StoreSettings(AnalysisCodec.standard(), DEFAULT_LOAD_BATCH_SIZE, DEFAULT_INITIAL_LOAD_MAX_ENTRIES,
                 DEFAULT_INITIAL_LOAD_MAX_BYTES);
+    }
+
+    /** A copy with another codec. */
+    public StoreSettings withCodec(AnalysisCodec newCodec) {
+        return new StoreSettings(newCodec, loadBatchSize, initialLoadMaxEntries, initialLoadMaxBytes, loadTimeout);
     }
 
     /** A copy with another load batch size. */

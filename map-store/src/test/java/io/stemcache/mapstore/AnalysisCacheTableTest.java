@@ -41,7 +41,7 @@ class AnalysisCacheTableTest {
 
     @Test
     void guestsEntries_liveInTheGuestTable() {
-        assertThat(AnalysisCacheTable.of(io.stemcache.core.Owner.guest("g".repeat(16) + "-token"))).isSameAs(AnalysisCacheTable.GUESTS);
+        assertThat(AnalysisCacheTable.of(io.stemcache.core.Owner.guest("guest-session-0123456789abcdef"))).isSameAs(AnalysisCacheTable.GUESTS);
         assertThat(AnalysisCacheTable.GUESTS.upsert).contains("INSERT INTO audio_analysis_guest_cache AS c");
         assertThat(AnalysisCacheTable.GUESTS.load).contains("LEFT JOIN audio_analysis_guest_cache c");
     }

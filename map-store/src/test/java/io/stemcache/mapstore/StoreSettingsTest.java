@@ -36,9 +36,9 @@ class StoreSettingsTest {
     @Test
     void validate_loadBatchSizeOutOfRange_namesLoadBatchSize() {
         assertThatThrownBy(() -> StoreSettings.defaults().withLoadBatchSize(0).validate())
-                .hasMessage("map-store setting loadBatchSize must be between 1 and 10000, got 0");
-        assertThatThrownBy(() -> StoreSettings.defaults().withLoadBatchSize(10_001).validate())
-                .hasMessageContaining("loadBatchSize").hasMessageContaining("10001");
+                .hasMessage("map-store setting loadBatchSize must be between 1 and 1000, got 0");
+        assertThatThrownBy(() -> StoreSettings.defaults().withLoadBatchSize(1001).validate())
+                .hasMessageContaining("loadBatchSize").hasMessageContaining("1001");
     }
 
     @Test

@@ -7,6 +7,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -52,7 +53,16 @@ public final class DatabaseBootstrap implements BeanPostProcessor, EnvironmentAw
             return;
         }
         String adminUrl = url.group(1) + "postgres" + (url.group(3) == null ? "" : url.group(3));
-        try (Connection connection = DriverManager.getConnection(adminUrl, user, password)) {
+        Properties properties = new Properties();
+        if (user != null) {
+            properties.setProperty("user", user);
+        }
+        if (password != null) {
+            properties.setProperty("password", password);
+        }
+        // As the node's pool (application.yaml): pgjdbc's errors carry no row values.
+        properties.setProperty("logServerErrorDetail", "false");
+        try (Connection connection = DriverManager.getConnection(adminUrl, properties)) {
             try (PreparedStatement exists = connection.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
                 exists.setString(1, database);
                 try (ResultSet rows = exists.executeQuery()) {

@@ -5,9 +5,7 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.stemcache.core.codec.AnalysisCodec;
 import io.stemcache.mapstore.PostgresAnalysisStore;
-import io.stemcache.mapstore.StoreSettings;
 import io.stemcache.node.deletions.ProductDeletes;
-import io.stemcache.node.maintenance.MaintenanceSettings;
 import io.stemcache.node.maintenance.PostgresMemberServices;
 import io.stemcache.node.maintenance.StemcacheEndpoint;
 import io.stemcache.node.spill.SpillingStore;
@@ -34,26 +32,19 @@ class MemberConfiguration {
 
     @Bean
     AnalysisCodec analysisCodec(StemcacheProperties properties) {
-        return AnalysisCodec.withMaxDecodedBytes((long) properties.maxAnalysisMb() << 20);
+        return properties.codec();
     }
 
     @Bean
     @DependsOn("liquibase")
     PostgresAnalysisStore postgresAnalysisStore(DataSource dataSource, AnalysisCodec codec,
                                                 StemcacheProperties properties) {
-        StoreSettings settings = new StoreSettings(codec, properties.loadBatchSize(),
-                properties.initialLoadMaxEntries(), (long) properties.initialLoadMaxMb() << 20, properties.loadTimeout())
-                .validate();
-        return new PostgresAnalysisStore(dataSource, settings);
+        return new PostgresAnalysisStore(dataSource, properties.storeSettings(codec));
     }
 
     @Bean
     PostgresMemberServices memberServices(DataSource dataSource, StemcacheProperties properties) {
-        StemcacheProperties.Cleanup cleanup = properties.cleanup();
-        return new PostgresMemberServices(dataSource, new MaintenanceSettings(properties.mapName(),
-                properties.cacheVersion(), properties.accessFlushInterval(), cleanup.enabled(), cleanup.interval(),
-                cleanup.initialDelay(), cleanup.batchSize(), cleanup.userTtl(), cleanup.guestTtl(),
-                cleanup.maxTotalMb(), cleanup.guestQuotaMb(), cleanup.tombstoneRetention()));
+        return new PostgresMemberServices(dataSource, properties.maintenanceSettings());
     }
 
     /**
@@ -95,7 +86,7 @@ class MemberConfiguration {
     @Bean(destroyMethod = "close")
     @DependsOn("liquibase")
     ProductDeletes productDeletes(DataSource dataSource, StemcacheProperties properties) {
-        return new ProductDeletes(dataSource, properties.rowDeletions().settings(properties.mapName()));
+        return new ProductDeletes(dataSource, properties.deletionSettings());
     }
 
     @Bean

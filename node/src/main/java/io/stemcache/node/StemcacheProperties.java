@@ -1,7 +1,13 @@
 package io.stemcache.node;
 
+import io.stemcache.core.AudioCacheService;
+import io.stemcache.core.Owner;
+import io.stemcache.core.codec.AnalysisCodec;
+import io.stemcache.core.stats.StatsPublisher;
+import io.stemcache.mapstore.StoreSettings;
 import io.stemcache.node.deletions.DeletionSettings;
 import io.stemcache.node.deletions.RowDeletionMode;
+import io.stemcache.node.maintenance.MaintenanceSettings;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.NotBlank;
@@ -9,6 +15,7 @@ import jakarta.validation.constraints.Positive;
 import jakarta.validation.constraints.PositiveOrZero;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
@@ -38,15 +45,17 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 @ConfigurationProperties("stemcache")
 public record StemcacheProperties(
-        @DefaultValue(MAP_NAME) @NotBlank String mapName,
-        @DefaultValue("256") @Positive @Max(2047) int maxAnalysisMb,
+        @DefaultValue(MAP_NAME) @NotBlank(message = "stemcache.map-name must not be blank") String mapName,
+        @DefaultValue("" + AnalysisCodec.DEFAULT_MAX_ANALYSIS_MB) @Positive(message = MAX_ANALYSIS_MB_RANGE)
+        @Max(value = AnalysisCodec.MAX_ANALYSIS_MB, message = MAX_ANALYSIS_MB_RANGE) int maxAnalysisMb,
         @DefaultValue("true") boolean createDatabase,
         @DefaultValue("60s") Duration flushTimeout,
-        @DefaultValue("100") @Positive @Max(1000) int loadBatchSize,
-        @DefaultValue("1000") @PositiveOrZero int initialLoadMaxEntries,
-        @DefaultValue("256") @PositiveOrZero int initialLoadMaxMb,
-        @DefaultValue("5s") Duration loadTimeout,
-        @DefaultValue("1") @Positive int cacheVersion,
+        @DefaultValue("" + StoreSettings.DEFAULT_LOAD_BATCH_SIZE) int loadBatchSize,
+        @DefaultValue("1000") int initialLoadMaxEntries,
+        @DefaultValue("" + (StoreSettings.DEFAULT_INITIAL_LOAD_MAX_BYTES >> 20)) int initialLoadMaxMb,
+        @DefaultValue(StoreSettings.DEFAULT_LOAD_TIMEOUT_SECONDS + "s") Duration loadTimeout,
+        @DefaultValue("" + AudioCacheService.DEFAULT_CACHE_VERSION)
+        @Positive(message = "stemcache.cache-version must be at least 1") int cacheVersion,
         @DefaultValue("10s") Duration accessFlushInterval,
         @DefaultValue @Valid Cleanup cleanup,
         @DefaultValue Stats stats,
@@ -55,18 +64,66 @@ public record StemcacheProperties(
         @DefaultValue Health health,
         @DefaultValue RowDeletions rowDeletions) {
 
+    private static final String MAX_ANALYSIS_MB_RANGE = "stemcache.max-analysis-mb must be 1 to "
+            + AnalysisCodec.MAX_ANALYSIS_MB;
+    private static final String BATCH_SIZE_RANGE = "stemcache.cleanup.batch-size must be between 1 and "
+            + MaintenanceSettings.MAX_BATCH_SIZE;
+    private static final String SERVICE_PORT_RANGE = "stemcache.discovery.service-port must be 0 to 65535";
+
     /** The default map name, shared with clients. */
-    public static final String MAP_NAME = "analyses";
+    public static final String MAP_NAME = AudioCacheService.DEFAULT_MAP_NAME;
 
     public StemcacheProperties {
         if (flushTimeout == null || flushTimeout.isNegative() || flushTimeout.isZero()) {
             throw new IllegalArgumentException("stemcache.flush-timeout must be a positive duration, got " + flushTimeout);
         }
         positive("stemcache.access-flush-interval", accessFlushInterval);
+        if (loadBatchSize < 1 || loadBatchSize > StoreSettings.MAX_LOAD_BATCH_SIZE) {
+            throw new IllegalArgumentException("stemcache.load-batch-size must be between 1 and "
+                    + StoreSettings.MAX_LOAD_BATCH_SIZE + ", got " + loadBatchSize);
+        }
+        if (initialLoadMaxEntries < 0) {
+            throw new IllegalArgumentException("stemcache.initial-load-max-entries must be 0 (no initial load) or "
+                    + "positive, got " + initialLoadMaxEntries);
+        }
+        if (initialLoadMaxMb < 1) {
+            throw new IllegalArgumentException("stemcache.initial-load-max-mb must be at least 1 (to turn the initial "
+                    + "load off, set stemcache.initial-load-max-entries=0), got " + initialLoadMaxMb);
+        }
         if (loadTimeout == null || loadTimeout.isNegative()) {
             throw new IllegalArgumentException("stemcache.load-timeout must be 0 (no limit) or a positive duration, got "
                     + loadTimeout);
         }
+    }
+
+    /** The defaults: what a member binds when no {@code stemcache.*} property is set. */
+    public static StemcacheProperties defaults() {
+        return new Binder().bindOrCreate("stemcache", StemcacheProperties.class);
+    }
+
+    /** The member's codec: {@link #maxAnalysisMb} bounds what it encodes and decodes. */
+    public AnalysisCodec codec() {
+        return AnalysisCodec.withMaxAnalysisMb(maxAnalysisMb);
+    }
+
+    /** The settings of the member's {@code PostgresAnalysisStore}, decoding with {@code codec}. */
+    public StoreSettings storeSettings(AnalysisCodec codec) {
+        return StoreSettings.defaults()
+                .withCodec(codec)
+                .withLoadBatchSize(loadBatchSize)
+                .withInitialLoad(initialLoadMaxEntries, (long) initialLoadMaxMb << 20)
+                .withLoadTimeout(loadTimeout)
+                .validate();
+    }
+
+    /** The settings of the member's maintenance: access tracking and the cleanup. */
+    public MaintenanceSettings maintenanceSettings() {
+        return new MaintenanceSettings(mapName, cacheVersion, accessFlushInterval, cleanup);
+    }
+
+    /** The settings of the member's {@code ProductDeletes}. */
+    public DeletionSettings deletionSettings() {
+        return rowDeletions.settings(mapName);
     }
 
     /**
@@ -88,11 +145,14 @@ public record StemcacheProperties(
             @DefaultValue("true") boolean enabled,
             @DefaultValue("5m") Duration interval,
             @DefaultValue("1m") Duration initialDelay,
-            @DefaultValue("500") @Positive @Max(100_000) int batchSize,
+            @DefaultValue("" + MaintenanceSettings.DEFAULT_BATCH_SIZE) @Positive(message = BATCH_SIZE_RANGE)
+            @Max(value = MaintenanceSettings.MAX_BATCH_SIZE, message = BATCH_SIZE_RANGE) int batchSize,
             @DefaultValue("30d") Duration userTtl,
-            @DefaultValue("24h") Duration guestTtl,
-            @DefaultValue("0") @PositiveOrZero long maxTotalMb,
-            @DefaultValue("64") @PositiveOrZero long guestQuotaMb,
+            @DefaultValue(Owner.DEFAULT_GUEST_TTL_HOURS + "h") Duration guestTtl,
+            @DefaultValue("0")
+            @PositiveOrZero(message = "stemcache.cleanup.max-total-mb must be 0 (no cap) or positive") long maxTotalMb,
+            @DefaultValue("" + Owner.DEFAULT_GUEST_QUOTA_MB)
+            @PositiveOrZero(message = "stemcache.cleanup.guest-quota-mb must be 0 (no quota) or positive") long guestQuotaMb,
             @DefaultValue("7d") Duration tombstoneRetention) {
 
         public Cleanup {
@@ -105,6 +165,32 @@ public record StemcacheProperties(
             positive("stemcache.cleanup.guest-ttl", guestTtl);
             positive("stemcache.cleanup.tombstone-retention", tombstoneRetention);
         }
+
+        /** A copy whose scheduled cleanup is on with this schedule, or off when {@code on} is false. */
+        public Cleanup withSchedule(boolean on, Duration delay, Duration every) {
+            return new Cleanup(on, every, delay, batchSize, userTtl, guestTtl, maxTotalMb, guestQuotaMb,
+                    tombstoneRetention);
+        }
+
+        public Cleanup withBatchSize(int rows) {
+            return new Cleanup(enabled, interval, initialDelay, rows, userTtl, guestTtl, maxTotalMb, guestQuotaMb,
+                    tombstoneRetention);
+        }
+
+        public Cleanup withTtls(Duration users, Duration guests) {
+            return new Cleanup(enabled, interval, initialDelay, batchSize, users, guests, maxTotalMb, guestQuotaMb,
+                    tombstoneRetention);
+        }
+
+        public Cleanup withCaps(long totalMb, long perGuestMb) {
+            return new Cleanup(enabled, interval, initialDelay, batchSize, userTtl, guestTtl, totalMb, perGuestMb,
+                    tombstoneRetention);
+        }
+
+        public Cleanup withTombstoneRetention(Duration retention) {
+            return new Cleanup(enabled, interval, initialDelay, batchSize, userTtl, guestTtl, maxTotalMb, guestQuotaMb,
+                    retention);
+        }
     }
 
     /**
@@ -113,7 +199,8 @@ public record StemcacheProperties(
      * @param publishInterval how often this member publishes its counters to the cluster's statistics
      * @param persistInterval how often the oldest member writes a row to {@code cache_statistics}
      */
-    public record Stats(@DefaultValue("5s") Duration publishInterval, @DefaultValue("1m") Duration persistInterval) {
+    public record Stats(@DefaultValue(StatsPublisher.DEFAULT_INTERVAL_SECONDS + "s") Duration publishInterval,
+                        @DefaultValue("1m") Duration persistInterval) {
 
         public Stats {
             if (publishInterval == null || publishInterval.toMillis() < 1) {
@@ -142,8 +229,8 @@ public record StemcacheProperties(
      *                 holds, and where a starting member finds such files and stores them
      *                 (empty: {@code stemcache-spill} in the JVM's temporary directory)
      */
-    public record WriteBehind(@DefaultValue("10000") @Positive long maxBacklogEntries,
-                              @DefaultValue("0") @PositiveOrZero long maxBacklogMb,
+    public record WriteBehind(@DefaultValue("10000") long maxBacklogEntries,
+                              @DefaultValue("0") long maxBacklogMb,
                               @DefaultValue("25") int maxBacklogHeapPercent,
                               @DefaultValue("250ms") Duration sampleInterval,
                               @DefaultValue("") String spillDir) {
@@ -227,7 +314,9 @@ public record StemcacheProperties(
      *                       ones need {@code kubernetes-api} (only the API tells a member its node and zone)
      */
     public record Discovery(@DefaultValue("none") DiscoveryMode mode, String serviceDns, String serviceName,
-                            String namespace, @DefaultValue("0") @PositiveOrZero @Max(65535) int servicePort,
+                            String namespace, @DefaultValue("0")
+                            @PositiveOrZero(message = SERVICE_PORT_RANGE) @Max(value = 65535, message = SERVICE_PORT_RANGE)
+                            int servicePort,
                             @DefaultValue("none") PartitionGroup partitionGroup) {
 
         public Discovery {
@@ -281,8 +370,9 @@ public record StemcacheProperties(
      *                     others try to take over from it
      * @param batchSize logged deletes applied per transaction
      */
-    public record RowDeletions(@DefaultValue("auto") RowDeletionMode mode, @DefaultValue("2s") Duration pollInterval,
-                               @DefaultValue("500") int batchSize) {
+    public record RowDeletions(@DefaultValue("auto") RowDeletionMode mode,
+                               @DefaultValue(DeletionSettings.DEFAULT_POLL_INTERVAL_MILLIS + "ms") Duration pollInterval,
+                               @DefaultValue("" + DeletionSettings.DEFAULT_BATCH_SIZE) int batchSize) {
 
         public RowDeletions {
             DeletionSettings.check(mode, pollInterval, batchSize);

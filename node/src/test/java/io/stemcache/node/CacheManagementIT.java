@@ -19,8 +19,14 @@ import io.stemcache.core.testing.Corpus;
 import io.stemcache.liquibase.testing.FreshDatabase;
 import io.stemcache.mapstore.PostgresAnalysisStore;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -71,6 +77,10 @@ class CacheManagementIT {
             AudioAnalysis analysis = stem(file, stem);
             cache.setAnalysis(new AnalysisKey(owner, file, stem), analysis, null);
         }
+    }
+
+    private static Owner randomGuest() {
+        return Owner.guest("guest-" + UUID.randomUUID().toString().replace("-", ""));
     }
 
     /** Rows of users (the product's table) and guests (their own table) matching {@code where}. */
@@ -159,6 +169,77 @@ class CacheManagementIT {
         await().atMost(Duration.ofSeconds(30)).until(() -> rows("owner_kind = 'guest'") == 0
                 && rows("owner_kind = 'user' AND owner_id = '" + userId + "'") == 10);
         assertThat(rows("true")).as("no duplicates").isEqualTo(10);
+    }
+
+    /** Issue 13: two claims of one guest moved its entries key by key, each taking some: the guest was split. */
+    @Test
+    void claimGuest_byTwoUsersAtOnce_givesEveryEntryToExactlyOneOfThem() throws Exception {
+        member();
+        member();
+        AudioCacheService writer = client();
+        Owner guest = randomGuest();
+        List<UUID> files = List.of(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID());
+        files.forEach(file -> writeFile(writer, guest, file));
+        List<UUID> users = List.of(UUID.randomUUID(), UUID.randomUUID());
+        List<AudioCacheService> nodes = List.of(client(), client());
+        CyclicBarrier start = new CyclicBarrier(2);
+        ExecutorService claimers = Executors.newFixedThreadPool(2);
+        List<Future<Integer>> claims = new ArrayList<>();
+        try {
+            for (int i = 0; i < 2; i++) {
+                int which = i;
+                claims.add(claimers.submit(() -> {
+                    start.await(30, TimeUnit.SECONDS);
+                    return nodes.get(which).claimGuest(guest.id(), users.get(which));
+                }));
+            }
+            List<Integer> moved = List.of(claims.get(0).get(60, TimeUnit.SECONDS), claims.get(1).get(60, TimeUnit.SECONDS));
+
+            assertThat(moved).as("entries moved by each claim").containsExactlyInAnyOrder(0, 20);
+            UUID winner = users.get(moved.indexOf(20));
+            UUID loser = users.get(moved.indexOf(0));
+            for (UUID file : files) {
+                for (StemType stem : StemType.values()) {
+                    assertThat(writer.getAnalysis(new AnalysisKey(Owner.user(winner), file, stem))).isPresent();
+                    assertThat(writer.getAnalysis(new AnalysisKey(Owner.user(loser), file, stem))).isEmpty();
+                    assertThat(writer.getAnalysis(new AnalysisKey(guest, file, stem))).isEmpty();
+                }
+            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> rows("owner_id = '" + winner + "'") == 20
+                    && rows("owner_kind = 'guest'") == 0);
+            assertThat(rows("owner_id = '" + loser + "'")).isZero();
+        } finally {
+            claimers.shutdownNow();
+        }
+    }
+
+    /** Issue 13: a second user could take whatever a guest wrote after its first claim. */
+    @Test
+    void claimGuest_repeated_movesNothingMore_andAGuestClaimedByOneUserStaysTheirs() {
+        member();
+        AudioCacheService cache = client();
+        Owner guest = randomGuest();
+        UUID first = UUID.randomUUID();
+        UUID second = UUID.randomUUID();
+        UUID before = UUID.randomUUID();
+        writeFile(cache, guest, before);
+        assertThat(cache.claimGuest(guest.id(), first)).isEqualTo(5);
+        IMap<AnalysisKey, CachedAudioAnalysis> map = factory.getAllHazelcastInstances().iterator().next().getMap("analyses");
+        AnalysisKey claimedKey = new AnalysisKey(Owner.user(first), before, StemType.DRUMS);
+        long claimedVersion = map.get(claimedKey).version();
+
+        assertThat(cache.claimGuest(guest.id(), first)).as("the same claim again").isZero();
+        assertThat(map.get(claimedKey).version()).as("nothing rewritten").isEqualTo(claimedVersion);
+
+        UUID after = UUID.randomUUID();
+        writeFile(cache, guest, after);   // the guest session goes on writing after the claim
+        assertThat(cache.claimGuest(guest.id(), second)).as("another user's claim").isZero();
+        assertThat(cache.getAnalysis(new AnalysisKey(guest, after, StemType.BASS))).isPresent();
+        assertThat(cache.getAnalysis(new AnalysisKey(Owner.user(second), after, StemType.BASS))).isEmpty();
+        assertThat(cache.getAnalysis(new AnalysisKey(Owner.user(second), before, StemType.BASS))).isEmpty();
+
+        assertThat(cache.claimGuest(guest.id(), first)).as("the first user's claim takes the rest").isEqualTo(5);
+        assertThat(cache.getAnalysis(new AnalysisKey(Owner.user(first), after, StemType.BASS))).isPresent();
     }
 
     @Test

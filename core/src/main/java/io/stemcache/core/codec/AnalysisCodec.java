@@ -13,8 +13,17 @@ import java.util.Collection;
  */
 public interface AnalysisCodec {
 
-    /** Default limit on the decoded size of one analysis: 256 MiB of raw values. */
-    long DEFAULT_MAX_DECODED_BYTES = 256L << 20;
+    /**
+     * Default of a process's {@code max-analysis-mb} ({@code stemcache.max-analysis-mb} on a member,
+     * {@code stemcache.client.max-analysis-mb} on an API node): 256 MiB of raw values.
+     */
+    int DEFAULT_MAX_ANALYSIS_MB = 256;
+
+    /** Largest {@code max-analysis-mb} a process accepts: the decoded values must fit one Java array. */
+    int MAX_ANALYSIS_MB = 2047;
+
+    /** Default limit on the decoded size of one analysis: {@link #DEFAULT_MAX_ANALYSIS_MB} MiB of raw values. */
+    long DEFAULT_MAX_DECODED_BYTES = (long) DEFAULT_MAX_ANALYSIS_MB << 20;
 
     /**
      * Most decoded bytes (8 per float64 value) a payload may hold per byte of its own, beyond
@@ -41,6 +50,11 @@ public interface AnalysisCodec {
     /** A codec that refuses to encode or decode analyses whose raw values exceed {@code maxDecodedBytes}. */
     static AnalysisCodec withMaxDecodedBytes(long maxDecodedBytes) {
         return new Lz4ShuffleCodec(maxDecodedBytes);
+    }
+
+    /** A codec whose limit is {@code maxAnalysisMb} MiB of raw values (a process's {@code max-analysis-mb}). */
+    static AnalysisCodec withMaxAnalysisMb(int maxAnalysisMb) {
+        return withMaxDecodedBytes((long) maxAnalysisMb << 20);
     }
 
     /** The most decoded bytes (8 per float64 value) this codec encodes or decodes. */

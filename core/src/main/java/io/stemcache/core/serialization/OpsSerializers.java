@@ -12,6 +12,7 @@ import io.stemcache.core.ops.InvalidateFile;
 import io.stemcache.core.ops.OwnerKeys;
 import io.stemcache.core.ops.ProjectFeatures;
 import io.stemcache.core.ops.ProjectedAnalysis;
+import io.stemcache.core.ops.ReadEntry;
 import io.stemcache.core.ops.ReadVersion;
 import io.stemcache.core.ops.RecordedStats;
 import io.stemcache.core.ops.StatsHistory;
@@ -27,7 +28,7 @@ final class OpsSerializers {
     }
 
     static List<CompactSerializer<?>> all() {
-        return List.of(new Touch(), new Invalidate(), new Keys(), new Cleanup(), new Version(),
+        return List.of(new Touch(), new Invalidate(), new Keys(), new Cleanup(), new Version(), new Read(),
                 new Project(), new Projected(), new Describe(), new Description(), new History(), new Recorded());
     }
 
@@ -119,6 +120,28 @@ final class OpsSerializers {
         @Override
         public Class<ReadVersion> getCompactClass() {
             return ReadVersion.class;
+        }
+    }
+
+    static final class Read implements CompactSerializer<ReadEntry> {
+        @Override
+        public ReadEntry read(CompactReader reader) {
+            return new ReadEntry();
+        }
+
+        @Override
+        public void write(CompactWriter writer, ReadEntry processor) {
+            // stateless
+        }
+
+        @Override
+        public String getTypeName() {
+            return "stemcache.ReadEntry";
+        }
+
+        @Override
+        public Class<ReadEntry> getCompactClass() {
+            return ReadEntry.class;
         }
     }
 

@@ -25,8 +25,11 @@ import java.util.function.Supplier;
  */
 public final class StatsPublisher implements AutoCloseable {
 
+    /** {@link #DEFAULT_INTERVAL} in seconds; also the default of a member's {@code stemcache.stats.publish-interval}. */
+    public static final int DEFAULT_INTERVAL_SECONDS = 5;
+
     /** How often processes publish unless told otherwise. */
-    public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(5);
+    public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(DEFAULT_INTERVAL_SECONDS);
 
     /** How long a publication may wait for the cluster, so shutdown is never held up by it. */
     private static final long PUBLISH_TIMEOUT_SECONDS = 5;

@@ -15,7 +15,9 @@ import java.util.Objects;
  */
 public record DeletionSettings(String mapName, RowDeletionMode mode, Duration pollInterval, int batchSize) {
 
-    public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(2);
+    /** {@link #DEFAULT_POLL_INTERVAL} in milliseconds. */
+    public static final int DEFAULT_POLL_INTERVAL_MILLIS = 2000;
+    public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofMillis(DEFAULT_POLL_INTERVAL_MILLIS);
     public static final int DEFAULT_BATCH_SIZE = 500;
     /** The largest batch: a batch's file ids go into one in-memory query. */
     public static final int MAX_BATCH_SIZE = 10_000;

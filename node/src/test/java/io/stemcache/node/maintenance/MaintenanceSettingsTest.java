@@ -3,6 +3,7 @@ package io.stemcache.node.maintenance;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.stemcache.node.StemcacheProperties;
 import java.time.Duration;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
@@ -18,9 +19,9 @@ class MaintenanceSettingsTest {
 
     @Test
     void defaults_areTheDocumentedOnes() {
-        assertThat(DEFAULTS.validate()).isEqualTo(new MaintenanceSettings("analyses", 1, Duration.ofSeconds(10), true,
-                Duration.ofMinutes(5), Duration.ofMinutes(1), 500, Duration.ofDays(30), Duration.ofHours(24), 0, 64,
-                Duration.ofDays(7)));
+        assertThat(DEFAULTS.validate()).isEqualTo(new MaintenanceSettings("analyses", 1, Duration.ofSeconds(10),
+                new StemcacheProperties.Cleanup(true, Duration.ofMinutes(5), Duration.ofMinutes(1), 500,
+                        Duration.ofDays(30), Duration.ofHours(24), 0, 64, Duration.ofDays(7))));
     }
 
     @Test

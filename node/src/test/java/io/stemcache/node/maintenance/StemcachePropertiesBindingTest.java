@@ -2,6 +2,9 @@ package io.stemcache.node.maintenance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.stemcache.core.Owner;
+import io.stemcache.core.codec.AnalysisCodec;
+import io.stemcache.mapstore.StoreSettings;
 import io.stemcache.node.StemcacheProperties;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -58,6 +61,58 @@ class StemcachePropertiesBindingTest {
         failsNaming("stemcache.cleanup.tombstone-retention=0s",
                 "stemcache.cleanup.tombstone-retention must be a positive duration");
         failsNaming("stemcache.access-flush-interval=0ms", "stemcache.access-flush-interval must be");
+    }
+
+    /** The Bean Validation refusals name the property as the constructors' do (they named the record's field only). */
+    @Test
+    void boundsCheckedByAnnotations_failStartupNamingTheProperty() {
+        failsNaming("stemcache.cleanup.batch-size=100001", "stemcache.cleanup.batch-size must be between 1 and 100000");
+        failsNaming("stemcache.cleanup.guest-quota-mb=-1", "stemcache.cleanup.guest-quota-mb must be 0 (no quota)");
+        failsNaming("stemcache.cleanup.max-total-mb=-1", "stemcache.cleanup.max-total-mb must be 0 (no cap)");
+        failsNaming("stemcache.cache-version=0", "stemcache.cache-version must be at least 1");
+        failsNaming("stemcache.max-analysis-mb=2048", "stemcache.max-analysis-mb must be 1 to 2047");
+        failsNaming("stemcache.map-name= ", "stemcache.map-name must not be blank");
+        failsNaming("stemcache.discovery.service-port=65536", "stemcache.discovery.service-port must be 0 to 65535");
+    }
+
+    /** Regression: 0 passed the property's {@code @PositiveOrZero}, then the map-store refused it naming no property. */
+    @Test
+    void initialLoadMaxMbZero_failsStartupNamingTheProperty() {
+        failsNaming("stemcache.initial-load-max-mb=0", "stemcache.initial-load-max-mb must be at least 1");
+        failsNaming("stemcache.initial-load-max-entries=-1", "stemcache.initial-load-max-entries must be 0");
+    }
+
+    /** Regression: the property allowed 1 to 1000, the map-store 1 to 10 000; now one bound, named in the refusal. */
+    @Test
+    void loadBatchSizeOutOfBounds_failsStartupNamingThePropertyAndTheOneBound() {
+        failsNaming("stemcache.load-batch-size=0", "stemcache.load-batch-size must be between 1 and "
+                + StoreSettings.MAX_LOAD_BATCH_SIZE + ", got 0");
+        failsNaming("stemcache.load-batch-size=" + (StoreSettings.MAX_LOAD_BATCH_SIZE + 1),
+                "stemcache.load-batch-size must be between 1 and 1000, got 1001");
+        runner.withPropertyValues("stemcache.load-batch-size=" + StoreSettings.MAX_LOAD_BATCH_SIZE,
+                "stemcache.initial-load-max-mb=1").run(context -> {
+                    StemcacheProperties properties = context.getBean(StemcacheProperties.class);
+                    StoreSettings store = properties.storeSettings(properties.codec());
+                    assertThat(store.loadBatchSize()).isEqualTo(StoreSettings.MAX_LOAD_BATCH_SIZE);
+                    assertThat(store.initialLoadMaxBytes()).isEqualTo(1L << 20);
+                });
+    }
+
+    @Test
+    void defaults_areWhatAMemberBindsWithoutProperties() {
+        runner.run(context -> {
+            StemcacheProperties bound = context.getBean(StemcacheProperties.class);
+            assertThat(StemcacheProperties.defaults()).isEqualTo(bound);
+            assertThat(MaintenanceSettings.defaults(bound.mapName())).isEqualTo(bound.maintenanceSettings());
+            StoreSettings store = bound.storeSettings(bound.codec());
+            assertThat(store.loadBatchSize()).isEqualTo(StoreSettings.DEFAULT_LOAD_BATCH_SIZE);
+            assertThat(store.initialLoadMaxEntries()).isEqualTo(1000);
+            assertThat(store.initialLoadMaxBytes()).isEqualTo(StoreSettings.DEFAULT_INITIAL_LOAD_MAX_BYTES);
+            assertThat(store.loadTimeout()).isEqualTo(StoreSettings.DEFAULT_LOAD_TIMEOUT);
+            assertThat(store.codec().limit()).isEqualTo(AnalysisCodec.DEFAULT_MAX_DECODED_BYTES);
+            assertThat(bound.cleanup().guestTtl()).isEqualTo(Duration.ofHours(Owner.DEFAULT_GUEST_TTL_HOURS));
+            assertThat(bound.cleanup().guestQuotaMb()).isEqualTo(Owner.DEFAULT_GUEST_QUOTA_MB);
+        });
     }
 
     private void failsNaming(String property, String named) {
