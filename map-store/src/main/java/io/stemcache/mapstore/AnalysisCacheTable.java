@@ -14,7 +14,6 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
-import java.util.UUID;
 import org.postgresql.util.ByteStreamWriter;
 
 /**
@@ -25,8 +24,10 @@ import org.postgresql.util.ByteStreamWriter;
  */
 final class AnalysisCacheTable {
 
-    static final AnalysisCacheTable USERS = new AnalysisCacheTable("audio_analysis_cache");
-    static final AnalysisCacheTable GUESTS = new AnalysisCacheTable("audio_analysis_guest_cache");
+    /** Users' rows; its {@code legacy} rows are the product's, and no statement selects them. */
+    static final AnalysisCacheTable USERS = new AnalysisCacheTable("audio_analysis_cache", Owner.Kind.USER);
+    /** Guests' rows; {@code owner_kind} is always {@code 'guest'} and {@code user_id} null. */
+    static final AnalysisCacheTable GUESTS = new AnalysisCacheTable("audio_analysis_guest_cache", Owner.Kind.GUEST);
 
     static final String TOMBSTONES = "audio_analysis_tombstone";
 
@@ -40,16 +41,24 @@ final class AnalysisCacheTable {
     /** The unique key the upsert's ON CONFLICT names, sorted. */
     static final List<String> KEY_COLUMNS = List.of("file_metadata_id", "owner_id", "owner_kind", "stem_type");
 
-    private static final String KEYS = "unnest(?::varchar[], ?::varchar[], ?::uuid[], ?::varchar[])"
-            + " AS k(owner_kind, owner_id, file_metadata_id, stem_type)";
+    private static final String KEYS = "unnest(" + KeyColumns.UNNEST + ") AS k(" + KeyColumns.UNNEST_COLUMNS + ")";
 
-    private static final String SAME_KEY = "%1$s.owner_kind = %2$s.owner_kind AND %1$s.owner_id = %2$s.owner_id"
-            + " AND %1$s.file_metadata_id = %2$s.file_metadata_id AND %1$s.stem_type = %2$s.stem_type";
+    private static final String SAME_KEY = KeyColumns.SAME_KEY;
+
+    /**
+     * The stored bytes of a row (of either table, no alias): its size column, else its payload's length; rows the
+     * product wrote as JSON count their jsonb size, without detoasting.
+     */
+    static final String STORED_BYTES = "coalesce(size, octet_length(payload),"
+            + " coalesce(pg_column_size(analysis_data), 0) + coalesce(pg_column_size(waveform_data), 0))";
 
     private static final String KEEP_HIGHEST_TOMBSTONE = " ON CONFLICT (owner_kind, owner_id, file_metadata_id, stem_type)"
             + " DO UPDATE SET entry_version = GREATEST(t.entry_version, EXCLUDED.entry_version), deleted_at = now()";
 
     final String name;
+
+    /** The one owner kind stemcache manages in this table; {@code owner_kind = '<kind>'} leaves the product's rows. */
+    final Owner.Kind ownerKind;
 
     /**
      * A row is replaced only by a higher version: versions are assigned per key in the cluster, so neither the
@@ -66,11 +75,19 @@ final class AnalysisCacheTable {
     /** Deletes the rows of a batch of keys, each leaving a tombstone at the version its row had. */
     final String deleteKeys;
 
+    /**
+     * Deletes every owner's rows of one file (its id the one parameter; the table's file_metadata_id index), each
+     * leaving a tombstone at the version its row had, so a store of an older version still queued behind cannot bring
+     * the row back. Needs {@link Transaction#markOwnDeletes} first.
+     */
+    final String deleteFile;
+
     /** A batch of keys' rows, or their tombstones where a key has no row or an older one. */
     final String load;
 
-    private AnalysisCacheTable(String name) {
+    private AnalysisCacheTable(String name, Owner.Kind ownerKind) {
         this.name = name;
+        this.ownerKind = ownerKind;
         this.upsert = """
                 WITH v (id, owner_kind, owner_id, user_id, file_metadata_id, stem_type, analysis_version, cache_version,
                         entry_version, sample_rate, duration, buffer_size, features_extracted, analysis_duration, payload,
@@ -99,12 +116,10 @@ final class AnalysisCacheTable {
                         AND stem_type = ? AND entry_version < ?)
                 INSERT INTO %2$s AS t (owner_kind, owner_id, file_metadata_id, stem_type, entry_version)
                 VALUES (?, ?, ?, ?, ?)""".formatted(name, TOMBSTONES) + KEEP_HIGHEST_TOMBSTONE;
-        this.deleteKeys = """
-                WITH gone AS (DELETE FROM %1$s c USING %2$s WHERE %3$s
-                        RETURNING c.owner_kind, c.owner_id, c.file_metadata_id, c.stem_type, c.entry_version)
-                INSERT INTO %4$s AS t (owner_kind, owner_id, file_metadata_id, stem_type, entry_version)
-                SELECT * FROM gone""".formatted(name, KEYS, SAME_KEY.formatted("c", "k"), TOMBSTONES)
-                + KEEP_HIGHEST_TOMBSTONE;
+        this.deleteKeys = deleteLeavingTombstones("DELETE FROM %1$s c USING %2$s WHERE %3$s".formatted(name, KEYS,
+                SAME_KEY.formatted("c", "k")));
+        this.deleteFile = deleteLeavingTombstones("DELETE FROM %1$s c WHERE c.file_metadata_id = ? AND c.owner_kind = '%2$s'"
+                .formatted(name, ownerKind.code()));
         // The jsonb columns are only read (as text) for rows the product wrote before payloads existed.
         this.load = """
                 SELECT k.owner_kind, k.owner_id, k.file_metadata_id, k.stem_type, c.id, c.analysis_version,
@@ -119,9 +134,46 @@ final class AnalysisCacheTable {
                 SAME_KEY.formatted("c", "k"), TOMBSTONES, SAME_KEY.formatted("t", "k"));
     }
 
+    /** A statement that deletes rows ({@code deleteFrom}, alias {@code c}) and leaves a tombstone of each at its version. */
+    private static String deleteLeavingTombstones(String deleteFrom) {
+        return """
+                WITH gone AS (%1$s
+                        RETURNING c.owner_kind, c.owner_id, c.file_metadata_id, c.stem_type, c.entry_version)
+                INSERT INTO %2$s AS t (owner_kind, owner_id, file_metadata_id, stem_type, entry_version)
+                SELECT * FROM gone""".formatted(deleteFrom, TOMBSTONES) + KEEP_HIGHEST_TOMBSTONE;
+    }
+
+    /**
+     * {@code template} with {@code %1$s} replaced by the table's name and {@code %2$s} by the one owner kind
+     * stemcache manages in it, so that {@code owner_kind = '%2$s'} leaves the product's rows alone.
+     */
+    String sql(String template) {
+        return template.formatted(name, ownerKind.code());
+    }
+
     /** The table an owner's entries live in. */
     static AnalysisCacheTable of(Owner owner) {
-        return owner.isGuest() ? GUESTS : USERS;
+        return of(owner.kind());
+    }
+
+    /** The table of one kind of owner's entries. */
+    static AnalysisCacheTable of(Owner.Kind kind) {
+        return kind == Owner.Kind.GUEST ? GUESTS : USERS;
+    }
+
+    /** The statement that stores {@code value}: an upsert, or a deletion marker's delete, in its key's table. */
+    static String statementOf(AnalysisKey key, CachedAudioAnalysis value) {
+        AnalysisCacheTable table = of(key.owner());
+        return value.isDeletion() ? table.deleteMarked : table.upsert;
+    }
+
+    /** Binds an entry to its {@link #statementOf statement}. */
+    static void bind(PreparedStatement statement, AnalysisKey key, CachedAudioAnalysis value) throws SQLException {
+        if (value.isDeletion()) {
+            bindMarker(statement, key, value);
+        } else {
+            bindUpsert(statement, key, value);
+        }
     }
 
     /** Binds one entry to {@link #upsert}; the payload is streamed from its array, not copied. */
@@ -131,11 +183,7 @@ final class AnalysisCacheTable {
         // The key's id, not the entry's: a writer sends the entry, and one carrying another row's id would fail its
         // insert for ever. An existing row keeps its id (the product's rows have ids of their own).
         statement.setObject(1, key.entryId());
-        statement.setString(2, key.owner().kind().code());
-        statement.setString(3, key.owner().id());
-        statement.setObject(4, key.owner().isGuest() ? null : UUID.fromString(key.owner().id()), Types.OTHER);
-        statement.setObject(5, key.fileMetadataId());
-        statement.setString(6, key.stemType().code());
+        KeyColumns.bindWithUser(statement, 2, key);
         statement.setString(7, value.analysisVersion());
         statement.setInt(8, value.cacheVersion());
         statement.setLong(9, value.version());
@@ -162,32 +210,13 @@ final class AnalysisCacheTable {
     /** Binds a deletion marker to {@link #deleteMarked}. */
     static void bindMarker(PreparedStatement statement, AnalysisKey key, CachedAudioAnalysis marker) throws SQLException {
         for (int first : new int[] {1, 6}) {
-            statement.setString(first, key.owner().kind().code());
-            statement.setString(first + 1, key.owner().id());
-            statement.setObject(first + 2, key.fileMetadataId());
-            statement.setString(first + 3, key.stemType().code());
-            statement.setLong(first + 4, marker.version());
+            statement.setLong(KeyColumns.bind(statement, first, key), marker.version());
         }
     }
 
     /** Binds the four key arrays of {@link #deleteKeys} or {@link #load}. */
     static void bindKeys(PreparedStatement statement, List<AnalysisKey> keys) throws SQLException {
-        Connection connection = statement.getConnection();
-        String[] kinds = new String[keys.size()];
-        String[] owners = new String[keys.size()];
-        UUID[] files = new UUID[keys.size()];
-        String[] stems = new String[keys.size()];
-        for (int i = 0; i < keys.size(); i++) {
-            AnalysisKey key = keys.get(i);
-            kinds[i] = key.owner().kind().code();
-            owners[i] = key.owner().id();
-            files[i] = key.fileMetadataId();
-            stems[i] = key.stemType().code();
-        }
-        statement.setArray(1, connection.createArrayOf("varchar", kinds));
-        statement.setArray(2, connection.createArrayOf("varchar", owners));
-        statement.setArray(3, connection.createArrayOf("uuid", files));
-        statement.setArray(4, connection.createArrayOf("varchar", stems));
+        KeyColumns.bindArrays(statement, 1, keys);
     }
 
     /**

@@ -5,13 +5,24 @@ import io.stemcache.core.CachedAudioAnalysis;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.SQLTransientException;
+import java.util.List;
+import java.util.Map;
 import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Tells failures PostgreSQL will repeat for ever from ones that pass, and sets entries of the former
- * aside in {@code audio_analysis_dead_letter}, so one bad row does not block its partition's queue.
+ * aside in {@code audio_analysis_dead_letter}, so one bad row does not block its partition's queue: the
+ * store's one-by-one fallback after a refused batch, and the quarantine of rows a load could not read.
  */
 final class DeadLetters {
+
+    // Under the store's name: operators follow one logger for everything the store does.
+    private static final Logger log = LoggerFactory.getLogger(PostgresAnalysisStore.class);
+
+    /** The count {@link #storeOneByOne} gives an entry it set aside. */
+    static final int DEAD_LETTERED = -1;
 
     static final String TABLE = "audio_analysis_dead_letter";
 
@@ -37,7 +48,86 @@ final class DeadLetters {
         return QUARANTINE.formatted(table.name);
     }
 
-    private DeadLetters() {
+    private final DataSource dataSource;
+    private final StoreMetrics metrics;
+
+    DeadLetters(DataSource dataSource, StoreMetrics metrics) {
+        this.dataSource = dataSource;
+        this.metrics = metrics;
+    }
+
+    /**
+     * Upserts each entry in its own transaction; one PostgreSQL refuses for good goes to the dead-letter
+     * table and counts {@link #DEAD_LETTERED}. Throws, for Hazelcast to retry the whole batch (the stored
+     * rows rewrite themselves harmlessly), on any other failure or when the dead letter cannot be written.
+     */
+    int[] storeOneByOne(String mapName, List<AnalysisKey> keys, Map<AnalysisKey, CachedAudioAnalysis> entries) {
+        int[] counts = new int[keys.size()];
+        for (int i = 0; i < keys.size(); i++) {
+            AnalysisKey key = keys.get(i);
+            CachedAudioAnalysis value = entries.get(key);
+            try {
+                counts[i] = Transaction.run(dataSource, connection -> {
+                    Transaction.markOwnDeletes(connection);
+                    try (PreparedStatement write = connection.prepareStatement(
+                            AnalysisCacheTable.statementOf(key, value))) {
+                        AnalysisCacheTable.bind(write, key, value);
+                        return write.executeUpdate();
+                    }
+                });
+            } catch (SQLException | RuntimeException e) {
+                if (!isPermanent(e)) {
+                    metrics.storeFailed();
+                    throw PostgresAnalysisStore.failure(mapName, "storing " + key + " on its own failed", e);
+                }
+                String state = sqlState(e);
+                try {
+                    insert(dataSource, key, value, state, PostgresAnalysisStore.reason(e));
+                } catch (SQLException | RuntimeException deadLetterFailure) {
+                    deadLetterFailure.addSuppressed(e);
+                    metrics.storeFailed();
+                    throw PostgresAnalysisStore.failure(mapName, "setting " + key + " aside in " + TABLE + " failed",
+                            deadLetterFailure);
+                }
+                log.error("map '{}': {} set aside in {}: PostgreSQL refuses it for good ({}: {})", mapName, key,
+                        TABLE, state, PostgresAnalysisStore.reason(e));
+                counts[i] = DEAD_LETTERED;
+            }
+        }
+        return counts;
+    }
+
+    /**
+     * Puts unreadable rows aside in the dead-letter table, with the reason, for inspection: they read as misses
+     * either way, and no longer fail every load of their key. Best effort: a row that cannot be moved stays.
+     */
+    void quarantine(String mapName, List<EntryLoader.Unreadable> unreadable) {
+        for (EntryLoader.Unreadable row : unreadable) {
+            if (!row.quarantine()) {
+                log.warn("map '{}': the unreadable row of {} stays in the table (a legacy JSON row, or a payload of a"
+                        + " newer format)", mapName, row.key());
+                continue;
+            }
+            try {
+                int moved = Transaction.run(dataSource, connection -> {
+                    Transaction.markOwnDeletes(connection);
+                    try (PreparedStatement move = connection.prepareStatement(quarantine(row.table()))) {
+                        int next = KeyColumns.bind(move, 1, row.key());
+                        move.setLong(next, row.version());
+                        move.setString(next + 1, ("unreadable on load: " + row.reason()).replace('\u0000', '?'));
+                        return move.executeUpdate();
+                    }
+                });
+                metrics.quarantined(moved);
+                if (moved > 0) {
+                    log.warn("map '{}': the unreadable row of {} was moved to {} for inspection", mapName, row.key(),
+                            TABLE);
+                }
+            } catch (SQLException | RuntimeException e) {
+                log.warn("map '{}': could not move the unreadable row of {} to {}; it stays: {}", mapName, row.key(),
+                        TABLE, PostgresAnalysisStore.reason(e));
+            }
+        }
     }
 
     /**
@@ -83,10 +173,7 @@ final class DeadLetters {
             throws SQLException {
         Transaction.run(dataSource, connection -> {
             try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
-                insert.setString(1, key.owner().kind().code());
-                insert.setString(2, key.owner().id());
-                insert.setObject(3, key.fileMetadataId());
-                insert.setString(4, key.stemType().code());
+                KeyColumns.bind(insert, 1, key);
                 insert.setBytes(5, value.payload());
                 insert.setString(6, state);
                 // NUL is the commonest poison; text cannot hold it either.

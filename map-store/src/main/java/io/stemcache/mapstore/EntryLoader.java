@@ -34,9 +34,8 @@ final class EntryLoader {
     // framing keeps ties from being summed ahead of time.
     private static final String HOT_ROWS = """
             SELECT owner_kind, owner_id, file_metadata_id, stem_type, access_count, last_accessed, id,
-                coalesce(size, octet_length(payload),
-                         coalesce(pg_column_size(analysis_data), 0) + coalesce(pg_column_size(waveform_data), 0)) AS bytes
-            FROM %s WHERE owner_kind IN ('user', 'guest') AND last_accessed IS NOT NULL""";
+                {bytes} AS bytes
+            FROM %s WHERE owner_kind IN ('user', 'guest') AND last_accessed IS NOT NULL""".replace("{bytes}", AnalysisCacheTable.STORED_BYTES);
 
     static final String RECENT_KEYS = """
             SELECT owner_kind, owner_id, file_metadata_id, stem_type FROM (

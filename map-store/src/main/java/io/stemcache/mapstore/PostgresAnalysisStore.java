@@ -34,7 +34,6 @@ public final class PostgresAnalysisStore implements MapStore<AnalysisKey, Cached
 
     private static final int KEYS_PER_DELETE = 1_000;
     private static final int KEYS_NAMED = 3;
-    private static final int DEAD_LETTERED = -1;
 
     private final DataSource dataSource;
     private final StoreSettings settings;
@@ -43,6 +42,7 @@ public final class PostgresAnalysisStore implements MapStore<AnalysisKey, Cached
     private static final String QUERY_CANCELED = "57014";
 
     private final EntryLoader loader;
+    private final DeadLetters deadLetters;
     private volatile String mapName = "(not initialised)";
 
     /** A store over {@code dataSource}; throws IllegalArgumentException naming a wrong setting. */
@@ -50,6 +50,7 @@ public final class PostgresAnalysisStore implements MapStore<AnalysisKey, Cached
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
         this.settings = Objects.requireNonNull(settings, "settings").validate();
         this.loader = new EntryLoader(settings.codec(), settings.loadTimeout(), metrics);
+        this.deadLetters = new DeadLetters(dataSource, metrics);
     }
 
     /** What this store has done since it was made. */
@@ -108,7 +109,7 @@ public final class PostgresAnalysisStore implements MapStore<AnalysisKey, Cached
                 for (Map.Entry<String, List<Integer>> statement : byStatement(keys, entries).entrySet()) {
                     try (PreparedStatement batch = connection.prepareStatement(statement.getKey())) {
                         for (int i : statement.getValue()) {
-                            bind(batch, keys.get(i), entries.get(keys.get(i)));
+                            AnalysisCacheTable.bind(batch, keys.get(i), entries.get(keys.get(i)));
                             batch.addBatch();
                         }
                         int[] results = batch.executeBatch();
@@ -126,12 +127,12 @@ public final class PostgresAnalysisStore implements MapStore<AnalysisKey, Cached
             }
             log.warn("map '{}': storeAll of {} was refused ({}: {}); storing its entries one by one",
                     mapName, describe(keys), DeadLetters.sqlState(e), reason(e));
-            counts = storeOneByOne(keys, entries);
+            counts = deadLetters.storeOneByOne(mapName, keys, entries);
         }
         List<AnalysisKey> skipped = new ArrayList<>();
         int deadLettered = 0;
         for (int i = 0; i < counts.length; i++) {
-            if (counts[i] == DEAD_LETTERED) {
+            if (counts[i] == DeadLetters.DEAD_LETTERED) {
                 deadLettered++;
             } else if (counts[i] == 0) {
                 skipped.add(keys.get(i));
@@ -146,68 +147,15 @@ public final class PostgresAnalysisStore implements MapStore<AnalysisKey, Cached
         }
     }
 
-    /**
-     * Upserts each entry in its own transaction; one PostgreSQL refuses for good goes to the dead-letter
-     * table and counts {@link #DEAD_LETTERED}. Throws, for Hazelcast to retry the whole batch (the stored
-     * rows rewrite themselves harmlessly), on any other failure or when the dead letter cannot be written.
-     */
-    private int[] storeOneByOne(List<AnalysisKey> keys, Map<AnalysisKey, CachedAudioAnalysis> entries) {
-        int[] counts = new int[keys.size()];
-        for (int i = 0; i < keys.size(); i++) {
-            AnalysisKey key = keys.get(i);
-            CachedAudioAnalysis value = entries.get(key);
-            try {
-                counts[i] = Transaction.run(dataSource, connection -> {
-                    Transaction.markOwnDeletes(connection);
-                    try (PreparedStatement write = connection.prepareStatement(statementOf(key, value))) {
-                        bind(write, key, value);
-                        return write.executeUpdate();
-                    }
-                });
-            } catch (SQLException | RuntimeException e) {
-                if (!DeadLetters.isPermanent(e)) {
-                    metrics.storeFailed();
-                    throw failure("storing " + key + " on its own failed", e);
-                }
-                String state = DeadLetters.sqlState(e);
-                try {
-                    DeadLetters.insert(dataSource, key, value, state, reason(e));
-                } catch (SQLException | RuntimeException deadLetterFailure) {
-                    deadLetterFailure.addSuppressed(e);
-                    metrics.storeFailed();
-                    throw failure("setting " + key + " aside in " + DeadLetters.TABLE + " failed", deadLetterFailure);
-                }
-                log.error("map '{}': {} set aside in {}: PostgreSQL refuses it for good ({}: {})", mapName, key,
-                        DeadLetters.TABLE, state, reason(e));
-                counts[i] = DEAD_LETTERED;
-            }
-        }
-        return counts;
-    }
-
     /** The positions of {@code keys} by the statement that stores each: upserts and markers, per table. */
     private static Map<String, List<Integer>> byStatement(List<AnalysisKey> keys,
                                                           Map<AnalysisKey, CachedAudioAnalysis> entries) {
         Map<String, List<Integer>> statements = new LinkedHashMap<>();
         for (int i = 0; i < keys.size(); i++) {
-            statements.computeIfAbsent(statementOf(keys.get(i), entries.get(keys.get(i))), sql -> new ArrayList<>())
+            statements.computeIfAbsent(AnalysisCacheTable.statementOf(keys.get(i), entries.get(keys.get(i))), sql -> new ArrayList<>())
                     .add(i);
         }
         return statements;
-    }
-
-    private static String statementOf(AnalysisKey key, CachedAudioAnalysis value) {
-        AnalysisCacheTable table = AnalysisCacheTable.of(key.owner());
-        return value.isDeletion() ? table.deleteMarked : table.upsert;
-    }
-
-    private static void bind(PreparedStatement statement, AnalysisKey key, CachedAudioAnalysis value)
-            throws SQLException {
-        if (value.isDeletion()) {
-            AnalysisCacheTable.bindMarker(statement, key, value);
-        } else {
-            AnalysisCacheTable.bindUpsert(statement, key, value);
-        }
     }
 
     @Override
@@ -276,46 +224,9 @@ public final class PostgresAnalysisStore implements MapStore<AnalysisKey, Cached
             } catch (RuntimeException e) {
                 throw failure("loadAll of " + describe(chunk) + " failed", e);
             }
-            quarantine(unreadable);
+            deadLetters.quarantine(mapName, unreadable);
         }
         return entries;
-    }
-
-    /**
-     * Puts unreadable rows aside in the dead-letter table, with the reason, for inspection: they read as misses
-     * either way, and no longer fail every load of their key. Best effort: a row that cannot be moved stays.
-     */
-    private void quarantine(List<EntryLoader.Unreadable> unreadable) {
-        for (EntryLoader.Unreadable row : unreadable) {
-            if (!row.quarantine()) {
-                log.warn("map '{}': the unreadable row of {} stays in the table (a legacy JSON row, or a payload of a"
-                        + " newer format)", mapName, row.key());
-                continue;
-            }
-            try {
-                int moved = Transaction.run(dataSource, connection -> {
-                    Transaction.markOwnDeletes(connection);
-                    try (PreparedStatement move = connection.prepareStatement(DeadLetters.quarantine(row.table()))) {
-                        AnalysisKey key = row.key();
-                        move.setString(1, key.owner().kind().code());
-                        move.setString(2, key.owner().id());
-                        move.setObject(3, key.fileMetadataId());
-                        move.setString(4, key.stemType().code());
-                        move.setLong(5, row.version());
-                        move.setString(6, ("unreadable on load: " + row.reason()).replace('\u0000', '?'));
-                        return move.executeUpdate();
-                    }
-                });
-                metrics.quarantined(moved);
-                if (moved > 0) {
-                    log.warn("map '{}': the unreadable row of {} was moved to {} for inspection", mapName, row.key(),
-                            DeadLetters.TABLE);
-                }
-            } catch (SQLException | RuntimeException e) {
-                log.warn("map '{}': could not move the unreadable row of {} to {}; it stays: {}", mapName, row.key(),
-                        DeadLetters.TABLE, reason(e));
-            }
-        }
     }
 
     /**
@@ -339,6 +250,11 @@ public final class PostgresAnalysisStore implements MapStore<AnalysisKey, Cached
     }
 
     private AnalysisStoreException failure(String what, Exception e) {
+        return failure(mapName, what, e);
+    }
+
+    /** Logs and returns the failure of {@code what} on map {@code mapName}, its message ending with the reason. */
+    static AnalysisStoreException failure(String mapName, String what, Exception e) {
         String message = "map '" + mapName + "': " + what + ": " + reason(e);
         log.warn(message);
         return new AnalysisStoreException(message, e);
@@ -346,7 +262,7 @@ public final class PostgresAnalysisStore implements MapStore<AnalysisKey, Cached
 
     // pgjdbc's batch error repeats the statement with its parameters (guest tokens among them, unless the
     // pool sets logServerErrorDetail=false); the server's own reason is the next exception.
-    private static String reason(Exception e) {
+    static String reason(Exception e) {
         if (e instanceof SQLException sql && sql.getNextException() != null) {
             return sql.getNextException().getMessage();
         }

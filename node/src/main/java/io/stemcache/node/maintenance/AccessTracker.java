@@ -1,18 +1,16 @@
 package io.stemcache.node.maintenance;
 
 import io.stemcache.core.AnalysisKey;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
+import io.stemcache.core.Owner;
+import io.stemcache.mapstore.AnalysisRows;
+import io.stemcache.mapstore.AnalysisStoreException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * Counts reads per key in memory and writes them to {@code last_accessed} and {@code access_count} in a
  * few batched statements, never one write per read; guests' keys go apart from users', as guests' rows
  * are in a table of their own. Recording a read is a map merge on the caller's thread (a partition
- * thread, for {@code TouchEntry}); only {@link #flush()} touches the database.
+ * thread, for {@code TouchEntry}); only {@link #flush()} touches the database, through {@link AnalysisRows}.
  */
 final class AccessTracker {
 
@@ -32,15 +30,15 @@ final class AccessTracker {
     /** Beyond this many distinct pending keys (a long database outage) new reads are dropped, not queued. */
     static final int MAX_PENDING_KEYS = 200_000;
 
-    private final DataSource dataSource;
+    private final AnalysisRows rows;
     private final Map<AnalysisKey, Long> pending = new ConcurrentHashMap<>();
     private final AtomicLong statements = new AtomicLong();
     private final AtomicLong rowsUpdated = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
 
-    AccessTracker(DataSource dataSource) {
-        this.dataSource = dataSource;
+    AccessTracker(AnalysisRows rows) {
+        this.rows = rows;
     }
 
     void touched(Collection<AnalysisKey> keys) {
@@ -68,14 +66,14 @@ final class AccessTracker {
      * retried then. Returns the rows updated (keys whose row is not written yet update nothing).
      */
     long flush() {
-        Map<CacheTable, Batch> batches = new EnumMap<>(CacheTable.class);
+        Map<Owner.Kind, Batch> batches = new EnumMap<>(Owner.Kind.class);
         long updated = 0;
         for (AnalysisKey key : pending.keySet()) {
             Long count = pending.remove(key);
             if (count == null) {
                 continue;
             }
-            Batch batch = batches.computeIfAbsent(CacheTable.of(key), Batch::new);
+            Batch batch = batches.computeIfAbsent(key.owner().kind(), Batch::new);
             batch.add(key, count);
             if (batch.keys.size() == KEYS_PER_STATEMENT) {
                 updated += write(batch);
@@ -91,32 +89,31 @@ final class AccessTracker {
     }
 
     private long write(Batch batch) {
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement update = connection.prepareStatement(batch.table.sql(CacheTableSql.TOUCH))) {
-            batch.bind(connection, update);
-            int rows = update.executeUpdate();
+        try {
+            int updated = rows.recordReads(batch.keys, batch.reads);
             statements.incrementAndGet();
-            rowsUpdated.addAndGet(rows);
-            return rows;
-        } catch (SQLException | RuntimeException e) {
+            rowsUpdated.addAndGet(updated);
+            return updated;
+        } catch (RuntimeException e) {
             failures.incrementAndGet();
             for (int i = 0; i < batch.keys.size(); i++) {
                 add(batch.keys.get(i), batch.reads.get(i));
             }
             log.warn("Could not record the reads of {} entries in {} (kept for the next flush): {}",
-                    batch.keys.size(), batch.table.tableName(), e.getMessage());
+                    batch.keys.size(), AnalysisRows.tableOf(batch.kind),
+                    e instanceof AnalysisStoreException && e.getCause() != null ? e.getCause().getMessage() : e.getMessage());
             return 0;
         }
     }
 
-    /** Keys of one table and their reads, bound as the arrays of one UPDATE. */
+    /** Keys of one table (one kind of owner) and their reads, written by one UPDATE. */
     private static final class Batch {
-        final CacheTable table;
+        final Owner.Kind kind;
         final List<AnalysisKey> keys = new ArrayList<>();
         final List<Long> reads = new ArrayList<>();
 
-        Batch(CacheTable table) {
-            this.table = table;
+        Batch(Owner.Kind kind) {
+            this.kind = kind;
         }
 
         void add(AnalysisKey key, long count) {
@@ -127,23 +124,6 @@ final class AccessTracker {
         void clear() {
             keys.clear();
             reads.clear();
-        }
-
-        void bind(Connection connection, PreparedStatement update) throws SQLException {
-            int size = keys.size();
-            String[] owners = new String[size];
-            UUID[] files = new UUID[size];
-            String[] stems = new String[size];
-            for (int i = 0; i < size; i++) {
-                AnalysisKey key = keys.get(i);
-                owners[i] = key.owner().id();
-                files[i] = key.fileMetadataId();
-                stems[i] = key.stemType().code();
-            }
-            update.setArray(1, connection.createArrayOf("varchar", owners));
-            update.setArray(2, connection.createArrayOf("uuid", files));
-            update.setArray(3, connection.createArrayOf("varchar", stems));
-            update.setArray(4, connection.createArrayOf("bigint", reads.toArray(new Long[0])));
         }
     }
 

@@ -12,6 +12,8 @@ import io.stemcache.core.Owner;
 import io.stemcache.core.ops.MemberServices;
 import io.stemcache.core.ops.RecordedStats;
 import io.stemcache.core.ops.StatsHistory;
+import io.stemcache.mapstore.AnalysisRows;
+import io.stemcache.mapstore.AnalysisStoreException;
 import io.stemcache.node.maintenance.CleanupReport.Outcome;
 import java.sql.SQLException;
 import java.util.Collection;
@@ -42,8 +44,7 @@ public final class PostgresMemberServices implements MemberServices, AutoCloseab
 
     private final MaintenanceSettings settings;
     private final AccessTracker access;
-    private final FileRows fileRows;
-    private final OwnerRows ownerRows;
+    private final AnalysisRows rows;
     private final StatisticsRows statisticsRows;
     private final RowCleanup cleanup;
     private final MaintenanceSchedule schedule;
@@ -54,12 +55,11 @@ public final class PostgresMemberServices implements MemberServices, AutoCloseab
     public PostgresMemberServices(DataSource dataSource, MaintenanceSettings settings) {
         Objects.requireNonNull(dataSource, "dataSource");
         this.settings = Objects.requireNonNull(settings, "settings").validate();
-        this.access = new AccessTracker(dataSource);
-        this.fileRows = new FileRows(dataSource);
-        this.ownerRows = new OwnerRows(dataSource);
+        this.rows = new AnalysisRows(dataSource);
+        this.access = new AccessTracker(rows);
         this.statisticsRows = new StatisticsRows(dataSource);
         this.schedule = new MaintenanceSchedule(settings, access, this::scheduledCleanup);
-        this.cleanup = new RowCleanup(dataSource, settings, member::get, schedule::stopping);
+        this.cleanup = new RowCleanup(rows, settings, member::get, schedule::stopping);
     }
 
     /**
@@ -98,12 +98,12 @@ public final class PostgresMemberServices implements MemberServices, AutoCloseab
     public int deleteRowsOfFile(UUID fileMetadataId) {
         Objects.requireNonNull(fileMetadataId, "fileMetadataId");
         try {
-            int rows = fileRows.delete(fileMetadataId);
-            log.debug("Deleted the {} rows of file {} (every owner)", rows, fileMetadataId);
-            return rows;
-        } catch (SQLException e) {
-            throw new IllegalStateException("deleting the rows of file " + fileMetadataId + " failed: "
-                    + e.getMessage(), e);
+            int deleted = rows.deleteRowsOfFile(fileMetadataId);
+            log.debug("Deleted the {} rows of file {} (every owner)", deleted, fileMetadataId);
+            return deleted;
+        } catch (AnalysisStoreException e) {
+            // The service's callers (operations, endpoints) expect an IllegalStateException; the message names the file.
+            throw new IllegalStateException(e.getMessage(), e);
         }
     }
 
@@ -128,9 +128,9 @@ public final class PostgresMemberServices implements MemberServices, AutoCloseab
             throw new IllegalArgumentException("limit must be between 1 and " + MAX_KEYS + ", got " + limit);
         }
         try {
-            return ownerRows.keys(owner, limit);
-        } catch (SQLException e) {
-            throw new IllegalStateException("listing the keys of " + owner + " failed: " + e.getMessage(), e);
+            return rows.keysOf(owner, limit);
+        } catch (AnalysisStoreException e) {
+            throw new IllegalStateException(e.getMessage(), e);
         }
     }
 

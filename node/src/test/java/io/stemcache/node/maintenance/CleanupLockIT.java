@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.hazelcast.core.HazelcastInstance;
 import io.stemcache.core.Owner;
 import io.stemcache.core.StemType;
+import io.stemcache.mapstore.AnalysisRows;
 import io.stemcache.node.maintenance.CleanupReport.Outcome;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -142,14 +143,14 @@ class CleanupLockIT {
 
     private static void lock(Connection connection, String function) throws Exception {
         try (PreparedStatement statement = connection.prepareStatement("SELECT " + function + "(?)")) {
-            statement.setLong(1, CacheTableSql.CLEANUP_LOCK_KEY);
+            statement.setLong(1, AnalysisRows.CLEANUP_LOCK_KEY);
             statement.execute();
         }
     }
 
     private static boolean tryLock(Connection connection) throws Exception {
         try (PreparedStatement statement = connection.prepareStatement("SELECT pg_try_advisory_lock(?)")) {
-            statement.setLong(1, CacheTableSql.CLEANUP_LOCK_KEY);
+            statement.setLong(1, AnalysisRows.CLEANUP_LOCK_KEY);
             try (ResultSet result = statement.executeQuery()) {
                 result.next();
                 return result.getBoolean(1);

@@ -1,4 +1,4 @@
-package io.stemcache.node.maintenance;
+package io.stemcache.mapstore;
 
 import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
@@ -18,6 +18,9 @@ import org.slf4j.LoggerFactory;
  */
 final class CleanupLock {
 
+    /** Session advisory lock key of the cleanup: "stemclea" in ASCII, shared by every member. */
+    static final long KEY = 0x7374656d636c6561L;
+
     private static final Logger log = LoggerFactory.getLogger(CleanupLock.class);
 
     private CleanupLock() {
@@ -25,7 +28,7 @@ final class CleanupLock {
 
     /** Takes the lock on {@code connection} if no other session holds it; never waits. */
     static boolean tryAcquire(Connection connection) throws SQLException {
-        return query(connection, CacheTableSql.TRY_LOCK);
+        return query(connection, MaintenanceSql.TRY_LOCK);
     }
 
     /**
@@ -38,7 +41,7 @@ final class CleanupLock {
                 connection.rollback();
                 connection.setAutoCommit(true);
             }
-            if (!query(connection, CacheTableSql.UNLOCK)) {
+            if (!query(connection, MaintenanceSql.UNLOCK)) {
                 log.warn("The cleanup lock was no longer held by its session when the run ended");
             }
         } catch (SQLException | RuntimeException e) {
@@ -62,7 +65,7 @@ final class CleanupLock {
 
     private static boolean query(Connection connection, String sql) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
-            statement.setLong(1, CacheTableSql.CLEANUP_LOCK_KEY);
+            statement.setLong(1, KEY);
             try (ResultSet result = statement.executeQuery()) {
                 result.next();
                 return result.getBoolean(1);
