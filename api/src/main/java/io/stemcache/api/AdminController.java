@@ -65,9 +65,11 @@ final class AdminController {
     @GetMapping("/api/v1/admin/stats/history")
     Map<String, Object> history(@RequestParam(defaultValue = "" + DEFAULT_HISTORY_ROWS) int limit) {
         if (limit < 1 || limit > StatsHistory.MAX_ROWS) {
-            throw Problems.badRequest("query limit", "limit must be 1 to " + StatsHistory.MAX_ROWS + " rows, got " + limit);
+            throw Problems.badRequest(
+                    "query limit", "limit must be 1 to " + StatsHistory.MAX_ROWS + " rows, got " + limit);
         }
-        List<Map<String, Object>> rows = cache.statsHistory(limit).stream().map(AdminController::row).toList();
+        List<Map<String, Object>> rows =
+                cache.statsHistory(limit).stream().map(AdminController::row).toList();
         return Map.of("rows", rows);
     }
 
@@ -92,8 +94,7 @@ final class AdminController {
     }
 
     /** A user's project to warm: the user's id (from the identity provider) and the project's file ids. */
-    record UserProject(String userId, List<String> ids) {
-    }
+    record UserProject(String userId, List<String> ids) {}
 
     /**
      * Loads a user's stems of these files into the cluster (from PostgreSQL) and this node's near cache before the

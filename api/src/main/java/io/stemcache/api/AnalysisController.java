@@ -61,8 +61,11 @@ final class AnalysisController {
     private final AnalysisLeases leases;
     private final CurrentVersion versions;
 
-    AnalysisController(AudioCacheService cache, @Qualifier("stemcacheHazelcastClient") HazelcastInstance hazelcast,
-                       StemcacheClientProperties client, AnalysisLeases leases) {
+    AnalysisController(
+            AudioCacheService cache,
+            @Qualifier("stemcacheHazelcastClient") HazelcastInstance hazelcast,
+            StemcacheClientProperties client,
+            AnalysisLeases leases) {
         this.cache = cache;
         this.leases = leases;
         this.map = hazelcast.getMap(client.mapName());
@@ -73,16 +76,23 @@ final class AnalysisController {
     }
 
     @GetMapping("/{fileId}/{stem}")
-    void get(@AuthenticationPrincipal Jwt jwt, @PathVariable String fileId, @PathVariable String stem,
-             @RequestParam(required = false) String contentHash, @RequestParam(required = false) String features,
-             HttpServletRequest request, HttpServletResponse response) throws IOException {
+    void get(
+            @AuthenticationPrincipal Jwt jwt,
+            @PathVariable String fileId,
+            @PathVariable String stem,
+            @RequestParam(required = false) String contentHash,
+            @RequestParam(required = false) String features,
+            HttpServletRequest request,
+            HttpServletResponse response)
+            throws IOException {
         AnalysisKey key = key(Callers.owner(jwt), fileId, stem);
         Representation representation = negotiate(request);
         response.setHeader(HttpHeaders.VARY, "Accept, Accept-Encoding");
         response.setHeader(HttpHeaders.CACHE_CONTROL, CACHE_CONTROL);
         String ifNoneMatch = request.getHeader(HttpHeaders.IF_NONE_MATCH);
         if (features != null) {
-            projections.get(key, FeatureProjections.names(features), representation, contentHash, ifNoneMatch, response);
+            projections.get(
+                    key, FeatureProjections.names(features), representation, contentHash, ifNoneMatch, response);
             return;
         }
         String unchanged = unchangedTag(key, ifNoneMatch, representation.code, contentHash);
@@ -91,10 +101,11 @@ final class AnalysisController {
             response.setStatus(HttpStatus.NOT_MODIFIED.value());
             return;
         }
-        Optional<CachedAudioAnalysis> found = contentHash == null ? cache.getAnalysis(key)
-                : cache.getAnalysis(key, contentHash);
+        Optional<CachedAudioAnalysis> found =
+                contentHash == null ? cache.getAnalysis(key) : cache.getAnalysis(key, contentHash);
         CachedAudioAnalysis entry = found.orElseThrow(() -> Problems.notFound("no analysis of " + key.fileMetadataId()
-                + "/" + key.stemType().code() + " is cached for you" + (contentHash == null ? "" : " for this contentHash")
+                + "/" + key.stemType().code() + " is cached for you"
+                + (contentHash == null ? "" : " for this contentHash")
                 + ": analyse the stem and PUT it to this URL"));
         String etag = AnalysisHeaders.etag(entry, representation);
         response.setHeader(HttpHeaders.ETAG, etag);
@@ -141,7 +152,9 @@ final class AnalysisController {
         }
         for (String candidate : ifNoneMatch.split(",")) {
             Tag tag = AnalysisHeaders.parse(candidate);
-            if (tag != null && tag.version() > 0 && tag.cacheVersion() == cacheVersion
+            if (tag != null
+                    && tag.version() > 0
+                    && tag.cacheVersion() == cacheVersion
                     && tag.representation().equals(representation)
                     && (contentHash == null || tag.hashTag().equals(AnalysisHeaders.hashTag(contentHash)))) {
                 return versions.of(key) == tag.version() ? candidate.trim() : null;
@@ -186,14 +199,16 @@ final class AnalysisController {
                 }
             }
             if (chosen == null) {
-                throw Problems.of(HttpStatus.NOT_ACCEPTABLE, "not-acceptable",
-                        "Accept must allow application/json or " + BINARY);
+                throw Problems.of(
+                        HttpStatus.NOT_ACCEPTABLE, "not-acceptable", "Accept must allow application/json or " + BINARY);
             }
         }
         if (chosen.equals(BINARY)) {
             return Representation.BINARY;
         }
-        return acceptsGzip(request.getHeader(HttpHeaders.ACCEPT_ENCODING)) ? Representation.JSON_GZIP : Representation.JSON;
+        return acceptsGzip(request.getHeader(HttpHeaders.ACCEPT_ENCODING))
+                ? Representation.JSON_GZIP
+                : Representation.JSON;
     }
 
     private static boolean acceptsGzip(String acceptEncoding) {
@@ -210,16 +225,22 @@ final class AnalysisController {
     }
 
     @PutMapping("/{fileId}/{stem}")
-    ResponseEntity<Map<String, Object>> put(@AuthenticationPrincipal Jwt jwt, @PathVariable String fileId,
-                                            @PathVariable String stem,
-                                            @RequestParam(defaultValue = "FLOAT64") String precision,
-                                            HttpServletRequest request) throws IOException {
+    ResponseEntity<Map<String, Object>> put(
+            @AuthenticationPrincipal Jwt jwt,
+            @PathVariable String fileId,
+            @PathVariable String stem,
+            @RequestParam(defaultValue = "FLOAT64") String precision,
+            HttpServletRequest request)
+            throws IOException {
         AnalysisKey key = key(Callers.owner(jwt), fileId, stem);
         Precision chosen = precision(precision);
         String contentHash = request.getHeader(AnalysisHeaders.CONTENT_HASH);
-        if (contentHash != null && (contentHash.isBlank() || contentHash.length() > CachedAudioAnalysis.MAX_CONTENT_HASH_LENGTH)) {
-            throw Problems.badRequest("header " + AnalysisHeaders.CONTENT_HASH, AnalysisHeaders.CONTENT_HASH
-                    + " must be 1 to " + CachedAudioAnalysis.MAX_CONTENT_HASH_LENGTH + " characters");
+        if (contentHash != null
+                && (contentHash.isBlank() || contentHash.length() > CachedAudioAnalysis.MAX_CONTENT_HASH_LENGTH)) {
+            throw Problems.badRequest(
+                    "header " + AnalysisHeaders.CONTENT_HASH,
+                    AnalysisHeaders.CONTENT_HASH + " must be 1 to " + CachedAudioAnalysis.MAX_CONTENT_HASH_LENGTH
+                            + " characters");
         }
         long length = request.getContentLengthLong();
         if (length > maxBodyBytes) {
@@ -227,12 +248,16 @@ final class AnalysisController {
         }
         AudioAnalysis analysis = read(request);
         if (!analysis.fileMetadataId().equals(key.fileMetadataId())) {
-            throw Problems.badRequest("$.fileMetadataId", "$.fileMetadataId " + analysis.fileMetadataId()
-                    + " does not match the path's file " + key.fileMetadataId());
+            throw Problems.badRequest(
+                    "$.fileMetadataId",
+                    "$.fileMetadataId " + analysis.fileMetadataId() + " does not match the path's file "
+                            + key.fileMetadataId());
         }
         if (analysis.stemType() != key.stemType()) {
-            throw Problems.badRequest("$.stemType", "$.stemType '" + analysis.stemType().code()
-                    + "' does not match the path's stem '" + key.stemType().code() + "'");
+            throw Problems.badRequest(
+                    "$.stemType",
+                    "$.stemType '" + analysis.stemType().code() + "' does not match the path's stem '"
+                            + key.stemType().code() + "'");
         }
         // Not ReadVersion: a removed key holds a deletion marker with a version of its own. A guest's key never
         // enters the near cache (its preloader writes keys to disk): the member describes the entry instead.
@@ -246,7 +271,11 @@ final class AnalysisController {
         CachedAudioAnalysis stored = cache.setAnalysis(key, analysis, contentHash, chosen);
         // Written: nobody needs to analyse the stem now, whoever held its lease (waiters already see the entry).
         leases.end(key);
-        LOG.debug("Stored {}/{} at version {}", key.fileMetadataId(), key.stemType().code(), stored.version());
+        LOG.debug(
+                "Stored {}/{} at version {}",
+                key.fileMetadataId(),
+                key.stemType().code(),
+                stored.version());
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("fileMetadataId", key.fileMetadataId().toString());
         body.put("stemType", key.stemType().code());

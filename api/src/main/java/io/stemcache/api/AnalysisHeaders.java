@@ -26,12 +26,13 @@ final class AnalysisHeaders {
     /** The holder token of a stem's lease ({@link LeaseController}). */
     static final String LEASE = "Stemcache-Lease";
 
-    private AnalysisHeaders() {
-    }
+    private AnalysisHeaders() {}
 
     /** How the entry is sent: JSON, gzipped JSON (a different representation, RFC 9110 8.8.3), or the payload. */
     enum Representation {
-        JSON("json"), JSON_GZIP("json-gz"), BINARY("bin");
+        JSON("json"),
+        JSON_GZIP("json-gz"),
+        BINARY("bin");
 
         final String code;
 
@@ -41,8 +42,7 @@ final class AnalysisHeaders {
     }
 
     /** A parsed ETag of ours. */
-    record Tag(long version, int cacheVersion, String representation, String hashTag) {
-    }
+    record Tag(long version, int cacheVersion, String representation, String hashTag) {}
 
     static String etag(CachedAudioAnalysis entry, Representation representation) {
         return etag(entry.version(), entry.cacheVersion(), entry.precision(), representation.code, entry.contentHash());
@@ -50,8 +50,8 @@ final class AnalysisHeaders {
 
     /** The tag of one representation of one write; a projection's representation code names its features. */
     static String etag(long version, int cacheVersion, Precision precision, String representation, String contentHash) {
-        return "\"" + version + "." + cacheVersion + "." + precision.name().toLowerCase(Locale.ROOT)
-                + "." + representation + "." + hashTag(contentHash) + "\"";
+        return "\"" + version + "." + cacheVersion + "." + precision.name().toLowerCase(Locale.ROOT) + "."
+                + representation + "." + hashTag(contentHash) + "\"";
     }
 
     /** Our tag, or null for anything else (a weak tag, *, another server's). */

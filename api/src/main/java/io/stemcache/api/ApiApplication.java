@@ -26,8 +26,8 @@ public class ApiApplication {
                 return;
             }
             BeanDefinition client = factory.getBeanDefinition("stemcacheHazelcastClient");
-            List<String> dependsOn = new ArrayList<>(client.getDependsOn() == null ? List.of()
-                    : Arrays.asList(client.getDependsOn()));
+            List<String> dependsOn =
+                    new ArrayList<>(client.getDependsOn() == null ? List.of() : Arrays.asList(client.getDependsOn()));
             dependsOn.addAll(Arrays.asList(factory.getBeanNamesForType(ApiProperties.class, false, false)));
             client.setDependsOn(dependsOn.toArray(String[]::new));
         };

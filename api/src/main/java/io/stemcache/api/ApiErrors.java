@@ -35,7 +35,8 @@ final class ApiErrors extends ResponseEntityExceptionHandler {
         if (clusterUnavailable(e)) {
             // The exception's message may describe the call (and so a key with its owner): log its kind only.
             LOG.warn("The cluster did not answer ({})", e.getClass().getSimpleName());
-            ProblemDetail problem = Problems.clusterUnavailable("the cache cluster did not answer in time; retry later");
+            ProblemDetail problem =
+                    Problems.clusterUnavailable("the cache cluster did not answer in time; retry later");
             return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
                     .header(HttpHeaders.RETRY_AFTER, Integer.toString(properties.retryAfterSeconds()))
                     .body(problem);
@@ -47,8 +48,10 @@ final class ApiErrors extends ResponseEntityExceptionHandler {
 
     static boolean clusterUnavailable(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof OperationTimeoutException || t instanceof HazelcastClientOfflineException
-                    || t instanceof TargetDisconnectedException || t instanceof HazelcastInstanceNotActiveException
+            if (t instanceof OperationTimeoutException
+                    || t instanceof HazelcastClientOfflineException
+                    || t instanceof TargetDisconnectedException
+                    || t instanceof HazelcastInstanceNotActiveException
                     || t instanceof TimeoutException) {
                 return true;
             }

@@ -55,7 +55,8 @@ final class Callers {
             throw new IllegalArgumentException("no sub");
         }
         if (Boolean.TRUE.equals(jwt.getClaim(ANONYMOUS_CLAIM))) {
-            return UUID_TEXT.matcher(sub).matches() ? Owner.guest("anon-" + sub.replace("-", "").toLowerCase())
+            return UUID_TEXT.matcher(sub).matches()
+                    ? Owner.guest("anon-" + sub.replace("-", "").toLowerCase())
                     : Owner.guest(sub);
         }
         return Owner.user(UUID.fromString(sub));

@@ -39,7 +39,10 @@ final class ClusterGate extends OncePerRequestFilter {
             return;
         }
         response.setHeader(HttpHeaders.RETRY_AFTER, Integer.toString(retryAfterSeconds));
-        Problems.write(response, HttpStatus.SERVICE_UNAVAILABLE, "cluster-unavailable",
+        Problems.write(
+                response,
+                HttpStatus.SERVICE_UNAVAILABLE,
+                "cluster-unavailable",
                 "this API node is not connected to the cache cluster; retry later");
     }
 }

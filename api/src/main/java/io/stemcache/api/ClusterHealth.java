@@ -30,7 +30,10 @@ final class ClusterHealth implements HealthIndicator {
             }
         });
         // Connected before the listener was added: the member list is the evidence.
-        connected.compareAndSet(false, client.getLifecycleService().isRunning() && !client.getCluster().getMembers().isEmpty());
+        connected.compareAndSet(
+                false,
+                client.getLifecycleService().isRunning()
+                        && !client.getCluster().getMembers().isEmpty());
     }
 
     /** Whether the client is connected to the cluster now. */
@@ -41,7 +44,9 @@ final class ClusterHealth implements HealthIndicator {
     @Override
     public Health health() {
         boolean up = connected();
-        return (up ? Health.up() : Health.down()).withDetail("cluster", client.getConfig().getClusterName())
-                .withDetail("members", up ? client.getCluster().getMembers().size() : 0).build();
+        return (up ? Health.up() : Health.down())
+                .withDetail("cluster", client.getConfig().getClusterName())
+                .withDetail("members", up ? client.getCluster().getMembers().size() : 0)
+                .build();
     }
 }

@@ -39,8 +39,12 @@ final class FeatureProjections {
     private final AnalysisCodec codec;
 
     /** Decodes projections with {@code codec}: this node's {@code stemcache.client.max-analysis-mb}. */
-    FeatureProjections(AudioCacheService cache, IMap<AnalysisKey, CachedAudioAnalysis> map, int cacheVersion,
-                       AnalysisController controller, AnalysisCodec codec) {
+    FeatureProjections(
+            AudioCacheService cache,
+            IMap<AnalysisKey, CachedAudioAnalysis> map,
+            int cacheVersion,
+            AnalysisController controller,
+            AnalysisCodec codec) {
         this.codec = codec;
         this.cache = cache;
         this.map = map;
@@ -57,17 +61,24 @@ final class FeatureProjections {
             }
         }
         if (names.isEmpty()) {
-            throw Problems.badRequest("query features", "features must name at least one series, e.g. features=rms,zcr");
+            throw Problems.badRequest(
+                    "query features", "features must name at least one series, e.g. features=rms,zcr");
         }
         if (names.size() > MAX_FEATURES) {
-            throw Problems.badRequest("query features", "features may name at most " + MAX_FEATURES + " series, got "
-                    + names.size());
+            throw Problems.badRequest(
+                    "query features", "features may name at most " + MAX_FEATURES + " series, got " + names.size());
         }
         return List.copyOf(names);
     }
 
-    void get(AnalysisKey key, List<String> features, Representation representation, String contentHash,
-             String ifNoneMatch, HttpServletResponse response) throws IOException {
+    void get(
+            AnalysisKey key,
+            List<String> features,
+            Representation representation,
+            String contentHash,
+            String ifNoneMatch,
+            HttpServletResponse response)
+            throws IOException {
         String code = representation.code + "~" + AnalysisHeaders.hashTag(String.join(",", new TreeSet<>(features)));
         String unchanged = controller.unchangedTag(key, ifNoneMatch, code, contentHash);
         if (unchanged != null) {
@@ -82,15 +93,19 @@ final class FeatureProjections {
             throw Problems.badRequest("query features", e.getMessage());
         }
         if (projection != null && contentHash != null && !contentHash.equals(projection.contentHash())) {
-            cache.getAnalysis(key, contentHash);   // the audio changed: drop the entry, as a full get would
+            cache.getAnalysis(key, contentHash); // the audio changed: drop the entry, as a full get would
             projection = null;
         }
         if (projection == null || projection.cacheVersion() != cacheVersion) {
-            throw Problems.notFound("no analysis of " + key.fileMetadataId() + "/" + key.stemType().code()
-                    + " is cached for you: analyse the stem and PUT it to this URL");
+            throw Problems.notFound("no analysis of " + key.fileMetadataId() + "/"
+                    + key.stemType().code() + " is cached for you: analyse the stem and PUT it to this URL");
         }
-        String etag = AnalysisHeaders.etag(projection.version(), projection.cacheVersion(), projection.precision(),
-                code, projection.contentHash());
+        String etag = AnalysisHeaders.etag(
+                projection.version(),
+                projection.cacheVersion(),
+                projection.precision(),
+                code,
+                projection.contentHash());
         response.setHeader(HttpHeaders.ETAG, etag);
         if (ifNoneMatch != null && AnalysisController.matches(ifNoneMatch, etag)) {
             response.setStatus(HttpStatus.NOT_MODIFIED.value());

@@ -45,8 +45,7 @@ final class FilesController {
     }
 
     /** The caller's files to warm. */
-    record FileIds(List<String> ids) {
-    }
+    record FileIds(List<String> ids) {}
 
     /**
      * Per file and stem: {@code state} {@code cached} (a current entry), {@code analysing} (none, but someone holds
@@ -113,8 +112,8 @@ final class FilesController {
             throw Problems.badRequest(part, part + " must name at least one file (UUIDs)");
         }
         if (ids.size() > MAX_FILES) {
-            throw Problems.badRequest(part, part + " names " + ids.size() + " files; at most " + MAX_FILES
-                    + " in one call");
+            throw Problems.badRequest(
+                    part, part + " names " + ids.size() + " files; at most " + MAX_FILES + " in one call");
         }
         Set<UUID> files = new LinkedHashSet<>();
         for (int i = 0; i < ids.size(); i++) {

@@ -1,27 +1,27 @@
 package io.stemcache.api;
 
+import io.stemcache.client.StemcacheClientProperties;
+import io.stemcache.core.AudioCacheService;
+import io.stemcache.core.Owner;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import io.stemcache.client.StemcacheClientProperties;
-import io.stemcache.core.AudioCacheService;
-import io.stemcache.core.Owner;
 import java.util.UUID;
-import org.springframework.security.core.annotation.AuthenticationPrincipal;
-import org.springframework.security.oauth2.jwt.Jwt;
-import org.springframework.security.oauth2.jwt.JwtDecoder;
-import org.springframework.security.oauth2.jwt.JwtException;
-import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.http.HttpStatus;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.security.oauth2.jose.jws.MacAlgorithm;
 import org.springframework.security.oauth2.jwt.JwsHeader;
+import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtClaimsSet;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtEncoder;
 import org.springframework.security.oauth2.jwt.JwtEncoderParameters;
+import org.springframework.security.oauth2.jwt.JwtException;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -44,8 +44,12 @@ final class GuestSessions {
     private final StemcacheClientProperties client;
     private final Clock clock = Clock.systemUTC();
 
-    GuestSessions(JwtEncoder encoder, JwtDecoder decoder, AudioCacheService cache, ApiProperties properties,
-                  StemcacheClientProperties client) {
+    GuestSessions(
+            JwtEncoder encoder,
+            JwtDecoder decoder,
+            AudioCacheService cache,
+            ApiProperties properties,
+            StemcacheClientProperties client) {
         this.encoder = encoder;
         this.decoder = decoder;
         this.cache = cache;
@@ -61,9 +65,16 @@ final class GuestSessions {
         String sub = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
         Instant now = clock.instant();
         Instant expires = now.plus(client.guestTtl());
-        JwtClaimsSet claims = JwtClaimsSet.builder().issuer(issuer).audience(java.util.List.of(AUDIENCE)).subject(sub)
-                .issuedAt(now).expiresAt(expires).claim(Callers.ANONYMOUS_CLAIM, true).build();
-        String token = encoder.encode(JwtEncoderParameters.from(JwsHeader.with(MacAlgorithm.HS256).build(), claims))
+        JwtClaimsSet claims = JwtClaimsSet.builder()
+                .issuer(issuer)
+                .audience(java.util.List.of(AUDIENCE))
+                .subject(sub)
+                .issuedAt(now)
+                .expiresAt(expires)
+                .claim(Callers.ANONYMOUS_CLAIM, true)
+                .build();
+        String token = encoder.encode(JwtEncoderParameters.from(
+                        JwsHeader.with(MacAlgorithm.HS256).build(), claims))
                 .getTokenValue();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("token", token);
@@ -89,9 +100,12 @@ final class GuestSessions {
     Map<String, Object> claim(@AuthenticationPrincipal Jwt user, @RequestBody(required = false) ClaimRequest request) {
         Owner claimant = Callers.owner(user);
         if (claimant.kind() != Owner.Kind.USER) {
-            throw Problems.of(HttpStatus.FORBIDDEN, "forbidden", "claiming a guest's entries needs a signed-in user's token");
+            throw Problems.of(
+                    HttpStatus.FORBIDDEN, "forbidden", "claiming a guest's entries needs a signed-in user's token");
         }
-        if (request == null || request.guestToken() == null || request.guestToken().isBlank()) {
+        if (request == null
+                || request.guestToken() == null
+                || request.guestToken().isBlank()) {
             throw Problems.badRequest("$.guestToken", "$.guestToken must carry the guest's session token");
         }
         Owner guest;

@@ -52,9 +52,11 @@ final class LeaseController {
     }
 
     @PostMapping
-    CompletableFuture<ResponseEntity<Object>> claim(@AuthenticationPrincipal Jwt jwt, @PathVariable String fileId,
-                                                    @PathVariable String stem,
-                                                    @RequestParam(defaultValue = "0") int wait) {
+    CompletableFuture<ResponseEntity<Object>> claim(
+            @AuthenticationPrincipal Jwt jwt,
+            @PathVariable String fileId,
+            @PathVariable String stem,
+            @RequestParam(defaultValue = "0") int wait) {
         if (wait < 0 || wait > MAX_WAIT_SECONDS) {
             throw Problems.badRequest("query wait", "wait must be 0 to " + MAX_WAIT_SECONDS + " seconds, got " + wait);
         }
@@ -81,16 +83,21 @@ final class LeaseController {
     }
 
     @DeleteMapping
-    ResponseEntity<Object> release(@AuthenticationPrincipal Jwt jwt, @PathVariable String fileId,
-                                   @PathVariable String stem,
-                                   @RequestHeader(name = AnalysisHeaders.LEASE, required = false) String holder) {
+    ResponseEntity<Object> release(
+            @AuthenticationPrincipal Jwt jwt,
+            @PathVariable String fileId,
+            @PathVariable String stem,
+            @RequestHeader(name = AnalysisHeaders.LEASE, required = false) String holder) {
         AnalysisKey key = AnalysisController.key(Callers.owner(jwt), fileId, stem);
         if (holder == null || holder.isBlank()) {
-            throw Problems.badRequest("header " + AnalysisHeaders.LEASE, AnalysisHeaders.LEASE
-                    + " must carry the lease the claim granted");
+            throw Problems.badRequest(
+                    "header " + AnalysisHeaders.LEASE,
+                    AnalysisHeaders.LEASE + " must carry the lease the claim granted");
         }
         if (!leases.release(key, holder)) {
-            throw Problems.of(HttpStatus.CONFLICT, "lease-not-held",
+            throw Problems.of(
+                    HttpStatus.CONFLICT,
+                    "lease-not-held",
                     "this lease is not held: it expired, was ended by a PUT, or was never granted");
         }
         return ResponseEntity.noContent().build();
@@ -103,7 +110,10 @@ final class LeaseController {
     private static ResponseEntity<Object> cached(AnalysisKey key) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("state", "cached");
-        body.put("href", "/api/v1/analyses/" + key.fileMetadataId() + "/" + key.stemType().code());
+        body.put(
+                "href",
+                "/api/v1/analyses/" + key.fileMetadataId() + "/"
+                        + key.stemType().code());
         return ResponseEntity.ok(body);
     }
 
@@ -113,17 +123,22 @@ final class LeaseController {
         body.put("lease", granted.holder());
         body.put("expiresInMs", granted.ttl().toMillis());
         body.put("tookOver", tookOver);
-        return ResponseEntity.status(HttpStatus.CREATED).header(HttpHeaders.CACHE_CONTROL, "no-store").body(body);
+        return ResponseEntity.status(HttpStatus.CREATED)
+                .header(HttpHeaders.CACHE_CONTROL, "no-store")
+                .body(body);
     }
 
     private static ResponseEntity<Object> taken(Duration remaining) {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT,
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(
+                HttpStatus.CONFLICT,
                 "another caller is analysing this stem; wait for its entry with ?wait=N or retry later");
         problem.setType(URI.create(Problems.TYPE_BASE + "lease-taken"));
         problem.setProperty("state", "taken");
         problem.setProperty("expiresInMs", remaining.toMillis());
         long retryAfter = Math.max(1, (remaining.toMillis() + 999) / 1000);
-        return ResponseEntity.status(HttpStatus.CONFLICT).contentType(MediaType.APPLICATION_PROBLEM_JSON)
-                .header(HttpHeaders.RETRY_AFTER, Long.toString(retryAfter)).body(problem);
+        return ResponseEntity.status(HttpStatus.CONFLICT)
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .header(HttpHeaders.RETRY_AFTER, Long.toString(retryAfter))
+                .body(problem);
     }
 }

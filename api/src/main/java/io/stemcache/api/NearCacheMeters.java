@@ -30,8 +30,10 @@ final class NearCacheMeters implements MeterBinder {
     private final Tags tags;
     private volatile IMap<?, ?> map;
 
-    NearCacheMeters(@Qualifier("stemcacheHazelcastClient") HazelcastInstance client, ClusterHealth cluster,
-                    StemcacheClientProperties properties) {
+    NearCacheMeters(
+            @Qualifier("stemcacheHazelcastClient") HazelcastInstance client,
+            ClusterHealth cluster,
+            StemcacheClientProperties properties) {
         this.client = client;
         this.cluster = cluster;
         this.mapName = properties.mapName();
@@ -40,19 +42,38 @@ final class NearCacheMeters implements MeterBinder {
 
     @Override
     public void bindTo(MeterRegistry registry) {
-        counter(registry, "stemcache.nearcache.hits", NearCacheStats::getHits,
-                "Gets this node's near cache answered");
-        counter(registry, "stemcache.nearcache.misses", NearCacheStats::getMisses,
+        counter(registry, "stemcache.nearcache.hits", NearCacheStats::getHits, "Gets this node's near cache answered");
+        counter(
+                registry,
+                "stemcache.nearcache.misses",
+                NearCacheStats::getMisses,
                 "Gets this node's near cache sent on to a member");
-        counter(registry, "stemcache.nearcache.evictions", NearCacheStats::getEvictions,
+        counter(
+                registry,
+                "stemcache.nearcache.evictions",
+                NearCacheStats::getEvictions,
                 "Entries the near cache evicted to stay within its size");
-        counter(registry, "stemcache.nearcache.expirations", NearCacheStats::getExpirations,
+        counter(
+                registry,
+                "stemcache.nearcache.expirations",
+                NearCacheStats::getExpirations,
                 "Entries the near cache dropped by time-to-live or max-idle");
-        counter(registry, "stemcache.nearcache.invalidations", NearCacheStats::getInvalidations,
+        counter(
+                registry,
+                "stemcache.nearcache.invalidations",
+                NearCacheStats::getInvalidations,
                 "Entries the near cache dropped because the cluster changed them");
-        gauge(registry, "stemcache.nearcache.entries", NearCacheStats::getOwnedEntryCount, null,
+        gauge(
+                registry,
+                "stemcache.nearcache.entries",
+                NearCacheStats::getOwnedEntryCount,
+                null,
                 "Entries in this node's near cache");
-        gauge(registry, "stemcache.nearcache.memory.cost", NearCacheStats::getOwnedEntryMemoryCost, BaseUnits.BYTES,
+        gauge(
+                registry,
+                "stemcache.nearcache.memory.cost",
+                NearCacheStats::getOwnedEntryMemoryCost,
+                BaseUnits.BYTES,
                 "Heap cost of the near cache's entries, as Hazelcast estimates it (0 for OBJECT format)");
     }
 
@@ -76,19 +97,31 @@ final class NearCacheMeters implements MeterBinder {
         return local == null ? null : local.getNearCacheStats();
     }
 
-    private void counter(MeterRegistry registry, String name, ToDoubleFunction<NearCacheStats> value,
-                         String description) {
+    private void counter(
+            MeterRegistry registry, String name, ToDoubleFunction<NearCacheStats> value, String description) {
         FunctionCounter.builder(name, this, meters -> {
-            NearCacheStats stats = meters.stats();
-            return stats == null ? 0 : value.applyAsDouble(stats);
-        }).tags(tags).description(description).register(registry);
+                    NearCacheStats stats = meters.stats();
+                    return stats == null ? 0 : value.applyAsDouble(stats);
+                })
+                .tags(tags)
+                .description(description)
+                .register(registry);
     }
 
-    private void gauge(MeterRegistry registry, String name, ToDoubleFunction<NearCacheStats> value, String unit,
-                       String description) {
+    private void gauge(
+            MeterRegistry registry,
+            String name,
+            ToDoubleFunction<NearCacheStats> value,
+            String unit,
+            String description) {
         Gauge.builder(name, this, meters -> {
-            NearCacheStats stats = meters.stats();
-            return stats == null ? Double.NaN : value.applyAsDouble(stats);
-        }).strongReference(true).tags(tags).baseUnit(unit).description(description).register(registry);
+                    NearCacheStats stats = meters.stats();
+                    return stats == null ? Double.NaN : value.applyAsDouble(stats);
+                })
+                .strongReference(true)
+                .tags(tags)
+                .baseUnit(unit)
+                .description(description)
+                .register(registry);
     }
 }

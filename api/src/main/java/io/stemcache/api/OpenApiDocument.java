@@ -42,12 +42,22 @@ class OpenApiDocument {
     @Bean
     OpenAPI stemcacheOpenApi() {
         return new OpenAPI()
-                .info(new Info().title("stemcache API").version("v1").description("Callers' audio analyses, read "
-                        + "through the cache cluster. The owner of every entry is the verified token's sub."))
-                .components(new Components()
-                        .addSecuritySchemes(BEARER, new SecurityScheme().type(SecurityScheme.Type.HTTP).scheme("bearer")
-                                .bearerFormat("JWT").description("HS256 (the identity provider's secret, and this "
-                                        + "node's guest sessions), or RS256/ES256 from stemcache.api.jwt.jwk-set-uri")))
+                .info(new Info()
+                        .title("stemcache API")
+                        .version("v1")
+                        .description("Callers' audio analyses, read "
+                                + "through the cache cluster. The owner of every entry is the verified token's sub."))
+                .components(
+                        new Components()
+                                .addSecuritySchemes(
+                                        BEARER,
+                                        new SecurityScheme()
+                                                .type(SecurityScheme.Type.HTTP)
+                                                .scheme("bearer")
+                                                .bearerFormat("JWT")
+                                                .description(
+                                                        "HS256 (the identity provider's secret, and this "
+                                                                + "node's guest sessions), or RS256/ES256 from stemcache.api.jwt.jwk-set-uri")))
                 .addSecurityItem(new SecurityRequirement().addList(BEARER));
     }
 
@@ -59,14 +69,21 @@ class OpenApiDocument {
                 openApi.setComponents(new Components());
             }
             openApi.getComponents()
-                    .addSchemas(PROBLEM, new ObjectSchema().description("RFC 9457 problem details")
-                            .addProperty("type", new StringSchema().format("uri"))
-                            .addProperty("title", new StringSchema())
-                            .addProperty("status", new IntegerSchema())
-                            .addProperty("detail", new StringSchema())
-                            .addProperty("part", new StringSchema().description("the request part at fault")))
-                    .addSchemas(ANALYSIS_SCHEMA, new ObjectSchema().description("An audio analysis as JSON "
-                            + "(fileMetadataId, stemType, analysisVersion, analysisData, waveformData, metadata)"));
+                    .addSchemas(
+                            PROBLEM,
+                            new ObjectSchema()
+                                    .description("RFC 9457 problem details")
+                                    .addProperty("type", new StringSchema().format("uri"))
+                                    .addProperty("title", new StringSchema())
+                                    .addProperty("status", new IntegerSchema())
+                                    .addProperty("detail", new StringSchema())
+                                    .addProperty("part", new StringSchema().description("the request part at fault")))
+                    .addSchemas(
+                            ANALYSIS_SCHEMA,
+                            new ObjectSchema()
+                                    .description(
+                                            "An audio analysis as JSON "
+                                                    + "(fileMetadataId, stemType, analysisVersion, analysisData, waveformData, metadata)"));
             if (openApi.getPaths() == null) {
                 return;
             }
@@ -87,7 +104,8 @@ class OpenApiDocument {
         ApiResponses responses = operation.getResponses() == null ? new ApiResponses() : operation.getResponses();
         Map<String, String> errors = new LinkedHashMap<>();
         errors.put("400", "a path variable, parameter, header or the body is invalid (the problem names it)");
-        boolean needsToken = operation.getSecurity() == null || !operation.getSecurity().isEmpty();
+        boolean needsToken =
+                operation.getSecurity() == null || !operation.getSecurity().isEmpty();
         if (needsToken) {
             errors.put("401", "no bearer token, or an invalid or expired one");
         }
@@ -96,7 +114,9 @@ class OpenApiDocument {
         }
         errors.put("503", "the cache cluster is not reachable; Retry-After says when to retry");
         errors.forEach((code, description) -> responses.addApiResponse(code, problem(description)));
-        responses.keySet().stream().filter(code -> code.startsWith("4") || code.startsWith("5")).toList()
+        responses.keySet().stream()
+                .filter(code -> code.startsWith("4") || code.startsWith("5"))
+                .toList()
                 .forEach(code -> {
                     ApiResponse response = responses.get(code);
                     if (response.getContent() == null || !response.getContent().containsKey(PROBLEM_JSON)) {
@@ -107,30 +127,49 @@ class OpenApiDocument {
     }
 
     private static ApiResponse problem(String description) {
-        return new ApiResponse().description(description).content(new Content().addMediaType(PROBLEM_JSON,
-                new MediaType().schema(new Schema<>().$ref("#/components/schemas/" + PROBLEM))));
+        return new ApiResponse()
+                .description(description)
+                .content(new Content()
+                        .addMediaType(
+                                PROBLEM_JSON,
+                                new MediaType().schema(new Schema<>().$ref("#/components/schemas/" + PROBLEM))));
     }
 
     private static void analysis(PathItem item) {
         Schema<?> json = new Schema<>().$ref("#/components/schemas/" + ANALYSIS_SCHEMA);
         Schema<?> payload = new BinarySchema().description("the stored payload (shuffled columns, LZ4)");
         if (item.getGet() != null) {
-            item.getGet().getResponses().addApiResponse("200", new ApiResponse()
-                    .description("the analysis: JSON (gzip if accepted) or the stored payload, by Accept; with ETag")
-                    .content(new Content()
-                            .addMediaType(org.springframework.http.MediaType.APPLICATION_JSON_VALUE,
-                                    new MediaType().schema(json))
-                            .addMediaType(AnalysisController.BINARY.toString(), new MediaType().schema(payload))));
-            item.getGet().getResponses().addApiResponse("304", new ApiResponse()
-                    .description("If-None-Match names the current version"));
+            item.getGet()
+                    .getResponses()
+                    .addApiResponse(
+                            "200",
+                            new ApiResponse()
+                                    .description(
+                                            "the analysis: JSON (gzip if accepted) or the stored payload, by Accept; with ETag")
+                                    .content(new Content()
+                                            .addMediaType(
+                                                    org.springframework.http.MediaType.APPLICATION_JSON_VALUE,
+                                                    new MediaType().schema(json))
+                                            .addMediaType(
+                                                    AnalysisController.BINARY.toString(),
+                                                    new MediaType().schema(payload))));
+            item.getGet()
+                    .getResponses()
+                    .addApiResponse("304", new ApiResponse().description("If-None-Match names the current version"));
             item.getGet().getResponses().addApiResponse("404", problem("no analysis of this stem is cached for you"));
             item.getGet().getResponses().addApiResponse("406", problem("Accept allows neither representation"));
         }
         if (item.getPut() != null) {
-            item.getPut().setRequestBody(new RequestBody().required(true).content(new Content().addMediaType(
-                    org.springframework.http.MediaType.APPLICATION_JSON_VALUE, new MediaType().schema(json))));
-            item.getPut().getResponses().addApiResponse("413", problem("the body is larger than "
-                    + "stemcache.client.max-analysis-mb"));
+            item.getPut()
+                    .setRequestBody(new RequestBody()
+                            .required(true)
+                            .content(new Content()
+                                    .addMediaType(
+                                            org.springframework.http.MediaType.APPLICATION_JSON_VALUE,
+                                            new MediaType().schema(json))));
+            item.getPut()
+                    .getResponses()
+                    .addApiResponse("413", problem("the body is larger than " + "stemcache.client.max-analysis-mb"));
         }
     }
 }

@@ -18,8 +18,7 @@ final class Problems {
 
     static final String TYPE_BASE = "https://stemcache.io/problems/";
 
-    private Problems() {
-    }
+    private Problems() {}
 
     static ErrorResponseException of(HttpStatus status, String type, String detail) {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
@@ -39,7 +38,9 @@ final class Problems {
     }
 
     static ErrorResponseException tooLarge(long limitBytes) {
-        ErrorResponseException e = of(HttpStatus.CONTENT_TOO_LARGE, "body-too-large",
+        ErrorResponseException e = of(
+                HttpStatus.CONTENT_TOO_LARGE,
+                "body-too-large",
                 "the request body is larger than stemcache.client.max-analysis-mb (" + (limitBytes >> 20) + " MB)");
         e.getBody().setProperty("part", "body");
         return e;
@@ -48,14 +49,21 @@ final class Problems {
     static AuthenticationEntryPoint entryPoint() {
         return (request, response, e) -> {
             response.setHeader("WWW-Authenticate", "Bearer");
-            write(response, HttpStatus.UNAUTHORIZED, "unauthorized",
-                    request.getHeader("Authorization") == null ? "a bearer token is required"
+            write(
+                    response,
+                    HttpStatus.UNAUTHORIZED,
+                    "unauthorized",
+                    request.getHeader("Authorization") == null
+                            ? "a bearer token is required"
                             : "the bearer token is invalid or expired");
         };
     }
 
     static AccessDeniedHandler accessDenied() {
-        return (request, response, e) -> write(response, HttpStatus.FORBIDDEN, "forbidden",
+        return (request, response, e) -> write(
+                response,
+                HttpStatus.FORBIDDEN,
+                "forbidden",
                 "this operation needs the admin role (stemcache.api.jwt.admin-role)");
     }
 
@@ -69,8 +77,7 @@ final class Problems {
         return problem;
     }
 
-    static void write(HttpServletResponse response, HttpStatus status, String type, String detail)
-            throws IOException {
+    static void write(HttpServletResponse response, HttpStatus status, String type, String detail) throws IOException {
         response.setStatus(status.value());
         response.setContentType("application/problem+json");
         String body = "{\"type\":\"" + TYPE_BASE + type + "\",\"title\":\"" + status.getReasonPhrase()

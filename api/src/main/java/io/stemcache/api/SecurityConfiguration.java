@@ -63,33 +63,39 @@ class SecurityConfiguration {
     @Bean
     SecurityFilterChain api(HttpSecurity http, JwtDecoder decoder, Callers callers, Environment environment)
             throws Exception {
-        RequestMatcher prometheus = new AndRequestMatcher(onManagementPort(environment),
+        RequestMatcher prometheus = new AndRequestMatcher(
+                onManagementPort(environment),
                 PathPatternRequestMatcher.withDefaults().matcher("/actuator/prometheus"));
         http.csrf(csrf -> csrf.disable())
                 .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
-                .cors(cors -> { })
-                .headers(headers -> headers
-                        .addHeaderWriter(new StaticHeadersWriter("X-Content-Type-Options", "nosniff"))
-                        .addHeaderWriter(new DelegatingRequestMatcherHeaderWriter(pages(),
-                                new StaticHeadersWriter("Content-Security-Policy", PAGE_POLICY))))
-                .authorizeHttpRequests(requests -> requests
-                        .requestMatchers(HttpMethod.OPTIONS, "/**").permitAll()
-                        .requestMatchers(HttpMethod.GET, PAGES).permitAll()
-                        .requestMatchers(HttpMethod.POST, "/api/v1/guest-sessions").permitAll()
+                .cors(cors -> {})
+                .headers(
+                        headers -> headers.addHeaderWriter(new StaticHeadersWriter("X-Content-Type-Options", "nosniff"))
+                                .addHeaderWriter(new DelegatingRequestMatcherHeaderWriter(
+                                        pages(), new StaticHeadersWriter("Content-Security-Policy", PAGE_POLICY))))
+                .authorizeHttpRequests(requests -> requests.requestMatchers(HttpMethod.OPTIONS, "/**")
+                        .permitAll()
+                        .requestMatchers(HttpMethod.GET, PAGES)
+                        .permitAll()
+                        .requestMatchers(HttpMethod.POST, "/api/v1/guest-sessions")
+                        .permitAll()
                         .requestMatchers("/actuator/health", "/actuator/health/**", "/livez", "/readyz", "/error")
                         .permitAll()
-                        .requestMatchers(HttpMethod.GET, "/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html",
-                                "/swagger-ui/**").permitAll()
+                        .requestMatchers(
+                                HttpMethod.GET, "/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**")
+                        .permitAll()
                         // Scrapers on the management port need no token; that port is not the callers' one.
-                        .requestMatchers(prometheus).permitAll()
-                        .requestMatchers("/actuator/**").hasAuthority(Callers.ADMIN_AUTHORITY)
-                        .requestMatchers("/api/v1/admin/**").hasAuthority(Callers.ADMIN_AUTHORITY)
-                        .anyRequest().authenticated())
-                .exceptionHandling(errors -> errors
-                        .authenticationEntryPoint(Problems.entryPoint())
+                        .requestMatchers(prometheus)
+                        .permitAll()
+                        .requestMatchers("/actuator/**")
+                        .hasAuthority(Callers.ADMIN_AUTHORITY)
+                        .requestMatchers("/api/v1/admin/**")
+                        .hasAuthority(Callers.ADMIN_AUTHORITY)
+                        .anyRequest()
+                        .authenticated())
+                .exceptionHandling(errors -> errors.authenticationEntryPoint(Problems.entryPoint())
                         .accessDeniedHandler(Problems.accessDenied()))
-                .oauth2ResourceServer(server -> server
-                        .authenticationEntryPoint(Problems.entryPoint())
+                .oauth2ResourceServer(server -> server.authenticationEntryPoint(Problems.entryPoint())
                         .accessDeniedHandler(Problems.accessDenied())
                         .jwt(jwt -> jwt.decoder(decoder).jwtAuthenticationConverter(callers::authenticate)));
         return http.build();
@@ -111,7 +117,8 @@ class SecurityConfiguration {
     static RequestMatcher onManagementPort(Environment environment) {
         return request -> {
             Integer management = environment.getProperty("local.management.port", Integer.class);
-            return management != null && !management.equals(environment.getProperty("local.server.port", Integer.class))
+            return management != null
+                    && !management.equals(environment.getProperty("local.server.port", Integer.class))
                     && request.getLocalPort() == management;
         };
     }
@@ -122,20 +129,26 @@ class SecurityConfiguration {
 
     @Bean
     JwtEncoder guestSessionEncoder(ApiProperties properties) {
-        return NimbusJwtEncoder.withSecretKey(hmacKey(properties)).algorithm(MacAlgorithm.HS256).build();
+        return NimbusJwtEncoder.withSecretKey(hmacKey(properties))
+                .algorithm(MacAlgorithm.HS256)
+                .build();
     }
 
     @Bean
     JwtDecoder jwtDecoder(ApiProperties properties) {
         OAuth2TokenValidator<Jwt> validator = validator(properties.jwt());
-        NimbusJwtDecoder hmac = NimbusJwtDecoder.withSecretKey(hmacKey(properties)).macAlgorithm(MacAlgorithm.HS256).build();
+        NimbusJwtDecoder hmac = NimbusJwtDecoder.withSecretKey(hmacKey(properties))
+                .macAlgorithm(MacAlgorithm.HS256)
+                .build();
         hmac.setJwtValidator(validator);
         if (properties.jwt().jwkSetUri().isBlank()) {
             return hmac;
         }
         // Spring's JWK-set decoder takes RS256 only unless told: Supabase's asymmetric keys are ES256 by default.
         NimbusJwtDecoder jwks = NimbusJwtDecoder.withJwkSetUri(properties.jwt().jwkSetUri())
-                .jwsAlgorithm(SignatureAlgorithm.RS256).jwsAlgorithm(SignatureAlgorithm.ES256).build();
+                .jwsAlgorithm(SignatureAlgorithm.RS256)
+                .jwsAlgorithm(SignatureAlgorithm.ES256)
+                .build();
         jwks.setJwtValidator(validator);
         return token -> {
             String algorithm;
@@ -165,8 +178,8 @@ class SecurityConfiguration {
                 new JwtAudienceValidator(GuestSessions.AUDIENCE),
                 jwt -> Boolean.TRUE.equals(jwt.getClaim(Callers.ANONYMOUS_CLAIM))
                         ? OAuth2TokenValidatorResult.success()
-                        : OAuth2TokenValidatorResult.failure(new OAuth2Error("invalid_token",
-                        "a guest session must be anonymous", null))));
+                        : OAuth2TokenValidatorResult.failure(
+                                new OAuth2Error("invalid_token", "a guest session must be anonymous", null))));
         OAuth2TokenValidator<Jwt> timestamps = new JwtTimestampValidator();
         return jwt -> {
             OAuth2TokenValidatorResult time = timestamps.validate(jwt);
@@ -174,7 +187,8 @@ class SecurityConfiguration {
                 return time;
             }
             if (jwt.getExpiresAt() == null) {
-                return OAuth2TokenValidatorResult.failure(new OAuth2Error("invalid_token", "the token has no exp", null));
+                return OAuth2TokenValidatorResult.failure(
+                        new OAuth2Error("invalid_token", "the token has no exp", null));
             }
             String issuer = jwt.getClaimAsString("iss");
             return settings.guestIssuer().equals(issuer) ? guests.validate(jwt) : providers.validate(jwt);
@@ -186,15 +200,26 @@ class SecurityConfiguration {
         CorsConfiguration cors = new CorsConfiguration();
         cors.setAllowedOrigins(properties.cors().allowedOrigins());
         cors.setAllowedMethods(List.of("GET", "HEAD", "PUT", "POST", "DELETE"));
-        cors.setAllowedHeaders(List.of("Authorization", "Content-Type", "Accept", "If-None-Match",
-                AnalysisHeaders.CONTENT_HASH, AnalysisHeaders.LEASE));
-        cors.setExposedHeaders(List.of("ETag", "Location", "Retry-After", AnalysisHeaders.PRECISION,
-                AnalysisHeaders.RAW_SIZE, AnalysisHeaders.STORED_SIZE, AnalysisHeaders.CONTENT_HASH,
-                AnalysisHeaders.ANALYSIS_VERSION, AnalysisHeaders.ENTRY_VERSION));
+        cors.setAllowedHeaders(List.of(
+                "Authorization",
+                "Content-Type",
+                "Accept",
+                "If-None-Match",
+                AnalysisHeaders.CONTENT_HASH,
+                AnalysisHeaders.LEASE));
+        cors.setExposedHeaders(List.of(
+                "ETag",
+                "Location",
+                "Retry-After",
+                AnalysisHeaders.PRECISION,
+                AnalysisHeaders.RAW_SIZE,
+                AnalysisHeaders.STORED_SIZE,
+                AnalysisHeaders.CONTENT_HASH,
+                AnalysisHeaders.ANALYSIS_VERSION,
+                AnalysisHeaders.ENTRY_VERSION));
         cors.setMaxAge(3600L);
         UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
         source.registerCorsConfiguration("/api/**", cors);
         return source;
     }
-
 }

@@ -56,6 +56,7 @@ final class ApiCluster implements AutoCloseable {
     private final List<HazelcastInstance> members = new ArrayList<>();
     /** Per running member (in {@link #members}' order): its port, and its statistics when they are recorded. */
     private final List<Integer> memberPorts = new ArrayList<>();
+
     private final List<MemberStatistics> memberStatistics = new ArrayList<>();
     private Duration statisticsInterval;
     private final JwtEncoder signer = hs256(SECRET);
@@ -63,12 +64,19 @@ final class ApiCluster implements AutoCloseable {
 
     private ApiCluster(String name) throws IOException {
         this.database = FreshDatabase.createMigrated(name);
-        this.clusterName = "stemcache-" + name + "-it-" + UUID.randomUUID().toString().substring(0, 8);
+        this.clusterName =
+                "stemcache-" + name + "-it-" + UUID.randomUUID().toString().substring(0, 8);
         this.ports = new int[] {freePort(), freePort()};
-        String yaml = new String(getClass().getClassLoader().getResourceAsStream("stemcache-api-client.yaml")
-                .readAllBytes(), StandardCharsets.UTF_8)
+        String yaml = new String(
+                        getClass()
+                                .getClassLoader()
+                                .getResourceAsStream("stemcache-api-client.yaml")
+                                .readAllBytes(),
+                        StandardCharsets.UTF_8)
                 .replace("cluster-name: stemcache", "cluster-name: " + clusterName)
-                .replaceAll("(?m)^(\\s+)- 127\\.0\\.0\\.1:5701$", "$1- 127.0.0.1:" + ports[0] + "\n$1- 127.0.0.1:" + ports[1])
+                .replaceAll(
+                        "(?m)^(\\s+)- 127\\.0\\.0\\.1:5701$",
+                        "$1- 127.0.0.1:" + ports[0] + "\n$1- 127.0.0.1:" + ports[1])
                 .replaceAll("(?m)^\\s+- 127\\.0\\.0\\.1:570[23]\\n", "");
         this.clientYaml = Files.createTempFile("stemcache-api-client", ".yaml");
         Files.writeString(clientYaml, yaml);
@@ -116,13 +124,22 @@ final class ApiCluster implements AutoCloseable {
 
     private void startMember(int port) {
         PostgresAnalysisStore store = new PostgresAnalysisStore(database.dataSource(), StoreSettings.defaults());
-        PostgresMemberServices services = new PostgresMemberServices(database.dataSource(),
-                MaintenanceSettings.defaults(MAP));
+        PostgresMemberServices services =
+                new PostgresMemberServices(database.dataSource(), MaintenanceSettings.defaults(MAP));
         HazelcastInstance member = Hazelcast.newHazelcastInstance(memberConfig(port, store, services));
         members.add(member);
         memberPorts.add(port);
-        memberStatistics.add(statisticsInterval == null ? null : MemberStatistics.start(member, MAP, store, services,
-                database.dataSource(), Duration.ofSeconds(1), statisticsInterval));
+        memberStatistics.add(
+                statisticsInterval == null
+                        ? null
+                        : MemberStatistics.start(
+                                member,
+                                MAP,
+                                store,
+                                services,
+                                database.dataSource(),
+                                Duration.ofSeconds(1),
+                                statisticsInterval));
     }
 
     /** Terminates every member at once, as a crash would (write-behind entries not yet stored are lost). */
@@ -187,20 +204,25 @@ final class ApiCluster implements AutoCloseable {
         merged.put("management.server.port", "0");
         // The node (test scope, for members) brings JDBC, Liquibase and Hazelcast member starters the API node's
         // own jar does not have.
-        merged.put("spring.autoconfigure.exclude", String.join(",",
-                "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
-                "org.springframework.boot.jdbc.autoconfigure.health.DataSourceHealthContributorAutoConfiguration",
-                "org.springframework.boot.liquibase.autoconfigure.LiquibaseAutoConfiguration",
-                "org.springframework.boot.hazelcast.autoconfigure.HazelcastAutoConfiguration",
-                "org.springframework.boot.hazelcast.autoconfigure.health.HazelcastHealthContributorAutoConfiguration"));
+        merged.put(
+                "spring.autoconfigure.exclude",
+                String.join(
+                        ",",
+                        "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
+                        "org.springframework.boot.jdbc.autoconfigure.health.DataSourceHealthContributorAutoConfiguration",
+                        "org.springframework.boot.liquibase.autoconfigure.LiquibaseAutoConfiguration",
+                        "org.springframework.boot.hazelcast.autoconfigure.HazelcastAutoConfiguration",
+                        "org.springframework.boot.hazelcast.autoconfigure.health.HazelcastHealthContributorAutoConfiguration"));
         merged.put("stemcache.client.config", "file:" + clientYaml);
         merged.put("stemcache.client.near-cache-preload-directory", "");
         merged.put("stemcache.api.jwt.secret", SECRET);
         merged.put("stemcache.api.jwt.issuer", ISSUER);
         merged.put("stemcache.api.jwt.audience", AUDIENCE);
         merged.putAll(properties);
-        return new SpringApplicationBuilder(ApiApplication.class).run(merged.entrySet().stream()
-                .map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new));
+        return new SpringApplicationBuilder(ApiApplication.class)
+                .run(merged.entrySet().stream()
+                        .map(e -> "--" + e.getKey() + "=" + e.getValue())
+                        .toArray(String[]::new));
     }
 
     private Config memberConfig(int port, PostgresAnalysisStore store, PostgresMemberServices services) {
@@ -228,7 +250,8 @@ final class ApiCluster implements AutoCloseable {
 
     /** http://127.0.0.1:port of the API. */
     String base() {
-        return "http://127.0.0.1:" + ((WebServerApplicationContext) api).getWebServer().getPort();
+        return "http://127.0.0.1:"
+                + ((WebServerApplicationContext) api).getWebServer().getPort();
     }
 
     /** http://127.0.0.1:port of the management server (health, Prometheus). */
@@ -248,17 +271,23 @@ final class ApiCluster implements AutoCloseable {
 
     private String token(UUID user, Map<String, Object> extra) {
         Instant expires = Instant.now().plusSeconds(300);
-        JwtClaimsSet.Builder claims = JwtClaimsSet.builder().subject(user.toString()).issuer(ISSUER)
-                .audience(List.of(AUDIENCE)).issuedAt(expires.minusSeconds(600)).expiresAt(expires)
+        JwtClaimsSet.Builder claims = JwtClaimsSet.builder()
+                .subject(user.toString())
+                .issuer(ISSUER)
+                .audience(List.of(AUDIENCE))
+                .issuedAt(expires.minusSeconds(600))
+                .expiresAt(expires)
                 .claim("is_anonymous", false);
         extra.forEach(claims::claim);
-        return signer.encode(JwtEncoderParameters.from(JwsHeader.with(MacAlgorithm.HS256).build(), claims.build()))
+        return signer.encode(JwtEncoderParameters.from(
+                        JwsHeader.with(MacAlgorithm.HS256).build(), claims.build()))
                 .getTokenValue();
     }
 
     static JwtEncoder hs256(String secret) {
         return NimbusJwtEncoder.withSecretKey(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"))
-                .algorithm(MacAlgorithm.HS256).build();
+                .algorithm(MacAlgorithm.HS256)
+                .build();
     }
 
     @Override

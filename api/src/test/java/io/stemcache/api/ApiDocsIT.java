@@ -30,7 +30,8 @@ import tools.jackson.databind.json.JsonMapper;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ApiDocsIT {
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private ApiCluster cluster;
     private JsonNode document;
 
@@ -39,8 +40,8 @@ class ApiDocsIT {
         cluster = ApiCluster.start("apidocs", Map.of());
         HttpResponse<String> docs = get(cluster.base() + "/v3/api-docs");
         assertThat(docs.statusCode()).as(docs.body()).isEqualTo(200);
-        assertThat(docs.headers().firstValue("Content-Type")).hasValueSatisfying(
-                type -> assertThat(type).startsWith("application/json"));
+        assertThat(docs.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(type -> assertThat(type).startsWith("application/json"));
         document = JsonMapper.builder().build().readTree(docs.body());
     }
 
@@ -54,8 +55,8 @@ class ApiDocsIT {
     @Test
     void everyRequestMappingUnderApi_isDocumentedWithItsMethod() {
         List<String> expected = new ArrayList<>();
-        RequestMappingHandlerMapping mappings = cluster.api()
-                .getBean("requestMappingHandlerMapping", RequestMappingHandlerMapping.class);
+        RequestMappingHandlerMapping mappings =
+                cluster.api().getBean("requestMappingHandlerMapping", RequestMappingHandlerMapping.class);
         for (RequestMappingInfo info : mappings.getHandlerMethods().keySet()) {
             Set<RequestMethod> methods = info.getMethodsCondition().getMethods();
             for (String pattern : info.getPatternValues()) {
@@ -66,13 +67,19 @@ class ApiDocsIT {
                 methods.forEach(method -> expected.add(method.name().toLowerCase() + " " + pattern));
             }
         }
-        assertThat(expected).as("the node's /api/ mappings").hasSizeGreaterThanOrEqualTo(7)
-                .contains("get /api/v1/analyses/{fileId}/{stem}", "put /api/v1/analyses/{fileId}/{stem}",
+        assertThat(expected)
+                .as("the node's /api/ mappings")
+                .hasSizeGreaterThanOrEqualTo(7)
+                .contains(
+                        "get /api/v1/analyses/{fileId}/{stem}",
+                        "put /api/v1/analyses/{fileId}/{stem}",
                         "post /api/v1/guest-sessions");
         JsonNode paths = document.path("paths");
         for (String operation : expected) {
             String[] parts = operation.split(" ", 2);
-            assertThat(paths.path(parts[1]).has(parts[0])).as("%s in /v3/api-docs", operation).isTrue();
+            assertThat(paths.path(parts[1]).has(parts[0]))
+                    .as("%s in /v3/api-docs", operation)
+                    .isTrue();
         }
         Set<String> documented = new TreeSet<>(paths.propertyNames());
         assertThat(documented).as("only the API is documented").allMatch(path -> path.startsWith("/api/"));
@@ -95,31 +102,46 @@ class ApiDocsIT {
         JsonNode analysis = document.path("paths").path("/api/v1/analyses/{fileId}/{stem}");
         JsonNode ok = analysis.path("get").path("responses").path("200").path("content");
         assertThat(ok.has("application/json")).as(ok.toString()).isTrue();
-        assertThat(ok.has("application/vnd.stemcache.analysis")).as(ok.toString()).isTrue();
+        assertThat(ok.has("application/vnd.stemcache.analysis"))
+                .as(ok.toString())
+                .isTrue();
         assertThat(analysis.path("get").path("responses").has("304")).isTrue();
-        assertThat(analysis.path("put").path("requestBody").path("content").has("application/json")).isTrue();
+        assertThat(analysis.path("put").path("requestBody").path("content").has("application/json"))
+                .isTrue();
     }
 
     @Test
     void everyError_isAProblemJson_andEveryOperationNames401And503() {
         List<String> checked = new ArrayList<>();
-        document.path("paths").properties().forEach(path -> path.getValue().properties().forEach(operation -> {
-            JsonNode responses = operation.getValue().path("responses");
-            String name = operation.getKey() + " " + path.getKey();
-            boolean open = operation.getValue().path("security").isArray()
-                    && operation.getValue().path("security").isEmpty();
-            assertThat(responses.has("401")).as("%s documents 401 (unless it takes no token)", name).isEqualTo(!open);
-            assertThat(responses.has("503")).as("%s documents 503", name).isTrue();
-            responses.properties().forEach(response -> {
-                if (response.getKey().startsWith("4") || response.getKey().startsWith("5")) {
-                    assertThat(response.getValue().path("content").has(OpenApiDocument.PROBLEM_JSON))
-                            .as("%s %s is a problem", name, response.getKey()).isTrue();
-                    checked.add(name + " " + response.getKey());
-                }
-            });
-        }));
+        document.path("paths")
+                .properties()
+                .forEach(path -> path.getValue().properties().forEach(operation -> {
+                    JsonNode responses = operation.getValue().path("responses");
+                    String name = operation.getKey() + " " + path.getKey();
+                    boolean open = operation.getValue().path("security").isArray()
+                            && operation.getValue().path("security").isEmpty();
+                    assertThat(responses.has("401"))
+                            .as("%s documents 401 (unless it takes no token)", name)
+                            .isEqualTo(!open);
+                    assertThat(responses.has("503"))
+                            .as("%s documents 503", name)
+                            .isTrue();
+                    responses.properties().forEach(response -> {
+                        if (response.getKey().startsWith("4")
+                                || response.getKey().startsWith("5")) {
+                            assertThat(response.getValue().path("content").has(OpenApiDocument.PROBLEM_JSON))
+                                    .as("%s %s is a problem", name, response.getKey())
+                                    .isTrue();
+                            checked.add(name + " " + response.getKey());
+                        }
+                    });
+                }));
         assertThat(checked).hasSizeGreaterThan(14);
-        assertThat(document.path("components").path("schemas").path("Problem").path("properties").has("detail"))
+        assertThat(document.path("components")
+                        .path("schemas")
+                        .path("Problem")
+                        .path("properties")
+                        .has("detail"))
                 .isTrue();
     }
 
@@ -127,14 +149,18 @@ class ApiDocsIT {
     void swaggerUi_servedWithoutAToken() throws Exception {
         HttpResponse<String> ui = get(cluster.base() + "/swagger-ui/index.html");
         assertThat(ui.statusCode()).isEqualTo(200);
-        assertThat(ui.headers().firstValue("Content-Type")).hasValueSatisfying(
-                type -> assertThat(type).startsWith("text/html"));
+        assertThat(ui.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(type -> assertThat(type).startsWith("text/html"));
         HttpResponse<String> redirect = get(cluster.base() + "/swagger-ui.html");
         assertThat(redirect.statusCode()).isIn(200, 302);
     }
 
     private HttpResponse<String> get(String url) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).GET().build(),
+        return http.send(
+                HttpRequest.newBuilder(URI.create(url))
+                        .timeout(Duration.ofSeconds(30))
+                        .GET()
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 }

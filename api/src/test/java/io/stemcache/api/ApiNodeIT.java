@@ -68,7 +68,8 @@ class ApiNodeIT {
     /** Short, so a holder that never writes is taken over within the test; long enough for a holder's PUT. */
     private static final Duration LEASE_TTL = Duration.ofSeconds(5);
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final JwtEncoder signer = encoder(SECRET);
     private ApiCluster cluster;
     private List<HazelcastInstance> members;
@@ -78,13 +79,15 @@ class ApiNodeIT {
 
     @BeforeAll
     void start() throws IOException {
-        cluster = ApiCluster.start("api", Map.of(
-                "stemcache.client.max-analysis-mb", Integer.toString(MAX_MB),
-                "stemcache.client.lease-ttl", LEASE_TTL.toSeconds() + "s",
-                "stemcache.api.jwt.secret", SECRET,
-                "stemcache.api.jwt.issuer", ISSUER,
-                "stemcache.api.jwt.audience", AUDIENCE,
-                "stemcache.api.cors.allowed-origins", ORIGIN));
+        cluster = ApiCluster.start(
+                "api",
+                Map.of(
+                        "stemcache.client.max-analysis-mb", Integer.toString(MAX_MB),
+                        "stemcache.client.lease-ttl", LEASE_TTL.toSeconds() + "s",
+                        "stemcache.api.jwt.secret", SECRET,
+                        "stemcache.api.jwt.issuer", ISSUER,
+                        "stemcache.api.jwt.audience", AUDIENCE,
+                        "stemcache.api.cors.allowed-origins", ORIGIN));
         database = cluster.database();
         members = cluster.members();
         api = cluster.api();
@@ -118,7 +121,8 @@ class ApiNodeIT {
         byte[] expected = AnalysisJson.toBytes(analysis);
         HttpResponse<byte[]> plain = sendBytes(get(url, user));
         assertThat(plain.statusCode()).isEqualTo(200);
-        assertThat(plain.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/json"));
+        assertThat(plain.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(t -> assertThat(t).startsWith("application/json"));
         assertThat(plain.headers().firstValue("Cache-Control")).hasValue("private, no-cache");
         assertThat(plain.body()).isEqualTo(expected);
 
@@ -127,12 +131,13 @@ class ApiNodeIT {
         try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(gzipped.body()))) {
             assertThat(in.readAllBytes()).isEqualTo(expected);
         }
-        assertThat(gzipped.headers().firstValue("ETag")).isNotEqualTo(plain.headers().firstValue("ETag"));
+        assertThat(gzipped.headers().firstValue("ETag"))
+                .isNotEqualTo(plain.headers().firstValue("ETag"));
 
         HttpResponse<byte[]> binary = sendBytes(get(url, user).header("Accept", "application/vnd.stemcache.analysis"));
         assertThat(binary.statusCode()).isEqualTo(200);
-        CachedAudioAnalysis stored = map().get(new AnalysisKey(Callers.owner(jwtOf(user)), analysis.fileMetadataId(),
-                analysis.stemType()));
+        CachedAudioAnalysis stored =
+                map().get(new AnalysisKey(Callers.owner(jwtOf(user)), analysis.fileMetadataId(), analysis.stemType()));
         assertThat(binary.body()).isEqualTo(stored.payload());
         assertThat(AnalysisCodec.standard().decode(binary.body())).isEqualTo(analysis);
         assertThat(binary.headers().firstValue(AnalysisHeaders.PRECISION)).hasValue("FLOAT64");
@@ -157,20 +162,24 @@ class ApiNodeIT {
         String projected = url + "?features=" + String.join(",", four);
 
         HttpResponse<byte[]> full = sendBytes(get(url, user).header("Accept", "application/vnd.stemcache.analysis"));
-        HttpResponse<byte[]> binary = sendBytes(get(projected, user).header("Accept", "application/vnd.stemcache.analysis"));
+        HttpResponse<byte[]> binary =
+                sendBytes(get(projected, user).header("Accept", "application/vnd.stemcache.analysis"));
         assertThat(binary.statusCode()).isEqualTo(200);
         AudioAnalysis cut = AnalysisCodec.standard().decode(binary.body());
         assertThat(cut.analysisData().keySet()).containsExactlyInAnyOrderElementsOf(four);
-        four.forEach(name -> assertThat(cut.analysisData().get(name)).isEqualTo(analysis.analysisData().get(name)));
+        four.forEach(name -> assertThat(cut.analysisData().get(name))
+                .isEqualTo(analysis.analysisData().get(name)));
         double share = (double) binary.body().length / full.body().length;
-        System.out.printf("RESULT projection features=4 of=%d bytes=%d full_bytes=%d share=%.4f%n",
+        System.out.printf(
+                "RESULT projection features=4 of=%d bytes=%d full_bytes=%d share=%.4f%n",
                 analysis.analysisData().size(), binary.body().length, full.body().length, share);
         assertThat(share).as("4 features' share of the full payload").isLessThanOrEqualTo(0.15);
 
         HttpResponse<byte[]> json = sendBytes(get(projected, user));
         assertThat(json.statusCode()).isEqualTo(200);
         AudioAnalysis fromJson = AnalysisJson.read(json.body());
-        four.forEach(name -> assertThat(fromJson.analysisData().get(name)).isEqualTo(analysis.analysisData().get(name)));
+        four.forEach(name -> assertThat(fromJson.analysisData().get(name))
+                .isEqualTo(analysis.analysisData().get(name)));
         assertThat(json.headers().firstValue(AnalysisHeaders.FEATURES)).hasValue(String.join(",", four));
 
         String etag = json.headers().firstValue("ETag").orElseThrow();
@@ -183,11 +192,13 @@ class ApiNodeIT {
 
         HttpResponse<String> unknown = send(get(url + "?features=rms,noSuchFeature", user));
         assertThat(unknown.statusCode()).isEqualTo(400);
-        assertThat(unknown.headers().firstValue("Content-Type")).hasValueSatisfying(
-                type -> assertThat(type).startsWith("application/problem+json"));
+        assertThat(unknown.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
         assertThat(unknown.body()).contains("noSuchFeature");
         assertThat(send(get(url + "?features=,", user)).statusCode()).isEqualTo(400);
-        assertThat(send(get(url(UUID.randomUUID(), "bass") + "?features=rms", user)).statusCode()).isEqualTo(404);
+        assertThat(send(get(url(UUID.randomUUID(), "bass") + "?features=rms", user))
+                        .statusCode())
+                .isEqualTo(404);
     }
 
     @Test
@@ -196,13 +207,17 @@ class ApiNodeIT {
         AudioAnalysis analysis = fresh(200);
         String user = userToken(UUID.randomUUID());
         String url = url(analysis.fileMetadataId(), analysis.stemType().code());
-        assertThat(send(put(url, user, AnalysisJson.toBytes(analysis))).statusCode()).isEqualTo(201);
+        assertThat(send(put(url, user, AnalysisJson.toBytes(analysis))).statusCode())
+                .isEqualTo(201);
         HttpResponse<String> first = send(get(url, user));
         String etag = first.headers().firstValue("ETag").orElseThrow();
 
         long gets = memberGets();
-        com.hazelcast.nearcache.NearCacheStats nearCache = api.getBean("stemcacheHazelcastClient", HazelcastInstance.class)
-                .getMap(MAP).getLocalMapStats().getNearCacheStats();
+        com.hazelcast.nearcache.NearCacheStats nearCache = api.getBean(
+                        "stemcacheHazelcastClient", HazelcastInstance.class)
+                .getMap(MAP)
+                .getLocalMapStats()
+                .getNearCacheStats();
         long nearCacheHits = nearCache.getHits();
         HttpResponse<byte[]> again = sendBytes(get(url, user).header("If-None-Match", etag));
         assertThat(again.statusCode()).isEqualTo(304);
@@ -213,7 +228,8 @@ class ApiNodeIT {
         assertThat(nearCache.getHits()).isEqualTo(nearCacheHits + 1);
 
         // A binary tag does not match the JSON representation; a new write changes the tag.
-        assertThat(send(put(url, user, AnalysisJson.toBytes(analysis))).statusCode()).isEqualTo(200);
+        assertThat(send(put(url, user, AnalysisJson.toBytes(analysis))).statusCode())
+                .isEqualTo(200);
         HttpResponse<String> changed = send(get(url, user).header("If-None-Match", etag));
         assertThat(changed.statusCode()).isEqualTo(200);
         assertThat(changed.headers().firstValue("ETag")).isNotEqualTo(java.util.Optional.of(etag));
@@ -245,29 +261,34 @@ class ApiNodeIT {
         assertThat(wrongStem.body()).contains("$.stemType");
 
         byte[] malformed = new String(AnalysisJson.toBytes(analysis), StandardCharsets.UTF_8)
-                .replaceFirst("\"analysisVersion\"", "\"analysisVersoin\"").getBytes(StandardCharsets.UTF_8);
+                .replaceFirst("\"analysisVersion\"", "\"analysisVersoin\"")
+                .getBytes(StandardCharsets.UTF_8);
         HttpResponse<String> bad = send(put(url(file, stem), user, malformed));
         assertThat(bad.statusCode()).isEqualTo(400);
         assertThat(bad.headers().firstValue("Content-Type")).hasValue("application/problem+json");
         assertThat(bad.body()).contains("invalid analysis JSON at $").contains("line 1");
 
-        HttpResponse<String> badPrecision = send(put(url(file, stem) + "?precision=FLOAT16", user, AnalysisJson.toBytes(analysis)));
+        HttpResponse<String> badPrecision =
+                send(put(url(file, stem) + "?precision=FLOAT16", user, AnalysisJson.toBytes(analysis)));
         assertThat(badPrecision.statusCode()).isEqualTo(400);
         assertThat(badPrecision.body()).contains("precision");
 
         // Content-Length over the limit: refused before the body is read.
-        assertThat(rawPutStatus("/api/v1/analyses/" + file + "/" + stem, user, (MAX_MB + 1L) << 20)).isEqualTo(413);
+        assertThat(rawPutStatus("/api/v1/analyses/" + file + "/" + stem, user, (MAX_MB + 1L) << 20))
+                .isEqualTo(413);
         // No Content-Length (chunked): the stream is bounded.
         byte[] huge = new byte[(MAX_MB << 20) + (1 << 20)];
         java.util.Arrays.fill(huge, (byte) ' ');
         huge[0] = '{';
         HttpResponse<String> chunked = send(HttpRequest.newBuilder(URI.create(url(file, stem)))
-                .header("Authorization", "Bearer " + user).header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + user)
+                .header("Content-Type", "application/json")
                 .PUT(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(huge))));
         assertThat(chunked.statusCode()).isEqualTo(413);
 
         members.forEach(m -> m.getMap(MAP).flush());
-        assertThat(map().keySet().stream().filter(k -> k.fileMetadataId().equals(file))).isEmpty();
+        assertThat(map().keySet().stream().filter(k -> k.fileMetadataId().equals(file)))
+                .isEmpty();
         assertThat(rows(file)).isZero();
     }
 
@@ -281,14 +302,50 @@ class ApiNodeIT {
         HttpResponse<String> none = send(HttpRequest.newBuilder(URI.create(url)).GET());
         assertThat(none.statusCode()).isEqualTo(401);
         assertThat(none.headers().firstValue("Content-Type")).hasValue("application/problem+json");
-        assertThat(send(get(url, token(signer, sub.toString(), ISSUER, AUDIENCE, false, Instant.now().minusSeconds(300))))
-                .statusCode()).isEqualTo(401);
-        assertThat(send(get(url, token(encoder("another-secret-that-is-32-bytes-or-more"), sub.toString(), ISSUER,
-                AUDIENCE, false, Instant.now().plusSeconds(300)))).statusCode()).isEqualTo(401);
-        assertThat(send(get(url, token(signer, sub.toString(), ISSUER, "anon", false, Instant.now().plusSeconds(300))))
-                .statusCode()).isEqualTo(401);
-        assertThat(send(get(url, token(signer, sub.toString(), "https://evil.example", AUDIENCE, false,
-                Instant.now().plusSeconds(300)))).statusCode()).isEqualTo(401);
+        assertThat(send(get(
+                                url,
+                                token(
+                                        signer,
+                                        sub.toString(),
+                                        ISSUER,
+                                        AUDIENCE,
+                                        false,
+                                        Instant.now().minusSeconds(300))))
+                        .statusCode())
+                .isEqualTo(401);
+        assertThat(send(get(
+                                url,
+                                token(
+                                        encoder("another-secret-that-is-32-bytes-or-more"),
+                                        sub.toString(),
+                                        ISSUER,
+                                        AUDIENCE,
+                                        false,
+                                        Instant.now().plusSeconds(300))))
+                        .statusCode())
+                .isEqualTo(401);
+        assertThat(send(get(
+                                url,
+                                token(
+                                        signer,
+                                        sub.toString(),
+                                        ISSUER,
+                                        "anon",
+                                        false,
+                                        Instant.now().plusSeconds(300))))
+                        .statusCode())
+                .isEqualTo(401);
+        assertThat(send(get(
+                                url,
+                                token(
+                                        signer,
+                                        sub.toString(),
+                                        "https://evil.example",
+                                        AUDIENCE,
+                                        false,
+                                        Instant.now().plusSeconds(300))))
+                        .statusCode())
+                .isEqualTo(401);
         assertThat(send(get(url, "not.a.jwt")).statusCode()).isEqualTo(401);
         // The caller is valid: a plain miss.
         assertThat(send(get(url, userToken(sub))).statusCode()).isEqualTo(404);
@@ -300,7 +357,8 @@ class ApiNodeIT {
         AudioAnalysis analysis = fresh(30);
         String url = url(analysis.fileMetadataId(), analysis.stemType().code());
         String alice = userToken(UUID.randomUUID());
-        assertThat(send(put(url, alice, AnalysisJson.toBytes(analysis))).statusCode()).isEqualTo(201);
+        assertThat(send(put(url, alice, AnalysisJson.toBytes(analysis))).statusCode())
+                .isEqualTo(201);
         assertThat(send(get(url, userToken(UUID.randomUUID()))).statusCode()).isEqualTo(404);
 
         HttpResponse<String> session = send(HttpRequest.newBuilder(URI.create(base + "/api/v1/guest-sessions"))
@@ -308,23 +366,39 @@ class ApiNodeIT {
         assertThat(session.statusCode()).isEqualTo(201);
         String guest = session.body().replaceAll("(?s).*\"token\":\"([^\"]+)\".*", "$1");
         assertThat(send(get(url, guest)).statusCode()).isEqualTo(404);
-        assertThat(send(put(url, guest, AnalysisJson.toBytes(analysis))).statusCode()).isEqualTo(201);
+        assertThat(send(put(url, guest, AnalysisJson.toBytes(analysis))).statusCode())
+                .isEqualTo(201);
         assertThat(send(get(url, guest)).statusCode()).isEqualTo(200);
-        assertThat(map().containsKey(new AnalysisKey(Callers.owner(jwtOf(guest)), analysis.fileMetadataId(),
-                analysis.stemType()))).isTrue();
+        assertThat(map().containsKey(new AnalysisKey(
+                        Callers.owner(jwtOf(guest)), analysis.fileMetadataId(), analysis.stemType())))
+                .isTrue();
 
         // A Supabase anonymous sign-in: owner "anon-" + sub without dashes.
         UUID anonymous = UUID.randomUUID();
-        String supabaseGuest = token(signer, anonymous.toString(), ISSUER, AUDIENCE, true, Instant.now().plusSeconds(300));
-        assertThat(Callers.owner(jwtOf(supabaseGuest))).isEqualTo(Owner.guest("anon-" + anonymous.toString().replace("-", "")));
+        String supabaseGuest = token(
+                signer,
+                anonymous.toString(),
+                ISSUER,
+                AUDIENCE,
+                true,
+                Instant.now().plusSeconds(300));
+        assertThat(Callers.owner(jwtOf(supabaseGuest)))
+                .isEqualTo(Owner.guest("anon-" + anonymous.toString().replace("-", "")));
         assertThat(send(get(url, supabaseGuest)).statusCode()).isEqualTo(404);
 
-        String forged = token(encoder("a-key-that-is-not-the-api-nodes-secret!!"), jwtOf(guest).getSubject(),
-                "stemcache-api", GuestSessions.AUDIENCE, true, Instant.now().plusSeconds(300));
+        String forged = token(
+                encoder("a-key-that-is-not-the-api-nodes-secret!!"),
+                jwtOf(guest).getSubject(),
+                "stemcache-api",
+                GuestSessions.AUDIENCE,
+                true,
+                Instant.now().plusSeconds(300));
         assertThat(send(get(url, forged)).statusCode()).isEqualTo(401);
 
         // DELETE removes the caller's own stems only.
-        assertThat(send(delete(base + "/api/v1/analyses/" + analysis.fileMetadataId(), guest)).statusCode()).isEqualTo(204);
+        assertThat(send(delete(base + "/api/v1/analyses/" + analysis.fileMetadataId(), guest))
+                        .statusCode())
+                .isEqualTo(204);
         assertThat(send(get(url, guest)).statusCode()).isEqualTo(404);
         assertThat(send(get(url, alice)).statusCode()).isEqualTo(200);
     }
@@ -335,8 +409,15 @@ class ApiNodeIT {
         AudioAnalysis analysis = fresh(20);
         String url = url(analysis.fileMetadataId(), analysis.stemType().code());
         String user = userToken(UUID.randomUUID());
-        assertThat(send(put(url, user, AnalysisJson.toBytes(analysis))).statusCode()).isEqualTo(201);
-        String admin = token(signer, UUID.randomUUID().toString(), ISSUER, AUDIENCE, false, Instant.now().plusSeconds(300),
+        assertThat(send(put(url, user, AnalysisJson.toBytes(analysis))).statusCode())
+                .isEqualTo(201);
+        String admin = token(
+                signer,
+                UUID.randomUUID().toString(),
+                ISSUER,
+                AUDIENCE,
+                false,
+                Instant.now().plusSeconds(300),
                 Map.of("app_metadata", Map.of("role", "stemcache-admin")));
         String adminFiles = base + "/api/v1/admin/files/" + analysis.fileMetadataId();
 
@@ -366,7 +447,8 @@ class ApiNodeIT {
         assertThat(denied.statusCode()).isEqualTo(403);
         assertThat(denied.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
 
-        HttpResponse<String> actual = send(get(url, userToken(UUID.randomUUID())).header("Origin", ORIGIN));
+        HttpResponse<String> actual =
+                send(get(url, userToken(UUID.randomUUID())).header("Origin", ORIGIN));
         assertThat(actual.headers().firstValue("Access-Control-Expose-Headers"))
                 .hasValueSatisfying(h -> assertThat(h).contains("ETag").contains(AnalysisHeaders.PRECISION));
     }
@@ -374,8 +456,9 @@ class ApiNodeIT {
     @Test
     @Order(9)
     void readiness_upWhileConnected() throws Exception {
-        HttpResponse<String> ready = send(HttpRequest.newBuilder(
-                URI.create(cluster.management() + "/actuator/health/readiness")).GET());
+        HttpResponse<String> ready =
+                send(HttpRequest.newBuilder(URI.create(cluster.management() + "/actuator/health/readiness"))
+                        .GET());
         assertThat(ready.statusCode()).isEqualTo(200);
     }
 
@@ -389,7 +472,10 @@ class ApiNodeIT {
         String url = url(analysis.fileMetadataId(), analysis.stemType().code());
         List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> claims = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
-            claims.add(http.sendAsync(post(url + "/lease?wait=30", user, null).timeout(Duration.ofSeconds(60)).build(),
+            claims.add(http.sendAsync(
+                    post(url + "/lease?wait=30", user, null)
+                            .timeout(Duration.ofSeconds(60))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString()));
         }
         // The holder is answered at once; the others wait.
@@ -398,11 +484,12 @@ class ApiNodeIT {
         assertThat(granted.body()).contains("\"state\":\"granted\"").contains("\"tookOver\":false");
         String lease = field(granted.body(), "lease");
         HttpResponse<String> status = send(get(base + "/api/v1/files/status?ids=" + analysis.fileMetadataId(), user));
-        assertThat(stemOf(status.body(), analysis.stemType().code())).contains("\"state\":\"analysing\"")
+        assertThat(stemOf(status.body(), analysis.stemType().code()))
+                .contains("\"state\":\"analysing\"")
                 .contains("\"analysing\":true");
 
-        HttpResponse<String> put = send(put(url, user, AnalysisJson.toBytes(analysis))
-                .header(AnalysisHeaders.LEASE, lease));
+        HttpResponse<String> put =
+                send(put(url, user, AnalysisJson.toBytes(analysis)).header(AnalysisHeaders.LEASE, lease));
         assertThat(put.statusCode()).isEqualTo(201);
 
         int holders = 0;
@@ -424,7 +511,9 @@ class ApiNodeIT {
         assertThat(cached).isEqualTo(19);
         // The PUT ended the lease; a claim now says the entry is there.
         assertThat(send(post(url + "/lease", user, null)).body()).contains("\"state\":\"cached\"");
-        assertThat(send(delete(url + "/lease", user).header(AnalysisHeaders.LEASE, lease)).statusCode()).isEqualTo(409);
+        assertThat(send(delete(url + "/lease", user).header(AnalysisHeaders.LEASE, lease))
+                        .statusCode())
+                .isEqualTo(409);
     }
 
     @Test
@@ -443,12 +532,20 @@ class ApiNodeIT {
         assertThat(taken.headers().firstValue("Retry-After")).isPresent();
         assertThat(taken.body()).contains("lease-taken").contains("\"expiresInMs\":");
         // Another user's claim on the same file and stem is its own lease: owners never share one.
-        assertThat(send(post(url + "/lease", userToken(UUID.randomUUID()), null)).statusCode()).isEqualTo(201);
+        assertThat(send(post(url + "/lease", userToken(UUID.randomUUID()), null))
+                        .statusCode())
+                .isEqualTo(201);
 
         long started = System.nanoTime();
-        var b = http.sendAsync(post(url + "/lease?wait=30", user, null).timeout(Duration.ofSeconds(60)).build(),
+        var b = http.sendAsync(
+                post(url + "/lease?wait=30", user, null)
+                        .timeout(Duration.ofSeconds(60))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
-        var c = http.sendAsync(post(url + "/lease?wait=30", user, null).timeout(Duration.ofSeconds(60)).build(),
+        var c = http.sendAsync(
+                post(url + "/lease?wait=30", user, null)
+                        .timeout(Duration.ofSeconds(60))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         HttpResponse<String> over = firstOf(List.of(b, c)).get(30, java.util.concurrent.TimeUnit.SECONDS);
         Duration waited = Duration.ofNanos(System.nanoTime() - started);
@@ -457,8 +554,11 @@ class ApiNodeIT {
         assertThat(waited).isGreaterThan(Duration.ofSeconds(2));
         AudioAnalysis analysis = fresh(20, file, io.stemcache.core.StemType.DRUMS);
         assertThat(send(put(url, user, AnalysisJson.toBytes(analysis))
-                .header(AnalysisHeaders.LEASE, field(over.body(), "lease"))).statusCode()).isEqualTo(201);
-        HttpResponse<String> other = (b.isDone() && b.get() == over ? c : b).get(30, java.util.concurrent.TimeUnit.SECONDS);
+                                .header(AnalysisHeaders.LEASE, field(over.body(), "lease")))
+                        .statusCode())
+                .isEqualTo(201);
+        HttpResponse<String> other =
+                (b.isDone() && b.get() == over ? c : b).get(30, java.util.concurrent.TimeUnit.SECONDS);
         assertThat(other.statusCode()).as(other.body()).isEqualTo(200);
         assertThat(other.body()).contains("\"state\":\"cached\"");
         // The dead holder comes back: its lease is gone.
@@ -469,25 +569,32 @@ class ApiNodeIT {
 
     @Test
     @Order(12)
-    void leases_errors_badWait400_releaseWithoutOrWithAWrongLease_anAbandonedLeaseIsFreeAtOnce_noToken401() throws Exception {
+    void leases_errors_badWait400_releaseWithoutOrWithAWrongLease_anAbandonedLeaseIsFreeAtOnce_noToken401()
+            throws Exception {
         String user = userToken(UUID.randomUUID());
         String url = url(UUID.randomUUID(), "bass");
         HttpResponse<String> badWait = send(post(url + "/lease?wait=61", user, null));
         assertThat(badWait.statusCode()).isEqualTo(400);
         assertThat(badWait.body()).contains("query wait").contains("0 to 60");
-        assertThat(send(post(url(UUID.randomUUID(), "tuba") + "/lease", user, null)).statusCode()).isEqualTo(400);
+        assertThat(send(post(url(UUID.randomUUID(), "tuba") + "/lease", user, null))
+                        .statusCode())
+                .isEqualTo(400);
         assertThat(send(HttpRequest.newBuilder(URI.create(url + "/lease")).POST(HttpRequest.BodyPublishers.noBody()))
-                .statusCode()).isEqualTo(401);
+                        .statusCode())
+                .isEqualTo(401);
 
         String lease = field(send(post(url + "/lease", user, null)).body(), "lease");
         HttpResponse<String> noHeader = send(delete(url + "/lease", user));
         assertThat(noHeader.statusCode()).isEqualTo(400);
         assertThat(noHeader.body()).contains("header Stemcache-Lease");
-        assertThat(send(delete(url + "/lease", user).header(AnalysisHeaders.LEASE, "not-the-lease")).statusCode())
+        assertThat(send(delete(url + "/lease", user).header(AnalysisHeaders.LEASE, "not-the-lease"))
+                        .statusCode())
                 .isEqualTo(409);
         assertThat(send(post(url + "/lease", user, null)).statusCode()).isEqualTo(409);
         // The holder's analysis failed: it gives the lease back, and the next caller gets it without waiting.
-        assertThat(send(delete(url + "/lease", user).header(AnalysisHeaders.LEASE, lease)).statusCode()).isEqualTo(204);
+        assertThat(send(delete(url + "/lease", user).header(AnalysisHeaders.LEASE, lease))
+                        .statusCode())
+                .isEqualTo(204);
         assertThat(send(post(url + "/lease", user, null)).statusCode()).isEqualTo(201);
     }
 
@@ -499,25 +606,41 @@ class ApiNodeIT {
         UUID empty = UUID.randomUUID();
         UUID userId = UUID.randomUUID();
         String user = userToken(userId);
-        List<String> others = java.util.Arrays.stream(io.stemcache.core.StemType.values()).map(io.stemcache.core.StemType::code)
-                .filter(code -> !code.equals(analysis.stemType().code())).toList();
+        List<String> others = java.util.Arrays.stream(io.stemcache.core.StemType.values())
+                .map(io.stemcache.core.StemType::code)
+                .filter(code -> !code.equals(analysis.stemType().code()))
+                .toList();
         String leased = others.get(0);
         String stale = others.get(1);
         String missing = others.get(2);
         assertThat(send(put(url(file, analysis.stemType().code()), user, AnalysisJson.toBytes(analysis))
-                .header(AnalysisHeaders.CONTENT_HASH, "sha256:st")).statusCode()).isEqualTo(201);
-        assertThat(send(post(url(file, leased) + "/lease", user, null)).statusCode()).isEqualTo(201);
+                                .header(AnalysisHeaders.CONTENT_HASH, "sha256:st"))
+                        .statusCode())
+                .isEqualTo(201);
+        assertThat(send(post(url(file, leased) + "/lease", user, null)).statusCode())
+                .isEqualTo(201);
         // An entry written under an older cache version: a miss to readers, shown as stale.
         AnalysisKey staleKey = new AnalysisKey(Owner.user(userId), file, io.stemcache.core.StemType.fromCode(stale));
-        map().set(staleKey, CachedAudioAnalysis.of(staleKey, fresh(10, file, io.stemcache.core.StemType.fromCode(stale)), null, 0,
-                io.stemcache.core.Precision.FLOAT64, AnalysisCodec.standard(), Instant.now()));
+        map().set(
+                        staleKey,
+                        CachedAudioAnalysis.of(
+                                staleKey,
+                                fresh(10, file, io.stemcache.core.StemType.fromCode(stale)),
+                                null,
+                                0,
+                                io.stemcache.core.Precision.FLOAT64,
+                                AnalysisCodec.standard(),
+                                Instant.now()));
 
         HttpResponse<String> status = send(get(base + "/api/v1/files/status?ids=" + file + "," + empty, user));
         assertThat(status.statusCode()).as(status.body()).isEqualTo(200);
         CachedAudioAnalysis stored = map().get(new AnalysisKey(Owner.user(userId), file, analysis.stemType()));
-        assertThat(stemOf(status.body(), analysis.stemType().code())).contains("\"state\":\"cached\"")
-                .contains("\"storedSize\":" + stored.size()).contains("\"precision\":\"FLOAT64\"")
-                .contains("\"version\":" + stored.version()).contains("\"contentHash\":\"sha256:st\"")
+        assertThat(stemOf(status.body(), analysis.stemType().code()))
+                .contains("\"state\":\"cached\"")
+                .contains("\"storedSize\":" + stored.size())
+                .contains("\"precision\":\"FLOAT64\"")
+                .contains("\"version\":" + stored.version())
+                .contains("\"contentHash\":\"sha256:st\"")
                 .contains("\"analysing\":false");
         assertThat(stemOf(status.body(), leased)).contains("\"state\":\"analysing\"");
         assertThat(stemOf(status.body(), stale)).contains("\"state\":\"stale\"").contains("\"cacheVersion\":0");
@@ -525,11 +648,12 @@ class ApiNodeIT {
         assertThat(status.body()).contains("\"fileMetadataId\":\"" + empty + "\"");
         assertThat(status.body().length()).isLessThan(4000);
         // Another owner learns nothing of them.
-        String stranger = send(get(base + "/api/v1/files/status?ids=" + file, userToken(UUID.randomUUID()))).body();
+        String stranger = send(get(base + "/api/v1/files/status?ids=" + file, userToken(UUID.randomUUID())))
+                .body();
         assertThat(stranger).doesNotContain("cached").doesNotContain("stale").doesNotContain("analysing\":true");
 
-        HttpResponse<String> warm = send(post(base + "/api/v1/files/warm", user,
-                "{\"ids\":[\"" + file + "\",\"" + empty + "\"]}"));
+        HttpResponse<String> warm =
+                send(post(base + "/api/v1/files/warm", user, "{\"ids\":[\"" + file + "\",\"" + empty + "\"]}"));
         assertThat(warm.statusCode()).as(warm.body()).isEqualTo(200);
         assertThat(warm.body()).contains("\"stems\":1").contains("\"files\":2");
 
@@ -539,13 +663,18 @@ class ApiNodeIT {
         HttpResponse<String> bad = send(get(base + "/api/v1/files/status?ids=" + file + ",nope", user));
         assertThat(bad.statusCode()).isEqualTo(400);
         assertThat(bad.body()).contains("query ids[1]");
-        String many = String.join(",", java.util.stream.Stream.generate(() -> UUID.randomUUID().toString()).limit(101)
-                .toList());
-        assertThat(send(get(base + "/api/v1/files/status?ids=" + many, user)).body()).contains("at most 100");
+        String many = String.join(
+                ",",
+                java.util.stream.Stream.generate(() -> UUID.randomUUID().toString())
+                        .limit(101)
+                        .toList());
+        assertThat(send(get(base + "/api/v1/files/status?ids=" + many, user)).body())
+                .contains("at most 100");
         HttpResponse<String> badWarm = send(post(base + "/api/v1/files/warm", user, "{\"ids\":[]}"));
         assertThat(badWarm.statusCode()).isEqualTo(400);
         assertThat(badWarm.body()).contains("$.ids");
-        assertThat(send(post(base + "/api/v1/files/warm", user, "{\"ids\":")).statusCode()).isEqualTo(400);
+        assertThat(send(post(base + "/api/v1/files/warm", user, "{\"ids\":")).statusCode())
+                .isEqualTo(400);
     }
 
     @Test
@@ -553,21 +682,36 @@ class ApiNodeIT {
     void claim_aUserTakesAGuestsEntries_withBothVerifiedTokens_elseRefused() throws Exception {
         AudioAnalysis analysis = fresh(25);
         String url = url(analysis.fileMetadataId(), analysis.stemType().code());
-        String guest = field(send(HttpRequest.newBuilder(URI.create(base + "/api/v1/guest-sessions"))
-                .POST(HttpRequest.BodyPublishers.noBody())).body(), "token");
-        assertThat(send(put(url, guest, AnalysisJson.toBytes(analysis))).statusCode()).isEqualTo(201);
+        String guest = field(
+                send(HttpRequest.newBuilder(URI.create(base + "/api/v1/guest-sessions"))
+                                .POST(HttpRequest.BodyPublishers.noBody()))
+                        .body(),
+                "token");
+        assertThat(send(put(url, guest, AnalysisJson.toBytes(analysis))).statusCode())
+                .isEqualTo(201);
         String user = userToken(UUID.randomUUID());
         String claimUrl = base + "/api/v1/guest-sessions/claim";
 
         HttpResponse<String> byGuest = send(post(claimUrl, guest, "{\"guestToken\":\"" + guest + "\"}"));
         assertThat(byGuest.statusCode()).isEqualTo(403);
-        String forged = token(encoder("a-key-that-is-not-the-api-nodes-secret!!"), jwtOf(guest).getSubject(),
-                "stemcache-api", GuestSessions.AUDIENCE, true, Instant.now().plusSeconds(300));
-        for (String body : List.of("{\"guestToken\":\"" + forged + "\"}", "{\"guestToken\":\"" + user + "\"}",
-                "{}", "{\"guestToken\":\"x\"}")) {
+        String forged = token(
+                encoder("a-key-that-is-not-the-api-nodes-secret!!"),
+                jwtOf(guest).getSubject(),
+                "stemcache-api",
+                GuestSessions.AUDIENCE,
+                true,
+                Instant.now().plusSeconds(300));
+        for (String body : List.of(
+                "{\"guestToken\":\"" + forged + "\"}",
+                "{\"guestToken\":\"" + user + "\"}",
+                "{}",
+                "{\"guestToken\":\"x\"}")) {
             HttpResponse<String> refused = send(post(claimUrl, user, body));
             assertThat(refused.statusCode()).as(body).isEqualTo(400);
-            assertThat(refused.body()).contains("$.guestToken").doesNotContain(forged).doesNotContain(user);
+            assertThat(refused.body())
+                    .contains("$.guestToken")
+                    .doesNotContain(forged)
+                    .doesNotContain(user);
         }
         assertThat(send(get(url, guest)).statusCode()).isEqualTo(200);
 
@@ -596,22 +740,39 @@ class ApiNodeIT {
         AudioAnalysis analysis = fresh(26);
         String url = url(analysis.fileMetadataId(), analysis.stemType().code());
         for (String sub : List.of("a".repeat(22), "guest-token-0001")) {
-            String weak = token(signer, sub, ISSUER, AUDIENCE, true, Instant.now().plusSeconds(300));
+            String weak =
+                    token(signer, sub, ISSUER, AUDIENCE, true, Instant.now().plusSeconds(300));
             HttpResponse<String> refused = send(get(url, weak));
             assertThat(refused.statusCode()).as(sub).isEqualTo(401);
             assertThat(refused.body()).doesNotContain(sub);
         }
         // A user's sub that is no UUID names no owner either (it was a 500: the converter's exception was no 401).
-        assertThat(send(get(url, token(signer, "not-a-uuid", ISSUER, AUDIENCE, false, Instant.now().plusSeconds(300))))
-                .statusCode()).isEqualTo(401);
+        assertThat(send(get(
+                                url,
+                                token(
+                                        signer,
+                                        "not-a-uuid",
+                                        ISSUER,
+                                        AUDIENCE,
+                                        false,
+                                        Instant.now().plusSeconds(300))))
+                        .statusCode())
+                .isEqualTo(401);
     }
 
     @Test
     @Order(15)
     void adminCleanup_nonAdmin403_adminRunsIt() throws Exception {
-        String admin = token(signer, UUID.randomUUID().toString(), ISSUER, AUDIENCE, false, Instant.now().plusSeconds(300),
+        String admin = token(
+                signer,
+                UUID.randomUUID().toString(),
+                ISSUER,
+                AUDIENCE,
+                false,
+                Instant.now().plusSeconds(300),
                 Map.of("app_metadata", Map.of("role", "stemcache-admin")));
-        assertThat(send(post(base + "/api/v1/admin/cleanup", userToken(UUID.randomUUID()), null)).statusCode())
+        assertThat(send(post(base + "/api/v1/admin/cleanup", userToken(UUID.randomUUID()), null))
+                        .statusCode())
                 .isEqualTo(403);
         HttpResponse<String> ran = send(post(base + "/api/v1/admin/cleanup", admin, null));
         assertThat(ran.statusCode()).as(ran.body()).isEqualTo(200);
@@ -630,8 +791,9 @@ class ApiNodeIT {
         assertThat(down.headers().firstValue("Retry-After")).isPresent();
         assertThat(down.headers().firstValue("Content-Type")).hasValue("application/problem+json");
         assertThat(took).isLessThan(Duration.ofSeconds(10));
-        HttpResponse<String> ready = send(HttpRequest.newBuilder(
-                URI.create(cluster.management() + "/actuator/health/readiness")).GET());
+        HttpResponse<String> ready =
+                send(HttpRequest.newBuilder(URI.create(cluster.management() + "/actuator/health/readiness"))
+                        .GET());
         assertThat(ready.statusCode()).isEqualTo(503);
     }
 
@@ -640,27 +802,34 @@ class ApiNodeIT {
     /** The first corpus stem cut to {@code frames} frames, under a file of its own. */
     private static AudioAnalysis fresh(int frames) {
         AudioAnalysis small = Corpus.small(frames);
-        return new AudioAnalysis(UUID.randomUUID(), small.stemType(), small.analysisVersion(), small.analysisData(),
-                small.waveformData(), small.metadata());
+        return new AudioAnalysis(
+                UUID.randomUUID(),
+                small.stemType(),
+                small.analysisVersion(),
+                small.analysisData(),
+                small.waveformData(),
+                small.metadata());
     }
 
     /** Corpus data cut to {@code frames} frames, as the analysis of {@code file}'s {@code stem}. */
     private static AudioAnalysis fresh(int frames, UUID file, io.stemcache.core.StemType stem) {
         AudioAnalysis small = Corpus.small(frames);
-        return new AudioAnalysis(file, stem, small.analysisVersion(), small.analysisData(), small.waveformData(),
-                small.metadata());
+        return new AudioAnalysis(
+                file, stem, small.analysisVersion(), small.analysisData(), small.waveformData(), small.metadata());
     }
 
     /** A string field of a flat JSON answer. */
     private static String field(String json, String name) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"" + name + "\":\"([^\"]+)\"").matcher(json);
+        java.util.regex.Matcher m =
+                java.util.regex.Pattern.compile("\"" + name + "\":\"([^\"]+)\"").matcher(json);
         assertThat(m.find()).as(name + " in " + json).isTrue();
         return m.group(1);
     }
 
     /** One stem's object in a files/status answer. */
     private static String stemOf(String status, String stem) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"" + stem + "\":(\\{[^}]*})").matcher(status);
+        java.util.regex.Matcher m =
+                java.util.regex.Pattern.compile("\"" + stem + "\":(\\{[^}]*})").matcher(status);
         assertThat(m.find()).as(stem + " in " + status).isTrue();
         return m.group(1);
     }
@@ -670,15 +839,17 @@ class ApiNodeIT {
     }
 
     private long memberGets() {
-        return members.stream().mapToLong(m -> m.getMap(MAP).getLocalMapStats().getGetOperationCount()).sum();
+        return members.stream()
+                .mapToLong(m -> m.getMap(MAP).getLocalMapStats().getGetOperationCount())
+                .sum();
     }
 
     private long rows(UUID file) throws SQLException {
         long count = 0;
         try (Connection connection = database.dataSource().getConnection()) {
             for (String table : List.of("audio_analysis_cache", "audio_analysis_guest_cache")) {
-                try (PreparedStatement select = connection.prepareStatement(
-                        "SELECT count(*) FROM " + table + " WHERE file_metadata_id = ?")) {
+                try (PreparedStatement select =
+                        connection.prepareStatement("SELECT count(*) FROM " + table + " WHERE file_metadata_id = ?")) {
                     select.setObject(1, file);
                     try (ResultSet rs = select.executeQuery()) {
                         rs.next();
@@ -697,7 +868,7 @@ class ApiNodeIT {
             socket.setSoTimeout(10_000);
             OutputStream out = socket.getOutputStream();
             out.write(("PUT " + path + " HTTP/1.1\r\nHost: " + uri.getHost() + "\r\nAuthorization: Bearer " + token
-                    + "\r\nContent-Type: application/json\r\nContent-Length: " + contentLength + "\r\n\r\n")
+                            + "\r\nContent-Type: application/json\r\nContent-Length: " + contentLength + "\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             out.flush();
             String status = new String(socket.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
@@ -710,26 +881,34 @@ class ApiNodeIT {
     }
 
     private HttpRequest.Builder get(String url, String token) {
-        return HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + token).GET();
+        return HttpRequest.newBuilder(URI.create(url))
+                .header("Authorization", "Bearer " + token)
+                .GET();
     }
 
     private HttpRequest.Builder delete(String url, String token) {
-        return HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + token).DELETE();
+        return HttpRequest.newBuilder(URI.create(url))
+                .header("Authorization", "Bearer " + token)
+                .DELETE();
     }
 
     private HttpRequest.Builder put(String url, String token, byte[] body) {
-        return HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + token)
-                .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofByteArray(body));
+        return HttpRequest.newBuilder(URI.create(url))
+                .header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(body));
     }
 
     private HttpRequest.Builder post(String url, String token, String json) {
-        return HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + token)
+        return HttpRequest.newBuilder(URI.create(url))
+                .header("Authorization", "Bearer " + token)
                 .header("Content-Type", "application/json")
                 .POST(json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
     }
 
     private HttpRequest.Builder preflight(String url, String origin) {
-        return HttpRequest.newBuilder(URI.create(url)).header("Origin", origin)
+        return HttpRequest.newBuilder(URI.create(url))
+                .header("Origin", origin)
                 .header("Access-Control-Request-Method", "GET")
                 .header("Access-Control-Request-Headers", "authorization,if-none-match")
                 .method("OPTIONS", HttpRequest.BodyPublishers.noBody());
@@ -744,30 +923,45 @@ class ApiNodeIT {
     }
 
     private String userToken(UUID user) {
-        return token(signer, user.toString(), ISSUER, AUDIENCE, false, Instant.now().plusSeconds(300));
+        return token(
+                signer, user.toString(), ISSUER, AUDIENCE, false, Instant.now().plusSeconds(300));
     }
 
-    private static String token(JwtEncoder encoder, String sub, String issuer, String audience, boolean anonymous,
-                                Instant expires) {
+    private static String token(
+            JwtEncoder encoder, String sub, String issuer, String audience, boolean anonymous, Instant expires) {
         return token(encoder, sub, issuer, audience, anonymous, expires, Map.of());
     }
 
-    private static String token(JwtEncoder encoder, String sub, String issuer, String audience, boolean anonymous,
-                                Instant expires, Map<String, Object> extra) {
-        JwtClaimsSet.Builder claims = JwtClaimsSet.builder().subject(sub).issuer(issuer).audience(List.of(audience))
-                .issuedAt(expires.minusSeconds(600)).expiresAt(expires).claim("is_anonymous", anonymous);
+    private static String token(
+            JwtEncoder encoder,
+            String sub,
+            String issuer,
+            String audience,
+            boolean anonymous,
+            Instant expires,
+            Map<String, Object> extra) {
+        JwtClaimsSet.Builder claims = JwtClaimsSet.builder()
+                .subject(sub)
+                .issuer(issuer)
+                .audience(List.of(audience))
+                .issuedAt(expires.minusSeconds(600))
+                .expiresAt(expires)
+                .claim("is_anonymous", anonymous);
         extra.forEach(claims::claim);
-        return encoder.encode(JwtEncoderParameters.from(JwsHeader.with(MacAlgorithm.HS256).build(), claims.build()))
+        return encoder.encode(JwtEncoderParameters.from(
+                        JwsHeader.with(MacAlgorithm.HS256).build(), claims.build()))
                 .getTokenValue();
     }
 
     private org.springframework.security.oauth2.jwt.Jwt jwtOf(String token) {
-        return api.getBean(org.springframework.security.oauth2.jwt.JwtDecoder.class).decode(token);
+        return api.getBean(org.springframework.security.oauth2.jwt.JwtDecoder.class)
+                .decode(token);
     }
 
     private static JwtEncoder encoder(String secret) {
         return NimbusJwtEncoder.withSecretKey(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"))
-                .algorithm(MacAlgorithm.HS256).build();
+                .algorithm(MacAlgorithm.HS256)
+                .build();
     }
 
     /** The first of {@code answers} to complete, typed (CompletableFuture.anyOf answers Object). */

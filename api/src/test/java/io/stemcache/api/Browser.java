@@ -60,14 +60,25 @@ final class Browser implements AutoCloseable {
         }
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM);
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", "--window-size=1280,1400", "--user-data-dir=" + profile);
+        options.addArguments(
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--disable-dev-shm-usage",
+                "--window-size=1280,1400",
+                "--user-data-dir=" + profile);
         LoggingPreferences logs = new LoggingPreferences();
         logs.enable(LogType.BROWSER, Level.ALL);
         options.setCapability("goog:loggingPrefs", logs);
         ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(Path.of(CHROMEDRIVER).toFile()).usingAnyFreePort().build();
+                .usingDriverExecutable(Path.of(CHROMEDRIVER).toFile())
+                .usingAnyFreePort()
+                .build();
         ChromeDriver driver = new ChromeDriver(service, options);
         driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(60)).scriptTimeout(Duration.ofSeconds(60));
         return new Browser(driver, profile);
@@ -93,8 +104,10 @@ final class Browser implements AutoCloseable {
     /** A global of the page (e.g. {@code stemcacheReport}) as Selenium converts it; null when unset. */
     @SuppressWarnings("unchecked")
     Map<String, Object> global(String name) {
-        return (Map<String, Object>) script("return window[arguments[0]] === undefined ? null"
-                + " : JSON.parse(JSON.stringify(window[arguments[0]]))", name);
+        return (Map<String, Object>) script(
+                "return window[arguments[0]] === undefined ? null"
+                        + " : JSON.parse(JSON.stringify(window[arguments[0]]))",
+                name);
     }
 
     WebElement element(String id) {
@@ -111,7 +124,8 @@ final class Browser implements AutoCloseable {
 
     /** Submits a form as the user does: by clicking its submit button. */
     void submit(String formId) {
-        driver.findElement(By.cssSelector("#" + formId + " button[type=submit]")).click();
+        driver.findElement(By.cssSelector("#" + formId + " button[type=submit]"))
+                .click();
     }
 
     /** A DevTools command on the current tab (e.g. {@code Network.setCacheDisabled}). */
@@ -156,20 +170,36 @@ final class Browser implements AutoCloseable {
 
     /** A full-page PNG of the current tab in target/screenshots/{name}.png; returns its path. */
     Path screenshot(String name) {
-        return save(name, driver.executeCdpCommand("Page.captureScreenshot",
-                Map.of("format", "png", "captureBeyondViewport", true)));
+        return save(
+                name,
+                driver.executeCdpCommand(
+                        "Page.captureScreenshot", Map.of("format", "png", "captureBeyondViewport", true)));
     }
 
     /** A PNG of one element (its box, scaled by {@code scale}) in target/screenshots/{name}.png; returns its path. */
     Path screenshotOf(String name, String css, double scale) {
         @SuppressWarnings("unchecked")
-        Map<String, Object> box = (Map<String, Object>) script("const r = document.querySelector(arguments[0])"
-                + ".getBoundingClientRect(); return {x: r.left + scrollX, y: r.top + scrollY, width: r.width,"
-                + " height: r.height}", css);
-        Map<String, Object> clip = Map.of("x", box.get("x"), "y", box.get("y"), "width", box.get("width"),
-                "height", box.get("height"), "scale", scale);
-        return save(name, driver.executeCdpCommand("Page.captureScreenshot",
-                Map.of("format", "png", "captureBeyondViewport", true, "clip", clip)));
+        Map<String, Object> box = (Map<String, Object>) script(
+                "const r = document.querySelector(arguments[0])"
+                        + ".getBoundingClientRect(); return {x: r.left + scrollX, y: r.top + scrollY, width: r.width,"
+                        + " height: r.height}",
+                css);
+        Map<String, Object> clip = Map.of(
+                "x",
+                box.get("x"),
+                "y",
+                box.get("y"),
+                "width",
+                box.get("width"),
+                "height",
+                box.get("height"),
+                "scale",
+                scale);
+        return save(
+                name,
+                driver.executeCdpCommand(
+                        "Page.captureScreenshot",
+                        Map.of("format", "png", "captureBeyondViewport", true, "clip", clip)));
     }
 
     private static Path save(String name, Map<String, Object> shot) {
@@ -198,7 +228,8 @@ final class Browser implements AutoCloseable {
             driver.quit();
         } finally {
             try (Stream<Path> files = Files.walk(profile)) {
-                files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+                files.sorted(Comparator.reverseOrder())
+                        .forEach(path -> path.toFile().delete());
             } catch (IOException e) {
                 // a temporary profile left behind is harmless
             }

@@ -34,7 +34,8 @@ class ClusterOutageIT {
     /** Generous: the gate answers at once, a silent cluster within the 5 s invocation timeout. */
     private static final Duration BOUND = Duration.ofSeconds(15);
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private ApiCluster cluster;
     private String token;
     private AudioAnalysis stored;
@@ -60,15 +61,19 @@ class ClusterOutageIT {
         stored = fresh();
 
         assertThat(management("/actuator/health/readiness").statusCode()).isEqualTo(503);
-        assertThat(management("/actuator/health/liveness").statusCode()).as("alive, only not ready").isEqualTo(200);
+        assertThat(management("/actuator/health/liveness").statusCode())
+                .as("alive, only not ready")
+                .isEqualTo(200);
         long get = System.nanoTime();
         assertUnavailable(send(get(url(stored), token)));
         Duration getTook = since(get);
         assertUnavailable(send(put(url(stored), token, stored)));
         assertThat(send(HttpRequest.newBuilder(URI.create(url(stored))).GET()).statusCode())
-                .as("no token: still a 401 first").isEqualTo(401);
+                .as("no token: still a 401 first")
+                .isEqualTo(401);
         // The document needs the controllers, which cannot be built yet: the same 503, not a 500.
-        assertUnavailable(send(HttpRequest.newBuilder(URI.create(cluster.base() + "/v3/api-docs")).GET()));
+        assertUnavailable(send(HttpRequest.newBuilder(URI.create(cluster.base() + "/v3/api-docs"))
+                .GET()));
         HttpResponse<String> scrape = management("/actuator/prometheus");
         assertThat(scrape.statusCode()).as("metrics without the cluster").isEqualTo(200);
         assertThat(scrape.body()).contains("stemcache_nearcache_hits_total{");
@@ -76,14 +81,19 @@ class ClusterOutageIT {
         long membersStarted = System.nanoTime();
         cluster.startMembers();
         await().atMost(Duration.ofSeconds(60))
-                .untilAsserted(() -> assertThat(management("/actuator/health/readiness").statusCode()).isEqualTo(200));
+                .untilAsserted(() -> assertThat(
+                                management("/actuator/health/readiness").statusCode())
+                        .isEqualTo(200));
         Duration toReady = since(membersStarted);
         HttpResponse<String> created = send(put(url(stored), token, stored));
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
         assertThat(send(get(url(stored), token)).statusCode()).isEqualTo(200);
-        assertThat(send(HttpRequest.newBuilder(URI.create(cluster.base() + "/v3/api-docs")).GET()).statusCode())
+        assertThat(send(HttpRequest.newBuilder(URI.create(cluster.base() + "/v3/api-docs"))
+                                .GET())
+                        .statusCode())
                 .isEqualTo(200);
-        System.out.printf("RESULT outage start_without_cluster_ms=%d gate_503_ms=%d members_to_ready_ms=%d%n",
+        System.out.printf(
+                "RESULT outage start_without_cluster_ms=%d gate_503_ms=%d members_to_ready_ms=%d%n",
                 startup.toMillis(), getTook.toMillis(), toReady.toMillis());
     }
 
@@ -105,17 +115,24 @@ class ClusterOutageIT {
         Duration putTook = since(put);
         assertThat(putTook).as("PUT while the cluster is gone").isLessThan(BOUND);
         await().atMost(BOUND)
-                .untilAsserted(() -> assertThat(management("/actuator/health/readiness").statusCode()).isEqualTo(503));
+                .untilAsserted(() -> assertThat(
+                                management("/actuator/health/readiness").statusCode())
+                        .isEqualTo(503));
 
         long restarted = System.nanoTime();
         cluster.startMembers();
         await().atMost(Duration.ofSeconds(60))
-                .untilAsserted(() -> assertThat(management("/actuator/health/readiness").statusCode()).isEqualTo(200));
+                .untilAsserted(() -> assertThat(
+                                management("/actuator/health/readiness").statusCode())
+                        .isEqualTo(200));
         Duration toReady = since(restarted);
         HttpResponse<String> back = send(get(url(stored), token));
-        assertThat(back.statusCode()).as("the entry, loaded back from PostgreSQL: " + back.body()).isEqualTo(200);
+        assertThat(back.statusCode())
+                .as("the entry, loaded back from PostgreSQL: " + back.body())
+                .isEqualTo(200);
         assertThat(send(put(url(another), token, another)).statusCode()).isEqualTo(201);
-        System.out.printf("RESULT outage lost_get_503_ms=%d lost_put_503_ms=%d members_back_to_ready_ms=%d%n",
+        System.out.printf(
+                "RESULT outage lost_get_503_ms=%d lost_put_503_ms=%d members_back_to_ready_ms=%d%n",
                 getTook.toMillis(), putTook.toMillis(), toReady.toMillis());
     }
 
@@ -132,24 +149,34 @@ class ClusterOutageIT {
 
     private static AudioAnalysis fresh() {
         AudioAnalysis small = Corpus.small(20);
-        return new AudioAnalysis(UUID.randomUUID(), small.stemType(), small.analysisVersion(), small.analysisData(),
-                small.waveformData(), small.metadata());
+        return new AudioAnalysis(
+                UUID.randomUUID(),
+                small.stemType(),
+                small.analysisVersion(),
+                small.analysisData(),
+                small.waveformData(),
+                small.metadata());
     }
 
     private String url(AudioAnalysis analysis) {
-        return cluster.base() + "/api/v1/analyses/" + analysis.fileMetadataId() + "/" + analysis.stemType().code();
+        return cluster.base() + "/api/v1/analyses/" + analysis.fileMetadataId() + "/"
+                + analysis.stemType().code();
     }
 
     private HttpResponse<String> management(String path) throws Exception {
-        return send(HttpRequest.newBuilder(URI.create(cluster.management() + path)).GET());
+        return send(
+                HttpRequest.newBuilder(URI.create(cluster.management() + path)).GET());
     }
 
     private static HttpRequest.Builder get(String url, String token) {
-        return HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + token).GET();
+        return HttpRequest.newBuilder(URI.create(url))
+                .header("Authorization", "Bearer " + token)
+                .GET();
     }
 
     private static HttpRequest.Builder put(String url, String token, AudioAnalysis analysis) {
-        return HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + token)
+        return HttpRequest.newBuilder(URI.create(url))
+                .header("Authorization", "Bearer " + token)
                 .header("Content-Type", "application/json")
                 .PUT(HttpRequest.BodyPublishers.ofByteArray(AnalysisJson.toBytes(analysis)));
     }

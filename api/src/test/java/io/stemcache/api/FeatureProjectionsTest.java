@@ -26,13 +26,18 @@ class FeatureProjectionsTest {
     @Test
     void decode_ofAProjectionOverTheNodesLimit_isRefusedNamingTheLimit() {
         AudioAnalysis stem = Corpus.first();
-        byte[] payload = AnalysisCodec.standard().project(AnalysisCodec.standard().encode(stem, Precision.FLOAT64),
-                List.copyOf(stem.analysisData().keySet()));
-        FeatureProjections small = new FeatureProjections(null, null, 1, null, AnalysisCodec.withMaxDecodedBytes(64 << 10));
+        byte[] payload = AnalysisCodec.standard()
+                .project(
+                        AnalysisCodec.standard().encode(stem, Precision.FLOAT64),
+                        List.copyOf(stem.analysisData().keySet()));
+        FeatureProjections small =
+                new FeatureProjections(null, null, 1, null, AnalysisCodec.withMaxDecodedBytes(64 << 10));
         FeatureProjections roomy = new FeatureProjections(null, null, 1, null, AnalysisCodec.standard());
 
-        assertThatThrownBy(() -> small.decode(projectionOf(payload))).isInstanceOf(CorruptPayloadException.class)
+        assertThatThrownBy(() -> small.decode(projectionOf(payload)))
+                .isInstanceOf(CorruptPayloadException.class)
                 .hasMessageContaining("over this codec's limit of 65536 decoded bytes");
-        assertThat(roomy.decode(projectionOf(payload)).analysisData()).containsOnlyKeys(stem.analysisData().keySet());
+        assertThat(roomy.decode(projectionOf(payload)).analysisData())
+                .containsOnlyKeys(stem.analysisData().keySet());
     }
 }

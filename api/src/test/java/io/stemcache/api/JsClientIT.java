@@ -33,11 +33,13 @@ class JsClientIT {
 
     @Test
     void jsClientAndHook_againstALiveApiNode() throws Exception {
-        NodeTests.run(Map.of(
+        NodeTests.run(
+                Map.of(
                         "STEMCACHE_BASE_URL", cluster.base(),
                         "STEMCACHE_USER_TOKEN_A", cluster.userToken(UUID.randomUUID()),
                         "STEMCACHE_USER_TOKEN_B", cluster.userToken(UUID.randomUUID()),
                         "STEMCACHE_CORPUS_FILE", Corpus.files().get(0).toString()),
-                "test/client.live.test.mjs", "test/react.test.mjs");
+                "test/client.live.test.mjs",
+                "test/react.test.mjs");
     }
 }

@@ -77,7 +77,8 @@ final class LocalStackScript implements AutoCloseable {
 
     /** Waits until the script says the stack is up, and returns the URL it printed; fails with its output if it exits. */
     String awaitUp(Duration timeout) {
-        await().atMost(timeout).pollInterval(Duration.ofMillis(250))
+        await().atMost(timeout)
+                .pollInterval(Duration.ofMillis(250))
                 .failFast("the script exited", () -> !process.isAlive())
                 .until(() -> UP.matcher(output()).find());
         Matcher up = UP.matcher(output());
@@ -117,7 +118,9 @@ final class LocalStackScript implements AutoCloseable {
 
     /** The script's child whose command line contains {@code marker} (a jar's name). */
     ProcessHandle child(String marker) {
-        return process.children().filter(child -> child.info().commandLine().orElse("").contains(marker)).findFirst()
+        return process.children()
+                .filter(child -> child.info().commandLine().orElse("").contains(marker))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("the script has no child running " + marker));
     }
 
@@ -125,7 +128,8 @@ final class LocalStackScript implements AutoCloseable {
     List<String> leftovers() {
         try (Stream<ProcessHandle> all = ProcessHandle.allProcesses()) {
             return all.filter(ProcessHandle::isAlive)
-                    .map(handle -> handle.pid() + " " + handle.info().commandLine().orElse(""))
+                    .map(handle ->
+                            handle.pid() + " " + handle.info().commandLine().orElse(""))
                     .filter(line -> line.contains("-Dhz.cluster-name=" + cluster) || line.contains(dir.toString()))
                     .toList();
         }

@@ -35,7 +35,8 @@ class PagesAndAdminIT {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private ApiCluster cluster;
     private String base;
 
@@ -59,23 +60,28 @@ class PagesAndAdminIT {
         for (String page : List.of("/", "/index.html", "/admin.html")) {
             HttpResponse<String> html = send(HttpRequest.newBuilder(URI.create(base + page)));
             assertThat(html.statusCode()).as(page).isEqualTo(200);
-            assertThat(html.headers().firstValue("Content-Type")).as(page).hasValueSatisfying(type ->
-                    assertThat(type).startsWith("text/html"));
-            assertThat(html.headers().firstValue("Content-Security-Policy")).as(page)
+            assertThat(html.headers().firstValue("Content-Type"))
+                    .as(page)
+                    .hasValueSatisfying(type -> assertThat(type).startsWith("text/html"));
+            assertThat(html.headers().firstValue("Content-Security-Policy"))
+                    .as(page)
                     .hasValue(SecurityConfiguration.PAGE_POLICY);
             assertThat(html.headers().firstValue("Cache-Control")).as(page).hasValue("no-cache");
             assertThat(html.body()).as("no inline script").doesNotContainPattern("<script(?![^>]*\\ssrc=)");
         }
-        for (String module : List.of("/app/project.js", "/app/admin.js", "/app/analyser-worker.js", "/js/index.js",
-                "/js/worker.js")) {
+        for (String module : List.of(
+                "/app/project.js", "/app/admin.js", "/app/analyser-worker.js", "/js/index.js", "/js/worker.js")) {
             HttpResponse<String> script = send(HttpRequest.newBuilder(URI.create(base + module)));
             assertThat(script.statusCode()).as(module).isEqualTo(200);
             assertThat(script.headers().firstValue("Content-Type")).as(module).hasValue("text/javascript");
-            assertThat(script.headers().firstValue("Content-Security-Policy")).as(module).isPresent();
+            assertThat(script.headers().firstValue("Content-Security-Policy"))
+                    .as(module)
+                    .isPresent();
         }
         HttpResponse<String> css = send(HttpRequest.newBuilder(URI.create(base + "/app/style.css")));
         assertThat(css.statusCode()).isEqualTo(200);
-        assertThat(css.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/css"));
+        assertThat(css.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(t -> assertThat(t).startsWith("text/css"));
     }
 
     @Test
@@ -85,12 +91,18 @@ class PagesAndAdminIT {
         HttpResponse<String> post = send(HttpRequest.newBuilder(URI.create(base + "/index.html"))
                 .POST(HttpRequest.BodyPublishers.ofString("x")));
         assertThat(post.statusCode()).as("only GET is open").isEqualTo(401);
-        assertThat(send(HttpRequest.newBuilder(URI.create(base + "/api/v1/stats"))).statusCode()).isEqualTo(401);
-        assertThat(send(HttpRequest.newBuilder(URI.create(base + "/other.html"))).statusCode())
-                .as("a path outside the pages needs a token").isEqualTo(401);
+        assertThat(send(HttpRequest.newBuilder(URI.create(base + "/api/v1/stats")))
+                        .statusCode())
+                .isEqualTo(401);
+        assertThat(send(HttpRequest.newBuilder(URI.create(base + "/other.html")))
+                        .statusCode())
+                .as("a path outside the pages needs a token")
+                .isEqualTo(401);
         HttpResponse<String> stats = send(get(base + "/api/v1/stats", cluster.userToken(UUID.randomUUID())));
         assertThat(stats.statusCode()).isEqualTo(200);
-        assertThat(stats.headers().firstValue("Content-Security-Policy")).as("API answers are not pages").isEmpty();
+        assertThat(stats.headers().firstValue("Content-Security-Policy"))
+                .as("API answers are not pages")
+                .isEmpty();
     }
 
     // ---- the statistics history ----
@@ -104,7 +116,8 @@ class PagesAndAdminIT {
         insertRow("another-cluster", "now()", 99, 0, 0);
         String url = base + "/api/v1/admin/stats/history";
 
-        assertThat(send(get(url, cluster.userToken(UUID.randomUUID()))).statusCode()).isEqualTo(403);
+        assertThat(send(get(url, cluster.userToken(UUID.randomUUID()))).statusCode())
+                .isEqualTo(403);
         String admin = cluster.adminToken(UUID.randomUUID());
         HttpResponse<String> all = send(get(url, admin));
         assertThat(all.statusCode()).as(all.body()).isEqualTo(200);
@@ -116,7 +129,8 @@ class PagesAndAdminIT {
         assertThat(rows.get(2).get("recordedAt").asString()).endsWith("Z");
         assertThat(rows.get(2).get("lastCleanup").isNull()).isTrue();
 
-        JsonNode latestTwo = JSON.readTree(send(get(url + "?limit=2", admin)).body()).get("rows");
+        JsonNode latestTwo =
+                JSON.readTree(send(get(url + "?limit=2", admin)).body()).get("rows");
         assertThat(latestTwo.size()).isEqualTo(2);
         assertThat(latestTwo.get(0).get("entries").asLong()).isEqualTo(2);
         assertThat(latestTwo.get(1).get("entries").asLong()).isEqualTo(3);
@@ -125,7 +139,9 @@ class PagesAndAdminIT {
             HttpResponse<String> refused = send(get(url + "?limit=" + bad, admin));
             assertThat(refused.statusCode()).as(bad).isEqualTo(400);
             assertThat(refused.headers().firstValue("Content-Type")).hasValue("application/problem+json");
-            assertThat(refused.body()).contains("limit must be 1 to 10080 rows, got " + bad).contains("\"part\":\"query limit\"");
+            assertThat(refused.body())
+                    .contains("limit must be 1 to 10080 rows, got " + bad)
+                    .contains("\"part\":\"query limit\"");
         }
         HttpResponse<String> notANumber = send(get(url + "?limit=many", admin));
         assertThat(notANumber.statusCode()).isEqualTo(400);
@@ -140,22 +156,26 @@ class PagesAndAdminIT {
         UUID file = UUID.randomUUID();
         AudioAnalysis small = Corpus.small(100);
         for (StemType stem : List.of(StemType.MASTER, StemType.DRUMS)) {
-            AudioAnalysis analysis = new AudioAnalysis(file, stem, small.analysisVersion(), small.analysisData(),
-                    small.waveformData(), small.metadata());
-            HttpResponse<String> put = send(HttpRequest.newBuilder(URI.create(base + "/api/v1/analyses/" + file + "/"
-                            + stem.code())).header("Authorization", "Bearer " + cluster.userToken(user))
-                    .header("Content-Type", "application/json")
-                    .PUT(HttpRequest.BodyPublishers.ofByteArray(AnalysisJson.toBytes(analysis))));
+            AudioAnalysis analysis = new AudioAnalysis(
+                    file, stem, small.analysisVersion(), small.analysisData(), small.waveformData(), small.metadata());
+            HttpResponse<String> put =
+                    send(HttpRequest.newBuilder(URI.create(base + "/api/v1/analyses/" + file + "/" + stem.code()))
+                            .header("Authorization", "Bearer " + cluster.userToken(user))
+                            .header("Content-Type", "application/json")
+                            .PUT(HttpRequest.BodyPublishers.ofByteArray(AnalysisJson.toBytes(analysis))));
             assertThat(put.statusCode()).as(put.body()).isEqualTo(201);
         }
         cluster.shutdownMembers();
         cluster.startMembers();
         awaitServes();
-        assertThat(inMemory()).as("after the restart the stems are in PostgreSQL only").isZero();
+        assertThat(inMemory())
+                .as("after the restart the stems are in PostgreSQL only")
+                .isZero();
         String url = base + "/api/v1/admin/files/warm";
         String body = "{\"userId\":\"" + user + "\",\"ids\":[\"" + file + "\"]}";
 
-        assertThat(send(post(url, cluster.userToken(user), body)).statusCode()).as("a user is not an admin")
+        assertThat(send(post(url, cluster.userToken(user), body)).statusCode())
+                .as("a user is not an admin")
                 .isEqualTo(403);
         HttpResponse<String> warmed = send(post(url, cluster.adminToken(UUID.randomUUID()), body));
 
@@ -164,9 +184,13 @@ class PagesAndAdminIT {
         assertThat(answer.get("files").asInt()).isEqualTo(1);
         assertThat(answer.get("stems").asInt()).isEqualTo(2);
         assertThat(inMemory()).as("both stems are in the members' memory").isEqualTo(2);
-        HttpResponse<String> otherUser = send(post(url, cluster.adminToken(UUID.randomUUID()),
+        HttpResponse<String> otherUser = send(post(
+                url,
+                cluster.adminToken(UUID.randomUUID()),
                 "{\"userId\":\"" + UUID.randomUUID() + "\",\"ids\":[\"" + file + "\"]}"));
-        assertThat(JSON.readTree(otherUser.body()).get("stems").asInt()).as("another user's project").isZero();
+        assertThat(JSON.readTree(otherUser.body()).get("stems").asInt())
+                .as("another user's project")
+                .isZero();
     }
 
     @Test
@@ -175,10 +199,14 @@ class PagesAndAdminIT {
         String admin = cluster.adminToken(UUID.randomUUID());
         UUID file = UUID.randomUUID();
         Map<String, String> cases = Map.of(
-                "", "$.userId must name the user (a UUID) whose project to warm",
-                "{\"ids\":[\"" + file + "\"]}", "$.userId must name the user (a UUID) whose project to warm",
-                "{\"userId\":\"anon-abc\",\"ids\":[\"" + file + "\"]}", "$.userId must be a canonical UUID",
-                "{\"userId\":\"" + UUID.randomUUID() + "\"}", "$.ids must name at least one file (UUIDs)",
+                "",
+                "$.userId must name the user (a UUID) whose project to warm",
+                "{\"ids\":[\"" + file + "\"]}",
+                "$.userId must name the user (a UUID) whose project to warm",
+                "{\"userId\":\"anon-abc\",\"ids\":[\"" + file + "\"]}",
+                "$.userId must be a canonical UUID",
+                "{\"userId\":\"" + UUID.randomUUID() + "\"}",
+                "$.ids must name at least one file (UUIDs)",
                 "{\"userId\":\"" + UUID.randomUUID() + "\",\"ids\":[\"" + file + "\",\"nope\"]}",
                 "$.ids[1] must be a canonical UUID");
         for (Map.Entry<String, String> bad : cases.entrySet()) {
@@ -192,20 +220,26 @@ class PagesAndAdminIT {
     /** Entries the members own in memory (a count that loads nothing from PostgreSQL). */
     private long inMemory() {
         return cluster.members().stream()
-                .mapToLong(member -> member.getMap(ApiCluster.MAP).getLocalMapStats().getOwnedEntryCount()).sum();
+                .mapToLong(member ->
+                        member.getMap(ApiCluster.MAP).getLocalMapStats().getOwnedEntryCount())
+                .sum();
     }
 
     /** Waits until the API node's client serves calls on the new members. */
     private void awaitServes() {
         String token = cluster.userToken(UUID.randomUUID());
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
-                .until(() -> send(get(base + "/api/v1/files/status?ids=" + UUID.randomUUID(), token)).statusCode() == 200);
+        org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(250))
+                .until(() -> send(get(base + "/api/v1/files/status?ids=" + UUID.randomUUID(), token))
+                                .statusCode()
+                        == 200);
     }
 
     private void insertRow(String clusterName, String recordedAt, long entries, long hits, long misses)
             throws SQLException {
         try (Connection connection = cluster.database().dataSource().getConnection();
-             Statement statement = connection.createStatement()) {
+                Statement statement = connection.createStatement()) {
             statement.executeUpdate("INSERT INTO cache_statistics (recorded_at, cluster_name, entries, stored_bytes,"
                     + " raw_bytes, hits, misses, puts, removals, evictions, expirations, write_behind_backlog,"
                     + " store_failures) VALUES (" + recordedAt + ", '" + clusterName + "', " + entries + ", 0, 0, "
@@ -214,11 +248,14 @@ class PagesAndAdminIT {
     }
 
     private HttpRequest.Builder get(String url, String token) {
-        return HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + token).GET();
+        return HttpRequest.newBuilder(URI.create(url))
+                .header("Authorization", "Bearer " + token)
+                .GET();
     }
 
     private HttpRequest.Builder post(String url, String token, String json) {
-        return HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + token)
+        return HttpRequest.newBuilder(URI.create(url))
+                .header("Authorization", "Bearer " + token)
                 .header("Content-Type", "application/json")
                 .POST(json.isEmpty() ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
     }

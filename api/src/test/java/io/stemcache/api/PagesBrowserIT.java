@@ -66,7 +66,8 @@ class PagesBrowserIT {
     private static final String ANALYSIS_URI = "/api/v1/analyses/{fileId}/{stem}";
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final UUID alice = UUID.randomUUID();
     private final UUID bob = UUID.randomUUID();
     private final UUID admin = UUID.randomUUID();
@@ -82,7 +83,9 @@ class PagesBrowserIT {
 
     @BeforeAll
     void start(@TempDir Path audio) throws Exception {
-        cluster = ApiCluster.create("pages").recordStatistics(Duration.ofSeconds(1)).startMembers();
+        cluster = ApiCluster.create("pages")
+                .recordStatistics(Duration.ofSeconds(1))
+                .startMembers();
         cluster.startApi(Map.of());
         base = cluster.base();
         atStart = adminStats();
@@ -124,9 +127,12 @@ class PagesBrowserIT {
         fileId = (String) analysed.get("fileId");
         byte[] audio = Files.readAllBytes(wav);
         assertThat(fileId).as("the file id is made from the audio's SHA-256").isEqualTo(fileIdOf(audio));
-        assertThat(analysed.get("frames")).as("1024-sample frames every 512 of 4 s at 44.1 kHz")
+        assertThat(analysed.get("frames"))
+                .as("1024-sample frames every 512 of 4 s at 44.1 kHz")
                 .isEqualTo((long) ((4 * Wav.SAMPLE_RATE - 1024) / 512 + 1));
-        assertThat((Long) analysed.get("markers")).as("a burst every half second").isBetween(6L, 9L);
+        assertThat((Long) analysed.get("markers"))
+                .as("a burst every half second")
+                .isBetween(6L, 9L);
         assertThat(puts()).as("one analysis stored").isEqualTo(puts + 1);
         assertThat(stemText("master")).contains("✓ cached").contains("analysed in");
 
@@ -134,7 +140,9 @@ class PagesBrowserIT {
         HttpResponse<String> stored = send(get(base + "/api/v1/analyses/" + fileId + "/master", guestToken()));
         assertThat(stored.statusCode()).isEqualTo(200);
         assertThat(stored.headers().firstValue(AnalysisHeaders.CONTENT_HASH))
-                .hasValue("sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(audio)));
+                .hasValue("sha256:"
+                        + HexFormat.of()
+                                .formatHex(MessageDigest.getInstance("SHA-256").digest(audio)));
         JsonNode json = JSON.readTree(stored.body());
         assertThat(json.get("analysisVersion").asString()).isEqualTo("browser-1");
         assertThat(json.get("metadata").get("bufferSize").asInt()).isEqualTo(512);
@@ -170,12 +178,16 @@ class PagesBrowserIT {
         assertThat(second.get("analysesRun")).isEqualTo(0L);
         assertThat(read.get("source")).isIn("revalidated", "browser-cache");
         assertThat(read.get("fingerprint")).as("identical numbers").isEqualTo(analysed.get("fingerprint"));
-        assertThat((Long) read.get("transferSize")).as("headers only crossed the network")
+        assertThat((Long) read.get("transferSize"))
+                .as("headers only crossed the network")
                 .isLessThan((Long) read.get("encodedBodySize"));
-        assertThat(requests("GET", "304")).as("the API node's count of 304 answers").isEqualTo(answered304 + 1);
+        assertThat(requests("GET", "304"))
+                .as("the API node's count of 304 answers")
+                .isEqualTo(answered304 + 1);
         assertThat(requests("GET", "200")).as("no analysis body was sent").isEqualTo(answered200);
         assertThat(stemText("master")).contains("revalidated (304)");
-        assertThat(adminStats().get("hits").asLong()).isGreaterThan(atStart.get("hits").asLong());
+        assertThat(adminStats().get("hits").asLong())
+                .isGreaterThan(atStart.get("hits").asLong());
         browser.screenshot("1-guest-refresh");
     }
 
@@ -186,7 +198,8 @@ class PagesBrowserIT {
     void fullClusterRestart_refresh_shownWithIdenticalNumbers_fromPostgres() throws Exception {
         long version = (Long) analysed.get("version");
         cluster.shutdownMembers();
-        assertThat(rowVersion("audio_analysis_guest_cache", fileId)).as("the graceful stop stored it")
+        assertThat(rowVersion("audio_analysis_guest_cache", fileId))
+                .as("the graceful stop stored it")
                 .isEqualTo(version);
         cluster.startMembers();
         awaitClusterServes();
@@ -195,8 +208,11 @@ class PagesBrowserIT {
         browser.refresh();
         Map<String, Object> revalidated = awaitReady(r -> read(r, "master") != null);
         assertThat(revalidated.get("analysesRun")).isEqualTo(0L);
-        assertThat(read(revalidated, "master").get("source")).as("the browser's copy is still current: %s, 304s %s -> %s",
-                revalidated, answered304, requests("GET", "304")).isIn("revalidated", "browser-cache");
+        assertThat(read(revalidated, "master").get("source"))
+                .as(
+                        "the browser's copy is still current: %s, 304s %s -> %s",
+                        revalidated, answered304, requests("GET", "304"))
+                .isIn("revalidated", "browser-cache");
         assertThat(read(revalidated, "master").get("version")).isEqualTo(version);
 
         // Without the browser's copy: the body itself, loaded from PostgreSQL by the new members.
@@ -208,7 +224,8 @@ class PagesBrowserIT {
             Map<String, Object> read = read(fromPostgres, "master");
             assertThat(read.get("source")).isEqualTo("network");
             assertThat(read.get("version")).isEqualTo(version);
-            assertThat(read.get("fingerprint")).as("identical numbers from PostgreSQL")
+            assertThat(read.get("fingerprint"))
+                    .as("identical numbers from PostgreSQL")
                     .isEqualTo(analysed.get("fingerprint"));
             assertThat(read.get("storedBytes")).isEqualTo(analysed.get("storedBytes"));
             assertThat(fromPostgres.get("analysesRun")).isEqualTo(0L);
@@ -228,7 +245,9 @@ class PagesBrowserIT {
         browser.refresh();
         Map<String, Object> report = awaitReady(r -> read(r, "master") != null);
 
-        assertThat(report.get("errors")).asInstanceOf(InstanceOfAssertFactories.LIST).isEmpty();
+        assertThat(report.get("errors"))
+                .asInstanceOf(InstanceOfAssertFactories.LIST)
+                .isEmpty();
         assertThat(report.get("analysesRun")).isEqualTo(0L);
         assertThat(read(report, "master").get("fingerprint")).isEqualTo(analysed.get("fingerprint"));
         browser.screenshot("3-after-member-killed");
@@ -256,23 +275,30 @@ class PagesBrowserIT {
         browser.switchTo(other);
         browser.pick("audio-file", longer);
 
-        Predicate<Map<String, Object>> shown = r -> reads(r).stream().anyMatch(read -> secondFileId.equals(read.get("fileId")));
+        Predicate<Map<String, Object>> shown =
+                r -> reads(r).stream().anyMatch(read -> secondFileId.equals(read.get("fileId")));
         Map<String, Object> inOther = awaitReady(shown);
         browser.switchTo(projectTab);
         Map<String, Object> inFirst = awaitReady(shown);
 
-        assertThat((Long) inFirst.get("analysesRun") + (Long) inOther.get("analysesRun")).as("analyses in both tabs")
+        assertThat((Long) inFirst.get("analysesRun") + (Long) inOther.get("analysesRun"))
+                .as("analyses in both tabs")
                 .isEqualTo(1L);
         assertThat(puts()).as("one analysis stored").isEqualTo(puts + 1);
         Map<String, Object> analysing = (Long) inFirst.get("analysesRun") == 1 ? inFirst : inOther;
         Map<String, Object> waiting = analysing == inFirst ? inOther : inFirst;
         assertThat(readOf(analysing, secondFileId).get("source")).isEqualTo("analysed");
         assertThat(readOf(waiting, secondFileId).get("source")).isNotEqualTo("analysed");
-        assertThat(readOf(waiting, secondFileId).get("fingerprint")).isEqualTo(readOf(analysing, secondFileId).get("fingerprint"));
+        assertThat(readOf(waiting, secondFileId).get("fingerprint"))
+                .isEqualTo(readOf(analysing, secondFileId).get("fingerprint"));
         String stem = "/api/v1/analyses/" + secondFileId + "/master";
-        assertThat(requestsOf(waiting)).as("the other tab missed too, then waited on the lease for the entry")
-                .anyMatch(r -> r.get("method").equals("GET") && r.get("path").equals(stem) && Long.valueOf(404).equals(r.get("status")))
-                .anyMatch(r -> r.get("method").equals("POST") && r.get("path").equals(stem + "/lease")
+        assertThat(requestsOf(waiting))
+                .as("the other tab missed too, then waited on the lease for the entry")
+                .anyMatch(r -> r.get("method").equals("GET")
+                        && r.get("path").equals(stem)
+                        && Long.valueOf(404).equals(r.get("status")))
+                .anyMatch(r -> r.get("method").equals("POST")
+                        && r.get("path").equals(stem + "/lease")
                         && Long.valueOf(200).equals(r.get("status")));
         browser.switchTo(other);
         browser.screenshot("4-second-tab");
@@ -291,10 +317,12 @@ class PagesBrowserIT {
         // Refused sign-ins leave the guest as it was, saying why.
         signIn("not-a-token");
         awaitReady(r -> !((List<?>) r.get("errors")).isEmpty());
-        assertThat(browser.text("[role=alert]")).isEqualTo("signing in: not a JWT: a token has three dot-separated parts");
+        assertThat(browser.text("[role=alert]"))
+                .isEqualTo("signing in: not a JWT: a token has three dot-separated parts");
         signIn(forgedUserToken(alice));
         awaitReady(r -> ((List<?>) r.get("errors")).size() == 2);
-        assertThat(browser.text("[role=alert]")).isEqualTo("signing in: stemcache API 401: the bearer token is invalid or expired");
+        assertThat(browser.text("[role=alert]"))
+                .isEqualTo("signing in: stemcache API 401: the bearer token is invalid or expired");
         signIn(guest);
         awaitReady(r -> ((List<?>) r.get("errors")).size() == 3);
         assertThat(browser.text("[role=alert]")).contains("that is a guest token");
@@ -310,8 +338,12 @@ class PagesBrowserIT {
 
         String url = base + "/api/v1/analyses/" + fileId + "/master";
         assertThat(send(get(url, cluster.userToken(alice))).statusCode()).isEqualTo(200);
-        assertThat(send(get(url, guest)).statusCode()).as("the guest's entry moved").isEqualTo(404);
-        assertThat(send(get(url, cluster.userToken(bob))).statusCode()).as("another user's").isEqualTo(404);
+        assertThat(send(get(url, guest)).statusCode())
+                .as("the guest's entry moved")
+                .isEqualTo(404);
+        assertThat(send(get(url, cluster.userToken(bob))).statusCode())
+                .as("another user's")
+                .isEqualTo(404);
 
         browser.element("sign-out").click();
         awaitReady(r -> "guest".equals(r.get("session")));
@@ -345,15 +377,18 @@ class PagesBrowserIT {
         browser.submit("token-form");
         Map<String, Object> first = awaitAdmin(r -> r.get("latest") != null && (Long) r.get("historyRows") > 0);
         Map<String, Object> figures = latest(first);
-        assertThat((Long) figures.get("entries")).as("entries before the story: %s, now", atStart.get("entries"))
+        assertThat((Long) figures.get("entries"))
+                .as("entries before the story: %s, now", atStart.get("entries"))
                 .isGreaterThan(atStart.get("entries").asLong());
-        assertThat((Long) figures.get("hits")).as("hits before the story: %s, now", atStart.get("hits"))
+        assertThat((Long) figures.get("hits"))
+                .as("hits before the story: %s, now", atStart.get("hits"))
                 .isGreaterThan(atStart.get("hits").asLong());
         assertThat(((Number) figures.get("hitRate")).doubleValue()).isGreaterThan(0);
         long gets = (Long) figures.get("hits") + (Long) figures.get("misses");
         assertThat(browser.element("f-hit-rate").getText())
                 .isEqualTo(String.format(Locale.ROOT, "%.1f%%", 100.0 * (Long) figures.get("hits") / gets));
-        assertThat(browser.element("f-entries").getText()).isEqualTo(figures.get("entries").toString());
+        assertThat(browser.element("f-entries").getText())
+                .isEqualTo(figures.get("entries").toString());
         assertThat(browser.element("f-members").getText()).isEqualTo("2");
         assertThat(browser.element("history").getAttribute("aria-label")).startsWith("History of ");
         long stored = (Long) figures.get("storedBytes");
@@ -381,7 +416,9 @@ class PagesBrowserIT {
     @Order(7)
     void aTrackOfFiveCorpusStems_readAsPayloads_decodedInTheWorker_bitExact_thenRevalidated() throws Exception {
         String prefix = Corpus.files().get(0).getFileName().toString().replaceAll("\\..*", "") + ".";
-        List<Path> stems = Corpus.files().stream().filter(f -> f.getFileName().toString().startsWith(prefix)).toList();
+        List<Path> stems = Corpus.files().stream()
+                .filter(f -> f.getFileName().toString().startsWith(prefix))
+                .toList();
         assertThat(stems).hasSize(5);
         String track = Corpus.load(stems.get(0)).fileMetadataId().toString();
         String alicesToken = cluster.userToken(alice);
@@ -389,7 +426,8 @@ class PagesBrowserIT {
         for (Path stem : stems) {
             AudioAnalysis analysis = Corpus.load(stem);
             HttpResponse<String> put = send(HttpRequest.newBuilder(URI.create(base + "/api/v1/analyses/" + track + "/"
-                            + analysis.stemType().code())).header("Authorization", "Bearer " + alicesToken)
+                            + analysis.stemType().code()))
+                    .header("Authorization", "Bearer " + alicesToken)
                     .header("Content-Type", "application/json")
                     .PUT(HttpRequest.BodyPublishers.ofByteArray(Corpus.json(stem))));
             assertThat(put.statusCode()).as(put.body()).isEqualTo(201);
@@ -401,7 +439,9 @@ class PagesBrowserIT {
         Map<String, Object> first = awaitReady(r -> reads(r).size() == 6);
         for (Map.Entry<String, String> stem : expected.entrySet()) {
             Map<String, Object> read = readOf(first, track, stem.getKey());
-            assertThat(read.get("fingerprint")).as("%s decoded bit-exact", stem.getKey()).isEqualTo(stem.getValue());
+            assertThat(read.get("fingerprint"))
+                    .as("%s decoded bit-exact", stem.getKey())
+                    .isEqualTo(stem.getValue());
             assertThat(read.get("source")).isEqualTo("network");
             assertThat((Long) read.get("storedBytes")).isGreaterThan(1_000_000L);
             assertThat(read.get("decodeMs")).isNotNull();
@@ -433,18 +473,23 @@ class PagesBrowserIT {
         awaitReady(r -> true);
 
         browser.pick("audio-file", noise);
-        Map<String, Object> report = awaitReady(r -> ((List<?>) r.get("errors")).stream()
-                .anyMatch(e -> e.toString().startsWith("analysing not-audio.wav")));
+        Map<String, Object> report = awaitReady(r ->
+                ((List<?>) r.get("errors")).stream().anyMatch(e -> e.toString().startsWith("analysing not-audio.wav")));
 
         assertThat(stemText(noiseId, "master")).contains("✗ failed");
         String stem = "/api/v1/analyses/" + noiseId + "/master";
-        assertThat(requestsOf(report)).as("the lease was given back")
-                .anyMatch(r -> r.get("method").equals("DELETE") && r.get("path").equals(stem + "/lease")
+        assertThat(requestsOf(report))
+                .as("the lease was given back")
+                .anyMatch(r -> r.get("method").equals("DELETE")
+                        && r.get("path").equals(stem + "/lease")
                         && Long.valueOf(204).equals(r.get("status")));
         HttpResponse<String> status = send(get(base + "/api/v1/files/status?ids=" + noiseId, cluster.userToken(alice)));
-        JsonNode master = JSON.readTree(status.body()).get("files").get(0).get("stems").get("master");
+        JsonNode master =
+                JSON.readTree(status.body()).get("files").get(0).get("stems").get("master");
         assertThat(master.get("state").asString()).isEqualTo("missing");
-        assertThat(master.get("analysing").asBoolean()).as("nobody holds the lease").isFalse();
+        assertThat(master.get("analysing").asBoolean())
+                .as("nobody holds the lease")
+                .isFalse();
         browser.screenshot("8-undecodable-audio");
     }
 
@@ -458,7 +503,11 @@ class PagesBrowserIT {
             h = mix(h, series.getValue());
         }
         h = mix(h, analysis.waveformData().points());
-        h = mix(h, analysis.waveformData().markers().stream().mapToDouble(m -> m.time()).toArray());
+        h = mix(
+                h,
+                analysis.waveformData().markers().stream()
+                        .mapToDouble(m -> m.time())
+                        .toArray());
         return String.format("%08x", h);
     }
 
@@ -484,15 +533,20 @@ class PagesBrowserIT {
 
     private Map<String, Object> awaitGlobal(String name, Predicate<Map<String, Object>> condition) {
         try {
-            return await().atMost(PAGE).pollInterval(Duration.ofMillis(100)).until(() -> browser.global(name),
-                    report -> report != null && condition.test(report));
+            return await().atMost(PAGE)
+                    .pollInterval(Duration.ofMillis(100))
+                    .until(() -> browser.global(name), report -> report != null && condition.test(report));
         } catch (ConditionTimeoutException e) {
-            String state = browser.all("#action-state").isEmpty() ? "" : "\naction-state: "
-                    + browser.script("return document.getElementById('action-state').textContent + ' | id='"
-                    + " + document.getElementById('invalidate-id').value");
+            String state = browser.all("#action-state").isEmpty()
+                    ? ""
+                    : "\naction-state: "
+                            + browser.script("return document.getElementById('action-state').textContent + ' | id='"
+                                    + " + document.getElementById('invalidate-id').value");
             browser.screenshot("failed-" + name);
-            throw new AssertionError("the page did not get there: window." + name + " = " + browser.global(name)
-                    + state + "\nconsole:\n" + browser.console(), e);
+            throw new AssertionError(
+                    "the page did not get there: window." + name + " = " + browser.global(name) + state + "\nconsole:\n"
+                            + browser.console(),
+                    e);
         }
     }
 
@@ -513,17 +567,24 @@ class PagesBrowserIT {
 
     /** The read of this stem of the first file (the one test 1 added), or null. */
     private Map<String, Object> read(Map<String, Object> report, String stem) {
-        return reads(report).stream().filter(r -> stem.equals(r.get("stem"))
-                && (fileId == null || fileId.equals(r.get("fileId")))).findFirst().orElse(null);
+        return reads(report).stream()
+                .filter(r -> stem.equals(r.get("stem")) && (fileId == null || fileId.equals(r.get("fileId"))))
+                .findFirst()
+                .orElse(null);
     }
 
     private static Map<String, Object> readOf(Map<String, Object> report, String file) {
-        return reads(report).stream().filter(r -> file.equals(r.get("fileId"))).findFirst().orElseThrow();
+        return reads(report).stream()
+                .filter(r -> file.equals(r.get("fileId")))
+                .findFirst()
+                .orElseThrow();
     }
 
     private static Map<String, Object> readOf(Map<String, Object> report, String file, String stem) {
-        return reads(report).stream().filter(r -> file.equals(r.get("fileId")) && stem.equals(r.get("stem")))
-                .findFirst().orElseThrow(() -> new AssertionError("no read of " + file + "/" + stem + " in " + report));
+        return reads(report).stream()
+                .filter(r -> file.equals(r.get("fileId")) && stem.equals(r.get("stem")))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no read of " + file + "/" + stem + " in " + report));
     }
 
     @SuppressWarnings("unchecked")
@@ -536,7 +597,8 @@ class PagesBrowserIT {
     }
 
     private String stemText(String file, String stem) {
-        return browser.driver().findElement(By.cssSelector("[data-file-id='" + file + "'] [data-stem='" + stem + "']"))
+        return browser.driver()
+                .findElement(By.cssSelector("[data-file-id='" + file + "'] [data-stem='" + stem + "']"))
                 .getText();
     }
 
@@ -550,13 +612,16 @@ class PagesBrowserIT {
     /** A user's token in every way but its signature: another secret signed it. */
     private static String forgedUserToken(UUID user) {
         Instant expires = Instant.now().plusSeconds(300);
-        return ApiCluster.hs256("a-secret-that-is-not-the-api-nodes-one!!").encode(
-                JwtEncoderParameters.from(
-                        JwsHeader.with(
-                                MacAlgorithm.HS256).build(),
-                        JwtClaimsSet.builder().subject(user.toString())
-                                .issuer(ApiCluster.ISSUER).audience(List.of(ApiCluster.AUDIENCE))
-                                .issuedAt(expires.minusSeconds(600)).expiresAt(expires).build()))
+        return ApiCluster.hs256("a-secret-that-is-not-the-api-nodes-one!!")
+                .encode(JwtEncoderParameters.from(
+                        JwsHeader.with(MacAlgorithm.HS256).build(),
+                        JwtClaimsSet.builder()
+                                .subject(user.toString())
+                                .issuer(ApiCluster.ISSUER)
+                                .audience(List.of(ApiCluster.AUDIENCE))
+                                .issuedAt(expires.minusSeconds(600))
+                                .expiresAt(expires)
+                                .build()))
                 .getTokenValue();
     }
 
@@ -577,8 +642,13 @@ class PagesBrowserIT {
 
     /** Requests the API node answered on the analysis URL with this method and status (its Micrometer timer). */
     private long requests(String method, String status) {
-        Timer timer = cluster.api().getBean(MeterRegistry.class).find("http.server.requests")
-                .tag("uri", ANALYSIS_URI).tag("method", method).tag("status", status).timer();
+        Timer timer = cluster.api()
+                .getBean(MeterRegistry.class)
+                .find("http.server.requests")
+                .tag("uri", ANALYSIS_URI)
+                .tag("method", method)
+                .tag("status", status)
+                .timer();
         return timer == null ? 0 : timer.count();
     }
 
@@ -596,16 +666,20 @@ class PagesBrowserIT {
     /** Waits until the API node serves a status call again (its client reconnected to the new members). */
     private void awaitClusterServes() {
         String token = cluster.userToken(admin);
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(() -> send(get(base
-                + "/api/v1/files/status?ids=" + UUID.randomUUID(), token)).statusCode() == 200);
-        await().atMost(Duration.ofSeconds(60)).until(() -> cluster.members().stream()
-                .allMatch(member -> member.getPartitionService().isClusterSafe()));
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(250))
+                .until(() -> send(get(base + "/api/v1/files/status?ids=" + UUID.randomUUID(), token))
+                                .statusCode()
+                        == 200);
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> cluster.members().stream()
+                        .allMatch(member -> member.getPartitionService().isClusterSafe()));
     }
 
     private long rowVersion(String table, String file) throws SQLException {
         try (Connection connection = cluster.database().dataSource().getConnection();
-             PreparedStatement select = connection.prepareStatement("SELECT entry_version FROM " + table
-                     + " WHERE file_metadata_id = ? AND stem_type = 'master'")) {
+                PreparedStatement select = connection.prepareStatement("SELECT entry_version FROM " + table
+                        + " WHERE file_metadata_id = ? AND stem_type = 'master'")) {
             select.setObject(1, UUID.fromString(file));
             try (ResultSet row = select.executeQuery()) {
                 assertThat(row.next()).as("a row of %s in %s", file, table).isTrue();
@@ -615,7 +689,9 @@ class PagesBrowserIT {
     }
 
     private HttpRequest.Builder get(String url, String token) {
-        return HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + token).GET();
+        return HttpRequest.newBuilder(URI.create(url))
+                .header("Authorization", "Bearer " + token)
+                .GET();
     }
 
     private HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {

@@ -35,7 +35,8 @@ import org.junit.jupiter.api.Test;
  */
 class QuickStartIT {
 
-    private static final Path ROOT = Path.of(System.getProperty("stemcache.repository", "..")).toAbsolutePath()
+    private static final Path ROOT = Path.of(System.getProperty("stemcache.repository", ".."))
+            .toAbsolutePath()
             .normalize();
     private static final Path RUNS = Path.of("target", "quick-start").toAbsolutePath();
     private static final String SCRIPT = "bin/stemcache-local";
@@ -44,6 +45,7 @@ class QuickStartIT {
     private static final Pattern CORPUS_FILE = Pattern.compile(Pattern.quote(README_CORPUS) + "([\\w.-]+\\.json\\.gz)");
     /** What the calls print of each response: its status, alone or between spaces. */
     private static final Pattern STATUS = Pattern.compile("(?m)(?:^| )([1-5]\\d\\d)(?= |$)");
+
     private static final Duration START = Duration.ofMinutes(4);
     private static final Duration STOP = Duration.ofMinutes(2);
     private static final Duration REFUSAL = Duration.ofSeconds(30);
@@ -64,30 +66,42 @@ class QuickStartIT {
             throws Exception {
         ReadmeQuickStart readme = readme();
         String calls = readme.calls();
-        assertThat(calls).as("the calls name the README's URL once, in API=").contains("API=" + README_URL + "\n")
+        assertThat(calls)
+                .as("the calls name the README's URL once, in API=")
+                .contains("API=" + README_URL + "\n")
                 .containsOnlyOnce(README_URL);
         Matcher corpusFile = CORPUS_FILE.matcher(calls);
-        assertThat(corpusFile.find()).as("the calls PUT a file of " + README_CORPUS).isTrue();
+        assertThat(corpusFile.find())
+                .as("the calls PUT a file of " + README_CORPUS)
+                .isTrue();
         Path file = Corpus.dir().resolve(corpusFile.group(1));
         AudioAnalysis analysis = Corpus.load(file);
-        assertThat(calls).as("the URL names the body's fileMetadataId and stemType")
-                .contains("/api/v1/analyses/" + analysis.fileMetadataId() + "/" + analysis.stemType().code() + "\n");
+        assertThat(calls)
+                .as("the URL names the body's fileMetadataId and stemType")
+                .contains("/api/v1/analyses/" + analysis.fileMetadataId() + "/"
+                        + analysis.stemType().code() + "\n");
 
         try (FreshDatabase database = FreshDatabase.create("quick_start");
-             LocalStackScript stack = new LocalStackScript(runDir("stack"), database.jdbcUrl())) {
+                LocalStackScript stack = new LocalStackScript(runDir("stack"), database.jdbcUrl())) {
             long started = System.nanoTime();
             String url = stack.start(ROOT, run(readme)).awaitUp(START);
             long up = System.nanoTime();
             assertThat(url).isEqualTo("http://localhost:" + stack.environment.get("STEMCACHE_LOCAL_API_PORT"));
             String secret = secretOfTheApiNodeAlone(stack);
 
-            Path work = Files.createDirectories(stack.dir.resolve("calls").resolve("target")).getParent();
+            Path work = Files.createDirectories(stack.dir.resolve("calls").resolve("target"))
+                    .getParent();
             Path script = work.resolve("calls.sh");
             Files.writeString(script, calls.replace(README_URL, url).replace(README_CORPUS, Corpus.dir() + "/"));
             Path out = work.resolve("calls.out");
             Process bash = new ProcessBuilder(LocalStackScript.bash(), "-eo", "pipefail", script.toString())
-                    .directory(work.toFile()).redirectErrorStream(true).redirectOutput(out.toFile()).start();
-            assertThat(bash.waitFor(2, TimeUnit.MINUTES)).as("the calls finished within 2 minutes").isTrue();
+                    .directory(work.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(out.toFile())
+                    .start();
+            assertThat(bash.waitFor(2, TimeUnit.MINUTES))
+                    .as("the calls finished within 2 minutes")
+                    .isTrue();
             long called = System.nanoTime();
             String printed = Files.readString(out);
             assertThat(bash.exitValue()).as(printed).isZero();
@@ -100,15 +114,20 @@ class QuickStartIT {
             assertThat(stack.terminate(STOP)).as(stack.output()).isZero();
             long stopped = System.nanoTime();
             String output = stack.output();
-            assertThat(output.indexOf("stopping the API node")).as(output).isPositive()
+            assertThat(output.indexOf("stopping the API node"))
+                    .as(output)
+                    .isPositive()
                     .isLessThan(output.indexOf("stopping the member"));
             assertThat(stack.log("node.log")).contains("Flushed write-behind queue");
-            assertThat(guestRows(database, analysis)).as("the stem, stored when the member left").isEqualTo(1);
+            assertThat(guestRows(database, analysis))
+                    .as("the stem, stored when the member left")
+                    .isEqualTo(1);
             assertThat(stack.leftovers()).isEmpty();
             if (secret != null) {
                 assertNowhereIn(stack.dir, secret);
             }
-            System.out.printf("RESULT quickstart up_ms=%d calls_ms=%d stop_ms=%d secret_checked=%b%n",
+            System.out.printf(
+                    "RESULT quickstart up_ms=%d calls_ms=%d stop_ms=%d secret_checked=%b%n",
                     millis(started, up), millis(up, called), millis(called, stopped), secret != null);
         }
     }
@@ -116,14 +135,16 @@ class QuickStartIT {
     @Test
     void apiNodeThatDies_theScriptStopsTheMemberAndExits1NamingIt() throws Exception {
         try (FreshDatabase database = FreshDatabase.create("quick_start_dies");
-             LocalStackScript stack = new LocalStackScript(runDir("dies"), database.jdbcUrl())) {
+                LocalStackScript stack = new LocalStackScript(runDir("dies"), database.jdbcUrl())) {
             stack.start(ROOT, SCRIPT).awaitUp(START);
 
             stack.child("stemcache-api-exec.jar").destroyForcibly();
 
             assertThat(stack.awaitExit(STOP)).as(stack.output()).isEqualTo(1);
-            assertThat(stack.output()).contains("the API node exited (status 137); from " + stack.dir.resolve("api.log"),
-                    "stopping the member");
+            assertThat(stack.output())
+                    .contains(
+                            "the API node exited (status 137); from " + stack.dir.resolve("api.log"),
+                            "stopping the member");
             assertThat(stack.leftovers()).isEmpty();
         }
     }
@@ -131,13 +152,14 @@ class QuickStartIT {
     @Test
     void memberThatCannotStart_itsErrorShownWithoutStackFrames_noApiNode_exit1() throws Exception {
         int closed = LocalStackScript.freePort();
-        try (LocalStackScript stack = new LocalStackScript(runDir("no-database"),
-                "jdbc:postgresql://127.0.0.1:" + closed + "/stemcache")) {
+        try (LocalStackScript stack =
+                new LocalStackScript(runDir("no-database"), "jdbc:postgresql://127.0.0.1:" + closed + "/stemcache")) {
             stack.start(ROOT, SCRIPT);
 
             assertThat(stack.awaitExit(START)).as(stack.output()).isEqualTo(1);
             assertThat(stack.output())
-                    .contains("the member exited (status 1) before it was ready; from " + stack.dir.resolve("node.log"),
+                    .contains(
+                            "the member exited (status 1) before it was ready; from " + stack.dir.resolve("node.log"),
                             "Connection to 127.0.0.1:" + closed + " refused")
                     .doesNotContain("starting an API node")
                     .doesNotContainPattern("(?m)^\\s+at ");
@@ -147,38 +169,49 @@ class QuickStartIT {
 
     @Test
     void memberNotReadyInTime_stoppedAndExit1NamingTheTimeout() throws Exception {
-        try (LocalStackScript stack = new LocalStackScript(runDir("slow"),
-                "jdbc:postgresql://127.0.0.1:" + LocalStackScript.freePort() + "/stemcache")) {
+        try (LocalStackScript stack = new LocalStackScript(
+                runDir("slow"), "jdbc:postgresql://127.0.0.1:" + LocalStackScript.freePort() + "/stemcache")) {
             stack.environment.put("STEMCACHE_LOCAL_READY_TIMEOUT", "1");
             stack.start(ROOT, SCRIPT);
 
             assertThat(stack.awaitExit(START)).as(stack.output()).isEqualTo(1);
-            assertThat(stack.output()).contains("the member was not ready within 1 s (http://127.0.0.1:"
-                    + stack.environment.get("STEMCACHE_LOCAL_NODE_PORT") + "/actuator/health/readiness)",
-                    "stopping the member");
+            assertThat(stack.output())
+                    .contains(
+                            "the member was not ready within 1 s (http://127.0.0.1:"
+                                    + stack.environment.get("STEMCACHE_LOCAL_NODE_PORT")
+                                    + "/actuator/health/readiness)",
+                            "stopping the member");
             assertThat(stack.leftovers()).isEmpty();
         }
     }
 
     @Test
     void badSettings_missingCommands_orNoBuild_refusedNamingTheFix() throws Exception {
-        assertRefused(Map.of("STEMCACHE_LOCAL_API_PORT", "80a"),
+        assertRefused(
+                Map.of("STEMCACHE_LOCAL_API_PORT", "80a"),
                 "STEMCACHE_LOCAL_API_PORT must be a port number (1-65535), not '80a'");
-        assertRefused(Map.of("STEMCACHE_LOCAL_MEMBER_PORT", "70000"),
+        assertRefused(
+                Map.of("STEMCACHE_LOCAL_MEMBER_PORT", "70000"),
                 "STEMCACHE_LOCAL_MEMBER_PORT must be a port number (1-65535), not '70000'");
-        assertRefused(Map.of("STEMCACHE_LOCAL_NODE_PORT", "0"),
+        assertRefused(
+                Map.of("STEMCACHE_LOCAL_NODE_PORT", "0"),
                 "STEMCACHE_LOCAL_NODE_PORT must be a port number (1-65535), not '0'");
-        assertRefused(Map.of("STEMCACHE_LOCAL_READY_TIMEOUT", "0"),
+        assertRefused(
+                Map.of("STEMCACHE_LOCAL_READY_TIMEOUT", "0"),
                 "STEMCACHE_LOCAL_READY_TIMEOUT must be a whole number of seconds above 0, not '0'");
-        assertRefused(Map.of("STEMCACHE_LOCAL_CLUSTER", "my cluster"),
+        assertRefused(
+                Map.of("STEMCACHE_LOCAL_CLUSTER", "my cluster"),
                 "STEMCACHE_LOCAL_CLUSTER must be letters, digits, '.', '_' or '-', not 'my cluster'");
         assertRefused(Map.of("JAVA_HOME", "/no/such/jdk"), "JAVA_HOME is /no/such/jdk, which has no bin/java");
-        assertRefused(Map.of("STEMCACHE_LOCAL_DIR", "/proc/no-such-dir"),
+        assertRefused(
+                Map.of("STEMCACHE_LOCAL_DIR", "/proc/no-such-dir"),
                 "cannot create /proc/no-such-dir (STEMCACHE_LOCAL_DIR)");
 
         Path onlyCurl = Files.createDirectories(runDir("only-curl").resolve("path"));
-        Files.createSymbolicLink(onlyCurl.resolve("curl"), Path.of(LocalStackScript.onPath("curl")
-                .orElseThrow(() -> new IllegalStateException("curl is not on the PATH"))));
+        Files.createSymbolicLink(
+                onlyCurl.resolve("curl"),
+                Path.of(LocalStackScript.onPath("curl")
+                        .orElseThrow(() -> new IllegalStateException("curl is not on the PATH"))));
         Map<String, String> noJava = new HashMap<>();
         noJava.put("PATH", onlyCurl.toString());
         noJava.put("JAVA_HOME", null);
@@ -188,13 +221,14 @@ class QuickStartIT {
 
         // A copy of the script outside this repository finds no jars beside it.
         Path elsewhere = Files.createDirectories(runDir("no-build").resolve("bin"));
-        Path copy = Files.copy(ROOT.resolve(SCRIPT), elsewhere.resolve("stemcache-local"),
-                StandardCopyOption.COPY_ATTRIBUTES);
+        Path copy = Files.copy(
+                ROOT.resolve(SCRIPT), elsewhere.resolve("stemcache-local"), StandardCopyOption.COPY_ATTRIBUTES);
         try (LocalStackScript stack = new LocalStackScript(runDir("no-build-run"), "jdbc:postgresql://127.0.0.1/x")) {
             stack.start(ROOT, copy.toString());
             assertThat(stack.awaitExit(REFUSAL)).as(stack.output()).isEqualTo(1);
-            assertThat(stack.output()).contains(elsewhere.getParent().resolve("node/target/stemcache-node-exec.jar")
-                    + " is missing: build it first with " + build(readme()));
+            assertThat(stack.output())
+                    .contains(elsewhere.getParent().resolve("node/target/stemcache-node-exec.jar")
+                            + " is missing: build it first with " + build(readme()));
         }
     }
 
@@ -207,7 +241,9 @@ class QuickStartIT {
             stack.environment.putAll(settings);
             stack.start(ROOT, LocalStackScript.bash() + " " + ROOT.resolve(SCRIPT));
             assertThat(stack.awaitExit(REFUSAL)).as(stack.output()).isEqualTo(1);
-            assertThat(stack.output()).endsWith("stemcache-local: " + message + "\n").doesNotContain("starting");
+            assertThat(stack.output())
+                    .endsWith("stemcache-local: " + message + "\n")
+                    .doesNotContain("starting");
         }
     }
 
@@ -232,7 +268,8 @@ class QuickStartIT {
 
     private static Map<String, String> environment(long pid) throws IOException {
         Map<String, String> environment = new HashMap<>();
-        for (String entry : Files.readString(Path.of("/proc", Long.toString(pid), "environ")).split("\0")) {
+        for (String entry : Files.readString(Path.of("/proc", Long.toString(pid), "environ"))
+                .split("\0")) {
             int equals = entry.indexOf('=');
             if (equals > 0) {
                 environment.put(entry.substring(0, equals), entry.substring(equals + 1));
@@ -248,7 +285,8 @@ class QuickStartIT {
         }
         assertThat(files).isNotEmpty();
         for (Path file : files) {
-            assertThat(new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1)).as(file.toString())
+            assertThat(new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1))
+                    .as(file.toString())
                     .doesNotContain(secret);
         }
     }
@@ -264,15 +302,18 @@ class QuickStartIT {
 
     /** The file the calls write with {@code -o} whose name ends in {@code suffix}. */
     private static String written(String calls, String suffix) {
-        Matcher output = Pattern.compile("-o (\\S+" + Pattern.quote(suffix) + ")\\s").matcher(calls);
-        assertThat(output.find()).as("the calls write a " + suffix + " file with -o").isTrue();
+        Matcher output =
+                Pattern.compile("-o (\\S+" + Pattern.quote(suffix) + ")\\s").matcher(calls);
+        assertThat(output.find())
+                .as("the calls write a " + suffix + " file with -o")
+                .isTrue();
         return output.group(1);
     }
 
     private static int guestRows(FreshDatabase database, AudioAnalysis analysis) throws SQLException {
         try (Connection connection = database.dataSource().getConnection();
-             PreparedStatement select = connection.prepareStatement("SELECT count(*) FROM audio_analysis_guest_cache"
-                     + " WHERE file_metadata_id = ? AND stem_type = ?")) {
+                PreparedStatement select = connection.prepareStatement("SELECT count(*) FROM audio_analysis_guest_cache"
+                        + " WHERE file_metadata_id = ? AND stem_type = ?")) {
             select.setObject(1, analysis.fileMetadataId());
             select.setString(2, analysis.stemType().code());
             try (ResultSet rows = select.executeQuery()) {

@@ -33,7 +33,8 @@ record ReadmeQuickStart(List<String> commands, String calls) {
             throw new IllegalStateException("the Quick start of " + readme + " must have two sh blocks (the commands,"
                     + " then the curl calls), it has " + blocks.size());
         }
-        List<String> commands = blocks.get(0).lines()
+        List<String> commands = blocks.get(0)
+                .lines()
                 .map(line -> line.replaceFirst("\\s+#.*$", "").strip())
                 .filter(line -> !line.isEmpty())
                 .toList();

@@ -16,16 +16,21 @@ final class Wav {
 
     static final int SAMPLE_RATE = 44_100;
 
-    private Wav() {
-    }
+    private Wav() {}
 
     /** {@code seconds} of audio in {@code file}; {@code seed} makes another file of the same length differ. */
     static Path write(Path file, double seconds, long seed) {
         int samples = (int) Math.round(seconds * SAMPLE_RATE);
         ByteBuffer out = ByteBuffer.allocate(44 + 2 * samples).order(ByteOrder.LITTLE_ENDIAN);
         out.put("RIFF".getBytes()).putInt(36 + 2 * samples).put("WAVE".getBytes());
-        out.put("fmt ".getBytes()).putInt(16).putShort((short) 1).putShort((short) 1).putInt(SAMPLE_RATE)
-                .putInt(2 * SAMPLE_RATE).putShort((short) 2).putShort((short) 16);
+        out.put("fmt ".getBytes())
+                .putInt(16)
+                .putShort((short) 1)
+                .putShort((short) 1)
+                .putInt(SAMPLE_RATE)
+                .putInt(2 * SAMPLE_RATE)
+                .putShort((short) 2)
+                .putShort((short) 16);
         out.put("data".getBytes()).putInt(2 * samples);
         SplittableRandom random = new SplittableRandom(seed);
         double pitch = 196 + seed % 7 * 20;

@@ -17,23 +17,25 @@ import java.util.UUID;
  */
 final class AnalysisSlices {
 
-    private AnalysisSlices() {
-    }
+    private AnalysisSlices() {}
 
     static int frames(AudioAnalysis analysis) {
-        return analysis.analysisData().values().stream().mapToInt(s -> s.length).max().orElse(0);
+        return analysis.analysisData().values().stream()
+                .mapToInt(s -> s.length)
+                .max()
+                .orElse(0);
     }
 
     /** Frames {@code [from, from + frames)} of {@code source} as the analysis of file {@code fileId}. */
     static AudioAnalysis slice(AudioAnalysis source, int from, int frames, UUID fileId) {
         int available = frames(source);
         if (from < 0 || frames < 1 || from + frames > available) {
-            throw new IllegalArgumentException("frames " + from + " to " + (from + frames) + " of an analysis of "
-                    + available + " frames");
+            throw new IllegalArgumentException(
+                    "frames " + from + " to " + (from + frames) + " of an analysis of " + available + " frames");
         }
         Map<String, double[]> series = new LinkedHashMap<>();
-        source.analysisData().forEach((name, values) ->
-                series.put(name, Arrays.copyOfRange(values, from, from + frames)));
+        source.analysisData()
+                .forEach((name, values) -> series.put(name, Arrays.copyOfRange(values, from, from + frames)));
         AnalysisMetadata metadata = source.metadata();
         double secondsPerFrame = (double) metadata.bufferSize() / metadata.sampleRate();
         double start = from * secondsPerFrame;
@@ -43,10 +45,18 @@ final class AnalysisSlices {
                 .filter(m -> m.time() >= start && m.time() < start + duration)
                 .map(m -> new Marker(m.time() - start, m.type(), m.intensity(), m.frequency()))
                 .toList();
-        return new AudioAnalysis(fileId, source.stemType(), source.analysisVersion(), series,
+        return new AudioAnalysis(
+                fileId,
+                source.stemType(),
+                source.analysisVersion(),
+                series,
                 new Waveform(waveform.points(), waveform.sampleRate(), duration, markers),
-                new AnalysisMetadata(metadata.sampleRate(), duration, metadata.bufferSize(),
-                        metadata.featuresExtracted(), metadata.analysisDuration()));
+                new AnalysisMetadata(
+                        metadata.sampleRate(),
+                        duration,
+                        metadata.bufferSize(),
+                        metadata.featuresExtracted(),
+                        metadata.analysisDuration()));
     }
 
     /**
@@ -56,7 +66,8 @@ final class AnalysisSlices {
      */
     static AudioAnalysis distinct(List<AudioAnalysis> sources, int index, int frames, Random random) {
         AudioAnalysis source = sources.get(index % sources.size());
-        UUID fileId = new UUID(random.nextLong() & 0xffffffffffff0fffL | 0x4000L,
+        UUID fileId = new UUID(
+                random.nextLong() & 0xffffffffffff0fffL | 0x4000L,
                 random.nextLong() & 0x3fffffffffffffffL | 0x8000000000000000L);
         int available = frames(source);
         int window = frames <= 0 ? available : Math.min(frames, available);

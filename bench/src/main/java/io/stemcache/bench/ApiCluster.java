@@ -59,14 +59,22 @@ final class ApiCluster implements AutoCloseable {
     private final String jdbcUrl;
     private final List<ChildJvm> members = new ArrayList<>();
     private final List<HazelcastInstance> clients = new ArrayList<>();
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
     private int generation;
     private ChildJvm api;
     private URI base;
 
-    private ApiCluster(String name, Path dir, Path clientYaml, JwtEncoder signer, List<String> addresses,
-                       List<String> memberJvm, String jdbcUrl) {
+    private ApiCluster(
+            String name,
+            Path dir,
+            Path clientYaml,
+            JwtEncoder signer,
+            List<String> addresses,
+            List<String> memberJvm,
+            String jdbcUrl) {
         this.name = name;
         this.dir = dir;
         this.clientYaml = clientYaml;
@@ -77,8 +85,7 @@ final class ApiCluster implements AutoCloseable {
     }
 
     /** What a full restart of the members took, and what the members it stopped had loaded from PostgreSQL. */
-    record Restart(Duration stopping, Duration total, long loadsOfStoppedMembers) {
-    }
+    record Restart(Duration stopping, Duration total, long loadsOfStoppedMembers) {}
 
     /**
      * Starts {@code size} members (heap {@code memberHeapMb} each), then the API node (heap {@code apiHeapMb}),
@@ -86,7 +93,8 @@ final class ApiCluster implements AutoCloseable {
      */
     static ApiCluster start(int size, int memberHeapMb, int apiHeapMb, BenchDatabase database) throws Exception {
         String name = BenchCluster.randomName();
-        List<String> addresses = BenchCluster.freePorts(size).stream().map(p -> "127.0.0.1:" + p).toList();
+        List<String> addresses =
+                BenchCluster.freePorts(size).stream().map(p -> "127.0.0.1:" + p).toList();
         Path dir = Files.createTempDirectory("stemcache-bench-http-");
         Path yaml = dir.resolve(ApiNodeFiles.CLIENT_YAML);
         Files.writeString(yaml, ApiNodeFiles.clientYaml(name, addresses));
@@ -95,13 +103,19 @@ final class ApiCluster implements AutoCloseable {
         byte[] secret = new byte[32];
         new SecureRandom().nextBytes(secret);
         String secretText = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
-        JwtEncoder signer = NimbusJwtEncoder.withSecretKey(new SecretKeySpec(
-                secretText.getBytes(StandardCharsets.UTF_8), "HmacSHA256")).algorithm(MacAlgorithm.HS256).build();
+        JwtEncoder signer = NimbusJwtEncoder.withSecretKey(
+                        new SecretKeySpec(secretText.getBytes(StandardCharsets.UTF_8), "HmacSHA256"))
+                .algorithm(MacAlgorithm.HS256)
+                .build();
         ApiCluster cluster = new ApiCluster(name, dir, yaml, signer, addresses, heap(memberHeapMb), database.jdbcUrl());
         try {
             cluster.startMembers();
-            cluster.api = ChildJvm.start("api-node", BenchApiNode.class, heap(apiHeapMb),
-                    Map.of("STEMCACHE_API_JWT_SECRET", secretText), List.of(
+            cluster.api = ChildJvm.start(
+                    "api-node",
+                    BenchApiNode.class,
+                    heap(apiHeapMb),
+                    Map.of("STEMCACHE_API_JWT_SECRET", secretText),
+                    List.of(
                             // The node jar on this classpath has an application.yaml too: name the API node's.
                             "--spring.config.location=file:" + application,
                             "--server.port=0",
@@ -112,7 +126,8 @@ final class ApiCluster implements AutoCloseable {
                             "--stemcache.client.near-cache-preload-directory=",
                             "--stemcache.api.jwt.issuer=" + ISSUER,
                             "--stemcache.api.jwt.audience=" + AUDIENCE,
-                            "--" + ProductRoute.JDBC_PROPERTY + "=" + database.jdbcUrl()), dir);
+                            "--" + ProductRoute.JDBC_PROPERTY + "=" + database.jdbcUrl()),
+                    dir);
             String ready = cluster.api.awaitReady(START_TIMEOUT);
             cluster.base = URI.create("http://127.0.0.1:" + ready.substring("port=".length()));
             return cluster;
@@ -127,8 +142,13 @@ final class ApiCluster implements AutoCloseable {
         String suffix = generation == 1 ? "" : "-start-" + generation;
         for (int i = 0; i < addresses.size(); i++) {
             String port = addresses.get(i).substring(addresses.get(i).indexOf(':') + 1);
-            members.add(ChildJvm.start("member-" + (i + 1) + suffix, BenchMember.class, memberJvm, Map.of(),
-                    List.of(name, port, String.join(",", addresses), jdbcUrl), dir));
+            members.add(ChildJvm.start(
+                    "member-" + (i + 1) + suffix,
+                    BenchMember.class,
+                    memberJvm,
+                    Map.of(),
+                    List.of(name, port, String.join(",", addresses), jdbcUrl),
+                    dir));
             if (i == 0) {
                 // The first member alone makes the cluster; the others then join it, never a second one.
                 members.get(0).awaitReady(START_TIMEOUT);
@@ -169,17 +189,25 @@ final class ApiCluster implements AutoCloseable {
                 throw new IllegalStateException("a member did not stop gracefully; its log: " + member.log());
             }
             String report = member.awaitReport(Duration.ofSeconds(10));
-            loads += Long.parseLong(report.substring(report.indexOf("loads=") + "loads=".length()).trim());
+            loads += Long.parseLong(report.substring(report.indexOf("loads=") + "loads=".length())
+                    .trim());
         }
         return loads;
     }
 
     /** Waits until the API node's {@code /readyz} answers 200 (it answers 503 while its client has no cluster). */
     void awaitApiReady(Duration timeout) {
-        HttpRequest readyz = HttpRequest.newBuilder(base.resolve("/readyz")).timeout(Duration.ofSeconds(5)).GET().build();
+        HttpRequest readyz = HttpRequest.newBuilder(base.resolve("/readyz"))
+                .timeout(Duration.ofSeconds(5))
+                .GET()
+                .build();
         Awaitility.await("the API node's /readyz answering 200 after the members started")
-                .atMost(timeout).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
-                .until(() -> http.send(readyz, HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
+                .atMost(timeout)
+                .pollInterval(Duration.ofMillis(100))
+                .ignoreExceptions()
+                .until(() -> http.send(readyz, HttpResponse.BodyHandlers.discarding())
+                                .statusCode()
+                        == 200);
     }
 
     /** The API node's root, {@code http://127.0.0.1:PORT}. */
@@ -194,9 +222,17 @@ final class ApiCluster implements AutoCloseable {
     /** A user's bearer token for the API node, valid for two hours. */
     String token(UUID user) {
         Instant now = Instant.now();
-        JwtClaimsSet claims = JwtClaimsSet.builder().subject(user.toString()).issuer(ISSUER).audience(List.of(AUDIENCE))
-                .issuedAt(now).expiresAt(now.plus(Duration.ofHours(2))).claim("is_anonymous", false).build();
-        return signer.encode(JwtEncoderParameters.from(JwsHeader.with(MacAlgorithm.HS256).build(), claims)).getTokenValue();
+        JwtClaimsSet claims = JwtClaimsSet.builder()
+                .subject(user.toString())
+                .issuer(ISSUER)
+                .audience(List.of(AUDIENCE))
+                .issuedAt(now)
+                .expiresAt(now.plus(Duration.ofHours(2)))
+                .claim("is_anonymous", false)
+                .build();
+        return signer.encode(JwtEncoderParameters.from(
+                        JwsHeader.with(MacAlgorithm.HS256).build(), claims))
+                .getTokenValue();
     }
 
     /**
@@ -221,7 +257,8 @@ final class ApiCluster implements AutoCloseable {
         clients.add(client);
         int seen = client.getCluster().getMembers().size();
         if (seen != members.size()) {
-            throw new IllegalStateException("the cluster has " + seen + " members, " + members.size() + " were started");
+            throw new IllegalStateException(
+                    "the cluster has " + seen + " members, " + members.size() + " were started");
         }
         return client;
     }

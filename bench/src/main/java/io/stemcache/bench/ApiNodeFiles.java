@@ -28,10 +28,10 @@ final class ApiNodeFiles {
 
     private static final String API_NAME = "stemcache-api";
     // The list's items (group 1), and the indentation of its first (group 2).
-    private static final Pattern MEMBER_LIST = Pattern.compile("(?m)^[ ]*cluster-members:\\n(([ ]+)- .*\\n(?:[ ]+- .*\\n)*)");
+    private static final Pattern MEMBER_LIST =
+            Pattern.compile("(?m)^[ ]*cluster-members:\\n(([ ]+)- .*\\n(?:[ ]+- .*\\n)*)");
 
-    private ApiNodeFiles() {
-    }
+    private ApiNodeFiles() {}
 
     /**
      * The shipped client file with this run's cluster name and members; checked by parsing it, so a change of
@@ -50,22 +50,25 @@ final class ApiNodeFiles {
     static String clientYaml(String shipped, String clusterName, List<String> addresses) throws IOException {
         Matcher list = MEMBER_LIST.matcher(shipped);
         if (!list.find()) {
-            throw new IllegalStateException(CLIENT_YAML + " has no network.cluster-members list to point at this run's members");
+            throw new IllegalStateException(
+                    CLIENT_YAML + " has no network.cluster-members list to point at this run's members");
         }
         String indent = list.group(2);
         String yaml = shipped.substring(0, list.start(1))
                 + addresses.stream().map(a -> indent + "- " + a + "\n").collect(Collectors.joining())
                 + shipped.substring(list.end(1));
-        yaml = yaml.replaceFirst("(?m)^([ ]*)cluster-name: .*$", "$1cluster-name: " + Matcher.quoteReplacement(clusterName));
+        yaml = yaml.replaceFirst(
+                "(?m)^([ ]*)cluster-name: .*$", "$1cluster-name: " + Matcher.quoteReplacement(clusterName));
         ClientConfig parsed;
         try (InputStream in = new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8))) {
             parsed = StemcacheClient.loadConfig(in);
         }
         if (!parsed.getClusterName().equals(clusterName)
                 || !parsed.getNetworkConfig().getAddresses().equals(addresses)) {
-            throw new IllegalStateException(CLIENT_YAML + " no longer has the shape the bench rewrites (cluster-name and "
-                    + "a network.cluster-members list): got cluster " + parsed.getClusterName()
-                    + " and members " + parsed.getNetworkConfig().getAddresses());
+            throw new IllegalStateException(
+                    CLIENT_YAML + " no longer has the shape the bench rewrites (cluster-name and "
+                            + "a network.cluster-members list): got cluster " + parsed.getClusterName()
+                            + " and members " + parsed.getNetworkConfig().getAddresses());
         }
         return yaml;
     }
@@ -83,15 +86,17 @@ final class ApiNodeFiles {
             try (InputStream in = candidate.openStream()) {
                 text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
             }
-            if (new Yaml().load(text) instanceof Map<?, ?> root && root.get("spring") instanceof Map<?, ?> spring
+            if (new Yaml().load(text) instanceof Map<?, ?> root
+                    && root.get("spring") instanceof Map<?, ?> spring
                     && spring.get("application") instanceof Map<?, ?> application
                     && API_NAME.equals(application.get("name"))) {
                 found.add(text);
             }
         }
         if (found.size() != 1) {
-            throw new IllegalStateException(found.size() + " application.yaml files on the classpath name the application "
-                    + API_NAME + "; the api jar's one was expected");
+            throw new IllegalStateException(
+                    found.size() + " application.yaml files on the classpath name the application " + API_NAME
+                            + "; the api jar's one was expected");
         }
         return found.get(0);
     }

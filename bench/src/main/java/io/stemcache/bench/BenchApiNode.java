@@ -13,15 +13,15 @@ import org.springframework.context.ConfigurableApplicationContext;
  */
 final class BenchApiNode {
 
-    private BenchApiNode() {
-    }
+    private BenchApiNode() {}
 
     public static void main(String[] args) {
         try {
-            ConfigurableApplicationContext api = new SpringApplicationBuilder(ApiApplication.class, ProductRoute.class,
-                    NoContentRoute.class, BenchPages.class)
+            ConfigurableApplicationContext api = new SpringApplicationBuilder(
+                            ApiApplication.class, ProductRoute.class, NoContentRoute.class, BenchPages.class)
                     .run(args);
-            ChildJvm.ready("port=" + ((WebServerApplicationContext) api).getWebServer().getPort());
+            ChildJvm.ready(
+                    "port=" + ((WebServerApplicationContext) api).getWebServer().getPort());
             ChildJvm.awaitEndOfInput();
             api.close();
         } catch (Throwable e) {

@@ -71,11 +71,22 @@ final class BenchBrowser implements AutoCloseable {
         }
         ChromeOptions options = new ChromeOptions();
         options.setBinary(chromium);
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", "--window-size=1280,1400", "--user-data-dir=" + profile);
+        options.addArguments(
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--disable-dev-shm-usage",
+                "--window-size=1280,1400",
+                "--user-data-dir=" + profile);
         ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(Path.of(chromedriver).toFile()).usingAnyFreePort().build();
+                .usingDriverExecutable(Path.of(chromedriver).toFile())
+                .usingAnyFreePort()
+                .build();
         ChromeDriver driver;
         try {
             driver = new ChromeDriver(service, options);
@@ -120,8 +131,10 @@ final class BenchBrowser implements AutoCloseable {
      */
     Map<String, Object> awaitReady(String global, Duration timeout) {
         try {
-            new WebDriverWait(driver, timeout, Duration.ofMillis(20)).until(d -> Boolean.TRUE.equals(
-                    script("return window[arguments[0]] !== undefined && window[arguments[0]].ready === true", global)));
+            new WebDriverWait(driver, timeout, Duration.ofMillis(20))
+                    .until(d -> Boolean.TRUE.equals(script(
+                            "return window[arguments[0]] !== undefined && window[arguments[0]].ready === true",
+                            global)));
         } catch (TimeoutException e) {
             throw new IllegalStateException("the page " + driver.getCurrentUrl().replaceAll("\\?.*", "")
                     + " was not ready within " + timeout.toSeconds() + " s; its report: " + global(global));
@@ -132,19 +145,23 @@ final class BenchBrowser implements AutoCloseable {
     /** The probe's figures of this page load (see {@code pageload-probe.js}). */
     @SuppressWarnings("unchecked")
     Map<String, Object> probe() {
-        Object read = script("return window[arguments[0]] === undefined ? null"
-                + " : JSON.parse(JSON.stringify(window[arguments[0]].read()))", PROBE_GLOBAL);
+        Object read = script(
+                "return window[arguments[0]] === undefined ? null"
+                        + " : JSON.parse(JSON.stringify(window[arguments[0]].read()))",
+                PROBE_GLOBAL);
         if (read == null) {
-            throw new IllegalStateException("the bench's probe is missing from " + driver.getCurrentUrl().replaceAll("\\?.*", "")
-                    + ": DevTools did not inject it");
+            throw new IllegalStateException("the bench's probe is missing from "
+                    + driver.getCurrentUrl().replaceAll("\\?.*", "") + ": DevTools did not inject it");
         }
         return (Map<String, Object>) read;
     }
 
     @SuppressWarnings("unchecked")
     private Map<String, Object> global(String name) {
-        return (Map<String, Object>) script("return window[arguments[0]] === undefined ? null"
-                + " : JSON.parse(JSON.stringify(window[arguments[0]]))", name);
+        return (Map<String, Object>) script(
+                "return window[arguments[0]] === undefined ? null"
+                        + " : JSON.parse(JSON.stringify(window[arguments[0]]))",
+                name);
     }
 
     private Object script(String script, Object... arguments) {
@@ -163,7 +180,8 @@ final class BenchBrowser implements AutoCloseable {
 
     private static void delete(Path dir) {
         try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            files.sorted(Comparator.reverseOrder())
+                    .forEach(path -> path.toFile().delete());
         } catch (IOException e) {
             // A temporary profile left behind is harmless; the token in it expires with the run's secret.
         }

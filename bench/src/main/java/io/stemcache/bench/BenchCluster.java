@@ -51,7 +51,8 @@ final class BenchCluster implements AutoCloseable {
     static BenchCluster start(int size, DataSource dataSource, Consumer<MapConfig> mapSettings) {
         String name = randomName();
         List<Integer> ports = freePorts(size);
-        BenchCluster cluster = new BenchCluster(name, ports.stream().map(p -> "127.0.0.1:" + p).toList());
+        BenchCluster cluster =
+                new BenchCluster(name, ports.stream().map(p -> "127.0.0.1:" + p).toList());
         try {
             for (int port : ports) {
                 PostgresAnalysisStore store = new PostgresAnalysisStore(dataSource, StoreSettings.defaults());
@@ -69,8 +70,9 @@ final class BenchCluster implements AutoCloseable {
 
     /** A random cluster name of this run, so that no other cluster on the machine can join. */
     static String randomName() {
-        return "stemcache-bench-" + Long.toString(ThreadLocalRandom.current().nextLong() >>> 16, 36)
-                .toLowerCase(Locale.ROOT);
+        return "stemcache-bench-"
+                + Long.toString(ThreadLocalRandom.current().nextLong() >>> 16, 36)
+                        .toLowerCase(Locale.ROOT);
     }
 
     /**
@@ -123,22 +125,30 @@ final class BenchCluster implements AutoCloseable {
 
     /** Primary entries held in the members' memory. */
     long entriesInMemory() {
-        return members.stream().mapToLong(m -> m.getMap(MAP).getLocalMapStats().getOwnedEntryCount()).sum();
+        return members.stream()
+                .mapToLong(m -> m.getMap(MAP).getLocalMapStats().getOwnedEntryCount())
+                .sum();
     }
 
     /** Bytes the members' primary entries cost, by Hazelcast's own accounting (what the memory cap limits). */
     long ownedCost() {
-        return members.stream().mapToLong(m -> m.getMap(MAP).getLocalMapStats().getOwnedEntryMemoryCost()).sum();
+        return members.stream()
+                .mapToLong(m -> m.getMap(MAP).getLocalMapStats().getOwnedEntryMemoryCost())
+                .sum();
     }
 
     /** Backup entries the members hold. */
     long backupEntries() {
-        return members.stream().mapToLong(m -> m.getMap(MAP).getLocalMapStats().getBackupEntryCount()).sum();
+        return members.stream()
+                .mapToLong(m -> m.getMap(MAP).getLocalMapStats().getBackupEntryCount())
+                .sum();
     }
 
     /** Bytes the members' backup entries cost. */
     long backupCost() {
-        return members.stream().mapToLong(m -> m.getMap(MAP).getLocalMapStats().getBackupEntryMemoryCost()).sum();
+        return members.stream()
+                .mapToLong(m -> m.getMap(MAP).getLocalMapStats().getBackupEntryMemoryCost())
+                .sum();
     }
 
     /** Terminates clients and members at once: the benchmark's data is dropped with its database anyway. */

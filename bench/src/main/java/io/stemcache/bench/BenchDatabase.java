@@ -21,6 +21,7 @@ final class BenchDatabase implements AutoCloseable {
 
     /** JDBC URL of any database on the server; the benchmark's own database is created beside it. */
     static final String SERVER_PROPERTY = "stemcache.bench.jdbc";
+
     static final String DEFAULT_SERVER = "jdbc:postgresql://127.0.0.1:5432/postgres";
     static final String USER = "postgres";
 
@@ -46,7 +47,8 @@ final class BenchDatabase implements AutoCloseable {
             throw new UsageException(SERVER_PROPERTY + " must look like jdbc:postgresql://host:port/db, got " + server);
         }
         String name = "stemcache_bench_" + command + "_"
-                + Long.toString(ThreadLocalRandom.current().nextLong() >>> 24, 36).toLowerCase(Locale.ROOT);
+                + Long.toString(ThreadLocalRandom.current().nextLong() >>> 24, 36)
+                        .toLowerCase(Locale.ROOT);
         execute(server, "CREATE DATABASE " + name);
         BenchDatabase database = null;
         try {
@@ -88,7 +90,7 @@ final class BenchDatabase implements AutoCloseable {
     /** The single number a query returns, e.g. a count. */
     long queryLong(String sql, Object... parameters) throws SQLException {
         try (Connection connection = pool.getConnection();
-             PreparedStatement statement = connection.prepareStatement(sql)) {
+                PreparedStatement statement = connection.prepareStatement(sql)) {
             for (int i = 0; i < parameters.length; i++) {
                 statement.setObject(i + 1, parameters[i]);
             }
@@ -101,7 +103,8 @@ final class BenchDatabase implements AutoCloseable {
 
     /** Rows of {@code audio_analysis_cache} that belong to the user with this id. */
     long rowsOf(String ownerId) throws SQLException {
-        return queryLong("SELECT count(*) FROM audio_analysis_cache WHERE owner_kind = 'user' AND owner_id = ?", ownerId);
+        return queryLong(
+                "SELECT count(*) FROM audio_analysis_cache WHERE owner_kind = 'user' AND owner_id = ?", ownerId);
     }
 
     @Override
@@ -126,11 +129,13 @@ final class BenchDatabase implements AutoCloseable {
 
     private static void execute(String server, String sql) {
         try (Connection connection = DriverManager.getConnection(server, USER, "");
-             Statement statement = connection.createStatement()) {
+                Statement statement = connection.createStatement()) {
             statement.execute(sql);
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot run '" + sql + "' on " + server + " as " + USER + ": "
-                    + e.getMessage() + " (set -D" + SERVER_PROPERTY + " to a reachable PostgreSQL)", e);
+            throw new IllegalStateException(
+                    "cannot run '" + sql + "' on " + server + " as " + USER + ": " + e.getMessage() + " (set -D"
+                            + SERVER_PROPERTY + " to a reachable PostgreSQL)",
+                    e);
         }
     }
 }

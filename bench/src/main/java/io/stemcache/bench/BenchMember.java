@@ -21,12 +21,12 @@ final class BenchMember {
 
     private static final int POOL_SIZE = 4;
 
-    private BenchMember() {
-    }
+    private BenchMember() {}
 
     public static void main(String[] args) {
         if (args.length != 4) {
-            System.err.println("usage: BenchMember CLUSTER_NAME PORT ADDRESS,... JDBC_URL; got " + Arrays.toString(args));
+            System.err.println(
+                    "usage: BenchMember CLUSTER_NAME PORT ADDRESS,... JDBC_URL; got " + Arrays.toString(args));
             System.exit(2);
         }
         try {
@@ -50,10 +50,10 @@ final class BenchMember {
         pool.addDataSourceProperty("logServerErrorDetail", "false");
         try (HikariDataSource dataSource = new HikariDataSource(pool)) {
             PostgresAnalysisStore store = new PostgresAnalysisStore(dataSource, StoreSettings.defaults());
-            HazelcastInstance member = Hazelcast.newHazelcastInstance(
-                    BenchCluster.memberConfig(cluster, port, addresses, store));
-            ChildJvm.ready("member " + member.getCluster().getLocalMember().getAddress()
-                    + " of " + member.getCluster().getMembers().size());
+            HazelcastInstance member =
+                    Hazelcast.newHazelcastInstance(BenchCluster.memberConfig(cluster, port, addresses, store));
+            ChildJvm.ready("member " + member.getCluster().getLocalMember().getAddress() + " of "
+                    + member.getCluster().getMembers().size());
             ChildJvm.awaitEndOfInput();
             // Hazelcast's own shutdown does not wait for dirty entries when the whole cluster stops.
             member.getMap(BenchCluster.MAP).flush();

@@ -32,15 +32,17 @@ final class BenchRedis implements AutoCloseable {
         if (colon < 1) {
             throw new UsageException("option --redis must be host:port, got '" + address + "'");
         }
-        JedisPooled redis = new JedisPooled(address.substring(0, colon), Integer.parseInt(address.substring(colon + 1)));
+        JedisPooled redis =
+                new JedisPooled(address.substring(0, colon), Integer.parseInt(address.substring(colon + 1)));
         try {
             redis.ping();
         } catch (RuntimeException e) {
             redis.close();
             throw new IllegalStateException("Redis at " + address + " does not answer: " + e.getMessage(), e);
         }
-        String prefix = "stemcache-bench:" + Long.toString(ThreadLocalRandom.current().nextLong() >>> 16, 36)
-                .toLowerCase(Locale.ROOT) + ":";
+        String prefix = "stemcache-bench:"
+                + Long.toString(ThreadLocalRandom.current().nextLong() >>> 16, 36)
+                        .toLowerCase(Locale.ROOT) + ":";
         BenchRedis bench = new BenchRedis(redis, prefix);
         Runtime.getRuntime().addShutdownHook(bench.cleanOnExit);
         return bench;

@@ -12,8 +12,7 @@ import java.util.Map;
  */
 final class CacheSimulations {
 
-    private CacheSimulations() {
-    }
+    private CacheSimulations() {}
 
     static double lru(int[] warmup, int[] measured, int capacity) {
         Map<Integer, Boolean> cache = new LinkedHashMap<>(capacity * 2, 0.75f, true) {
@@ -68,8 +67,11 @@ final class CacheSimulations {
     /** The fewest entries with which exact LRU reaches {@code target} on this sequence, as a sentence. */
     static String capacityFor(double target, int[] warmup, int[] measured, int keys) {
         if (unbounded(warmup, measured) < target) {
-            return String.format(Locale.ROOT, "no cache reaches a hit rate of %.2f here: first reads alone"
-                    + " miss %.4f of the gets", target, 1 - unbounded(warmup, measured));
+            return String.format(
+                    Locale.ROOT,
+                    "no cache reaches a hit rate of %.2f here: first reads alone" + " miss %.4f of the gets",
+                    target,
+                    1 - unbounded(warmup, measured));
         }
         int low = 1;
         int high = keys;
@@ -81,7 +83,11 @@ final class CacheSimulations {
                 low = middle + 1;
             }
         }
-        return String.format(Locale.ROOT, "exact LRU reaches %.2f on this sequence with %d entries (%.1f%% of"
-                + " the keys)", target, low, 100.0 * low / keys);
+        return String.format(
+                Locale.ROOT,
+                "exact LRU reaches %.2f on this sequence with %d entries (%.1f%% of" + " the keys)",
+                target,
+                low,
+                100.0 * low / keys);
     }
 }

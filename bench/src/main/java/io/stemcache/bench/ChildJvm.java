@@ -60,8 +60,13 @@ final class ChildJvm implements AutoCloseable {
      * Starts {@code main} with {@code jvmOptions} (heap, flags), extra {@code environment} variables and
      * {@code args}; its standard output and error go to {@code <logDir>/<name>.log}.
      */
-    static ChildJvm start(String name, Class<?> main, List<String> jvmOptions, Map<String, String> environment,
-                          List<String> args, Path logDir) {
+    static ChildJvm start(
+            String name,
+            Class<?> main,
+            List<String> jvmOptions,
+            Map<String, String> environment,
+            List<String> args,
+            Path logDir) {
         Path log = logDir.resolve(name + ".log");
         ProcessBuilder builder = new ProcessBuilder(command(main, jvmOptions, args)).redirectErrorStream(true);
         builder.environment().putAll(environment);
@@ -102,11 +107,12 @@ final class ChildJvm implements AutoCloseable {
         try {
             return ready.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            throw new IllegalStateException(name + " was not ready within " + timeout.toMillis() / 1000.0 + " s; " + logTail());
+            throw new IllegalStateException(
+                    name + " was not ready within " + timeout.toMillis() / 1000.0 + " s; " + logTail());
         } catch (ExecutionException e) {
             int exit = exitCode();
-            throw new IllegalStateException(name + " exited" + (exit < 0 ? "" : " with code " + exit)
-                    + " before it was ready; " + logTail());
+            throw new IllegalStateException(
+                    name + " exited" + (exit < 0 ? "" : " with code " + exit) + " before it was ready; " + logTail());
         }
     }
 
@@ -183,8 +189,9 @@ final class ChildJvm implements AutoCloseable {
     // ---- the driver's side ----
 
     private void copyOutput() {
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-             BufferedWriter file = Files.newBufferedWriter(log, StandardCharsets.UTF_8)) {
+        try (BufferedReader out =
+                        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+                BufferedWriter file = Files.newBufferedWriter(log, StandardCharsets.UTF_8)) {
             for (String line = out.readLine(); line != null; line = out.readLine()) {
                 file.write(line);
                 file.newLine();

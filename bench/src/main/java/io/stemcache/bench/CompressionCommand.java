@@ -32,13 +32,11 @@ final class CompressionCommand {
 
     private static final double MB = 1e6;
 
-    private CompressionCommand() {
-    }
+    private CompressionCommand() {}
 
     static ResultLine run(Options options, PrintStream out) throws Exception {
         if (options.positional().size() != 1) {
-            throw new UsageException("compression needs one folder of *.json.gz files, got "
-                    + options.positional());
+            throw new UsageException("compression needs one folder of *.json.gz files, got " + options.positional());
         }
         Precision precision = precision(options.text("precision", "float64"));
         int reps = options.integer("reps", 15, 1, 1_000);
@@ -47,23 +45,43 @@ final class CompressionCommand {
         UUID user = UUID.randomUUID();
         Owner owner = Owner.user(user);
 
-        Table files = new Table("compression, " + precision + " (sizes in MB = 10^6 bytes; speeds in MB of raw"
-                + " float64 per second, median of " + reps + " runs after " + warmup + " warm-up rounds over all files)",
-                "file", "JSON", "stored", "jsonb", "gzip-6", "float64", "st/JSON", "st/jsonb", "st/gzip",
-                "st/f64", "enc MB/s", "dec MB/s", "bit-exact");
+        Table files = new Table(
+                "compression, " + precision + " (sizes in MB = 10^6 bytes; speeds in MB of raw"
+                        + " float64 per second, median of " + reps + " runs after " + warmup
+                        + " warm-up rounds over all files)",
+                "file",
+                "JSON",
+                "stored",
+                "jsonb",
+                "gzip-6",
+                "float64",
+                "st/JSON",
+                "st/jsonb",
+                "st/gzip",
+                "st/f64",
+                "enc MB/s",
+                "dec MB/s",
+                "bit-exact");
         List<Sample> samples = new ArrayList<>();
         try (BenchDatabase database = BenchDatabase.create("compression");
-             Connection connection = database.dataSource().getConnection()) {
+                Connection connection = database.dataSource().getConnection()) {
             LegacyRows.createTable(connection);
             for (Path file : CorpusFiles.list(Path.of(options.positional().get(0)))) {
                 byte[] json = CorpusFiles.json(file);
                 AudioAnalysis analysis = AnalysisJson.read(json);
                 AnalysisKey key = new AnalysisKey(owner, analysis.fileMetadataId(), analysis.stemType());
-                byte[] payload = CachedAudioAnalysis.of(key, analysis, null, 1, precision, codec, Instant.now()).payload();
+                byte[] payload = CachedAudioAnalysis.of(key, analysis, null, 1, precision, codec, Instant.now())
+                        .payload();
                 LegacyRows.upsert(connection, user, analysis);
                 long jsonb = LegacyRows.storedBytes(connection, analysis.fileMetadataId(), analysis.stemType());
-                samples.add(new Sample(file.getFileName().toString().replace(".json.gz", ""), analysis, payload,
-                        json.length, jsonb, Gzip.compress(json).length, codec.rawSize(analysis)));
+                samples.add(new Sample(
+                        file.getFileName().toString().replace(".json.gz", ""),
+                        analysis,
+                        payload,
+                        json.length,
+                        jsonb,
+                        Gzip.compress(json).length,
+                        codec.rawSize(analysis)));
             }
         }
         // Speeds after every file was sizes-checked: the JIT sees all of them in the warm-up before any is timed.
@@ -75,31 +93,72 @@ final class CompressionCommand {
         Totals totals = new Totals();
         for (Sample sample : samples) {
             double encodeSeconds = medianSeconds(reps, () -> codec.encode(sample.analysis, precision).length);
-            double decodeSeconds = medianSeconds(reps, () -> codec.decode(sample.payload).analysisData().size());
+            double decodeSeconds = medianSeconds(
+                    reps, () -> codec.decode(sample.payload).analysisData().size());
             RoundTrip roundTrip = RoundTrip.compare(sample.analysis, codec.decode(sample.payload));
-            totals.add(sample.json, sample.payload.length, sample.jsonb, sample.gzip, sample.raw, encodeSeconds,
-                    decodeSeconds, roundTrip);
-            files.row(sample.name, mb(sample.json), mb(sample.payload.length), mb(sample.jsonb), mb(sample.gzip),
-                    mb(sample.raw), ratio(sample.payload.length, sample.json), ratio(sample.payload.length, sample.jsonb),
-                    ratio(sample.payload.length, sample.gzip), ratio(sample.payload.length, sample.raw),
-                    sample.raw / MB / encodeSeconds, sample.raw / MB / decodeSeconds, roundTrip.bitExact() ? "yes" : "no");
+            totals.add(
+                    sample.json,
+                    sample.payload.length,
+                    sample.jsonb,
+                    sample.gzip,
+                    sample.raw,
+                    encodeSeconds,
+                    decodeSeconds,
+                    roundTrip);
+            files.row(
+                    sample.name,
+                    mb(sample.json),
+                    mb(sample.payload.length),
+                    mb(sample.jsonb),
+                    mb(sample.gzip),
+                    mb(sample.raw),
+                    ratio(sample.payload.length, sample.json),
+                    ratio(sample.payload.length, sample.jsonb),
+                    ratio(sample.payload.length, sample.gzip),
+                    ratio(sample.payload.length, sample.raw),
+                    sample.raw / MB / encodeSeconds,
+                    sample.raw / MB / decodeSeconds,
+                    roundTrip.bitExact() ? "yes" : "no");
         }
-        files.row("TOTAL (" + totals.files + ")", mb(totals.json), mb(totals.stored), mb(totals.jsonb), mb(totals.gzip),
-                mb(totals.raw), ratio(totals.stored, totals.json), ratio(totals.stored, totals.jsonb),
-                ratio(totals.stored, totals.gzip), ratio(totals.stored, totals.raw), totals.encodeMbPerSecond(),
-                totals.decodeMbPerSecond(), totals.bitExact ? "yes" : "no");
+        files.row(
+                "TOTAL (" + totals.files + ")",
+                mb(totals.json),
+                mb(totals.stored),
+                mb(totals.jsonb),
+                mb(totals.gzip),
+                mb(totals.raw),
+                ratio(totals.stored, totals.json),
+                ratio(totals.stored, totals.jsonb),
+                ratio(totals.stored, totals.gzip),
+                ratio(totals.stored, totals.raw),
+                totals.encodeMbPerSecond(),
+                totals.decodeMbPerSecond(),
+                totals.bitExact ? "yes" : "no");
         files.note("stored = the exact payload stemcache writes to PostgreSQL and holds in memory (codec.encode);");
         files.note("jsonb = pg_column_size(analysis_data) + pg_column_size(waveform_data) of the product's row"
                 + " (TOAST-compressed by the server); st/X = stored / X");
         out.print(files.render());
 
-        Table peers = new Table("stemcache " + precision + " against each peer, all files",
-                "peer", "MB", "stemcache MB", "reduction (1 - stored/peer)");
+        Table peers = new Table(
+                "stemcache " + precision + " against each peer, all files",
+                "peer",
+                "MB",
+                "stemcache MB",
+                "reduction (1 - stored/peer)");
         peers.row("JSON", mb(totals.json), mb(totals.stored), 1 - ratio(totals.stored, totals.json));
-        peers.row("jsonb (PostgreSQL, product's row)", mb(totals.jsonb), mb(totals.stored), 1 - ratio(totals.stored, totals.jsonb));
-        peers.row("gzip-6 JSON (e.g. in Redis)", mb(totals.gzip), mb(totals.stored), 1 - ratio(totals.stored, totals.gzip));
+        peers.row(
+                "jsonb (PostgreSQL, product's row)",
+                mb(totals.jsonb),
+                mb(totals.stored),
+                1 - ratio(totals.stored, totals.jsonb));
+        peers.row(
+                "gzip-6 JSON (e.g. in Redis)",
+                mb(totals.gzip),
+                mb(totals.stored),
+                1 - ratio(totals.stored, totals.gzip));
         peers.row("raw float64", mb(totals.raw), mb(totals.stored), 1 - ratio(totals.stored, totals.raw));
-        peers.note("max |error| after a round trip: " + totals.maxAbsError + (totals.bitExact ? " (every value bit-exact)" : ""));
+        peers.note("max |error| after a round trip: " + totals.maxAbsError
+                + (totals.bitExact ? " (every value bit-exact)" : ""));
         out.print(peers.render());
 
         ResultLine result = new ResultLine()
@@ -121,8 +180,8 @@ final class CompressionCommand {
             case "float64" -> Precision.FLOAT64;
             case "float32" -> Precision.FLOAT32;
             case "q16" -> Precision.Q16;
-            default -> throw new UsageException("option --precision must be float64, float32 or q16, got '"
-                    + name + "'");
+            default ->
+                throw new UsageException("option --precision must be float64, float32 or q16, got '" + name + "'");
         };
     }
 
@@ -151,9 +210,8 @@ final class CompressionCommand {
     }
 
     /** One file: its analysis, the payload stemcache stores for it, and the peers' sizes in bytes. */
-    private record Sample(String name, AudioAnalysis analysis, byte[] payload, long json, long jsonb, long gzip,
-                          long raw) {
-    }
+    private record Sample(
+            String name, AudioAnalysis analysis, byte[] payload, long json, long jsonb, long gzip, long raw) {}
 
     /** Sums over all files; speeds are total raw bytes over the sum of the per-file median times. */
     private static final class Totals {
@@ -168,8 +226,15 @@ final class CompressionCommand {
         boolean bitExact = true;
         double maxAbsError;
 
-        void add(long jsonBytes, long storedBytes, long jsonbBytes, long gzipBytes, long rawBytes, double encode,
-                 double decode, RoundTrip roundTrip) {
+        void add(
+                long jsonBytes,
+                long storedBytes,
+                long jsonbBytes,
+                long gzipBytes,
+                long rawBytes,
+                double encode,
+                double decode,
+                RoundTrip roundTrip) {
             files++;
             json += jsonBytes;
             stored += storedBytes;

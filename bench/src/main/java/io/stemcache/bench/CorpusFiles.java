@@ -21,8 +21,7 @@ final class CorpusFiles {
     /** Where the corpus lives beside the repository, for runs from the repository's root. */
     static final String BESIDE_REPOSITORY = "../shared/corpus";
 
-    private CorpusFiles() {
-    }
+    private CorpusFiles() {}
 
     /** The folder given by {@code --corpus}, else {@value #PROPERTY}, else {@value #BESIDE_REPOSITORY} if it exists. */
     static Path dir(Options options) {
@@ -42,7 +41,9 @@ final class CorpusFiles {
             throw new UsageException("corpus folder " + dir + " does not exist or is not a folder");
         }
         try (Stream<Path> entries = Files.list(dir)) {
-            List<Path> files = entries.filter(f -> f.getFileName().toString().endsWith(".json.gz")).sorted().toList();
+            List<Path> files = entries.filter(f -> f.getFileName().toString().endsWith(".json.gz"))
+                    .sorted()
+                    .toList();
             if (files.isEmpty()) {
                 throw new UsageException("no *.json.gz files in " + dir);
             }

@@ -13,8 +13,7 @@ final class Gzip {
 
     static final int LEVEL = 6;
 
-    private Gzip() {
-    }
+    private Gzip() {}
 
     static byte[] compress(byte[] data) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(data.length / 2 + 64);

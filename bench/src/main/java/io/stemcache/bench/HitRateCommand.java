@@ -36,14 +36,13 @@ import java.util.UUID;
  */
 final class HitRateCommand {
 
-    static final Set<String> OPTIONS = Set.of("corpus", "keys", "frames", "sources", "members", "zipf", "fit",
-            "cap-mb", "gets", "warmup-gets", "seed");
+    static final Set<String> OPTIONS = Set.of(
+            "corpus", "keys", "frames", "sources", "members", "zipf", "fit", "cap-mb", "gets", "warmup-gets", "seed");
 
     private static final int ROWS_PER_BATCH = 100;
     private static final double MIB = 1 << 20;
 
-    private HitRateCommand() {
-    }
+    private HitRateCommand() {}
 
     static ResultLine run(Options options, PrintStream out) throws Exception {
         Path corpus = CorpusFiles.dir(options);
@@ -64,10 +63,13 @@ final class HitRateCommand {
             long stored = writeRows(database, sources, owner, keyCount, frames, random, keys);
             // The cap counts the primaries only, and entries loaded by a get have no backup (measured; see the
             // report's last line), so the stored bytes spread over the members is what fills it.
-            int capMb = options.has("cap-mb") ? options.integer("cap-mb", 1, 1, 1_000_000)
+            int capMb = options.has("cap-mb")
+                    ? options.integer("cap-mb", 1, 1, 1_000_000)
                     : (int) Math.max(1, Math.round(fit * stored / members / MIB));
 
-            try (BenchCluster cluster = BenchCluster.start(members, database.dataSource(),
+            try (BenchCluster cluster = BenchCluster.start(
+                    members,
+                    database.dataSource(),
                     map -> map.getEvictionConfig().setSize(capMb))) {
                 HazelcastInstance client = cluster.client(true);
                 AudioCacheService service = StemcacheClient.service(client, ClientSettings.defaults());
@@ -87,15 +89,28 @@ final class HitRateCommand {
                 double hitRate = 1 - (double) reads.loads / gets;
 
                 int capacity = (int) Math.max(1, inMemory);
-                int nearCapacity = StemcacheClient.defaultConfig().getNearCacheConfig(BenchCluster.MAP)
-                        .getEvictionConfig().getSize();
-                Table peers = new Table("hit rate over " + gets + " gets after " + warmupGets + " warm-up gets, Zipf s="
-                        + exponent + " over " + keyCount + " keys of " + frames + " frames (" + Table.format(stored / 1e6)
-                        + " MB stored); cap " + capMb + " MiB per member x " + members + " members, who hold "
-                        + inMemory + " entries (" + Table.format(100.0 * inMemory / keyCount) + "% of the keys)",
-                        "cache", "entries held", "hit rate", "on keys read before", "vs stemcache");
-                peers.row("stemcache (near cache + members, LRU at the cap)", inMemory + " + " + nearCapacity + " near",
-                        hitRate, reads.repeatHitRate(), 1.0);
+                int nearCapacity = StemcacheClient.defaultConfig()
+                        .getNearCacheConfig(BenchCluster.MAP)
+                        .getEvictionConfig()
+                        .getSize();
+                Table peers = new Table(
+                        "hit rate over " + gets + " gets after " + warmupGets + " warm-up gets, Zipf s="
+                                + exponent + " over " + keyCount + " keys of " + frames + " frames ("
+                                + Table.format(stored / 1e6)
+                                + " MB stored); cap " + capMb + " MiB per member x " + members + " members, who hold "
+                                + inMemory + " entries (" + Table.format(100.0 * inMemory / keyCount)
+                                + "% of the keys)",
+                        "cache",
+                        "entries held",
+                        "hit rate",
+                        "on keys read before",
+                        "vs stemcache");
+                peers.row(
+                        "stemcache (near cache + members, LRU at the cap)",
+                        inMemory + " + " + nearCapacity + " near",
+                        hitRate,
+                        reads.repeatHitRate(),
+                        1.0);
                 double lru = CacheSimulations.lru(warmup, measured, capacity);
                 double popular = CacheSimulations.mostPopular(measured, capacity, zipf);
                 double unbounded = CacheSimulations.unbounded(warmup, measured);
@@ -107,13 +122,21 @@ final class HitRateCommand {
                 peers.note(CacheSimulations.capacityFor(0.99, warmup, measured, keyCount));
                 out.print(peers.render());
 
-                Table served = new Table("where the " + gets + " gets were served (" + Table.format(gets / seconds)
-                        + " gets/s, one thread, decode included)", "source", "gets", "share");
+                Table served = new Table(
+                        "where the " + gets + " gets were served (" + Table.format(gets / seconds)
+                                + " gets/s, one thread, decode included)",
+                        "source",
+                        "gets",
+                        "share");
                 served.row("client near cache", nearHits, (double) nearHits / gets);
-                served.row("member memory", gets - nearHits - reads.loads, (double) (gets - nearHits - reads.loads) / gets);
+                served.row(
+                        "member memory",
+                        gets - nearHits - reads.loads,
+                        (double) (gets - nearHits - reads.loads) / gets);
                 served.row("PostgreSQL (loaded, then held)", reads.loads, (double) reads.loads / gets);
                 served.row("nowhere (a true miss: re-analysis)", reads.missing, (double) reads.missing / gets);
-                served.note("members' memory by Hazelcast's accounting: primaries " + Table.format(cluster.ownedCost() / MIB)
+                served.note("members' memory by Hazelcast's accounting: primaries "
+                        + Table.format(cluster.ownedCost() / MIB)
                         + " MiB (what the cap limits), " + cluster.backupEntries() + " backup entries "
                         + Table.format(cluster.backupCost() / MIB) + " MiB");
                 out.print(served.render());
@@ -123,8 +146,14 @@ final class HitRateCommand {
     }
 
     /** Writes {@code count} distinct entries straight to PostgreSQL, in batches; returns their stored bytes. */
-    private static long writeRows(BenchDatabase database, List<AudioAnalysis> sources, Owner owner, int count,
-                                  int frames, Random random, List<AnalysisKey> keys) {
+    private static long writeRows(
+            BenchDatabase database,
+            List<AudioAnalysis> sources,
+            Owner owner,
+            int count,
+            int frames,
+            Random random,
+            List<AnalysisKey> keys) {
         PostgresAnalysisStore store = new PostgresAnalysisStore(database.dataSource(), StoreSettings.defaults());
         Map<AnalysisKey, CachedAudioAnalysis> batch = new HashMap<>();
         long bytes = 0;
@@ -147,8 +176,8 @@ final class HitRateCommand {
      * Gets every key of the sequence through the service, decoding each, and counts the loads from
      * PostgreSQL each get caused (this thread is the only reader, so the stores' counters tell).
      */
-    private static Reads read(AudioCacheService service, BenchCluster cluster, List<AnalysisKey> keys, int[] sequence,
-                              BitSet seen) {
+    private static Reads read(
+            AudioCacheService service, BenchCluster cluster, List<AnalysisKey> keys, int[] sequence, BitSet seen) {
         Reads reads = new Reads();
         for (int key : sequence) {
             long loadsBefore = cluster.loads();

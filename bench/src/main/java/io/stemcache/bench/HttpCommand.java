@@ -28,21 +28,32 @@ import java.util.UUID;
  */
 final class HttpCommand {
 
-    static final Set<String> OPTIONS = Set.of("corpus", "files", "frames", "members", "seconds", "warmup-seconds",
-            "min-ops", "max-ops", "features", "member-heap-mb", "api-heap-mb");
+    static final Set<String> OPTIONS = Set.of(
+            "corpus",
+            "files",
+            "frames",
+            "members",
+            "seconds",
+            "warmup-seconds",
+            "min-ops",
+            "max-ops",
+            "features",
+            "member-heap-mb",
+            "api-heap-mb");
 
     static final String DEFAULT_FEATURES = "rms,spectralCentroid,zcr,energy";
 
-    private HttpCommand() {
-    }
+    private HttpCommand() {}
 
     static ResultLine run(Options options, PrintStream out) throws Exception {
         Path corpus = CorpusFiles.dir(options);
         int fileCount = options.integer("files", 5, 1, 100);
         int frames = options.integer("frames", 0, 0, 10_000_000);
         int members = options.integer("members", 3, 1, 9);
-        TimedLoop.Budget budget = new TimedLoop.Budget(options.number("warmup-seconds", 2, 0, 3600),
-                options.number("seconds", 10, 0, 3600), options.integer("min-ops", 5, 1, 1_000_000),
+        TimedLoop.Budget budget = new TimedLoop.Budget(
+                options.number("warmup-seconds", 2, 0, 3600),
+                options.number("seconds", 10, 0, 3600),
+                options.integer("min-ops", 5, 1, 1_000_000),
                 options.integer("max-ops", 1_000_000, 1, 100_000_000));
         List<String> features = features(options.text("features", DEFAULT_FEATURES));
         int memberHeapMb = options.integer("member-heap-mb", 768, 128, 65_536);
@@ -57,16 +68,24 @@ final class HttpCommand {
         }
         UUID user = UUID.randomUUID();
         Owner owner = Owner.user(user);
-        List<AnalysisKey> keys = analyses.stream().map(a -> new AnalysisKey(owner, a.fileMetadataId(), a.stemType())).toList();
+        List<AnalysisKey> keys = analyses.stream()
+                .map(a -> new AnalysisKey(owner, a.fileMetadataId(), a.stemType()))
+                .toList();
 
         try (BenchDatabase database = BenchDatabase.create("http");
-             Connection jdbc = database.dataSource().getConnection();
-             ApiCluster cluster = ApiCluster.start(members, memberHeapMb, apiHeapMb, database)) {
+                Connection jdbc = database.dataSource().getConnection();
+                ApiCluster cluster = ApiCluster.start(members, memberHeapMb, apiHeapMb, database)) {
             LegacyRows.createTable(jdbc);
             HazelcastInstance nearClient = cluster.client(true);
             HazelcastInstance plainClient = cluster.client(false);
-            HttpPaths paths = new HttpPaths(cluster.base(), cluster.token(user), analyses, keys, features,
-                    nearClient.getMap(BenchCluster.MAP), plainClient.getMap(BenchCluster.MAP));
+            HttpPaths paths = new HttpPaths(
+                    cluster.base(),
+                    cluster.token(user),
+                    analyses,
+                    keys,
+                    features,
+                    nearClient.getMap(BenchCluster.MAP),
+                    plainClient.getMap(BenchCluster.MAP));
             long[] bytes = new long[5];
             for (int i = 0; i < analyses.size(); i++) {
                 LegacyRows.upsert(jdbc, user, analyses.get(i));
@@ -93,28 +112,46 @@ final class HttpCommand {
             Latencies rawPlain = TimedLoop.measure(budget, paths::rawPlain);
             Latencies rawVersion = TimedLoop.measure(budget, paths::rawVersion);
 
-            Table table = new Table("GET of one analysis, one thread, " + analyses.size() + " analyses in turn, "
-                    + members + " members and one API node in JVMs of their own (µs; MB = 10^6 bytes of body)",
-                    "path", "n", "p50", "p99", "p99.9", "body MB", "p99 vs (a)", "bytes vs (a)");
+            Table table = new Table(
+                    "GET of one analysis, one thread, " + analyses.size() + " analyses in turn, " + members
+                            + " members and one API node in JVMs of their own (µs; MB = 10^6 bytes of body)",
+                    "path",
+                    "n",
+                    "p50",
+                    "p99",
+                    "p99.9",
+                    "body MB",
+                    "p99 vs (a)",
+                    "bytes vs (a)");
             Object[][] rows = {
-                    {"(a) product: jsonb row as JSON", product, productBytes},
-                    {"(b) stemcache JSON", json, bytes[1] / n},
-                    {"(c) stemcache binary", binary, binaryBytes},
-                    {"(d) binary, " + features.size() + " features", projection, bytes[3] / n},
-                    {"(e) 304 revalidation of (c)", revalidate, bytes[4] / n},
-                    {"    HTTP floor: authenticated 204", floor, 0.0},
-                    {"    raw client get, near cache", rawNear, binaryBytes},
-                    {"    raw client get, no near cache", rawPlain, binaryBytes},
-                    {"    raw client ReadVersion, (e)'s call", rawVersion, 0.0}};
+                {"(a) product: jsonb row as JSON", product, productBytes},
+                {"(b) stemcache JSON", json, bytes[1] / n},
+                {"(c) stemcache binary", binary, binaryBytes},
+                {"(d) binary, " + features.size() + " features", projection, bytes[3] / n},
+                {"(e) 304 revalidation of (c)", revalidate, bytes[4] / n},
+                {"    HTTP floor: authenticated 204", floor, 0.0},
+                {"    raw client get, near cache", rawNear, binaryBytes},
+                {"    raw client get, no near cache", rawPlain, binaryBytes},
+                {"    raw client ReadVersion, (e)'s call", rawVersion, 0.0}
+            };
             for (Object[] row : rows) {
                 Latencies latencies = (Latencies) row[1];
                 double body = (double) row[2];
-                table.row(row[0], latencies.count(), latencies.p50(), latencies.p99(), latencies.p999(), body / 1e6,
-                        product.p99() / latencies.p99(), body / productBytes);
+                table.row(
+                        row[0],
+                        latencies.count(),
+                        latencies.p50(),
+                        latencies.p99(),
+                        latencies.p999(),
+                        body / 1e6,
+                        product.p99() / latencies.p99(),
+                        body / productBytes);
             }
-            table.note("(a) the product's tRPC query emulated on the API node (ProductRoute): SELECT the row, jsonb as");
+            table.note(
+                    "(a) the product's tRPC query emulated on the API node (ProductRoute): SELECT the row, jsonb as");
             table.note("    text, parse and write it again as the row's JSON (tRPC envelope, camelCase columns)");
-            table.note("(b)-(e) GET /api/v1/analyses/{file}/{stem}: (b) Accept: application/json, from the near cache's");
+            table.note(
+                    "(b)-(e) GET /api/v1/analyses/{file}/{stem}: (b) Accept: application/json, from the near cache's");
             table.note("    decoded entry   (c) Accept: " + HttpPaths.BINARY + ", the stored payload");
             table.note("    (d) (c) with ?features=" + String.join(",", features) + ", cut on the owning member");
             table.note("    (e) (c) with If-None-Match: its ETag; the version checked on the member, no payload");
@@ -122,7 +159,8 @@ final class HttpCommand {
             table.note("raw: a Hazelcast client get in this JVM from the API node's client file, payload copied out");
             table.note("ReadVersion: the entry processor (e) runs on the owning member to compare versions");
             table.note("p99 vs (a) = p99 of (a) / p99 of the path; bytes vs (a) = body bytes / those of (a)");
-            table.note("targets: (c) p99 <= (a)/20; (e) p99 <= 2 ms; (d) bytes <= 15% of (c); (c) <= 1.3 x raw, near cache");
+            table.note(
+                    "targets: (c) p99 <= (a)/20; (e) p99 <= 2 ms; (d) bytes <= 15% of (c); (c) <= 1.3 x raw, near cache");
             out.print(table.render());
 
             return new ResultLine()

@@ -35,8 +35,10 @@ final class HttpPaths {
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
     private static final JsonMapper TREES = JsonMapper.builder().build();
 
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
     private final URI base;
     private final String authorization;
     private final List<AudioAnalysis> analyses;
@@ -53,8 +55,14 @@ final class HttpPaths {
      * @param nearMap  the map through a client with the API node's near cache
      * @param plainMap the map through a client without a near cache
      */
-    HttpPaths(URI base, String token, List<AudioAnalysis> analyses, List<AnalysisKey> keys, List<String> features,
-              IMap<AnalysisKey, CachedAudioAnalysis> nearMap, IMap<AnalysisKey, CachedAudioAnalysis> plainMap) {
+    HttpPaths(
+            URI base,
+            String token,
+            List<AudioAnalysis> analyses,
+            List<AnalysisKey> keys,
+            List<String> features,
+            IMap<AnalysisKey, CachedAudioAnalysis> nearMap,
+            IMap<AnalysisKey, CachedAudioAnalysis> plainMap) {
         this.base = base;
         this.authorization = "Bearer " + token;
         this.analyses = analyses;
@@ -74,7 +82,8 @@ final class HttpPaths {
         AudioAnalysis analysis = analysis(i);
         HttpRequest request = request(analysisUri(i, ""))
                 .header("Content-Type", "application/json")
-                .PUT(HttpRequest.BodyPublishers.ofByteArray(AnalysisJson.toBytes(analysis))).build();
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(AnalysisJson.toBytes(analysis)))
+                .build();
         HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
         if (response.statusCode() != 201 && response.statusCode() != 200) {
             throw unexpected(request, response);
@@ -88,7 +97,8 @@ final class HttpPaths {
 
     // (b) stemcache's JSON, written by the API node from its near cache's decoded entry.
     HttpResponse<byte[]> json(int i) throws IOException, InterruptedException {
-        return send(request(analysisUri(i, "")).header("Accept", "application/json").GET(), 200);
+        return send(
+                request(analysisUri(i, "")).header("Accept", "application/json").GET(), 200);
     }
 
     // (c) stemcache's stored payload, as it is.
@@ -108,7 +118,12 @@ final class HttpPaths {
         if (tag == null) {
             throw new IllegalStateException("no ETag of analysis " + (i % binaryTags.length) + " yet: verify first");
         }
-        return send(request(analysisUri(i, "")).header("Accept", BINARY).header("If-None-Match", tag).GET(), 304);
+        return send(
+                request(analysisUri(i, ""))
+                        .header("Accept", BINARY)
+                        .header("If-None-Match", tag)
+                        .GET(),
+                304);
     }
 
     /** The floor: an authenticated GET that does nothing on the API node's stack (204). */
@@ -144,29 +159,49 @@ final class HttpPaths {
         HttpResponse<byte[]> product = product(i);
         checkProduct(what, expected, product.body());
         HttpResponse<byte[]> json = json(i);
-        check(what + " as JSON", RoundTrip.compare(expected, AnalysisJson.read(json.body())).bitExact());
+        check(
+                what + " as JSON",
+                RoundTrip.compare(expected, AnalysisJson.read(json.body())).bitExact());
         HttpResponse<byte[]> binary = binary(i);
-        check(what + " as payload", RoundTrip.compare(expected, AnalysisCodec.standard().decode(binary.body())).bitExact());
-        check(what + ": raw client payload equals the HTTP one", Arrays.equals(rawNear(i), binary.body())
-                && Arrays.equals(rawPlain(i), binary.body()));
-        binaryTags[i % binaryTags.length] = binary.headers().firstValue("ETag")
+        check(
+                what + " as payload",
+                RoundTrip.compare(expected, AnalysisCodec.standard().decode(binary.body()))
+                        .bitExact());
+        check(
+                what + ": raw client payload equals the HTTP one",
+                Arrays.equals(rawNear(i), binary.body()) && Arrays.equals(rawPlain(i), binary.body()));
+        binaryTags[i % binaryTags.length] = binary.headers()
+                .firstValue("ETag")
                 .orElseThrow(() -> new IllegalStateException(what + ": the binary answer has no ETag"));
         HttpResponse<byte[]> projection = projection(i);
-        Map<String, double[]> cut = AnalysisCodec.standard().decode(projection.body()).analysisData();
-        check(what + " projected on " + features + " (got " + cut.keySet() + ")",
+        Map<String, double[]> cut =
+                AnalysisCodec.standard().decode(projection.body()).analysisData();
+        check(
+                what + " projected on " + features + " (got " + cut.keySet() + ")",
                 cut.keySet().equals(new HashSet<>(features))
-                        && features.stream().allMatch(f -> Arrays.equals(cut.get(f), expected.analysisData().get(f))));
+                        && features.stream()
+                                .allMatch(f -> Arrays.equals(
+                                        cut.get(f), expected.analysisData().get(f))));
         HttpResponse<byte[]> revalidated = revalidate(i);
         check(what + ": a 304 without a body", revalidated.body().length == 0);
-        return new long[] {product.body().length, json.body().length, binary.body().length, projection.body().length,
-                revalidated.body().length};
+        return new long[] {
+            product.body().length,
+            json.body().length,
+            binary.body().length,
+            projection.body().length,
+            revalidated.body().length
+        };
     }
 
     /** Checks that (a) selects the caller's own row: another user's token finds none (404), as the product's row security. */
     void requireOwnRowsOnly(String otherUsersToken) throws IOException, InterruptedException {
         for (int i = 0; i < analyses.size(); i++) {
-            send(HttpRequest.newBuilder(productUri(i)).timeout(TIMEOUT)
-                    .header("Authorization", "Bearer " + otherUsersToken).GET(), 404);
+            send(
+                    HttpRequest.newBuilder(productUri(i))
+                            .timeout(TIMEOUT)
+                            .header("Authorization", "Bearer " + otherUsersToken)
+                            .GET(),
+                    404);
         }
     }
 
@@ -191,13 +226,16 @@ final class HttpPaths {
     /** Checks that the product's answer holds {@code expected}'s identity, series and waveform points. */
     static void checkProduct(String what, AudioAnalysis expected, byte[] body) {
         JsonNode row = TREES.readTree(body).path("result").path("data");
-        boolean same = row.path("fileMetadataId").asString().equals(expected.fileMetadataId().toString())
+        boolean same = row.path("fileMetadataId")
+                        .asString()
+                        .equals(expected.fileMetadataId().toString())
                 && row.path("stemType").asString().equals(expected.stemType().code());
         JsonNode series = row.path("analysisData");
         for (Map.Entry<String, double[]> entry : expected.analysisData().entrySet()) {
             same &= sameValues(series.path(entry.getKey()), entry.getValue());
         }
-        same &= sameValues(row.path("waveformData").path("points"), expected.waveformData().points());
+        same &= sameValues(
+                row.path("waveformData").path("points"), expected.waveformData().points());
         check(what + " as the product's row", same);
     }
 
@@ -233,13 +271,14 @@ final class HttpPaths {
 
     private URI productUri(int i) {
         AudioAnalysis analysis = analysis(i);
-        return base.resolve(ProductRoute.PATH + "?fileMetadataId=" + analysis.fileMetadataId()
-                + "&stemType=" + analysis.stemType().code());
+        return base.resolve(ProductRoute.PATH + "?fileMetadataId=" + analysis.fileMetadataId() + "&stemType="
+                + analysis.stemType().code());
     }
 
     private URI analysisUri(int i, String query) {
         AudioAnalysis analysis = analysis(i);
-        return base.resolve("/api/v1/analyses/" + analysis.fileMetadataId() + "/" + analysis.stemType().code() + query);
+        return base.resolve("/api/v1/analyses/" + analysis.fileMetadataId() + "/"
+                + analysis.stemType().code() + query);
     }
 
     private AudioAnalysis analysis(int i) {

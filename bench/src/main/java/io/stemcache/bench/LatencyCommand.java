@@ -33,19 +33,20 @@ import java.util.UUID;
  */
 final class LatencyCommand {
 
-    static final Set<String> OPTIONS = Set.of("corpus", "files", "frames", "members", "seconds", "warmup-seconds",
-            "min-ops", "max-ops", "redis");
+    static final Set<String> OPTIONS =
+            Set.of("corpus", "files", "frames", "members", "seconds", "warmup-seconds", "min-ops", "max-ops", "redis");
 
-    private LatencyCommand() {
-    }
+    private LatencyCommand() {}
 
     static ResultLine run(Options options, PrintStream out) throws Exception {
         Path corpus = CorpusFiles.dir(options);
         int fileCount = options.integer("files", 5, 1, 100);
         int frames = options.integer("frames", 0, 0, 10_000_000);
         int members = options.integer("members", 3, 1, 9);
-        TimedLoop.Budget budget = new TimedLoop.Budget(options.number("warmup-seconds", 1.5, 0, 3600),
-                options.number("seconds", 6, 0, 3600), options.integer("min-ops", 5, 1, 1_000_000),
+        TimedLoop.Budget budget = new TimedLoop.Budget(
+                options.number("warmup-seconds", 1.5, 0, 3600),
+                options.number("seconds", 6, 0, 3600),
+                options.integer("min-ops", 5, 1, 1_000_000),
                 options.integer("max-ops", 1_000_000, 1, 100_000_000));
 
         List<AudioAnalysis> analyses = new ArrayList<>();
@@ -55,13 +56,15 @@ final class LatencyCommand {
         }
         UUID user = UUID.randomUUID();
         Owner owner = Owner.user(user);
-        List<AnalysisKey> keys = analyses.stream().map(a -> new AnalysisKey(owner, a.fileMetadataId(), a.stemType())).toList();
+        List<AnalysisKey> keys = analyses.stream()
+                .map(a -> new AnalysisKey(owner, a.fileMetadataId(), a.stemType()))
+                .toList();
         out.print(payloads(analyses).render());
 
         try (BenchDatabase database = BenchDatabase.create("latency");
-             Connection jdbc = database.dataSource().getConnection();
-             BenchRedis redis = BenchRedis.connect(options.text("redis", BenchRedis.DEFAULT_ADDRESS));
-             BenchCluster cluster = BenchCluster.start(members, database.dataSource(), map -> { })) {
+                Connection jdbc = database.dataSource().getConnection();
+                BenchRedis redis = BenchRedis.connect(options.text("redis", BenchRedis.DEFAULT_ADDRESS));
+                BenchCluster cluster = BenchCluster.start(members, database.dataSource(), map -> {})) {
             LegacyRows.createTable(jdbc);
             HazelcastInstance plainClient = cluster.client(false);
             HazelcastInstance stemcacheClient = cluster.client(true);
@@ -69,8 +72,16 @@ final class LatencyCommand {
             AudioCacheService stemcache = StemcacheClient.service(stemcacheClient, ClientSettings.defaults());
             LatencyPaths paths = new LatencyPaths(analyses, keys, user, jdbc, redis, plainMap, stemcache);
 
-            Table sets = new Table("set latency, one thread, " + analyses.size() + " analyses in turn, " + members
-                    + " members (µs; ops/s = 1 / mean latency)", "path", "n", "p50", "p99", "p99.9", "ops/s", "p99 vs jsonb");
+            Table sets = new Table(
+                    "set latency, one thread, " + analyses.size() + " analyses in turn, " + members
+                            + " members (µs; ops/s = 1 / mean latency)",
+                    "path",
+                    "n",
+                    "p50",
+                    "p99",
+                    "p99.9",
+                    "ops/s",
+                    "p99 vs jsonb");
             Latencies jsonbSet = TimedLoop.measure(budget, paths::jsonbSet);
             Latencies redisSet = TimedLoop.measure(budget, paths::redisSet);
             Latencies clusterSet = TimedLoop.measure(budget, paths::clusterSet);
@@ -83,14 +94,23 @@ final class LatencyCommand {
             row(sets, "(d) stemcache service", stemcacheSet, jsonbSet);
             sets.note("(a) write both JSON columns, upsert the row, commit   (b) write JSON, gzip-6, SET");
             sets.note("(c) encode, client set (returns with the synchronous backup; PostgreSQL by write-behind)");
-            sets.note("    raw: client set of an entry encoded beforehand   (d) AudioCacheService.setAnalysis: encode, set");
+            sets.note(
+                    "    raw: client set of an entry encoded beforehand   (d) AudioCacheService.setAnalysis: encode, set");
             out.print(sets.render());
             paths.flushWriteBehind();
 
             verify(paths);
-            Table gets = new Table("get latency, one thread, " + analyses.size() + " analyses in turn, " + members
-                    + " members (µs; ops/s = 1 / mean latency)", "path", "n", "p50", "p99", "p99.9", "ops/s",
-                    "p99 vs jsonb", "p99 vs Redis");
+            Table gets = new Table(
+                    "get latency, one thread, " + analyses.size() + " analyses in turn, " + members
+                            + " members (µs; ops/s = 1 / mean latency)",
+                    "path",
+                    "n",
+                    "p50",
+                    "p99",
+                    "p99.9",
+                    "ops/s",
+                    "p99 vs jsonb",
+                    "p99 vs Redis");
             Latencies jsonbGet = TimedLoop.measure(budget, paths::jsonbGet);
             Latencies redisGet = TimedLoop.measure(budget, paths::redisGet);
             Latencies clusterRawGet = TimedLoop.measure(budget, paths::clusterRawGet);
@@ -111,8 +131,8 @@ final class LatencyCommand {
             gets.note("(a) SELECT the row (jsonb sent as text), parse both columns   (b) GET, gunzip, parse the JSON");
             gets.note("(c) client get (network, Compact), decode the payload   raw: the client get alone");
             gets.note("(d) AudioCacheService.getAnalysis from the near cache (" + nearHits + " near-cache hits)");
-            gets.note("(e) evicted first (untimed); get: the owner loads and verifies the row ("
-                    + coldLoads + " loads), client get, decode");
+            gets.note("(e) evicted first (untimed); get: the owner loads and verifies the row (" + coldLoads
+                    + " loads), client get, decode");
             gets.note("vs X = p99 of X / p99 of the path (how many times faster)");
             out.print(gets.render());
 
@@ -132,8 +152,12 @@ final class LatencyCommand {
         Table table = new Table("payloads (MB = 10^6 bytes)", "stem", "frames", "JSON", "gzip-6 JSON", "stemcache");
         for (AudioAnalysis analysis : analyses) {
             byte[] json = AnalysisJson.toBytes(analysis);
-            table.row(analysis.fileMetadataId().toString().substring(0, 8) + "/" + analysis.stemType().code(),
-                    AnalysisSlices.frames(analysis), json.length / 1e6, Gzip.compress(json).length / 1e6,
+            table.row(
+                    analysis.fileMetadataId().toString().substring(0, 8) + "/"
+                            + analysis.stemType().code(),
+                    AnalysisSlices.frames(analysis),
+                    json.length / 1e6,
+                    Gzip.compress(json).length / 1e6,
                     codec.encode(analysis, Precision.FLOAT64).length / 1e6);
         }
         return table;
@@ -145,8 +169,13 @@ final class LatencyCommand {
             AudioAnalysis expected = paths.analysis(i);
             AudioAnalysis jsonb = paths.jsonbGet(i);
             // The product's row keeps duration to milliseconds in a column: compare what the columns hold exactly.
-            AudioAnalysis expectedRow = new AudioAnalysis(expected.fileMetadataId(), expected.stemType(),
-                    expected.analysisVersion(), expected.analysisData(), expected.waveformData(), jsonb.metadata());
+            AudioAnalysis expectedRow = new AudioAnalysis(
+                    expected.fileMetadataId(),
+                    expected.stemType(),
+                    expected.analysisVersion(),
+                    expected.analysisData(),
+                    expected.waveformData(),
+                    jsonb.metadata());
             check("jsonb", RoundTrip.compare(expectedRow, jsonb));
             check("Redis", RoundTrip.compare(expected, paths.redisGet(i)));
             check("Hazelcast client", RoundTrip.compare(expected, paths.clusterGet(i)));
@@ -166,8 +195,8 @@ final class LatencyCommand {
     }
 
     private static void row(Table table, String path, Latencies latencies, Latencies... peers) {
-        List<Object> cells = new ArrayList<>(List.of(path, latencies.count(), latencies.p50(), latencies.p99(),
-                latencies.p999(), latencies.opsPerSecond()));
+        List<Object> cells = new ArrayList<>(List.of(
+                path, latencies.count(), latencies.p50(), latencies.p99(), latencies.p999(), latencies.opsPerSecond()));
         for (Latencies peer : peers) {
             cells.add(peer.p99() / latencies.p99());
         }

@@ -34,8 +34,14 @@ final class LatencyPaths {
     // Written by every get so that no result goes unused.
     private long sink;
 
-    LatencyPaths(List<AudioAnalysis> analyses, List<AnalysisKey> keys, UUID user, Connection jdbc, BenchRedis redis,
-                 IMap<AnalysisKey, CachedAudioAnalysis> plainMap, AudioCacheService stemcache) {
+    LatencyPaths(
+            List<AudioAnalysis> analyses,
+            List<AnalysisKey> keys,
+            UUID user,
+            Connection jdbc,
+            BenchRedis redis,
+            IMap<AnalysisKey, CachedAudioAnalysis> plainMap,
+            AudioCacheService stemcache) {
         this.analyses = analyses;
         this.keys = keys;
         this.user = user;
@@ -43,7 +49,9 @@ final class LatencyPaths {
         this.redis = redis;
         this.plainMap = plainMap;
         this.stemcache = stemcache;
-        this.encoded = IntStream.range(0, keys.size()).mapToObj(i -> entry(keys.get(i), analyses.get(i))).toList();
+        this.encoded = IntStream.range(0, keys.size())
+                .mapToObj(i -> entry(keys.get(i), analyses.get(i)))
+                .toList();
     }
 
     int size() {

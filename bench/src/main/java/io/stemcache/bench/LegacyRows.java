@@ -51,8 +51,7 @@ final class LegacyRows {
     private static final String COLUMN_SIZE = "SELECT pg_column_size(analysis_data) + pg_column_size(waveform_data)"
             + " FROM product_audio_analysis_cache WHERE file_metadata_id = ? AND stem_type = ?";
 
-    private LegacyRows() {
-    }
+    private LegacyRows() {}
 
     static void createTable(Connection connection) throws SQLException {
         try (Statement statement = connection.createStatement()) {
@@ -71,7 +70,10 @@ final class LegacyRows {
             upsert.setInt(5, metadata.sampleRate());
             upsert.setBigDecimal(6, BigDecimal.valueOf(metadata.duration()).setScale(3, RoundingMode.HALF_UP));
             upsert.setInt(7, metadata.bufferSize());
-            upsert.setArray(8, connection.createArrayOf("text", metadata.featuresExtracted().toArray()));
+            upsert.setArray(
+                    8,
+                    connection.createArrayOf(
+                            "text", metadata.featuresExtracted().toArray()));
             upsert.setString(9, AnalysisJson.analysisDataJson(analysis));
             upsert.setString(10, AnalysisJson.waveformJson(analysis));
             upsert.setInt(11, (int) Math.round(metadata.analysisDuration()));
@@ -90,8 +92,8 @@ final class LegacyRows {
                     return null;
                 }
                 List<String> features = Arrays.asList((String[]) row.getArray(5).getArray());
-                AnalysisMetadata metadata = new AnalysisMetadata(row.getInt(2), row.getBigDecimal(3).doubleValue(),
-                        row.getInt(4), features, row.getInt(6));
+                AnalysisMetadata metadata = new AnalysisMetadata(
+                        row.getInt(2), row.getBigDecimal(3).doubleValue(), row.getInt(4), features, row.getInt(6));
                 Map<String, double[]> series = inOrder(AnalysisJson.readAnalysisData(row.getString(7)), features);
                 Waveform waveform = AnalysisJson.readWaveform(row.getString(8));
                 return new AudioAnalysis(fileId, stem, row.getString(1), series, waveform, metadata);

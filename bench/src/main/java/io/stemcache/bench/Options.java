@@ -42,8 +42,8 @@ final class Options {
                 throw new UsageException("option --" + name + " needs a value");
             }
             if (!known.contains(name)) {
-                throw new UsageException("unknown option --" + name + "; this command knows --"
-                        + String.join(", --", known));
+                throw new UsageException(
+                        "unknown option --" + name + "; this command knows --" + String.join(", --", known));
             }
             if (named.put(name, value) != null) {
                 throw new UsageException("option --" + name + " is given twice");
@@ -77,8 +77,8 @@ final class Options {
         } catch (NumberFormatException e) {
             // reported below, with the range
         }
-        throw new UsageException("option --" + name + " must be an integer from " + min + " to " + max
-                + ", got '" + value + "'");
+        throw new UsageException(
+                "option --" + name + " must be an integer from " + min + " to " + max + ", got '" + value + "'");
     }
 
     double number(String name, double fallback, double min, double max) {
@@ -94,7 +94,7 @@ final class Options {
         } catch (NumberFormatException e) {
             // reported below, with the range
         }
-        throw new UsageException("option --" + name + " must be a number from " + min + " to " + max
-                + ", got '" + value + "'");
+        throw new UsageException(
+                "option --" + name + " must be a number from " + min + " to " + max + ", got '" + value + "'");
     }
 }

@@ -25,15 +25,25 @@ import java.util.TreeSet;
  * @param sources         how the analyses arrived, counted: the project page's sources, or {@code JSON rows}
  * @param fingerprints    per stem, the project page's checksum of every number (empty for the product page)
  */
-record PageLoad(double decodedMs, long bytes, long analysisBytes, double firstCallMs, double decodeSumMs,
-                double longestTaskMs, double notDrawingMs, Map<String, Integer> sources, Map<String, String> fingerprints) {
+record PageLoad(
+        double decodedMs,
+        long bytes,
+        long analysisBytes,
+        double firstCallMs,
+        double decodeSumMs,
+        double longestTaskMs,
+        double notDrawingMs,
+        Map<String, Integer> sources,
+        Map<String, String> fingerprints) {
 
     /** The product page's load ({@code window.productReport}): every stem's row parsed, with its frames and markers. */
     static PageLoad ofProductPage(Map<String, Object> report, Map<String, Object> probe, List<AudioAnalysis> stems) {
         requireNoErrors("product page", report);
         List<Map<String, Object>> rows = list(report, "rows");
         double decoded = requireStems("product page", rows, stems);
-        double parse = rows.stream().mapToDouble(r -> number(r, "parseMs").doubleValue()).sum();
+        double parse = rows.stream()
+                .mapToDouble(r -> number(r, "parseMs").doubleValue())
+                .sum();
         return measured(decoded, probe, parse, List.of(), Map.of("JSON rows", rows.size()), Map.of());
     }
 
@@ -56,15 +66,21 @@ record PageLoad(double decodedMs, long bytes, long analysisBytes, double firstCa
         for (Map<String, Object> read : reads) {
             sources.merge(String.valueOf(read.get("source")), 1, Integer::sum);
             fingerprints.put(String.valueOf(read.get("stem")), String.valueOf(read.get("fingerprint")));
-            drawing.add(new double[] {number(read, "decodedAt").doubleValue(), number(read, "shownAt").doubleValue()});
+            drawing.add(new double[] {
+                number(read, "decodedAt").doubleValue(), number(read, "shownAt").doubleValue()
+            });
             decodeSum += number(read, "decodeMs").doubleValue();
         }
         return measured(decoded, probe, decodeSum, drawing, sources, fingerprints);
     }
 
-    private static PageLoad measured(double decodedMs, Map<String, Object> probe, double decodeSumMs,
-                                     List<double[]> drawing, Map<String, Integer> sources,
-                                     Map<String, String> fingerprints) {
+    private static PageLoad measured(
+            double decodedMs,
+            Map<String, Object> probe,
+            double decodeSumMs,
+            List<double[]> drawing,
+            Map<String, Integer> sources,
+            Map<String, String> fingerprints) {
         if (probe.get("error") != null) {
             throw new IllegalStateException("the browser cannot observe long tasks: " + probe.get("error"));
         }
@@ -76,13 +92,22 @@ record PageLoad(double decodedMs, long bytes, long analysisBytes, double firstCa
             longest = Math.max(longest, duration);
             notDrawing = Math.max(notDrawing, duration - overlap(start, start + duration, drawing));
         }
-        long bytes = number(probe, "navigationBytes").longValue() + number(probe, "resourceBytes").longValue();
+        long bytes = number(probe, "navigationBytes").longValue()
+                + number(probe, "resourceBytes").longValue();
         Object firstCall = probe.get("firstCallAt");
         if (!(firstCall instanceof Number call)) {
             throw new IllegalStateException("the page made no API call that resource timing saw");
         }
-        return new PageLoad(decodedMs, bytes, number(probe, "analysisBytes").longValue(), call.doubleValue(),
-                decodeSumMs, longest, notDrawing, sources, fingerprints);
+        return new PageLoad(
+                decodedMs,
+                bytes,
+                number(probe, "analysisBytes").longValue(),
+                call.doubleValue(),
+                decodeSumMs,
+                longest,
+                notDrawing,
+                sources,
+                fingerprints);
     }
 
     /** How much of [from, to] the intervals cover (they do not overlap: the main thread does one thing at a time). */
@@ -114,7 +139,8 @@ record PageLoad(double decodedMs, long bytes, long analysisBytes, double firstCa
                 throw new IllegalStateException("the " + page + " shows stem '" + name + "' "
                         + (analysis == null ? "it was not asked for" : "twice") + "; it shows " + names(shown));
             }
-            if (!String.valueOf(stem.get("fileId")).equals(analysis.fileMetadataId().toString())) {
+            if (!String.valueOf(stem.get("fileId"))
+                    .equals(analysis.fileMetadataId().toString())) {
                 throw new IllegalStateException("the " + page + " shows stem " + name + " of file " + stem.get("fileId")
                         + ", not of " + analysis.fileMetadataId());
             }
@@ -123,8 +149,8 @@ record PageLoad(double decodedMs, long bytes, long analysisBytes, double firstCa
             int expectedFrames = analysis.analysisData().values().iterator().next().length;
             int expectedMarkers = analysis.waveformData().markers().size();
             if (frames != expectedFrames || markers != expectedMarkers) {
-                throw new IllegalStateException("the " + page + " shows stem " + name + " with " + frames + " frames and "
-                        + markers + " markers; it has " + expectedFrames + " and " + expectedMarkers);
+                throw new IllegalStateException("the " + page + " shows stem " + name + " with " + frames
+                        + " frames and " + markers + " markers; it has " + expectedFrames + " and " + expectedMarkers);
             }
             last = Math.max(last, number(stem, "decodedAt").doubleValue());
         }

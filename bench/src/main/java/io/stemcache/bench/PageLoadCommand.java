@@ -39,13 +39,22 @@ import java.util.function.ToDoubleFunction;
  */
 final class PageLoadCommand {
 
-    static final Set<String> OPTIONS = Set.of("corpus", "track", "runs", "warmup", "restart-runs", "members",
-            "member-heap-mb", "api-heap-mb", "ready-timeout-seconds");
+    static final Set<String> OPTIONS = Set.of(
+            "corpus",
+            "track",
+            "runs",
+            "warmup",
+            "restart-runs",
+            "members",
+            "member-heap-mb",
+            "api-heap-mb",
+            "ready-timeout-seconds");
 
     static final String DEFAULT_TRACK = "drascula-track01";
 
     /** Where the project page and the product page keep the signed-in user's token. */
     private static final String USER_KEY = "stemcache.user";
+
     private static final String PROJECT_REPORT = "stemcacheReport";
     private static final String PRODUCT_REPORT = "productReport";
 
@@ -65,8 +74,7 @@ final class PageLoadCommand {
         }
     }
 
-    private PageLoadCommand() {
-    }
+    private PageLoadCommand() {}
 
     static ResultLine run(Options options, PrintStream out) throws Exception {
         Path corpus = CorpusFiles.dir(options);
@@ -75,7 +83,8 @@ final class PageLoadCommand {
         int warmup = options.integer("warmup", 1, 0, 100);
         int restartRuns = options.integer("restart-runs", runs, 1, 100);
         if (restartRuns > runs) {
-            throw new UsageException("option --restart-runs (" + restartRuns + ") must be at most --runs (" + runs + ")");
+            throw new UsageException(
+                    "option --restart-runs (" + restartRuns + ") must be at most --runs (" + runs + ")");
         }
         int members = options.integer("members", 3, 1, 9);
         int memberHeapMb = options.integer("member-heap-mb", 768, 128, 65_536);
@@ -86,16 +95,24 @@ final class PageLoadCommand {
         UUID fileId = stems.get(0).fileMetadataId();
         UUID user = UUID.randomUUID();
         Owner owner = Owner.user(user);
-        List<AnalysisKey> keys = stems.stream().map(a -> new AnalysisKey(owner, a.fileMetadataId(), a.stemType())).toList();
+        List<AnalysisKey> keys = stems.stream()
+                .map(a -> new AnalysisKey(owner, a.fileMetadataId(), a.stemType()))
+                .toList();
 
         try (BenchDatabase database = BenchDatabase.create("pageload");
-             Connection jdbc = database.dataSource().getConnection();
-             ApiCluster cluster = ApiCluster.start(members, memberHeapMb, apiHeapMb, database)) {
+                Connection jdbc = database.dataSource().getConnection();
+                ApiCluster cluster = ApiCluster.start(members, memberHeapMb, apiHeapMb, database)) {
             String token = cluster.token(user);
             LegacyRows.createTable(jdbc);
             HazelcastInstance client = cluster.client(false);
-            HttpPaths paths = new HttpPaths(cluster.base(), token, stems, keys, HttpCommand.features(HttpCommand.DEFAULT_FEATURES),
-                    client.getMap(BenchCluster.MAP), client.getMap(BenchCluster.MAP));
+            HttpPaths paths = new HttpPaths(
+                    cluster.base(),
+                    token,
+                    stems,
+                    keys,
+                    HttpCommand.features(HttpCommand.DEFAULT_FEATURES),
+                    client.getMap(BenchCluster.MAP),
+                    client.getMap(BenchCluster.MAP));
             long productBody = 0;
             long payloads = 0;
             for (int i = 0; i < stems.size(); i++) {
@@ -154,8 +171,20 @@ final class PageLoadCommand {
             requireFromDatabase(Case.RESTART, restartLoads, stems.size());
             requireFromDatabase(Case.RESTART_FRESH, freshLoads, stems.size());
 
-            out.print(table(loads, stems, track, productBody, payloads, members, runs, warmup, browserVersion,
-                    restarts, restartLoads, freshLoads).render());
+            out.print(table(
+                            loads,
+                            stems,
+                            track,
+                            productBody,
+                            payloads,
+                            members,
+                            runs,
+                            warmup,
+                            browserVersion,
+                            restarts,
+                            restartLoads,
+                            freshLoads)
+                    .render());
 
             double productMs = median(loads.get(Case.PRODUCT_REFRESH), PageLoad::decodedMs);
             double productFirstMs = median(loads.get(Case.PRODUCT_FIRST), PageLoad::decodedMs);
@@ -251,7 +280,8 @@ final class PageLoadCommand {
         for (long loaded : loads) {
             if (loaded < stems) {
                 throw new IllegalStateException(c.label.trim() + ": the members serving it loaded " + loaded
-                        + " entries from PostgreSQL, fewer than the " + stems + " stems: something kept them across the restart");
+                        + " entries from PostgreSQL, fewer than the " + stems
+                        + " stems: something kept them across the restart");
             }
         }
     }
@@ -262,10 +292,13 @@ final class PageLoadCommand {
         for (StemType stem : StemType.values()) {
             Path file = corpus.resolve(track + "." + stem.code() + ".json.gz");
             if (!Files.isRegularFile(file)) {
-                List<String> tracks = CorpusFiles.list(corpus).stream().map(f -> f.getFileName().toString())
-                        .map(n -> n.substring(0, n.indexOf('.'))).distinct().toList();
-                throw new UsageException("option --track names '" + track + "', but " + file + " does not exist; the corpus"
-                        + " has the tracks " + String.join(", ", tracks));
+                List<String> tracks = CorpusFiles.list(corpus).stream()
+                        .map(f -> f.getFileName().toString())
+                        .map(n -> n.substring(0, n.indexOf('.')))
+                        .distinct()
+                        .toList();
+                throw new UsageException("option --track names '" + track + "', but " + file
+                        + " does not exist; the corpus" + " has the tracks " + String.join(", ", tracks));
             }
             files.add(file);
         }
@@ -273,22 +306,46 @@ final class PageLoadCommand {
         for (AudioAnalysis stem : stems) {
             if (!stem.fileMetadataId().equals(stems.get(0).fileMetadataId())) {
                 throw new IllegalStateException("the stems of track " + track + " are not of one file: "
-                        + stem.stemType().code() + " is of " + stem.fileMetadataId() + ", master of " + stems.get(0).fileMetadataId());
+                        + stem.stemType().code() + " is of " + stem.fileMetadataId() + ", master of "
+                        + stems.get(0).fileMetadataId());
             }
         }
         return stems;
     }
 
-    private static Table table(Map<Case, List<PageLoad>> loads, List<AudioAnalysis> stems, String track, long productBody,
-                               long payloads, int members, int runs, int warmup, String browserVersion,
-                               List<ApiCluster.Restart> restarts, List<Long> restartLoads, List<Long> freshLoads) {
-        Table table = new Table("Page load of a " + stems.size() + "-stem project (" + track + ": "
-                + Table.format(productBody / 1e6) + " MB as the product's JSON, " + Table.format(payloads / 1e6)
-                + " MB of payloads), headless Chromium " + browserVersion + ", " + members + " members and one API node in"
-                + " JVMs of their own; " + runs + " runs after " + warmup + " warm-up (ms from navigation start, medians"
-                + " unless max; MB = 10^6 bytes transferred)",
-                "page load", "runs", "ms", "max ms", "vs product", "MB", "analyses MB", "1st call", "decode sum",
-                "longest task", "not drawing", "answered as (all runs)");
+    private static Table table(
+            Map<Case, List<PageLoad>> loads,
+            List<AudioAnalysis> stems,
+            String track,
+            long productBody,
+            long payloads,
+            int members,
+            int runs,
+            int warmup,
+            String browserVersion,
+            List<ApiCluster.Restart> restarts,
+            List<Long> restartLoads,
+            List<Long> freshLoads) {
+        Table table = new Table(
+                "Page load of a " + stems.size() + "-stem project (" + track + ": "
+                        + Table.format(productBody / 1e6) + " MB as the product's JSON, " + Table.format(payloads / 1e6)
+                        + " MB of payloads), headless Chromium " + browserVersion + ", " + members
+                        + " members and one API node in"
+                        + " JVMs of their own; " + runs + " runs after " + warmup
+                        + " warm-up (ms from navigation start, medians"
+                        + " unless max; MB = 10^6 bytes transferred)",
+                "page load",
+                "runs",
+                "ms",
+                "max ms",
+                "vs product",
+                "MB",
+                "analyses MB",
+                "1st call",
+                "decode sum",
+                "longest task",
+                "not drawing",
+                "answered as (all runs)");
         for (Case c : Case.values()) {
             List<PageLoad> measured = loads.get(c);
             if (measured.isEmpty()) {
@@ -299,30 +356,48 @@ final class PageLoadCommand {
                 default -> Case.PRODUCT_REFRESH;
             };
             double ms = median(measured, PageLoad::decodedMs);
-            table.row(c.label, measured.size(), ms, max(measured, PageLoad::decodedMs),
-                    ms / median(loads.get(baseline), PageLoad::decodedMs), median(measured, PageLoad::bytes) / 1e6,
-                    median(measured, PageLoad::analysisBytes) / 1e6, median(measured, PageLoad::firstCallMs),
-                    median(measured, PageLoad::decodeSumMs), max(measured, PageLoad::longestTaskMs),
-                    max(measured, PageLoad::notDrawingMs), sources(measured));
+            table.row(
+                    c.label,
+                    measured.size(),
+                    ms,
+                    max(measured, PageLoad::decodedMs),
+                    ms / median(loads.get(baseline), PageLoad::decodedMs),
+                    median(measured, PageLoad::bytes) / 1e6,
+                    median(measured, PageLoad::analysisBytes) / 1e6,
+                    median(measured, PageLoad::firstCallMs),
+                    median(measured, PageLoad::decodeSumMs),
+                    max(measured, PageLoad::longestTaskMs),
+                    max(measured, PageLoad::notDrawingMs),
+                    sources(measured));
         }
-        table.note("ms: navigation start to the last of the 5 analyses in the page's memory (performance.now()): (a) after");
-        table.note("    JSON.parse of its row on the main thread; (b)-(d) decoded in the page's worker, before drawing");
+        table.note(
+                "ms: navigation start to the last of the 5 analyses in the page's memory (performance.now()): (a) after");
+        table.note(
+                "    JSON.parse of its row on the main thread; (b)-(d) decoded in the page's worker, before drawing");
         table.note("vs product: ms / the product page's ms, first visits against (a), refreshes against (a')");
-        table.note("MB: transferSize of the document and every resource in the page's timeline (the worker's own module");
+        table.note(
+                "MB: transferSize of the document and every resource in the page's timeline (the worker's own module");
         table.note("    fetches are not in it: a few kB); analyses MB: the 5 rows, or the 5 payloads or their 304s");
         table.note("1st call: when the page made its first API call (its scripts fetched and run); decode sum: the 5");
         table.note("    JSON.parse calls, or the worker's 5 decodes (one worker, in turn), added up");
-        table.note("longest task: the main thread's longest task (PerformanceObserver 'longtask', over 50 ms; 0 = none),");
+        table.note(
+                "longest task: the main thread's longest task (PerformanceObserver 'longtask', over 50 ms; 0 = none),");
         table.note("    max over the runs; not drawing: the same without the time the project page spent drawing and");
         table.note("    fingerprinting stems (from each stem's decodedAt to its shownAt): what decoding could cause");
-        table.note("(d) refresh of (c)'s tab after the members were stopped gracefully and new ones started on the same");
+        table.note(
+                "(d) refresh of (c)'s tab after the members were stopped gracefully and new ones started on the same");
         table.note("    database: the members load the entries from PostgreSQL, the browser revalidates its copies");
         table.note("(d') a new profile (empty HTTP cache) after another such restart");
-        table.note("full restarts: " + restarts.size() + ", members stopped in " + Table.format(medianOf(
-                restarts.stream().mapToDouble(r -> r.stopping().toMillis() / 1000.0).toArray())) + " s, API node ready "
-                + Table.format(medianOf(restarts.stream().mapToDouble(r -> r.total().toMillis() / 1000.0).toArray()))
+        table.note("full restarts: " + restarts.size() + ", members stopped in "
+                + Table.format(medianOf(restarts.stream()
+                        .mapToDouble(r -> r.stopping().toMillis() / 1000.0)
+                        .toArray())) + " s, API node ready "
+                + Table.format(medianOf(restarts.stream()
+                        .mapToDouble(r -> r.total().toMillis() / 1000.0)
+                        .toArray()))
                 + " s after the first stop (medians)");
-        table.note("entries the members loaded from PostgreSQL while serving (d): " + restartLoads + ", (d'): " + freshLoads);
+        table.note("entries the members loaded from PostgreSQL while serving (d): " + restartLoads + ", (d'): "
+                + freshLoads);
         table.note("targets: (c) <= 5% of (a'); (b) <= 15% of (a); no main-thread task over 50 ms caused by decoding");
         return table;
     }
@@ -332,7 +407,8 @@ final class PageLoadCommand {
         Map<String, Integer> counts = new TreeMap<>();
         loads.forEach(l -> l.sources().forEach((source, n) -> counts.merge(source, n, Integer::sum)));
         StringBuilder out = new StringBuilder();
-        counts.forEach((source, n) -> out.append(out.isEmpty() ? "" : ", ").append(n).append(' ').append(source));
+        counts.forEach((source, n) ->
+                out.append(out.isEmpty() ? "" : ", ").append(n).append(' ').append(source));
         return out.toString();
     }
 

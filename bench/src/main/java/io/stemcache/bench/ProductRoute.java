@@ -42,7 +42,8 @@ final class ProductRoute implements AutoCloseable {
     /** The Spring property that names the run's database. */
     static final String JDBC_PROPERTY = "stemcache.bench.product-jdbc-url";
 
-    private static final String SELECT = """
+    private static final String SELECT =
+            """
             SELECT id, user_id, file_metadata_id, stem_type, analysis_version, sample_rate, duration, buffer_size,
                 features_extracted, analysis_data, waveform_data, analysis_duration, created_at, updated_at
             FROM""" + " " + LegacyRows.TABLE + " WHERE user_id = ? AND file_metadata_id = ? AND stem_type = ?";
@@ -66,17 +67,22 @@ final class ProductRoute implements AutoCloseable {
     }
 
     @GetMapping(PATH)
-    void get(@AuthenticationPrincipal Jwt jwt, @RequestParam String fileMetadataId, @RequestParam String stemType,
-             HttpServletResponse response) throws IOException, SQLException {
+    void get(
+            @AuthenticationPrincipal Jwt jwt,
+            @RequestParam String fileMetadataId,
+            @RequestParam String stemType,
+            HttpServletResponse response)
+            throws IOException, SQLException {
         UUID user = UUID.fromString(jwt.getSubject());
         try (Connection connection = rows.getConnection();
-             PreparedStatement select = connection.prepareStatement(SELECT)) {
+                PreparedStatement select = connection.prepareStatement(SELECT)) {
             select.setObject(1, user);
             select.setObject(2, UUID.fromString(fileMetadataId));
             select.setString(3, stemType);
             try (ResultSet row = select.executeQuery()) {
                 if (!row.next()) {
-                    throw new ResponseStatusException(HttpStatus.NOT_FOUND, "no row for " + fileMetadataId + "/" + stemType);
+                    throw new ResponseStatusException(
+                            HttpStatus.NOT_FOUND, "no row for " + fileMetadataId + "/" + stemType);
                 }
                 response.setContentType(MediaType.APPLICATION_JSON_VALUE);
                 try (JsonGenerator out = JSON.createGenerator(ObjectWriteContext.empty(), response.getOutputStream())) {
@@ -112,8 +118,10 @@ final class ProductRoute implements AutoCloseable {
         out.writeName("waveformData");
         copy(row.getString("waveform_data"), out);
         out.writeNumberProperty("analysisDuration", row.getInt("analysis_duration"));
-        out.writeStringProperty("createdAt", row.getObject("created_at", OffsetDateTime.class).toString());
-        out.writeStringProperty("updatedAt", row.getObject("updated_at", OffsetDateTime.class).toString());
+        out.writeStringProperty(
+                "createdAt", row.getObject("created_at", OffsetDateTime.class).toString());
+        out.writeStringProperty(
+                "updatedAt", row.getObject("updated_at", OffsetDateTime.class).toString());
         out.writeEndObject();
         out.writeEndObject();
         out.writeEndObject();

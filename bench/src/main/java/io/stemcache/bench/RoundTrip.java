@@ -22,7 +22,8 @@ record RoundTrip(boolean bitExact, double maxAbsError) {
                 && original.analysisVersion().equals(decoded.analysisVersion())
                 && original.metadata().equals(decoded.metadata())
                 && original.analysisData().size() == decoded.analysisData().size());
-        Iterator<Map.Entry<String, double[]>> theirs = decoded.analysisData().entrySet().iterator();
+        Iterator<Map.Entry<String, double[]>> theirs =
+                decoded.analysisData().entrySet().iterator();
         for (Map.Entry<String, double[]> mine : original.analysisData().entrySet()) {
             if (!theirs.hasNext()) {
                 break;
@@ -32,7 +33,8 @@ record RoundTrip(boolean bitExact, double maxAbsError) {
             errors.values(mine.getValue(), other.getValue());
         }
         errors.values(original.waveformData().points(), decoded.waveformData().points());
-        errors.same(original.waveformData().sampleRate() == decoded.waveformData().sampleRate());
+        errors.same(
+                original.waveformData().sampleRate() == decoded.waveformData().sampleRate());
         errors.value(original.waveformData().duration(), decoded.waveformData().duration());
         List<Marker> markers = original.waveformData().markers();
         List<Marker> others = decoded.waveformData().markers();

@@ -44,8 +44,7 @@ public final class StemcacheBench {
     // Kept: java.util.logging holds its loggers weakly, and a collected logger forgets its level.
     private static final Logger LIQUIBASE_LOG = Logger.getLogger("liquibase");
 
-    private StemcacheBench() {
-    }
+    private StemcacheBench() {}
 
     public static void main(String[] args) {
         System.exit(run(args, System.out, System.err));
@@ -60,10 +59,15 @@ public final class StemcacheBench {
         }
         List<String> rest = Arrays.asList(args).subList(1, args.length);
         List<String> jvm = ManagementFactory.getRuntimeMXBean().getInputArguments();
-        out.printf("stemcache-bench %s: Java %s, %d cores, heap %d-%d MB%s, LZ4 %s%n%n", args[0],
-                System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(),
-                Runtime.getRuntime().totalMemory() >> 20, Runtime.getRuntime().maxMemory() >> 20,
-                jvm.contains("-XX:+AlwaysPreTouch") ? " pre-touched" : " (not pre-touched: see BENCHMARKS.md)", LZ4);
+        out.printf(
+                "stemcache-bench %s: Java %s, %d cores, heap %d-%d MB%s, LZ4 %s%n%n",
+                args[0],
+                System.getProperty("java.version"),
+                Runtime.getRuntime().availableProcessors(),
+                Runtime.getRuntime().totalMemory() >> 20,
+                Runtime.getRuntime().maxMemory() >> 20,
+                jvm.contains("-XX:+AlwaysPreTouch") ? " pre-touched" : " (not pre-touched: see BENCHMARKS.md)",
+                LZ4);
         try {
             ResultLine result = switch (args[0]) {
                 case "compression" -> CompressionCommand.run(Options.parse(rest, CompressionCommand.OPTIONS), out);

@@ -22,7 +22,8 @@ final class Table {
     /** Adds a row; numbers are formatted with {@link #format}. */
     Table row(Object... cells) {
         if (cells.length != columns) {
-            throw new IllegalArgumentException("row of " + cells.length + " cells in a table of " + columns + " columns");
+            throw new IllegalArgumentException(
+                    "row of " + cells.length + " cells in a table of " + columns + " columns");
         }
         rows.add(Arrays.stream(cells).map(Table::format).toArray(String[]::new));
         return this;

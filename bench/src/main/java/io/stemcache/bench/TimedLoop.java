@@ -24,17 +24,16 @@ final class TimedLoop {
 
         Budget {
             if (warmupSeconds < 0 || seconds < 0 || minOps < 1 || maxOps < minOps) {
-                throw new IllegalArgumentException("bad budget: warm-up " + warmupSeconds + " s, " + seconds
-                        + " s, " + minOps + " to " + maxOps + " operations");
+                throw new IllegalArgumentException("bad budget: warm-up " + warmupSeconds + " s, " + seconds + " s, "
+                        + minOps + " to " + maxOps + " operations");
             }
         }
     }
 
-    private TimedLoop() {
-    }
+    private TimedLoop() {}
 
     static Latencies measure(Budget budget, Step operation) throws Exception {
-        return measure(budget, i -> { }, operation);
+        return measure(budget, i -> {}, operation);
     }
 
     static Latencies measure(Budget budget, Step untimed, Step operation) throws Exception {

@@ -27,11 +27,19 @@ import java.util.UUID;
  */
 final class WriteBehindCommand {
 
-    static final Set<String> OPTIONS = Set.of("corpus", "count", "frames", "sources", "members", "write-delay",
-            "batch-size", "warmup", "timeout", "seed");
+    static final Set<String> OPTIONS = Set.of(
+            "corpus",
+            "count",
+            "frames",
+            "sources",
+            "members",
+            "write-delay",
+            "batch-size",
+            "warmup",
+            "timeout",
+            "seed");
 
-    private WriteBehindCommand() {
-    }
+    private WriteBehindCommand() {}
 
     static ResultLine run(Options options, PrintStream out) throws Exception {
         Path corpus = CorpusFiles.dir(options);
@@ -49,16 +57,20 @@ final class WriteBehindCommand {
         Workload warm = Workload.of(sources, warmup, frames, random);
 
         try (BenchDatabase database = BenchDatabase.create("writebehind");
-             BenchCluster cluster = BenchCluster.start(members, database.dataSource(), map -> {
-                 map.getMapStoreConfig().setWriteDelaySeconds(writeDelay);
-                 if (options.has("batch-size")) {
-                     map.getMapStoreConfig().setWriteBatchSize(options.integer("batch-size", 50, 1, 100_000));
-                 }
-             })) {
+                BenchCluster cluster = BenchCluster.start(members, database.dataSource(), map -> {
+                    map.getMapStoreConfig().setWriteDelaySeconds(writeDelay);
+                    if (options.has("batch-size")) {
+                        map.getMapStoreConfig().setWriteBatchSize(options.integer("batch-size", 50, 1, 100_000));
+                    }
+                })) {
             IMap<AnalysisKey, CachedAudioAnalysis> map = cluster.client(true).getMap(BenchCluster.MAP);
             PostgresAnalysisStore store = new PostgresAnalysisStore(database.dataSource(), StoreSettings.defaults());
-            int batchSize = cluster.members().get(0).getConfig().getMapConfig(BenchCluster.MAP)
-                    .getMapStoreConfig().getWriteBatchSize();
+            int batchSize = cluster.members()
+                    .get(0)
+                    .getConfig()
+                    .getMapConfig(BenchCluster.MAP)
+                    .getMapStoreConfig()
+                    .getWriteBatchSize();
 
             // Warm-up, not recorded: both paths' code compiled, pools and connections open.
             writeBehind(warm, map, database, timeoutSeconds);
@@ -68,27 +80,65 @@ final class WriteBehindCommand {
             Run behind = writeBehind(measured, map, database, timeoutSeconds);
             Run sync = synchronous(measured, store, 1);
             Run batched = synchronous(measured, store, batchSize);
-            long batches = cluster.stores().stream().mapToLong(s -> s.metrics().storeBatches()).sum();
-            int largest = cluster.stores().stream().mapToInt(s -> s.metrics().maxBatchSize()).max().orElse(0);
+            long batches = cluster.stores().stream()
+                    .mapToLong(s -> s.metrics().storeBatches())
+                    .sum();
+            int largest = cluster.stores().stream()
+                    .mapToInt(s -> s.metrics().maxBatchSize())
+                    .max()
+                    .orElse(0);
 
             double wbOps = count / behind.acknowledgedSeconds;
             double syncOps = count / sync.acknowledgedSeconds;
-            Table table = new Table("writes of " + count + " entries of " + frames + " frames (" + mb(measured.storedBytes)
-                    + " MB stored), one thread, " + members + " members, write-behind delay " + writeDelay
-                    + " s, batch size " + batchSize, "path", "n", "p50 µs", "p99 µs", "ops/s", "durable after s",
-                    "durable ops/s", "ops/s vs sync");
-            table.row("write-behind (client set)", count, behind.latencies.p50(), behind.latencies.p99(), wbOps,
-                    behind.durableSeconds, count / behind.durableSeconds, wbOps / syncOps);
-            table.row("sync upsert (store, 1 row/tx)", count, sync.latencies.p50(), sync.latencies.p99(), syncOps,
-                    sync.durableSeconds, count / sync.durableSeconds, 1.0);
-            table.row("  batched upsert (storeAll, " + batchSize + "/tx)", batched.latencies.count(), batched.latencies.p50(),
-                    batched.latencies.p99(), count / batched.acknowledgedSeconds, batched.durableSeconds,
-                    count / batched.durableSeconds, count / batched.acknowledgedSeconds / syncOps);
-            table.note("write-behind: IMap.set through a client of entries encoded beforehand; returns once the owner and");
-            table.note("  its synchronous backup hold it. durable = every row counted in PostgreSQL, from the first set.");
-            table.note("  " + batches + " storeAll batches in all (warm-up included), largest " + largest + " entries.");
-            table.note("sync: PostgresAnalysisStore.store of the same entries, one upsert and commit each, one connection.");
-            table.note("batched: storeAll of " + batchSize + " entries per transaction, as write-behind stores them (latency"
+            Table table = new Table(
+                    "writes of " + count + " entries of " + frames + " frames (" + mb(measured.storedBytes)
+                            + " MB stored), one thread, " + members + " members, write-behind delay " + writeDelay
+                            + " s, batch size " + batchSize,
+                    "path",
+                    "n",
+                    "p50 µs",
+                    "p99 µs",
+                    "ops/s",
+                    "durable after s",
+                    "durable ops/s",
+                    "ops/s vs sync");
+            table.row(
+                    "write-behind (client set)",
+                    count,
+                    behind.latencies.p50(),
+                    behind.latencies.p99(),
+                    wbOps,
+                    behind.durableSeconds,
+                    count / behind.durableSeconds,
+                    wbOps / syncOps);
+            table.row(
+                    "sync upsert (store, 1 row/tx)",
+                    count,
+                    sync.latencies.p50(),
+                    sync.latencies.p99(),
+                    syncOps,
+                    sync.durableSeconds,
+                    count / sync.durableSeconds,
+                    1.0);
+            table.row(
+                    "  batched upsert (storeAll, " + batchSize + "/tx)",
+                    batched.latencies.count(),
+                    batched.latencies.p50(),
+                    batched.latencies.p99(),
+                    count / batched.acknowledgedSeconds,
+                    batched.durableSeconds,
+                    count / batched.durableSeconds,
+                    count / batched.acknowledgedSeconds / syncOps);
+            table.note(
+                    "write-behind: IMap.set through a client of entries encoded beforehand; returns once the owner and");
+            table.note(
+                    "  its synchronous backup hold it. durable = every row counted in PostgreSQL, from the first set.");
+            table.note(
+                    "  " + batches + " storeAll batches in all (warm-up included), largest " + largest + " entries.");
+            table.note(
+                    "sync: PostgresAnalysisStore.store of the same entries, one upsert and commit each, one connection.");
+            table.note("batched: storeAll of " + batchSize
+                    + " entries per transaction, as write-behind stores them (latency"
                     + " per batch): the database's side of write-behind alone.");
             out.print(table.render());
 
@@ -99,8 +149,12 @@ final class WriteBehindCommand {
         }
     }
 
-    private static Run writeBehind(Workload workload, IMap<AnalysisKey, CachedAudioAnalysis> map,
-                                   BenchDatabase database, double timeoutSeconds) throws Exception {
+    private static Run writeBehind(
+            Workload workload,
+            IMap<AnalysisKey, CachedAudioAnalysis> map,
+            BenchDatabase database,
+            double timeoutSeconds)
+            throws Exception {
         Owner owner = Owner.user(UUID.randomUUID());
         List<AnalysisKey> keys = workload.keysOf(owner);
         long[] nanos = new long[workload.size()];
@@ -154,8 +208,7 @@ final class WriteBehindCommand {
         return Table.format(bytes / 1e6);
     }
 
-    private record Run(Latencies latencies, double acknowledgedSeconds, double durableSeconds) {
-    }
+    private record Run(Latencies latencies, double acknowledgedSeconds, double durableSeconds) {}
 
     /** Distinct analyses, encoded once; each run files them under a fresh owner. */
     private record Workload(List<CachedAudioAnalysis> entries, long storedBytes) {
@@ -179,7 +232,9 @@ final class WriteBehindCommand {
         }
 
         List<AnalysisKey> keysOf(Owner owner) {
-            return entries.stream().map(e -> new AnalysisKey(owner, e.fileMetadataId(), e.stemType())).toList();
+            return entries.stream()
+                    .map(e -> new AnalysisKey(owner, e.fileMetadataId(), e.stemType()))
+                    .toList();
         }
     }
 }

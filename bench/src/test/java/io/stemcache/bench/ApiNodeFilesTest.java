@@ -17,16 +17,19 @@ class ApiNodeFilesTest {
     void clientYaml_isTheShippedFilePointedAtThisRunsMembers_nearCacheKept() throws Exception {
         List<String> members = List.of("127.0.0.1:31001", "127.0.0.1:31002");
         String yaml = ApiNodeFiles.clientYaml("stemcache-bench-xyz", members);
-        ClientConfig config = StemcacheClient.loadConfig(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)));
+        ClientConfig config =
+                StemcacheClient.loadConfig(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)));
         assertThat(config.getClusterName()).isEqualTo("stemcache-bench-xyz");
         assertThat(config.getNetworkConfig().getAddresses()).isEqualTo(members);
         assertThat(config.getNearCacheConfig(BenchCluster.MAP)).isNotNull();
-        assertThat(config.getProperty("hazelcast.client.invocation.timeout.seconds")).isEqualTo("5");
+        assertThat(config.getProperty("hazelcast.client.invocation.timeout.seconds"))
+                .isEqualTo("5");
     }
 
     @Test
     void clientYaml_withoutAMemberList_failsNamingTheFile() {
-        String shipped = "hazelcast-client:\n  cluster-name: stemcache\n  network:\n    cluster-routing:\n      mode: ALL_MEMBERS\n";
+        String shipped =
+                "hazelcast-client:\n  cluster-name: stemcache\n  network:\n    cluster-routing:\n      mode: ALL_MEMBERS\n";
         assertThatThrownBy(() -> ApiNodeFiles.clientYaml(shipped, "c", List.of("127.0.0.1:1")))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining(ApiNodeFiles.CLIENT_YAML + " has no network.cluster-members list");
@@ -43,7 +46,9 @@ class ApiNodeFilesTest {
     @Test
     void applicationYaml_isTheApiJarsOwn_notTheNodes() throws Exception {
         String yaml = ApiNodeFiles.applicationYaml();
-        assertThat(yaml).contains("name: stemcache-api").contains("STEMCACHE_API_JWT_SECRET")
+        assertThat(yaml)
+                .contains("name: stemcache-api")
+                .contains("STEMCACHE_API_JWT_SECRET")
                 .doesNotContain("stemcache-node");
     }
 }

@@ -102,9 +102,16 @@ class ChildJvmIT {
     void apiNodeWithoutAJwtSecret_exitsNamingTheProperty() throws Exception {
         Path application = logs.resolve("application.yaml");
         Files.writeString(application, ApiNodeFiles.applicationYaml());
-        ChildJvm api = ChildJvm.start("api-node", BenchApiNode.class, List.of("-Xmx256m"),
-                Map.of("STEMCACHE_API_JWT_SECRET", ""), List.of("--spring.config.location=file:" + application,
-                        "--server.port=0", "--" + ProductRoute.JDBC_PROPERTY + "=" + BenchDatabase.DEFAULT_SERVER), logs);
+        ChildJvm api = ChildJvm.start(
+                "api-node",
+                BenchApiNode.class,
+                List.of("-Xmx256m"),
+                Map.of("STEMCACHE_API_JWT_SECRET", ""),
+                List.of(
+                        "--spring.config.location=file:" + application,
+                        "--server.port=0",
+                        "--" + ProductRoute.JDBC_PROPERTY + "=" + BenchDatabase.DEFAULT_SERVER),
+                logs);
         assertThatThrownBy(() -> api.awaitReady(START))
                 .hasMessageContaining("api-node exited with code 1 before it was ready")
                 .hasMessageContaining("stemcache.api.jwt.secret must be set");
@@ -114,7 +121,14 @@ class ChildJvmIT {
     void command_runsTheMainClassOnThisClasspathWithHazelcastsAccess() {
         List<String> command = ChildJvm.command(Ready.class, List.of("-Xmx64m"), List.of("a"));
         assertThat(command.get(0)).endsWith("java");
-        assertThat(command).containsSubsequence("-Xmx64m", "--add-opens", "java.base/java.lang=ALL-UNNAMED", "-cp",
-                System.getProperty("java.class.path"), Ready.class.getName(), "a");
+        assertThat(command)
+                .containsSubsequence(
+                        "-Xmx64m",
+                        "--add-opens",
+                        "java.base/java.lang=ALL-UNNAMED",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        Ready.class.getName(),
+                        "a");
     }
 }

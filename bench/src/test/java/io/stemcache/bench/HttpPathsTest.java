@@ -25,8 +25,8 @@ class HttpPathsTest {
     @BeforeAll
     static void loadAStem() {
         Path corpus = Path.of(System.getProperty(CorpusFiles.PROPERTY));
-        stem = AnalysisSlices.distinct(List.of(CorpusFiles.analysis(CorpusFiles.first(corpus, 1).get(0))), 0, 50,
-                new Random(3));
+        stem = AnalysisSlices.distinct(
+                List.of(CorpusFiles.analysis(CorpusFiles.first(corpus, 1).get(0))), 0, 50, new Random(3));
     }
 
     @Test
@@ -42,7 +42,8 @@ class HttpPathsTest {
         try {
             URI base = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
             HttpPaths paths = new HttpPaths(base, "t", List.of(stem), List.of(), List.of("rms"), null, null);
-            assertThatThrownBy(() -> paths.send(HttpRequest.newBuilder(base.resolve("/x")).GET(), 200))
+            assertThatThrownBy(() -> paths.send(
+                            HttpRequest.newBuilder(base.resolve("/x")).GET(), 200))
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessage("GET " + base + "/x answered 503: {\"title\":\"Service Unavailable\"}");
         } finally {
@@ -52,8 +53,8 @@ class HttpPathsTest {
 
     @Test
     void revalidate_beforeVerify_failsSayingSo() {
-        HttpPaths paths = new HttpPaths(URI.create("http://127.0.0.1:1"), "t", List.of(stem), List.of(), List.of("rms"),
-                null, null);
+        HttpPaths paths = new HttpPaths(
+                URI.create("http://127.0.0.1:1"), "t", List.of(stem), List.of(), List.of("rms"), null, null);
         assertThatThrownBy(() -> paths.revalidate(0)).hasMessageContaining("no ETag of analysis 0 yet: verify first");
     }
 
@@ -68,8 +69,8 @@ class HttpPathsTest {
         double first = stem.analysisData().get("rms")[0];
         String changed = data.replaceFirst("\"rms\":\\[[^,\\]]+", "\"rms\":[" + (first + 1));
         assertThat(changed).isNotEqualTo(data);
-        assertThatThrownBy(() -> HttpPaths.checkProduct("it", stem, row.replace("%s", changed)
-                .getBytes(StandardCharsets.UTF_8)))
+        assertThatThrownBy(() -> HttpPaths.checkProduct(
+                        "it", stem, row.replace("%s", changed).getBytes(StandardCharsets.UTF_8)))
                 .hasMessage("the http path returned another analysis than was stored: it as the product's row");
     }
 

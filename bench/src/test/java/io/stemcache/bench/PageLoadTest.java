@@ -28,13 +28,16 @@ class PageLoadTest {
         Path corpus = Path.of(System.getProperty(CorpusFiles.PROPERTY));
         List<Path> files = CorpusFiles.first(corpus, 2);
         file = UUID.randomUUID();
-        stems = files.stream().map(f -> AnalysisSlices.slice(CorpusFiles.analysis(f), 0, 40, file)).toList();
+        stems = files.stream()
+                .map(f -> AnalysisSlices.slice(CorpusFiles.analysis(f), 0, 40, file))
+                .toList();
         assertThat(stems.get(0).stemType()).isNotEqualTo(stems.get(1).stemType());
     }
 
     @Test
     void projectPage_givesTheLastDecodedStem_theBytes_andTheLongestTaskOutsideDrawing() {
-        Map<String, Object> report = projectReport(read(0, 120.0, 160.0, "network"), read(1, 300.5, 330.0, "revalidated"));
+        Map<String, Object> report =
+                projectReport(read(0, 120.0, 160.0, "network"), read(1, 300.5, 330.0, "revalidated"));
         // A task of 80 ms from 100 ms, of which 120..160 is the first stem's drawing: 40 ms not drawing.
         Map<String, Object> probe = probe(List.of(task(100, 80), task(400, 55)));
         PageLoad load = PageLoad.ofProjectPage(report, probe, stems);
@@ -51,8 +54,8 @@ class PageLoadTest {
 
     @Test
     void productPage_countsAllOfItsTasks_andAddsUpTheParses() {
-        Map<String, Object> report = new HashMap<>(Map.of("ready", true, "errors", List.of(),
-                "rows", List.of(row(0, 250.0, 90.0), row(1, 260.0, 95.0))));
+        Map<String, Object> report = new HashMap<>(
+                Map.of("ready", true, "errors", List.of(), "rows", List.of(row(0, 250.0, 90.0), row(1, 260.0, 95.0))));
         PageLoad load = PageLoad.ofProductPage(report, probe(List.of(task(160, 91))), stems);
         assertThat(load.decodedMs()).isEqualTo(260.0);
         assertThat(load.decodeSumMs()).isEqualTo(185.0);
@@ -82,8 +85,8 @@ class PageLoadTest {
     void stemWithOtherFrames_isRefusedNamingBothCounts() {
         Map<String, Object> row = row(1, 10.0, 5.0);
         row.put("frames", 39L);
-        Map<String, Object> report = new HashMap<>(Map.of("ready", true, "errors", List.of(),
-                "rows", List.of(row(0, 10.0, 5.0), row)));
+        Map<String, Object> report =
+                new HashMap<>(Map.of("ready", true, "errors", List.of(), "rows", List.of(row(0, 10.0, 5.0), row)));
         assertThatThrownBy(() -> PageLoad.ofProductPage(report, probe(List.of()), stems))
                 .hasMessageContaining("shows stem " + code(1) + " with 39 frames")
                 .hasMessageContaining("it has 40 and");
@@ -95,7 +98,8 @@ class PageLoadTest {
         read.put("fileId", UUID.randomUUID().toString());
         Map<String, Object> report = projectReport(read(0, 1.0, 2.0, "network"), read);
         assertThatThrownBy(() -> PageLoad.ofProjectPage(report, probe(List.of()), stems))
-                .hasMessageContaining("shows stem " + code(1) + " of file").hasMessageContaining("not of " + file);
+                .hasMessageContaining("shows stem " + code(1) + " of file")
+                .hasMessageContaining("not of " + file);
     }
 
     @Test
@@ -141,7 +145,8 @@ class PageLoadTest {
     void restartWhoseMembersLoadedFewerEntriesThanStems_isRefused() {
         PageLoadCommand.requireFromDatabase(PageLoadCommand.Case.RESTART, List.of(5L, 10L), 5);
         assertThatThrownBy(() -> PageLoadCommand.requireFromDatabase(PageLoadCommand.Case.RESTART, List.of(5L, 3L), 5))
-                .hasMessageContaining("(d)  stemcache, refresh after full restart: the members serving it loaded 3 entries")
+                .hasMessageContaining(
+                        "(d)  stemcache, refresh after full restart: the members serving it loaded 3 entries")
                 .hasMessageContaining("something kept them across the restart");
     }
 
@@ -176,8 +181,17 @@ class PageLoadTest {
 
     private static Map<String, Object> read(int stem, double decodedAt, double shownAt, String source) {
         Map<String, Object> read = shown(stem);
-        read.putAll(Map.of("decodedAt", decodedAt, "shownAt", shownAt, "source", source, "decodeMs", 17.0,
-                "fingerprint", "0badf00d"));
+        read.putAll(Map.of(
+                "decodedAt",
+                decodedAt,
+                "shownAt",
+                shownAt,
+                "source",
+                source,
+                "decodeMs",
+                17.0,
+                "fingerprint",
+                "0badf00d"));
         return read;
     }
 
@@ -189,8 +203,9 @@ class PageLoadTest {
 
     private static Map<String, Object> shown(int stem) {
         AudioAnalysis analysis = stems.get(stem);
-        return new HashMap<>(Map.of("stem", analysis.stemType().code(), "fileId", file.toString(), "frames", 40L,
-                "markers", (long) analysis.waveformData().markers().size()));
+        return new HashMap<>(
+                Map.of("stem", analysis.stemType().code(), "fileId", file.toString(), "frames", 40L, "markers", (long)
+                        analysis.waveformData().markers().size()));
     }
 
     private static Map<String, Object> task(double start, double duration) {

@@ -41,29 +41,22 @@ public final class AnalysisLeases implements AutoCloseable {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     /** The outcome of a claim: the caller holds the lease (and analyses), or another caller does. */
-    public sealed interface Claim permits Granted, Taken {
-    }
+    public sealed interface Claim permits Granted, Taken {}
 
     /** The caller holds the lease: it analyses, writes the entry, then {@link #release}s with {@code holder}. */
-    public record Granted(AnalysisKey key, String holder, Duration ttl) implements Claim {
-    }
+    public record Granted(AnalysisKey key, String holder, Duration ttl) implements Claim {}
 
     /** Another caller holds the lease; it expires after {@code remaining} unless written and released first. */
-    public record Taken(AnalysisKey key, Duration remaining) implements Claim {
-    }
+    public record Taken(AnalysisKey key, Duration remaining) implements Claim {}
 
     /** How a wait ended: the entry is there, the caller took over an expired lease, or time ran out. */
-    public sealed interface Outcome permits Ready, TookOver, TimedOut {
-    }
+    public sealed interface Outcome permits Ready, TookOver, TimedOut {}
 
-    public record Ready(AnalysisKey key) implements Outcome {
-    }
+    public record Ready(AnalysisKey key) implements Outcome {}
 
-    public record TookOver(Granted lease) implements Outcome {
-    }
+    public record TookOver(Granted lease) implements Outcome {}
 
-    public record TimedOut(AnalysisKey key) implements Outcome {
-    }
+    public record TimedOut(AnalysisKey key) implements Outcome {}
 
     private final IMap<AnalysisKey, String> leases;
     private final IMap<AnalysisKey, CachedAudioAnalysis> analyses;
@@ -145,10 +138,10 @@ public final class AnalysisLeases implements AutoCloseable {
         Runnable wake = () -> timer.execute(() -> check(key, outcome));
         UUID onAnalysis = analyses.addEntryListener(new Written(wake), key, false);
         UUID onLease = leases.addEntryListener(new Gone(wake), key, false);
-        ScheduledFuture<?> recheck = timer.scheduleWithFixedDelay(() -> check(key, outcome), 0, RECHECK.toMillis(),
-                TimeUnit.MILLISECONDS);
-        ScheduledFuture<?> deadline = timer.schedule(() -> outcome.complete(new TimedOut(key)), timeout.toMillis(),
-                TimeUnit.MILLISECONDS);
+        ScheduledFuture<?> recheck =
+                timer.scheduleWithFixedDelay(() -> check(key, outcome), 0, RECHECK.toMillis(), TimeUnit.MILLISECONDS);
+        ScheduledFuture<?> deadline =
+                timer.schedule(() -> outcome.complete(new TimedOut(key)), timeout.toMillis(), TimeUnit.MILLISECONDS);
         outcome.whenComplete((result, failure) -> {
             recheck.cancel(false);
             deadline.cancel(false);
@@ -165,7 +158,8 @@ public final class AnalysisLeases implements AutoCloseable {
         try {
             if (isWritten(key)) {
                 outcome.complete(new Ready(key));
-            } else if (!leases.containsKey(key) && claim(key) instanceof Granted granted
+            } else if (!leases.containsKey(key)
+                    && claim(key) instanceof Granted granted
                     && !outcome.complete(new TookOver(granted))) {
                 // Another path completed the wait first: give the lease back for the next waiter.
                 release(key, granted.holder());
@@ -186,8 +180,9 @@ public final class AnalysisLeases implements AutoCloseable {
         timer.shutdownNow();
     }
 
-    private record Written(Runnable onEvent) implements EntryAddedListener<AnalysisKey, CachedAudioAnalysis>,
-            EntryUpdatedListener<AnalysisKey, CachedAudioAnalysis> {
+    private record Written(Runnable onEvent)
+            implements EntryAddedListener<AnalysisKey, CachedAudioAnalysis>,
+                    EntryUpdatedListener<AnalysisKey, CachedAudioAnalysis> {
         @Override
         public void entryAdded(EntryEvent<AnalysisKey, CachedAudioAnalysis> event) {
             onEvent.run();
@@ -199,8 +194,8 @@ public final class AnalysisLeases implements AutoCloseable {
         }
     }
 
-    private record Gone(Runnable onEvent) implements EntryRemovedListener<AnalysisKey, String>,
-            EntryExpiredListener<AnalysisKey, String> {
+    private record Gone(Runnable onEvent)
+            implements EntryRemovedListener<AnalysisKey, String>, EntryExpiredListener<AnalysisKey, String> {
         @Override
         public void entryRemoved(EntryEvent<AnalysisKey, String> event) {
             onEvent.run();

@@ -19,8 +19,14 @@ import java.time.Duration;
  * @param touchInterval how often this node tells members which entries it read, so entries read only from
  *     this node's near cache stay alive on their members (max-idle, LRU) and in PostgreSQL ({@code last_accessed})
  */
-public record ClientSettings(String mapName, int cacheVersion, AnalysisCodec codec, Clock clock, Duration guestTtl,
-                             long guestQuotaBytes, Duration touchInterval) {
+public record ClientSettings(
+        String mapName,
+        int cacheVersion,
+        AnalysisCodec codec,
+        Clock clock,
+        Duration guestTtl,
+        long guestQuotaBytes,
+        Duration touchInterval) {
 
     public static final String DEFAULT_MAP_NAME = AudioCacheService.DEFAULT_MAP_NAME;
     public static final int DEFAULT_CACHE_VERSION = AudioCacheService.DEFAULT_CACHE_VERSION;
@@ -30,6 +36,7 @@ public record ClientSettings(String mapName, int cacheVersion, AnalysisCodec cod
     public static final long DEFAULT_GUEST_QUOTA_BYTES = (long) Owner.DEFAULT_GUEST_QUOTA_MB << 20;
     /** {@link #DEFAULT_TOUCH_INTERVAL} in seconds. */
     public static final int DEFAULT_TOUCH_INTERVAL_SECONDS = 30;
+
     public static final Duration DEFAULT_TOUCH_INTERVAL = Duration.ofSeconds(DEFAULT_TOUCH_INTERVAL_SECONDS);
 
     public ClientSettings {
@@ -43,30 +50,37 @@ public record ClientSettings(String mapName, int cacheVersion, AnalysisCodec cod
      * Throws IllegalArgumentException naming the {@code stemcache.client.*} property that is wrong; the client
      * properties run it when they bind, so a bad value stops the API node at start-up.
      */
-    static void check(String mapName, int cacheVersion, Duration guestTtl, long guestQuotaBytes,
-                      Duration touchInterval) {
+    static void check(
+            String mapName, int cacheVersion, Duration guestTtl, long guestQuotaBytes, Duration touchInterval) {
         if (mapName == null || mapName.isBlank()) {
             throw new IllegalArgumentException("stemcache.client.map-name must not be blank");
         }
         if (cacheVersion < 1) {
-            throw new IllegalArgumentException("stemcache.client.cache-version must be at least 1, got " + cacheVersion);
+            throw new IllegalArgumentException(
+                    "stemcache.client.cache-version must be at least 1, got " + cacheVersion);
         }
         if (guestTtl == null || guestTtl.toSeconds() < 1) {
             throw new IllegalArgumentException("stemcache.client.guest-ttl must be at least 1s, got " + guestTtl);
         }
         if (guestQuotaBytes < 1) {
-            throw new IllegalArgumentException("stemcache.client.guest-quota-mb must be positive, got "
-                    + guestQuotaBytes + " bytes");
+            throw new IllegalArgumentException(
+                    "stemcache.client.guest-quota-mb must be positive, got " + guestQuotaBytes + " bytes");
         }
         if (touchInterval == null || touchInterval.toMillis() < 10) {
-            throw new IllegalArgumentException("stemcache.client.touch-interval must be at least 10ms, got "
-                    + touchInterval);
+            throw new IllegalArgumentException(
+                    "stemcache.client.touch-interval must be at least 10ms, got " + touchInterval);
         }
     }
 
     public static ClientSettings defaults() {
-        return new ClientSettings(DEFAULT_MAP_NAME, DEFAULT_CACHE_VERSION, AnalysisCodec.standard(), Clock.systemUTC(),
-                DEFAULT_GUEST_TTL, DEFAULT_GUEST_QUOTA_BYTES, DEFAULT_TOUCH_INTERVAL);
+        return new ClientSettings(
+                DEFAULT_MAP_NAME,
+                DEFAULT_CACHE_VERSION,
+                AnalysisCodec.standard(),
+                Clock.systemUTC(),
+                DEFAULT_GUEST_TTL,
+                DEFAULT_GUEST_QUOTA_BYTES,
+                DEFAULT_TOUCH_INTERVAL);
     }
 
     public ClientSettings withMapName(String name) {

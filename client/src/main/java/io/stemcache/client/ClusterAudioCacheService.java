@@ -1,7 +1,11 @@
 package io.stemcache.client;
 
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.IExecutorService;
 import com.hazelcast.map.IMap;
+import com.hazelcast.projection.Projections;
+import com.hazelcast.query.Predicate;
+import com.hazelcast.query.Predicates;
 import io.stemcache.core.AnalysisKey;
 import io.stemcache.core.AudioAnalysis;
 import io.stemcache.core.AudioCacheService;
@@ -10,15 +14,6 @@ import io.stemcache.core.CachedAudioAnalysis;
 import io.stemcache.core.Owner;
 import io.stemcache.core.Precision;
 import io.stemcache.core.StemType;
-import io.stemcache.core.ops.ReadEntry;
-import io.stemcache.core.ops.ReadVersion;
-import io.stemcache.core.ops.RemoveEntry;
-import io.stemcache.core.stats.ClusterStats;
-import io.stemcache.core.stats.StatsPublisher;
-import com.hazelcast.core.IExecutorService;
-import com.hazelcast.query.Predicate;
-import com.hazelcast.projection.Projections;
-import com.hazelcast.query.Predicates;
 import io.stemcache.core.ops.CleanupNow;
 import io.stemcache.core.ops.DescribeEntry;
 import io.stemcache.core.ops.EntryDescription;
@@ -26,22 +21,27 @@ import io.stemcache.core.ops.InvalidateFile;
 import io.stemcache.core.ops.MemberServices;
 import io.stemcache.core.ops.Operations;
 import io.stemcache.core.ops.OwnerKeys;
+import io.stemcache.core.ops.ReadEntry;
+import io.stemcache.core.ops.ReadVersion;
 import io.stemcache.core.ops.RecordedStats;
+import io.stemcache.core.ops.RemoveEntry;
 import io.stemcache.core.ops.StatsHistory;
+import io.stemcache.core.stats.ClusterStats;
+import io.stemcache.core.stats.StatsPublisher;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.List;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,8 +72,13 @@ final class ClusterAudioCacheService implements AudioCacheService, AutoCloseable
         this.settings = settings;
         this.touches = new Touches(map, settings.touchInterval());
         this.claims = new GuestClaims(hazelcast, settings.guestTtl());
-        this.stats = StatsPublisher.apiNode(hazelcast, settings.mapName(), hits::sum, misses::sum,
-                StatsPublisher.DEFAULT_INTERVAL, settings.clock());
+        this.stats = StatsPublisher.apiNode(
+                hazelcast,
+                settings.mapName(),
+                hits::sum,
+                misses::sum,
+                StatsPublisher.DEFAULT_INTERVAL,
+                settings.clock());
     }
 
     @Override
@@ -87,7 +92,10 @@ final class ClusterAudioCacheService implements AudioCacheService, AutoCloseable
         if (!key.fileMetadataId().equals(entry.fileMetadataId()) || key.stemType() != entry.stemType()) {
             // Another stem's analysis under this key: a client's plain put (members' checks see values, not keys).
             // Never served; removed so that the stem's own analysis replaces it.
-            log.warn("{} holds the analysis of {} {}: not served, removed", key, entry.fileMetadataId(),
+            log.warn(
+                    "{} holds the analysis of {} {}: not served, removed",
+                    key,
+                    entry.fileMetadataId(),
                     entry.stemType().code());
             misses.increment();
             map.executeOnKey(key, RemoveEntry.atMost(entry.version()));
@@ -109,7 +117,9 @@ final class ClusterAudioCacheService implements AudioCacheService, AutoCloseable
     @Override
     public Optional<CachedAudioAnalysis> getAnalysis(AnalysisKey key, String contentHash) {
         Optional<CachedAudioAnalysis> entry = getAnalysis(key);
-        if (entry.isPresent() && contentHash != null && !contentHash.equals(entry.get().contentHash())) {
+        if (entry.isPresent()
+                && contentHash != null
+                && !contentHash.equals(entry.get().contentHash())) {
             // The audio changed since this analysis was made: drop it so the re-analysis replaces it.
             hits.decrement();
             misses.increment();
@@ -120,13 +130,19 @@ final class ClusterAudioCacheService implements AudioCacheService, AutoCloseable
     }
 
     @Override
-    public CachedAudioAnalysis setAnalysis(AnalysisKey key, AudioAnalysis analysis, String contentHash,
-                                           Precision precision) {
+    public CachedAudioAnalysis setAnalysis(
+            AnalysisKey key, AudioAnalysis analysis, String contentHash, Precision precision) {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(analysis, "analysis");
         Objects.requireNonNull(precision, "precision");
-        CachedAudioAnalysis entry = CachedAudioAnalysis.of(key, analysis, contentHash, settings.cacheVersion(),
-                precision, settings.codec(), settings.clock().instant());
+        CachedAudioAnalysis entry = CachedAudioAnalysis.of(
+                key,
+                analysis,
+                contentHash,
+                settings.cacheVersion(),
+                precision,
+                settings.codec(),
+                settings.clock().instant());
         if (key.owner().isGuest()) {
             // Written first: a write the member refuses (PostgreSQL behind) must not cost the guest older entries.
             map.set(key, entry, settings.guestTtl().toSeconds(), TimeUnit.SECONDS);
@@ -149,8 +165,11 @@ final class ClusterAudioCacheService implements AudioCacheService, AutoCloseable
         try {
             removeOldestBeyondQuota(key);
         } catch (RuntimeException e) {
-            log.warn("a guest's write of {}/{} is stored, but making room within the guest's quota failed",
-                    key.fileMetadataId(), key.stemType().code(), e);
+            log.warn(
+                    "a guest's write of {}/{} is stored, but making room within the guest's quota failed",
+                    key.fileMetadataId(),
+                    key.stemType().code(),
+                    e);
         }
     }
 
@@ -171,8 +190,8 @@ final class ClusterAudioCacheService implements AudioCacheService, AutoCloseable
             if (total <= settings.guestQuotaBytes()) {
                 break;
             }
-            AnalysisKey old = new AnalysisKey(key.owner(), UUID.fromString((String) entry[0]),
-                    StemType.fromCode((String) entry[1]));
+            AnalysisKey old = new AnalysisKey(
+                    key.owner(), UUID.fromString((String) entry[0]), StemType.fromCode((String) entry[1]));
             if (!old.equals(key)) {
                 map.executeOnKey(old, RemoveEntry.any());
                 total -= ((Number) entry[2]).longValue();
@@ -216,7 +235,9 @@ final class ClusterAudioCacheService implements AudioCacheService, AutoCloseable
             AnalysisKey userKey = new AnalysisKey(user, guestKey.fileMetadataId(), guestKey.stemType());
             CachedAudioAnalysis existing = map.get(userKey);
             // Two keys' versions do not compare; of two owners' copies, the later analysis (by time) stays.
-            if (existing == null || existing.isDeletion() || existing.updatedAt().isBefore(entry.updatedAt())) {
+            if (existing == null
+                    || existing.isDeletion()
+                    || existing.updatedAt().isBefore(entry.updatedAt())) {
                 // Written before the guest's copy goes: a failure in between leaves both, never neither.
                 map.set(userKey, entry.movedTo(userKey));
                 moved++;
@@ -229,8 +250,8 @@ final class ClusterAudioCacheService implements AudioCacheService, AutoCloseable
     @Override
     public Map<AnalysisKey, EntryDescription> describeFiles(Owner owner, Collection<UUID> fileMetadataIds) {
         // One operation per partition holding some of the keys; only the descriptions come back.
-        Map<AnalysisKey, EntryDescription> found = new HashMap<>(map.executeOnKeys(stemsOf(owner, fileMetadataIds),
-                new DescribeEntry()));
+        Map<AnalysisKey, EntryDescription> found =
+                new HashMap<>(map.executeOnKeys(stemsOf(owner, fileMetadataIds), new DescribeEntry()));
         found.values().removeIf(Objects::isNull);
         return found;
     }
@@ -240,8 +261,9 @@ final class ClusterAudioCacheService implements AudioCacheService, AutoCloseable
         if (owner.isGuest()) {
             // Loaded into the members' memory only (see read): descriptions come back, no payloads.
             int current = 0;
-            for (Map.Entry<AnalysisKey, EntryDescription> found
-                    : map.executeOnKeys(stemsOf(owner, fileMetadataIds), new DescribeEntry()).entrySet()) {
+            for (Map.Entry<AnalysisKey, EntryDescription> found : map.executeOnKeys(
+                            stemsOf(owner, fileMetadataIds), new DescribeEntry())
+                    .entrySet()) {
                 if (found.getValue() != null && found.getValue().cacheVersion() == settings.cacheVersion()) {
                     current++;
                     touches.add(found.getKey());
@@ -301,7 +323,8 @@ final class ClusterAudioCacheService implements AudioCacheService, AutoCloseable
     private static final Duration OPERATION_TIMEOUT = Duration.ofSeconds(120);
 
     private static Predicate<AnalysisKey, CachedAudioAnalysis> ownedBy(Owner owner) {
-        return Predicates.and(Predicates.equal("__key.ownerId", owner.id()),
+        return Predicates.and(
+                Predicates.equal("__key.ownerId", owner.id()),
                 Predicates.equal("__key.ownerKind", owner.kind().code()));
     }
 

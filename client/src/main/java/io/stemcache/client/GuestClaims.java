@@ -46,14 +46,15 @@ final class GuestClaims {
         String key = recordKey(guest);
         boolean locked;
         try {
-            locked = claims.tryLock(key, LOCK_WAIT.toMillis(), TimeUnit.MILLISECONDS, LOCK_LEASE.toMillis(),
-                    TimeUnit.MILLISECONDS);
+            locked = claims.tryLock(
+                    key, LOCK_WAIT.toMillis(), TimeUnit.MILLISECONDS, LOCK_LEASE.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for another claim of the guest", e);
         }
         if (!locked) {
-            throw new IllegalStateException("another claim of this guest is still running; retry later",
+            throw new IllegalStateException(
+                    "another claim of this guest is still running; retry later",
                     new TimeoutException("guest claim lock not obtained in " + LOCK_WAIT));
         }
         try {

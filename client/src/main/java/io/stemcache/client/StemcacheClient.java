@@ -3,6 +3,7 @@ package io.stemcache.client;
 import com.hazelcast.client.HazelcastClient;
 import com.hazelcast.client.config.ClientConfig;
 import com.hazelcast.client.config.YamlClientConfigBuilder;
+import com.hazelcast.config.NearCacheConfig;
 import com.hazelcast.core.HazelcastInstance;
 import io.stemcache.core.AudioCacheService;
 import io.stemcache.core.codec.AnalysisCodec;
@@ -12,7 +13,6 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import com.hazelcast.config.NearCacheConfig;
 
 /**
  * Entry point for API nodes: loads the client configuration (near cache included) and builds the
@@ -27,8 +27,7 @@ public final class StemcacheClient {
     /** The configuration file shipped in this jar. */
     public static final String DEFAULT_CONFIG = "stemcache-client.yaml";
 
-    private StemcacheClient() {
-    }
+    private StemcacheClient() {}
 
     /** Parses a Hazelcast client YAML and registers stemcache's serializers on it (entries decode with the default limit). */
     public static ClientConfig loadConfig(InputStream yaml) {
@@ -71,7 +70,10 @@ public final class StemcacheClient {
         if (nearCache == null) {
             throw new IllegalArgumentException("the client configuration has no near cache for map '" + mapName + "'");
         }
-        nearCache.getPreloaderConfig().setEnabled(true).setDirectory(directory.toAbsolutePath().toString());
+        nearCache
+                .getPreloaderConfig()
+                .setEnabled(true)
+                .setDirectory(directory.toAbsolutePath().toString());
         return config;
     }
 

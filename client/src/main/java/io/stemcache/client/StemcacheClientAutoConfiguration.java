@@ -1,12 +1,12 @@
 package io.stemcache.client;
 
+import com.hazelcast.client.config.ClientConfig;
 import com.hazelcast.core.HazelcastInstance;
 import io.stemcache.core.AudioCacheService;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import com.hazelcast.client.config.ClientConfig;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -33,9 +33,10 @@ public final class StemcacheClientAutoConfiguration {
         }
         try (InputStream in = yaml.getInputStream()) {
             ClientConfig config = StemcacheClient.loadConfig(in, properties.codec());
-            if (!properties.nearCachePreloadDirectory().isBlank() && config.getNearCacheConfig(properties.mapName()) != null) {
-                StemcacheClient.withNearCachePreloader(config, properties.mapName(),
-                        Path.of(properties.nearCachePreloadDirectory()));
+            if (!properties.nearCachePreloadDirectory().isBlank()
+                    && config.getNearCacheConfig(properties.mapName()) != null) {
+                StemcacheClient.withNearCachePreloader(
+                        config, properties.mapName(), Path.of(properties.nearCachePreloadDirectory()));
             }
             return StemcacheClient.connect(config);
         } catch (IOException e) {
@@ -45,14 +46,15 @@ public final class StemcacheClientAutoConfiguration {
 
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
-    AudioCacheService audioCacheService(HazelcastInstance stemcacheHazelcastClient, StemcacheClientProperties properties) {
+    AudioCacheService audioCacheService(
+            HazelcastInstance stemcacheHazelcastClient, StemcacheClientProperties properties) {
         return StemcacheClient.service(stemcacheHazelcastClient, properties.settings());
     }
 
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
     AnalysisLeases analysisLeases(HazelcastInstance stemcacheHazelcastClient, StemcacheClientProperties properties) {
-        return new AnalysisLeases(stemcacheHazelcastClient, properties.mapName(), properties.cacheVersion(),
-                properties.leaseTtl());
+        return new AnalysisLeases(
+                stemcacheHazelcastClient, properties.mapName(), properties.cacheVersion(), properties.leaseTtl());
     }
 }

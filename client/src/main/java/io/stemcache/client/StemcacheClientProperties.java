@@ -27,13 +27,24 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 @ConfigurationProperties("stemcache.client")
 public record StemcacheClientProperties(
         @DefaultValue("true") boolean enabled,
-        @DefaultValue("classpath:" + StemcacheClient.DEFAULT_CONFIG) String config,
+
+        @DefaultValue("classpath:" + StemcacheClient.DEFAULT_CONFIG)
+        String config,
+
         @DefaultValue(ClientSettings.DEFAULT_MAP_NAME) String mapName,
-        @DefaultValue("" + ClientSettings.DEFAULT_CACHE_VERSION) int cacheVersion,
-        @DefaultValue("" + AnalysisCodec.DEFAULT_MAX_ANALYSIS_MB) int maxAnalysisMb,
+
+        @DefaultValue("" + ClientSettings.DEFAULT_CACHE_VERSION)
+        int cacheVersion,
+
+        @DefaultValue("" + AnalysisCodec.DEFAULT_MAX_ANALYSIS_MB)
+        int maxAnalysisMb,
+
         @DefaultValue(Owner.DEFAULT_GUEST_TTL_HOURS + "h") Duration guestTtl,
         @DefaultValue("" + Owner.DEFAULT_GUEST_QUOTA_MB) int guestQuotaMb,
-        @DefaultValue(ClientSettings.DEFAULT_TOUCH_INTERVAL_SECONDS + "s") Duration touchInterval,
+
+        @DefaultValue(ClientSettings.DEFAULT_TOUCH_INTERVAL_SECONDS + "s")
+        Duration touchInterval,
+
         @DefaultValue("stemcache-near-cache") String nearCachePreloadDirectory,
         @DefaultValue("2m") Duration leaseTtl) {
 

@@ -58,16 +58,24 @@ class AnalysisLeasesTest {
     }
 
     private AnalysisLeases leases(int apiNode, Duration ttl) {
-        AnalysisLeases leases = new AnalysisLeases(clients.get(apiNode % 2), ClientSettings.defaults().mapName(),
-                ClientSettings.defaults().cacheVersion(), ttl);
+        AnalysisLeases leases = new AnalysisLeases(
+                clients.get(apiNode % 2),
+                ClientSettings.defaults().mapName(),
+                ClientSettings.defaults().cacheVersion(),
+                ttl);
         opened.add(leases);
         return leases;
     }
 
     private static AudioAnalysis analysisOf(AnalysisKey key) {
         AudioAnalysis small = Corpus.small(50);
-        return new AudioAnalysis(key.fileMetadataId(), key.stemType(), small.analysisVersion(), small.analysisData(),
-                small.waveformData(), small.metadata());
+        return new AudioAnalysis(
+                key.fileMetadataId(),
+                key.stemType(),
+                small.analysisVersion(),
+                small.analysisData(),
+                small.waveformData(),
+                small.metadata());
     }
 
     /** {@code CALLERS} callers on both API nodes claim the key at the same moment. */
@@ -100,11 +108,16 @@ class AnalysisLeasesTest {
 
         List<AnalysisLeases.Claim> claims = claimTogether(key, Duration.ofMinutes(2));
 
-        List<AnalysisLeases.Granted> granted = claims.stream().filter(AnalysisLeases.Granted.class::isInstance)
-                .map(AnalysisLeases.Granted.class::cast).toList();
+        List<AnalysisLeases.Granted> granted = claims.stream()
+                .filter(AnalysisLeases.Granted.class::isInstance)
+                .map(AnalysisLeases.Granted.class::cast)
+                .toList();
         assertThat(granted).hasSize(1);
-        assertThat(claims).filteredOn(AnalysisLeases.Taken.class::isInstance).hasSize(CALLERS - 1)
-                .allSatisfy(claim -> assertThat(((AnalysisLeases.Taken) claim).remaining()).isPositive());
+        assertThat(claims)
+                .filteredOn(AnalysisLeases.Taken.class::isInstance)
+                .hasSize(CALLERS - 1)
+                .allSatisfy(claim ->
+                        assertThat(((AnalysisLeases.Taken) claim).remaining()).isPositive());
         List<CompletableFuture<AnalysisLeases.Outcome>> waits = new ArrayList<>();
         for (int i = 0; i < CALLERS - 1; i++) {
             waits.add(leases(i, Duration.ofMinutes(2)).await(key, Duration.ofSeconds(30)));
@@ -112,7 +125,8 @@ class AnalysisLeasesTest {
         assertThat(leases(0, Duration.ofMinutes(2)).isTaken(key)).isTrue();
 
         cache.setAnalysis(key, analysisOf(key), null);
-        assertThat(leases(1, Duration.ofMinutes(2)).release(key, granted.get(0).holder())).isTrue();
+        assertThat(leases(1, Duration.ofMinutes(2)).release(key, granted.get(0).holder()))
+                .isTrue();
 
         for (CompletableFuture<AnalysisLeases.Outcome> wait : waits) {
             assertThat(wait.get(10, TimeUnit.SECONDS)).isInstanceOf(AnalysisLeases.Ready.class);
@@ -133,8 +147,10 @@ class AnalysisLeasesTest {
 
         // The holder died: nobody writes or releases. One waiter gets the lease after it expires.
         CompletableFuture.anyOf(waits.toArray(CompletableFuture[]::new)).get(15, TimeUnit.SECONDS);
-        List<AnalysisLeases.Outcome> first = waits.stream().filter(CompletableFuture::isDone)
-                .map(CompletableFuture::join).toList();
+        List<AnalysisLeases.Outcome> first = waits.stream()
+                .filter(CompletableFuture::isDone)
+                .map(CompletableFuture::join)
+                .toList();
         assertThat(first).singleElement().isInstanceOf(AnalysisLeases.TookOver.class);
         AnalysisLeases.Granted taken = ((AnalysisLeases.TookOver) first.get(0)).lease();
 
@@ -142,11 +158,12 @@ class AnalysisLeasesTest {
         leases(0, ttl).release(key, taken.holder());
 
         for (CompletableFuture<AnalysisLeases.Outcome> wait : waits) {
-            assertThat(wait.get(10, TimeUnit.SECONDS)).isInstanceOfAny(AnalysisLeases.Ready.class,
-                    AnalysisLeases.TookOver.class);
+            assertThat(wait.get(10, TimeUnit.SECONDS))
+                    .isInstanceOfAny(AnalysisLeases.Ready.class, AnalysisLeases.TookOver.class);
         }
         assertThat(waits.stream().map(CompletableFuture::join).filter(AnalysisLeases.TookOver.class::isInstance))
-                .as("took over once").hasSize(1);
+                .as("took over once")
+                .hasSize(1);
     }
 
     @Test
@@ -155,9 +172,12 @@ class AnalysisLeasesTest {
         AnalysisLeases leases = leases(0, Duration.ofMinutes(2));
         assertThat(leases.claim(key)).isInstanceOf(AnalysisLeases.Granted.class);
 
-        assertThat(leases(1, Duration.ofMinutes(2)).await(key, Duration.ofMillis(800)).get(10, TimeUnit.SECONDS))
+        assertThat(leases(1, Duration.ofMinutes(2))
+                        .await(key, Duration.ofMillis(800))
+                        .get(10, TimeUnit.SECONDS))
                 .isInstanceOf(AnalysisLeases.TimedOut.class);
-        assertThat(leases(1, Duration.ofMinutes(2)).release(key, "not-the-holder")).isFalse();
+        assertThat(leases(1, Duration.ofMinutes(2)).release(key, "not-the-holder"))
+                .isFalse();
     }
 
     @Test
@@ -177,8 +197,11 @@ class AnalysisLeasesTest {
     void isWritten_onlyForAnEntryOfTheCurrentCacheVersion() {
         AnalysisKey key = new AnalysisKey(Owner.user(UUID.randomUUID()), UUID.randomUUID(), StemType.OTHER);
         AnalysisLeases current = leases(0, Duration.ofMinutes(2));
-        AnalysisLeases newer = new AnalysisLeases(clients.get(1), ClientSettings.defaults().mapName(),
-                ClientSettings.defaults().cacheVersion() + 1, Duration.ofMinutes(2));
+        AnalysisLeases newer = new AnalysisLeases(
+                clients.get(1),
+                ClientSettings.defaults().mapName(),
+                ClientSettings.defaults().cacheVersion() + 1,
+                Duration.ofMinutes(2));
         opened.add(newer);
         assertThat(current.isWritten(key)).isFalse();
 

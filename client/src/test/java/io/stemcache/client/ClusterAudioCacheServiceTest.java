@@ -57,8 +57,8 @@ class ClusterAudioCacheServiceTest {
 
     private static AudioAnalysis analysisOf(UUID file, StemType stem) {
         AudioAnalysis small = Corpus.small(120);
-        return new AudioAnalysis(file, stem, small.analysisVersion(), small.analysisData(), small.waveformData(),
-                small.metadata());
+        return new AudioAnalysis(
+                file, stem, small.analysisVersion(), small.analysisData(), small.waveformData(), small.metadata());
     }
 
     private static AnalysisKey keyOf(Owner owner, AudioAnalysis analysis) {
@@ -84,8 +84,10 @@ class ClusterAudioCacheServiceTest {
         Owner alice = Owner.user(UUID.randomUUID());
         cache.setAnalysis(keyOf(alice, analysis), analysis, null);
 
-        assertThat(cache.getAnalysis(keyOf(Owner.user(UUID.randomUUID()), analysis))).isEmpty();
-        assertThat(cache.getAnalysis(keyOf(Owner.guest("guest-session-token-01"), analysis))).isEmpty();
+        assertThat(cache.getAnalysis(keyOf(Owner.user(UUID.randomUUID()), analysis)))
+                .isEmpty();
+        assertThat(cache.getAnalysis(keyOf(Owner.guest("guest-session-token-01"), analysis)))
+                .isEmpty();
         assertThat(cache.getAnalysis(keyOf(alice, analysis))).isPresent();
     }
 
@@ -131,8 +133,8 @@ class ClusterAudioCacheServiceTest {
         cache.setAnalysis(key, analysis, "v1");
         assertThat(cache.getAnalysis(key).orElseThrow().contentHash()).isEqualTo("v1");
 
-        AudioCacheService other = StemcacheClient.service(factory.newHazelcastClient(StemcacheClient.defaultConfig()),
-                ClientSettings.defaults());
+        AudioCacheService other = StemcacheClient.service(
+                factory.newHazelcastClient(StemcacheClient.defaultConfig()), ClientSettings.defaults());
         other.setAnalysis(key, analysis, "v2");
 
         await().atMost(Duration.ofSeconds(20))
@@ -154,7 +156,8 @@ class ClusterAudioCacheServiceTest {
     void getAnalysis_ofANewerCacheVersion_missesButKeepsIt() {
         AudioAnalysis analysis = analysisOf(UUID.randomUUID(), StemType.MASTER);
         AnalysisKey key = keyOf(Owner.user(UUID.randomUUID()), analysis);
-        AudioCacheService upgraded = StemcacheClient.service(client, ClientSettings.defaults().withCacheVersion(2));
+        AudioCacheService upgraded =
+                StemcacheClient.service(client, ClientSettings.defaults().withCacheVersion(2));
         upgraded.setAnalysis(key, analysis, null);
 
         assertThat(cache.getAnalysis(key)).as("a node not yet upgraded").isEmpty();
@@ -190,7 +193,8 @@ class ClusterAudioCacheServiceTest {
 
         assertThat(cache.warmProject(owner, List.of(file, UUID.randomUUID()))).isEqualTo(2);
         long nearHitsBefore = cache.getCacheStats().nearCacheHits();
-        assertThat(cache.getAnalysis(new AnalysisKey(owner, file, StemType.DRUMS))).isPresent();
+        assertThat(cache.getAnalysis(new AnalysisKey(owner, file, StemType.DRUMS)))
+                .isPresent();
         assertThat(cache.getCacheStats().nearCacheHits()).isEqualTo(nearHitsBefore + 1);
     }
 
@@ -204,10 +208,16 @@ class ClusterAudioCacheServiceTest {
 
         assertThat(cache.warmProject(owner, List.of(file, UUID.randomUUID()))).isEqualTo(2);
         long nearHitsBefore = cache.getCacheStats().nearCacheHits();
-        assertThat(cache.getAnalysis(new AnalysisKey(owner, file, StemType.DRUMS))).isPresent();
-        assertThat(cache.getAnalysis(new AnalysisKey(owner, file, StemType.DRUMS))).isPresent();
+        assertThat(cache.getAnalysis(new AnalysisKey(owner, file, StemType.DRUMS)))
+                .isPresent();
+        assertThat(cache.getAnalysis(new AnalysisKey(owner, file, StemType.DRUMS)))
+                .isPresent();
         assertThat(cache.getCacheStats().nearCacheHits()).isEqualTo(nearHitsBefore);
-        assertThat(client.getMap("analyses").getLocalMapStats().getNearCacheStats().getOwnedEntryCount()).isZero();
+        assertThat(client.getMap("analyses")
+                        .getLocalMapStats()
+                        .getNearCacheStats()
+                        .getOwnedEntryCount())
+                .isZero();
     }
 
     @Test
@@ -228,12 +238,20 @@ class ClusterAudioCacheServiceTest {
         AnalysisKey otherKey = keyOf(owner, other);
         AnalysisKey victim = new AnalysisKey(owner, UUID.randomUUID(), StemType.BASS);
         // A client's plain put of another stem's entry under the victim's key (members check values, not keys).
-        client.<AnalysisKey, CachedAudioAnalysis>getMap("analyses").set(victim, CachedAudioAnalysis.of(otherKey, other,
-                null, 1, Precision.FLOAT64, AnalysisCodec.standard(), Instant.now()));
+        client.<AnalysisKey, CachedAudioAnalysis>getMap("analyses")
+                .set(
+                        victim,
+                        CachedAudioAnalysis.of(
+                                otherKey, other, null, 1, Precision.FLOAT64, AnalysisCodec.standard(), Instant.now()));
 
-        assertThat(cache.getAnalysis(victim)).as("another stem's analysis is never served").isEmpty();
-        CachedAudioAnalysis left = client.<AnalysisKey, CachedAudioAnalysis>getMap("analyses").get(victim);
-        assertThat(left == null || left.isDeletion()).as("and it is removed (a deletion marker at most)").isTrue();
+        assertThat(cache.getAnalysis(victim))
+                .as("another stem's analysis is never served")
+                .isEmpty();
+        CachedAudioAnalysis left =
+                client.<AnalysisKey, CachedAudioAnalysis>getMap("analyses").get(victim);
+        assertThat(left == null || left.isDeletion())
+                .as("and it is removed (a deletion marker at most)")
+                .isTrue();
     }
 
     @Test
@@ -271,40 +289,52 @@ class ClusterAudioCacheServiceTest {
         AudioAnalysis analysis = analysisOf(UUID.randomUUID(), StemType.MASTER);
         AnalysisKey key = keyOf(Owner.user(UUID.randomUUID()), analysis);
         cache.setAnalysis(key, analysis, null);
-        AudioCacheService upgraded = StemcacheClient.service(client, ClientSettings.defaults().withCacheVersion(2));
+        AudioCacheService upgraded =
+                StemcacheClient.service(client, ClientSettings.defaults().withCacheVersion(2));
 
         assertThat(upgraded.getAnalysis(key)).isEmpty();
 
-        CachedAudioAnalysis held = client.<AnalysisKey, CachedAudioAnalysis>getMap("analyses").get(key);
-        assertThat(held.isDeletion()).as("old version replaced by a deletion marker on the miss").isTrue();
+        CachedAudioAnalysis held =
+                client.<AnalysisKey, CachedAudioAnalysis>getMap("analyses").get(key);
+        assertThat(held.isDeletion())
+                .as("old version replaced by a deletion marker on the miss")
+                .isTrue();
     }
 
     @Test
     void setAnalysis_ofAGuest_expiresAfterTheGuestTtl() {
-        AudioCacheService shortGuests = StemcacheClient.service(client,
-                ClientSettings.defaults().withGuestTtl(Duration.ofSeconds(2)));
+        AudioCacheService shortGuests =
+                StemcacheClient.service(client, ClientSettings.defaults().withGuestTtl(Duration.ofSeconds(2)));
         AudioAnalysis analysis = analysisOf(UUID.randomUUID(), StemType.DRUMS);
         AnalysisKey guestKey = keyOf(Owner.guest("guest-session-token-03"), analysis);
         AnalysisKey userKey = keyOf(Owner.user(UUID.randomUUID()), analysis);
         shortGuests.setAnalysis(guestKey, analysis, null);
         shortGuests.setAnalysis(userKey, analysis, null);
 
-        await().atMost(Duration.ofSeconds(30)).until(() -> !client.getMap("analyses").containsKey(guestKey));
-        assertThat(client.getMap("analyses").containsKey(userKey)).as("users follow the map's TTL").isTrue();
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> !client.getMap("analyses").containsKey(guestKey));
+        assertThat(client.getMap("analyses").containsKey(userKey))
+                .as("users follow the map's TTL")
+                .isTrue();
     }
 
     @Test
     void setAnalysis_overAGuestsQuota_makesRoomByRemovingItsOldestEntries() {
         Owner guest = Owner.guest("guest-session-token-04");
-        List<AudioAnalysis> analyses = List.of(analysisOf(UUID.randomUUID(), StemType.DRUMS),
-                analysisOf(UUID.randomUUID(), StemType.DRUMS), analysisOf(UUID.randomUUID(), StemType.DRUMS));
-        int entryBytes = cache.setAnalysis(keyOf(guest, analyses.get(0)), analyses.get(0), null).size();
-        AudioCacheService quota = StemcacheClient.service(client,
-                ClientSettings.defaults().withGuestQuotaBytes(entryBytes * 2L + entryBytes / 2));
+        List<AudioAnalysis> analyses = List.of(
+                analysisOf(UUID.randomUUID(), StemType.DRUMS),
+                analysisOf(UUID.randomUUID(), StemType.DRUMS),
+                analysisOf(UUID.randomUUID(), StemType.DRUMS));
+        int entryBytes = cache.setAnalysis(keyOf(guest, analyses.get(0)), analyses.get(0), null)
+                .size();
+        AudioCacheService quota = StemcacheClient.service(
+                client, ClientSettings.defaults().withGuestQuotaBytes(entryBytes * 2L + entryBytes / 2));
         quota.setAnalysis(keyOf(guest, analyses.get(1)), analyses.get(1), null);
         quota.setAnalysis(keyOf(guest, analyses.get(2)), analyses.get(2), null);
 
-        assertThat(cache.getAnalysis(keyOf(guest, analyses.get(0)))).as("the oldest made room").isEmpty();
+        assertThat(cache.getAnalysis(keyOf(guest, analyses.get(0))))
+                .as("the oldest made room")
+                .isEmpty();
         assertThat(cache.getAnalysis(keyOf(guest, analyses.get(1)))).isPresent();
         assertThat(cache.getAnalysis(keyOf(guest, analyses.get(2)))).isPresent();
     }
@@ -321,11 +351,12 @@ class ClusterAudioCacheServiceTest {
             com.hazelcast.client.config.ClientConfig clientConfig = StemcacheClient.defaultConfig();
             clientConfig.setClusterName("idle-test");
             HazelcastInstance idleClient = idleFactory.newHazelcastClient(clientConfig);
-            AudioCacheService touching = StemcacheClient.service(idleClient,
-                    ClientSettings.defaults().withTouchInterval(Duration.ofMillis(500)));
+            AudioCacheService touching = StemcacheClient.service(
+                    idleClient, ClientSettings.defaults().withTouchInterval(Duration.ofMillis(500)));
             // The control: another API node, reading the same way from its own near cache, whose reads are not
             // reported within the test.
-            AudioCacheService silent = StemcacheClient.service(idleFactory.newHazelcastClient(clientConfig),
+            AudioCacheService silent = StemcacheClient.service(
+                    idleFactory.newHazelcastClient(clientConfig),
                     ClientSettings.defaults().withTouchInterval(Duration.ofHours(1)));
             AudioAnalysis analysis = analysisOf(UUID.randomUUID(), StemType.BASS);
             AnalysisKey hot = keyOf(Owner.user(UUID.randomUUID()), analysis);
@@ -338,17 +369,22 @@ class ClusterAudioCacheServiceTest {
             // Every 200 ms for 8 s (2.6 times max-idle) both keys are read, from their API nodes' near caches (each
             // report drops the reported key from the reporting node's near cache, so the hot key's next read after
             // a report reaches the member): the hot one is found throughout.
-            await().during(Duration.ofSeconds(8)).atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
+            await().during(Duration.ofSeconds(8))
+                    .atMost(Duration.ofSeconds(10))
+                    .pollInterval(Duration.ofMillis(200))
                     .until(() -> {
                         silent.getAnalysis(unreported);
                         return touching.getAnalysis(hot).isPresent();
                     });
 
             IMap<AnalysisKey, CachedAudioAnalysis> onMember = idleMember.getMap("analyses");
-            assertThat(onMember.containsKey(hot)).as("still on its member after 8 s with max-idle 3 s").isTrue();
+            assertThat(onMember.containsKey(hot))
+                    .as("still on its member after 8 s with max-idle 3 s")
+                    .isTrue();
             // The control: reads served by a near cache do not reach the member, so only the reports kept the hot key.
             assertThat(onMember.containsKey(unreported))
-                    .as("an entry read only from a near cache, not reported, expired on its member").isFalse();
+                    .as("an entry read only from a near cache, not reported, expired on its member")
+                    .isFalse();
         } finally {
             idleFactory.terminateAll();
         }

@@ -8,7 +8,6 @@ import com.hazelcast.config.Config;
 import com.hazelcast.core.HazelcastInstance;
 import io.stemcache.core.AnalysisKey;
 import io.stemcache.core.AudioAnalysis;
-import io.stemcache.core.AudioCacheService;
 import io.stemcache.core.CachedAudioAnalysis;
 import io.stemcache.core.Owner;
 import io.stemcache.core.codec.AnalysisCodec;
@@ -40,7 +39,8 @@ class ConfiguredLimitTest {
     }
 
     private HazelcastInstance clientWith(AnalysisCodec codec) throws Exception {
-        try (InputStream yaml = StemcacheClient.class.getClassLoader().getResourceAsStream(StemcacheClient.DEFAULT_CONFIG)) {
+        try (InputStream yaml =
+                StemcacheClient.class.getClassLoader().getResourceAsStream(StemcacheClient.DEFAULT_CONFIG)) {
             return factory.newHazelcastClient(StemcacheClient.loadConfig(yaml, codec));
         }
     }
@@ -54,27 +54,31 @@ class ConfiguredLimitTest {
         AudioAnalysis stem = Corpus.first();
         assertThat(AnalysisCodec.standard().rawSize(stem)).isGreaterThan(2 * ONE_MIB);
         AnalysisKey key = new AnalysisKey(Owner.user(UUID.randomUUID()), stem.fileMetadataId(), stem.stemType());
-        try (ClusterAudioCacheService writer = (ClusterAudioCacheService) StemcacheClient.service(clientWith(AnalysisCodec.standard()),
-                ClientSettings.defaults())) {
+        try (ClusterAudioCacheService writer = (ClusterAudioCacheService)
+                StemcacheClient.service(clientWith(AnalysisCodec.standard()), ClientSettings.defaults())) {
             writer.setAnalysis(key, stem, null);
         }
         AnalysisCodec small = AnalysisCodec.withMaxDecodedBytes(ONE_MIB);
-        try (ClusterAudioCacheService reader = (ClusterAudioCacheService) StemcacheClient.service(clientWith(small), ClientSettings.defaults()
-                .withCodec(small))) {
+        try (ClusterAudioCacheService reader = (ClusterAudioCacheService) StemcacheClient.service(
+                clientWith(small), ClientSettings.defaults().withCodec(small))) {
             CachedAudioAnalysis entry = reader.getAnalysis(key).orElseThrow();
 
-            com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+            com.sun.management.ThreadMXBean threads =
+                    (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
             long before = threads.getThreadAllocatedBytes(Thread.currentThread().getId());
-            assertThatThrownBy(entry::sharedAnalysis).isInstanceOf(CorruptPayloadException.class)
+            assertThatThrownBy(entry::sharedAnalysis)
+                    .isInstanceOf(CorruptPayloadException.class)
                     .hasMessageContaining("over this codec's limit of " + ONE_MIB + " decoded bytes")
                     .hasMessageContaining("stemcache.client.max-analysis-mb");
-            long allocated = threads.getThreadAllocatedBytes(Thread.currentThread().getId()) - before;
-            assertThat(allocated).as("bytes allocated refusing an entry of %d raw bytes", entry.rawSize())
+            long allocated =
+                    threads.getThreadAllocatedBytes(Thread.currentThread().getId()) - before;
+            assertThat(allocated)
+                    .as("bytes allocated refusing an entry of %d raw bytes", entry.rawSize())
                     .isLessThan(256 << 10);
             assertThatThrownBy(entry::analysis).isInstanceOf(CorruptPayloadException.class);
         }
-        try (ClusterAudioCacheService roomy = (ClusterAudioCacheService) StemcacheClient.service(clientWith(AnalysisCodec.standard()),
-                ClientSettings.defaults())) {
+        try (ClusterAudioCacheService roomy = (ClusterAudioCacheService)
+                StemcacheClient.service(clientWith(AnalysisCodec.standard()), ClientSettings.defaults())) {
             Analyses.assertBitExact(stem, roomy.getAnalysis(key).orElseThrow().analysis());
         }
     }

@@ -64,7 +64,9 @@ class CurrentVersionTest {
 
         CachedAudioAnalysis stored = cache.setAnalysis(key, small, null);
         long before = nearCacheHits();
-        assertThat(versions.of(key)).as("not near-cached yet: asked of the member").isEqualTo(stored.version());
+        assertThat(versions.of(key))
+                .as("not near-cached yet: asked of the member")
+                .isEqualTo(stored.version());
         assertThat(nearCacheHits()).isEqualTo(before);
 
         cache.getAnalysis(key).orElseThrow();
@@ -73,8 +75,8 @@ class CurrentVersionTest {
         assertThat(nearCacheHits()).as("answered by the near cache").isEqualTo(cached + 1);
 
         // Another API node writes: the invalidation reaches this node's near cache, and the version follows.
-        AudioCacheService other = StemcacheClient.service(factory.newHazelcastClient(StemcacheClient.defaultConfig()),
-                ClientSettings.defaults());
+        AudioCacheService other = StemcacheClient.service(
+                factory.newHazelcastClient(StemcacheClient.defaultConfig()), ClientSettings.defaults());
         long newer = other.setAnalysis(key, small, "v2").version();
         await().atMost(Duration.ofSeconds(20)).until(() -> versions.of(key) == newer);
         assertThat(newer).isGreaterThan(stored.version());
@@ -83,10 +85,14 @@ class CurrentVersionTest {
     @Test
     void of_aMemberMapWithoutANearCache_asksTheMember() {
         AudioAnalysis small = Corpus.small(20);
-        AnalysisKey key = new AnalysisKey(Owner.user(UUID.randomUUID()), small.fileMetadataId(), StemType.fromCode(
-                small.stemType().code()));
+        AnalysisKey key = new AnalysisKey(
+                Owner.user(UUID.randomUUID()),
+                small.fileMetadataId(),
+                StemType.fromCode(small.stemType().code()));
         CachedAudioAnalysis stored = cache.setAnalysis(key, small, null);
-        assertThat(new CurrentVersion(members.get(0).getMap(ClientSettings.defaults().mapName())).of(key))
+        assertThat(new CurrentVersion(
+                                members.get(0).getMap(ClientSettings.defaults().mapName()))
+                        .of(key))
                 .isEqualTo(stored.version());
     }
 }

@@ -12,8 +12,8 @@ import io.stemcache.core.AudioCacheService;
 import io.stemcache.core.CachedAudioAnalysis;
 import io.stemcache.core.Owner;
 import io.stemcache.core.StemType;
-import io.stemcache.core.ops.RemoveEntry;
 import io.stemcache.core.ops.EntryVersions;
+import io.stemcache.core.ops.RemoveEntry;
 import io.stemcache.core.serialization.StemcacheSerialization;
 import io.stemcache.core.testing.Corpus;
 import java.time.Clock;
@@ -60,8 +60,8 @@ class EntryVersionsTest {
 
     private static AudioAnalysis analysis(UUID file, String version) {
         AudioAnalysis small = Corpus.small(64);
-        return new AudioAnalysis(file, StemType.BASS, version, small.analysisData(), small.waveformData(),
-                small.metadata());
+        return new AudioAnalysis(
+                file, StemType.BASS, version, small.analysisData(), small.waveformData(), small.metadata());
     }
 
     @Test
@@ -85,14 +85,17 @@ class EntryVersionsTest {
         AnalysisKey key = new AnalysisKey(Owner.user(UUID.randomUUID()), file, StemType.BASS);
         ahead.setAnalysis(key, analysis(file, "1.0"), null);
         long secondVersion = ahead.setAnalysis(key, analysis(file, "1.1"), null).version();
-        HazelcastInstance owner = first.getPartitionService().getPartition(key).getOwner().localMember() ? first : second;
+        HazelcastInstance owner =
+                first.getPartitionService().getPartition(key).getOwner().localMember() ? first : second;
         HazelcastInstance survivor = owner == first ? second : first;
 
         owner.getLifecycleService().terminate();
 
-        IMap<AnalysisKey, CachedAudioAnalysis> map = survivor.getMap(ClientSettings.defaults().mapName());
+        IMap<AnalysisKey, CachedAudioAnalysis> map =
+                survivor.getMap(ClientSettings.defaults().mapName());
         assertThat(map.get(key).version()).isEqualTo(secondVersion);
-        assertThat(behind.setAnalysis(key, analysis(file, "1.2"), null).version()).isGreaterThan(secondVersion);
+        assertThat(behind.setAnalysis(key, analysis(file, "1.2"), null).version())
+                .isGreaterThan(secondVersion);
     }
 
     @Test
@@ -104,14 +107,17 @@ class EntryVersionsTest {
 
         assertThat(behind.invalidateCache(owner, file)).isEqualTo(1);
 
-        IMap<AnalysisKey, CachedAudioAnalysis> map = first.getMap(ClientSettings.defaults().mapName());
+        IMap<AnalysisKey, CachedAudioAnalysis> map =
+                first.getMap(ClientSettings.defaults().mapName());
         CachedAudioAnalysis marker = map.get(key);
         assertThat(marker.isDeletion()).isTrue();
         assertThat(marker.version()).isGreaterThan(written);
-        assertThat(map.getEntryView(key).getTtl()).isEqualTo(Duration.ofSeconds(RemoveEntry.MARKER_TTL_SECONDS).toMillis());
+        assertThat(map.getEntryView(key).getTtl())
+                .isEqualTo(Duration.ofSeconds(RemoveEntry.MARKER_TTL_SECONDS).toMillis());
         assertThat(ahead.getAnalysis(key)).isEmpty();
         assertThat(behind.invalidateCache(owner, file)).isZero();
-        assertThat(ahead.setAnalysis(key, analysis(file, "1.1"), null).version()).isGreaterThan(marker.version());
+        assertThat(ahead.setAnalysis(key, analysis(file, "1.1"), null).version())
+                .isGreaterThan(marker.version());
     }
 
     @Test
@@ -119,7 +125,8 @@ class EntryVersionsTest {
         UUID file = UUID.randomUUID();
         AnalysisKey key = new AnalysisKey(Owner.user(UUID.randomUUID()), file, StemType.BASS);
         long written = ahead.setAnalysis(key, analysis(file, "1.0"), null).version();
-        IMap<AnalysisKey, CachedAudioAnalysis> map = first.getMap(ClientSettings.defaults().mapName());
+        IMap<AnalysisKey, CachedAudioAnalysis> map =
+                first.getMap(ClientSettings.defaults().mapName());
         CachedAudioAnalysis forged = map.get(key).withVersion(Long.MAX_VALUE / 2);
 
         map.set(key, forged);
@@ -133,7 +140,8 @@ class EntryVersionsTest {
         AnalysisKey key = new AnalysisKey(Owner.user(UUID.randomUUID()), file, StemType.BASS);
         long older = ahead.setAnalysis(key, analysis(file, "1.0"), null).version();
         long newer = ahead.setAnalysis(key, analysis(file, "1.1"), null).version();
-        IMap<AnalysisKey, CachedAudioAnalysis> map = second.getMap(ClientSettings.defaults().mapName());
+        IMap<AnalysisKey, CachedAudioAnalysis> map =
+                second.getMap(ClientSettings.defaults().mapName());
 
         assertThat(map.executeOnKey(key, RemoveEntry.atMost(older))).isFalse();
         assertThat(map.get(key).analysisVersion()).isEqualTo("1.1");

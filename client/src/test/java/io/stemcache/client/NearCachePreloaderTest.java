@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.hazelcast.client.config.ClientConfig;
-import com.hazelcast.config.NearCacheConfig;
 import com.hazelcast.client.test.TestHazelcastFactory;
 import com.hazelcast.config.Config;
+import com.hazelcast.config.NearCacheConfig;
 import com.hazelcast.core.HazelcastInstance;
 import io.stemcache.core.AnalysisKey;
 import io.stemcache.core.AudioAnalysis;
@@ -34,8 +34,8 @@ class NearCachePreloaderTest {
     }
 
     private ClientConfig configWithPreloaderIn(Path dir) {
-        ClientConfig config = StemcacheClient.withNearCachePreloader(StemcacheClient.defaultConfig(), "analyses",
-                dir.resolve("preload"));
+        ClientConfig config = StemcacheClient.withNearCachePreloader(
+                StemcacheClient.defaultConfig(), "analyses", dir.resolve("preload"));
         NearCacheConfig nearCache = config.getNearCacheConfig("analyses");
         nearCache.getPreloaderConfig().setStoreInitialDelaySeconds(1).setStoreIntervalSeconds(1);
         return config;
@@ -51,7 +51,7 @@ class NearCachePreloaderTest {
         AudioAnalysis small = Corpus.small(100);
         AnalysisKey key = new AnalysisKey(Owner.user(UUID.randomUUID()), small.fileMetadataId(), small.stemType());
         cache.setAnalysis(key, small, null);
-        assertThat(cache.getAnalysis(key)).isPresent();   // into the near cache
+        assertThat(cache.getAnalysis(key)).isPresent(); // into the near cache
 
         await().atMost(Duration.ofSeconds(20)).until(() -> {
             try (Stream<Path> files = Files.list(dir.resolve("preload"))) {
@@ -62,12 +62,22 @@ class NearCachePreloaderTest {
         client.shutdown();
 
         HazelcastInstance restarted = factory.newHazelcastClient(configWithPreloaderIn(dir));
-        await().atMost(Duration.ofSeconds(20)).until(() ->
-                restarted.getMap("analyses").getLocalMapStats().getNearCacheStats().getOwnedEntryCount() == 1);
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> restarted
+                                .getMap("analyses")
+                                .getLocalMapStats()
+                                .getNearCacheStats()
+                                .getOwnedEntryCount()
+                        == 1);
         AudioCacheService warm = StemcacheClient.service(restarted, ClientSettings.defaults());
         assertThat(warm.getAnalysis(key)).isPresent();
-        assertThat(restarted.getMap("analyses").getLocalMapStats().getNearCacheStats().getHits())
-                .as("the first read after the restart is a near-cache hit").isEqualTo(1);
+        assertThat(restarted
+                        .getMap("analyses")
+                        .getLocalMapStats()
+                        .getNearCacheStats()
+                        .getHits())
+                .as("the first read after the restart is a near-cache hit")
+                .isEqualTo(1);
     }
 
     /**
@@ -91,9 +101,14 @@ class NearCachePreloaderTest {
             assertThat(cache.getAnalysis(key)).isPresent();
             assertThat(cache.getAnalysis(key)).isPresent();
         }
-        assertThat(cache.warmProject(Owner.guest(token), java.util.List.of(small.fileMetadataId()))).isEqualTo(1);
-        assertThat(client.getMap("analyses").getLocalMapStats().getNearCacheStats().getOwnedEntryCount())
-                .as("near-cache entries: the user's only").isEqualTo(1);
+        assertThat(cache.warmProject(Owner.guest(token), java.util.List.of(small.fileMetadataId())))
+                .isEqualTo(1);
+        assertThat(client.getMap("analyses")
+                        .getLocalMapStats()
+                        .getNearCacheStats()
+                        .getOwnedEntryCount())
+                .as("near-cache entries: the user's only")
+                .isEqualTo(1);
 
         await().atMost(Duration.ofSeconds(20)).until(() -> preloaded(dir).contains(user.toString()));
 

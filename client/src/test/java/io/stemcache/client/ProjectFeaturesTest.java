@@ -67,8 +67,8 @@ class ProjectFeaturesTest {
         AudioAnalysis analysis = Corpus.first();
         SerializationService serialization = ((HazelcastClientProxy) client).getSerializationService();
         for (Precision precision : Precision.values()) {
-            AnalysisKey key = new AnalysisKey(Owner.user(UUID.randomUUID()), analysis.fileMetadataId(),
-                    analysis.stemType());
+            AnalysisKey key =
+                    new AnalysisKey(Owner.user(UUID.randomUUID()), analysis.fileMetadataId(), analysis.stemType());
             CachedAudioAnalysis entry = service.setAnalysis(key, analysis, "sha256:abc", precision);
 
             ProjectedAnalysis projected = map.executeOnKey(key, new ProjectFeatures(FOUR));
@@ -84,9 +84,16 @@ class ProjectFeaturesTest {
             long answerBytes = serialization.toData(projected).totalSize();
             long entryBytes = serialization.toData(entry).totalSize();
             double share = (double) projected.payload().length / entry.payload().length;
-            System.out.printf("ProjectFeatures %s %s: payload %d of %d bytes = %.4f; serialized answer %d of the"
-                    + " entry's %d bytes%n", Corpus.files().get(0).getFileName(), precision,
-                    projected.payload().length, entry.payload().length, share, answerBytes, entryBytes);
+            System.out.printf(
+                    "ProjectFeatures %s %s: payload %d of %d bytes = %.4f; serialized answer %d of the"
+                            + " entry's %d bytes%n",
+                    Corpus.files().get(0).getFileName(),
+                    precision,
+                    projected.payload().length,
+                    entry.payload().length,
+                    share,
+                    answerBytes,
+                    entryBytes);
             assertThat(share).isLessThanOrEqualTo(MAX_FOUR_FEATURE_SHARE);
             assertThat(answerBytes).isLessThan(projected.payload().length + 256L);
         }
@@ -119,7 +126,8 @@ class ProjectFeaturesTest {
         // Hazelcast logs a failed operation as the member's error unless the exception is a SilentException.
         assertThat(new ProjectFeatures.UnknownFeaturesException("x")).isInstanceOf(SilentException.class);
         assertThatThrownBy(() -> new ProjectFeatures(List.of()))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least one feature");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("at least one feature");
     }
 
     @Test
@@ -131,8 +139,8 @@ class ProjectFeaturesTest {
         AnalysisKey key = new AnalysisKey(owner, file, small.stemType());
         CachedAudioAnalysis stored = service.setAnalysis(key, small, "sha256:abc", Precision.FLOAT32);
 
-        Map<AnalysisKey, io.stemcache.core.ops.EntryDescription> described = service.describeFiles(owner,
-                List.of(file, empty));
+        Map<AnalysisKey, io.stemcache.core.ops.EntryDescription> described =
+                service.describeFiles(owner, List.of(file, empty));
 
         assertThat(described).containsOnlyKeys(key);
         io.stemcache.core.ops.EntryDescription description = described.get(key);
@@ -145,7 +153,8 @@ class ProjectFeaturesTest {
         assertThat(description.cacheVersion()).isEqualTo(stored.cacheVersion());
         assertThat(description.updatedAt()).isEqualTo(stored.updatedAt());
         // Another owner sees nothing of it; a removed stem holds a deletion marker, which is no entry.
-        assertThat(service.describeFiles(Owner.user(UUID.randomUUID()), List.of(file))).isEmpty();
+        assertThat(service.describeFiles(Owner.user(UUID.randomUUID()), List.of(file)))
+                .isEmpty();
         service.invalidateCache(owner, file);
         assertThat(service.describeFiles(owner, List.of(file))).isEmpty();
     }
@@ -157,7 +166,12 @@ class ProjectFeaturesTest {
                 series.put(name, values);
             }
         });
-        return new AudioAnalysis(analysis.fileMetadataId(), analysis.stemType(), analysis.analysisVersion(), series,
-                analysis.waveformData(), analysis.metadata());
+        return new AudioAnalysis(
+                analysis.fileMetadataId(),
+                analysis.stemType(),
+                analysis.analysisVersion(),
+                series,
+                analysis.waveformData(),
+                analysis.metadata());
     }
 }

@@ -44,16 +44,21 @@ class StemcacheClientAutoConfigurationTest {
     @Test
     void autoConfiguration_connectsToTheClusterOfTheConfiguredYaml(@TempDir Path dir) throws Exception {
         Path yaml = dir.resolve("client.yaml");
-        Files.writeString(yaml, String.join("\n",
-                "hazelcast-client:",
-                "  cluster-name: " + CLUSTER,
-                "  network:",
-                "    cluster-members:",
-                "      - 127.0.0.1:15901",
-                "  connection-strategy:",
-                "    connection-retry:",
-                "      cluster-connect-timeout-millis: 10000", ""));
-        runner.withPropertyValues("stemcache.client.config=" + yaml.toUri(),
+        Files.writeString(
+                yaml,
+                String.join(
+                        "\n",
+                        "hazelcast-client:",
+                        "  cluster-name: " + CLUSTER,
+                        "  network:",
+                        "    cluster-members:",
+                        "      - 127.0.0.1:15901",
+                        "  connection-strategy:",
+                        "    connection-retry:",
+                        "      cluster-connect-timeout-millis: 10000",
+                        ""));
+        runner.withPropertyValues(
+                        "stemcache.client.config=" + yaml.toUri(),
                         "stemcache.client.near-cache-preload-directory=" + dir.resolve("preload"))
                 .run(context -> {
                     assertThat(context).hasSingleBean(AudioCacheService.class);
@@ -71,14 +76,17 @@ class StemcacheClientAutoConfigurationTest {
     @Test
     void autoConfiguration_namesAMissingConfigFile() {
         runner.withPropertyValues("stemcache.client.config=classpath:no-such-file.yaml")
-                .run(context -> assertThat(context).getFailure()
+                .run(context -> assertThat(context)
+                        .getFailure()
                         .hasRootCauseMessage("stemcache.client.config: classpath:no-such-file.yaml does not exist"));
     }
 
     @Test
     void properties_rejectAnOutOfRangeLimit() {
         runner.withPropertyValues("stemcache.client.max-analysis-mb=0")
-                .run(context -> assertThat(context).getFailure().rootCause()
+                .run(context -> assertThat(context)
+                        .getFailure()
+                        .rootCause()
                         .hasMessageContaining("stemcache.client.max-analysis-mb"));
     }
 }

@@ -26,19 +26,35 @@ class StemcacheClientPropertiesTest {
 
         assertThat(derived.mapName()).isEqualTo(defaults.mapName()).isEqualTo("analyses");
         assertThat(derived.cacheVersion()).isEqualTo(defaults.cacheVersion()).isEqualTo(1);
-        assertThat(derived.guestTtl()).isEqualTo(defaults.guestTtl())
-                .isEqualTo(Duration.ofHours(Owner.DEFAULT_GUEST_TTL_HOURS)).isEqualTo(Duration.ofHours(24));
-        assertThat(derived.guestQuotaBytes()).isEqualTo(defaults.guestQuotaBytes()).isEqualTo(64L << 20);
+        assertThat(derived.guestTtl())
+                .isEqualTo(defaults.guestTtl())
+                .isEqualTo(Duration.ofHours(Owner.DEFAULT_GUEST_TTL_HOURS))
+                .isEqualTo(Duration.ofHours(24));
+        assertThat(derived.guestQuotaBytes())
+                .isEqualTo(defaults.guestQuotaBytes())
+                .isEqualTo(64L << 20);
         assertThat(derived.touchInterval()).isEqualTo(defaults.touchInterval()).isEqualTo(Duration.ofSeconds(30));
-        assertThat(derived.codec().limit()).isEqualTo(defaults.codec().limit())
+        assertThat(derived.codec().limit())
+                .isEqualTo(defaults.codec().limit())
                 .isEqualTo(AnalysisCodec.DEFAULT_MAX_DECODED_BYTES);
     }
 
     @Test
     void properties_deriveTheServiceSettings() {
-        ClientSettings settings = bind(Map.of("stemcache.client.map-name", "other", "stemcache.client.cache-version", "3",
-                "stemcache.client.guest-ttl", "2h", "stemcache.client.guest-quota-mb", "5",
-                "stemcache.client.touch-interval", "1s", "stemcache.client.max-analysis-mb", "8")).settings();
+        ClientSettings settings = bind(Map.of(
+                        "stemcache.client.map-name",
+                        "other",
+                        "stemcache.client.cache-version",
+                        "3",
+                        "stemcache.client.guest-ttl",
+                        "2h",
+                        "stemcache.client.guest-quota-mb",
+                        "5",
+                        "stemcache.client.touch-interval",
+                        "1s",
+                        "stemcache.client.max-analysis-mb",
+                        "8"))
+                .settings();
 
         assertThat(settings.mapName()).isEqualTo("other");
         assertThat(settings.cacheVersion()).isEqualTo(3);
@@ -59,7 +75,9 @@ class StemcacheClientPropertiesTest {
     }
 
     private static void refused(String property, String value, String message) {
-        assertThatThrownBy(() -> bind(Map.of(property, value))).as(property)
-                .rootCause().hasMessageStartingWith(message);
+        assertThatThrownBy(() -> bind(Map.of(property, value)))
+                .as(property)
+                .rootCause()
+                .hasMessageStartingWith(message);
     }
 }

@@ -26,8 +26,8 @@ public record AnalysisKey(Owner owner, UUID fileMetadataId, StemType stemType) i
 
     /** Parses the parts of a key as an API node receives them, naming the part that is invalid. */
     public static AnalysisKey of(Owner owner, String fileMetadataId, String stemType) {
-        return new AnalysisKey(owner, Owner.parseUuid("key fileMetadataId", fileMetadataId),
-                StemType.fromCode(stemType));
+        return new AnalysisKey(
+                owner, Owner.parseUuid("key fileMetadataId", fileMetadataId), StemType.fromCode(stemType));
     }
 
     /** A stable id for the entry of this key (a name-based UUID), so a key's row keeps one id. */

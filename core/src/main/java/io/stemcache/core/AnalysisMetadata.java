@@ -6,8 +6,8 @@ import java.util.List;
  * How a stem was analysed: sample rate, duration (s), analysis buffer size, the features extracted (in
  * order) and how long the analysis took (ms).
  */
-public record AnalysisMetadata(int sampleRate, double duration, int bufferSize, List<String> featuresExtracted,
-                               double analysisDuration) {
+public record AnalysisMetadata(
+        int sampleRate, double duration, int bufferSize, List<String> featuresExtracted, double analysisDuration) {
 
     public AnalysisMetadata {
         if (featuresExtracted == null) {

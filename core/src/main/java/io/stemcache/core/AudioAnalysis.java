@@ -14,9 +14,13 @@ import java.util.UUID;
  * <p>Equality is bit-exact on every number. Series arrays are shared, not copied, because they are
  * megabytes: treat them as read-only, or take a {@link #copy()} to change them.
  */
-public record AudioAnalysis(UUID fileMetadataId, StemType stemType, String analysisVersion,
-                            Map<String, double[]> analysisData, Waveform waveformData,
-                            AnalysisMetadata metadata) {
+public record AudioAnalysis(
+        UUID fileMetadataId,
+        StemType stemType,
+        String analysisVersion,
+        Map<String, double[]> analysisData,
+        Waveform waveformData,
+        AnalysisMetadata metadata) {
 
     /** Longest analysis version accepted; matches the {@code analysis_version} column. */
     public static final int MAX_VERSION_LENGTH = 20;
@@ -32,8 +36,9 @@ public record AudioAnalysis(UUID fileMetadataId, StemType stemType, String analy
             throw new IllegalArgumentException("analysis stemType must not be null");
         }
         if (analysisVersion == null || analysisVersion.isBlank() || analysisVersion.length() > MAX_VERSION_LENGTH) {
-            throw new IllegalArgumentException("analysis analysisVersion must be 1 to " + MAX_VERSION_LENGTH
-                    + " characters, got " + (analysisVersion == null ? "null" : "'" + Owner.abbreviate(analysisVersion) + "'"));
+            throw new IllegalArgumentException(
+                    "analysis analysisVersion must be 1 to " + MAX_VERSION_LENGTH + " characters, got "
+                            + (analysisVersion == null ? "null" : "'" + Owner.abbreviate(analysisVersion) + "'"));
         }
         if (analysisData == null || waveformData == null || metadata == null) {
             throw new IllegalArgumentException("analysis analysisData, waveformData and metadata must not be null");
@@ -58,8 +63,11 @@ public record AudioAnalysis(UUID fileMetadataId, StemType stemType, String analy
     public AudioAnalysis copy() {
         Map<String, double[]> series = new LinkedHashMap<>();
         analysisData.forEach((name, values) -> series.put(name, values.clone()));
-        Waveform waveform = new Waveform(waveformData.points().clone(), waveformData.sampleRate(),
-                waveformData.duration(), waveformData.markers());
+        Waveform waveform = new Waveform(
+                waveformData.points().clone(),
+                waveformData.sampleRate(),
+                waveformData.duration(),
+                waveformData.markers());
         return new AudioAnalysis(fileMetadataId, stemType, analysisVersion, series, waveform, metadata);
     }
 
@@ -77,9 +85,12 @@ public record AudioAnalysis(UUID fileMetadataId, StemType stemType, String analy
         if (!(o instanceof AudioAnalysis a)) {
             return false;
         }
-        if (!fileMetadataId.equals(a.fileMetadataId) || stemType != a.stemType
-                || !analysisVersion.equals(a.analysisVersion) || !waveformData.equals(a.waveformData)
-                || !metadata.equals(a.metadata) || analysisData.size() != a.analysisData.size()) {
+        if (!fileMetadataId.equals(a.fileMetadataId)
+                || stemType != a.stemType
+                || !analysisVersion.equals(a.analysisVersion)
+                || !waveformData.equals(a.waveformData)
+                || !metadata.equals(a.metadata)
+                || analysisData.size() != a.analysisData.size()) {
             return false;
         }
         Iterator<Map.Entry<String, double[]>> mine = analysisData.entrySet().iterator();
@@ -96,7 +107,8 @@ public record AudioAnalysis(UUID fileMetadataId, StemType stemType, String analy
 
     @Override
     public int hashCode() {
-        return (fileMetadataId.hashCode() * 31 + stemType.hashCode()) * 31 + analysisData.keySet().hashCode();
+        return (fileMetadataId.hashCode() * 31 + stemType.hashCode()) * 31
+                + analysisData.keySet().hashCode();
     }
 
     @Override

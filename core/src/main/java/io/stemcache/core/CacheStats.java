@@ -26,9 +26,23 @@ import java.time.Instant;
  * @param lastCleanup when the PostgreSQL cleanup last finished, or null if never since the cluster started
  * @param members members in the cluster now
  */
-public record CacheStats(long entries, long storedBytes, long rawBytes, long hits, long misses, long nearCacheHits,
-                         long puts, long removals, long evictions, long expirations, long writeBehindBacklog,
-                         long nearCacheMisses, long loads, long storeFailures, Instant lastCleanup, int members) {
+public record CacheStats(
+        long entries,
+        long storedBytes,
+        long rawBytes,
+        long hits,
+        long misses,
+        long nearCacheHits,
+        long puts,
+        long removals,
+        long evictions,
+        long expirations,
+        long writeBehindBacklog,
+        long nearCacheMisses,
+        long loads,
+        long storeFailures,
+        Instant lastCleanup,
+        int members) {
 
     /** Hits over all gets, 0 when there were none. */
     public double hitRate() {

@@ -46,18 +46,52 @@ public final class CachedAudioAnalysis {
     private AnalysisCodec codec = AnalysisCodec.standard();
 
     /** An entry not yet written to the cluster (version 0); {@link #of} is the usual way to make one. */
-    public CachedAudioAnalysis(UUID id, UUID fileMetadataId, StemType stemType, String analysisVersion,
-                               int cacheVersion, String contentHash, Precision precision, Instant createdAt,
-                               Instant updatedAt, AnalysisMetadata metadata, long rawSize, byte[] payload) {
-        this(id, fileMetadataId, stemType, analysisVersion, cacheVersion, contentHash, precision, createdAt,
-                updatedAt, metadata, rawSize, payload, 0, false);
+    public CachedAudioAnalysis(
+            UUID id,
+            UUID fileMetadataId,
+            StemType stemType,
+            String analysisVersion,
+            int cacheVersion,
+            String contentHash,
+            Precision precision,
+            Instant createdAt,
+            Instant updatedAt,
+            AnalysisMetadata metadata,
+            long rawSize,
+            byte[] payload) {
+        this(
+                id,
+                fileMetadataId,
+                stemType,
+                analysisVersion,
+                cacheVersion,
+                contentHash,
+                precision,
+                createdAt,
+                updatedAt,
+                metadata,
+                rawSize,
+                payload,
+                0,
+                false);
     }
 
     /** Builds an entry from all its parts, as serializers and the store read it back. */
-    public CachedAudioAnalysis(UUID id, UUID fileMetadataId, StemType stemType, String analysisVersion,
-                               int cacheVersion, String contentHash, Precision precision, Instant createdAt,
-                               Instant updatedAt, AnalysisMetadata metadata, long rawSize, byte[] payload,
-                               long version, boolean deletion) {
+    public CachedAudioAnalysis(
+            UUID id,
+            UUID fileMetadataId,
+            StemType stemType,
+            String analysisVersion,
+            int cacheVersion,
+            String contentHash,
+            Precision precision,
+            Instant createdAt,
+            Instant updatedAt,
+            AnalysisMetadata metadata,
+            long rawSize,
+            byte[] payload,
+            long version,
+            boolean deletion) {
         if (version < 0) {
             throw new IllegalArgumentException("entry version must not be negative, got " + version);
         }
@@ -83,8 +117,21 @@ public final class CachedAudioAnalysis {
      */
     public static CachedAudioAnalysis deletion(AnalysisKey key, long version, Instant now) {
         Instant at = now.truncatedTo(ChronoUnit.MICROS);
-        return new CachedAudioAnalysis(key.entryId(), key.fileMetadataId(), key.stemType(), "", 0, null,
-                Precision.FLOAT64, at, at, NO_METADATA, 0, NO_PAYLOAD, version, true);
+        return new CachedAudioAnalysis(
+                key.entryId(),
+                key.fileMetadataId(),
+                key.stemType(),
+                "",
+                0,
+                null,
+                Precision.FLOAT64,
+                at,
+                at,
+                NO_METADATA,
+                0,
+                NO_PAYLOAD,
+                version,
+                true);
     }
 
     private static final byte[] NO_PAYLOAD = new byte[0];
@@ -92,8 +139,20 @@ public final class CachedAudioAnalysis {
 
     /** This entry as written at {@code version}, sharing payload and decoded analysis. */
     public CachedAudioAnalysis withVersion(long version) {
-        CachedAudioAnalysis stamped = new CachedAudioAnalysis(id, fileMetadataId, stemType, analysisVersion,
-                cacheVersion, contentHash, precision, createdAt, updatedAt, metadata, rawSize, payload, version,
+        CachedAudioAnalysis stamped = new CachedAudioAnalysis(
+                id,
+                fileMetadataId,
+                stemType,
+                analysisVersion,
+                cacheVersion,
+                contentHash,
+                precision,
+                createdAt,
+                updatedAt,
+                metadata,
+                rawSize,
+                payload,
+                version,
                 deletion);
         stamped.decoded = decoded;
         stamped.codec = codec;
@@ -117,22 +176,38 @@ public final class CachedAudioAnalysis {
      *
      * @param contentHash a hash of the source audio (any stable text up to 128 characters), or null
      */
-    public static CachedAudioAnalysis of(AnalysisKey key, AudioAnalysis analysis, String contentHash,
-                                         int cacheVersion, Precision precision, AnalysisCodec codec, Instant now) {
+    public static CachedAudioAnalysis of(
+            AnalysisKey key,
+            AudioAnalysis analysis,
+            String contentHash,
+            int cacheVersion,
+            Precision precision,
+            AnalysisCodec codec,
+            Instant now) {
         if (!key.fileMetadataId().equals(analysis.fileMetadataId()) || key.stemType() != analysis.stemType()) {
             throw new IllegalArgumentException("key " + key + " does not match the analysis of "
                     + analysis.fileMetadataId() + "/" + analysis.stemType().code());
         }
         if (contentHash != null && (contentHash.isBlank() || contentHash.length() > MAX_CONTENT_HASH_LENGTH)) {
-            throw new IllegalArgumentException("contentHash must be 1 to " + MAX_CONTENT_HASH_LENGTH
-                    + " characters or null");
+            throw new IllegalArgumentException(
+                    "contentHash must be 1 to " + MAX_CONTENT_HASH_LENGTH + " characters or null");
         }
         byte[] payload = codec.encode(analysis, precision);
         // PostgreSQL keeps microseconds: stamp at that precision so memory and rows compare equal.
         now = now.truncatedTo(ChronoUnit.MICROS);
-        CachedAudioAnalysis entry = new CachedAudioAnalysis(key.entryId(), analysis.fileMetadataId(),
-                analysis.stemType(), analysis.analysisVersion(), cacheVersion, contentHash, precision, now, now,
-                analysis.metadata(), codec.rawSize(analysis), payload);
+        CachedAudioAnalysis entry = new CachedAudioAnalysis(
+                key.entryId(),
+                analysis.fileMetadataId(),
+                analysis.stemType(),
+                analysis.analysisVersion(),
+                cacheVersion,
+                contentHash,
+                precision,
+                now,
+                now,
+                analysis.metadata(),
+                codec.rawSize(analysis),
+                payload);
         entry.codec = codec;
         if (precision == Precision.FLOAT64) {
             entry.decoded = analysis;
@@ -146,12 +221,23 @@ public final class CachedAudioAnalysis {
             throw new IllegalArgumentException("key " + key + " is not of " + fileMetadataId + "/" + stemType.code());
         }
         if (deletion) {
-            throw new IllegalStateException("a deletion marker of " + fileMetadataId + "/" + stemType.code()
-                    + " cannot be moved");
+            throw new IllegalStateException(
+                    "a deletion marker of " + fileMetadataId + "/" + stemType.code() + " cannot be moved");
         }
         // Version 0: the key it moves to has versions of its own, which the cluster continues on write.
-        CachedAudioAnalysis moved = new CachedAudioAnalysis(key.entryId(), fileMetadataId, stemType, analysisVersion,
-                cacheVersion, contentHash, precision, createdAt, updatedAt, metadata, rawSize, payload);
+        CachedAudioAnalysis moved = new CachedAudioAnalysis(
+                key.entryId(),
+                fileMetadataId,
+                stemType,
+                analysisVersion,
+                cacheVersion,
+                contentHash,
+                precision,
+                createdAt,
+                updatedAt,
+                metadata,
+                rawSize,
+                payload);
         moved.decoded = decoded;
         moved.codec = codec;
         return moved;
@@ -176,8 +262,8 @@ public final class CachedAudioAnalysis {
      */
     public AudioAnalysis sharedAnalysis() {
         if (deletion) {
-            throw new IllegalStateException("a deletion marker of " + fileMetadataId + "/" + stemType.code()
-                    + " has no analysis");
+            throw new IllegalStateException(
+                    "a deletion marker of " + fileMetadataId + "/" + stemType.code() + " has no analysis");
         }
         AudioAnalysis result = decoded;
         if (result == null) {
@@ -266,7 +352,7 @@ public final class CachedAudioAnalysis {
         if (deletion) {
             return "CachedAudioAnalysis[" + fileMetadataId + "/" + stemType.code() + " deleted at #" + version + "]";
         }
-        return "CachedAudioAnalysis[" + fileMetadataId + "/" + stemType.code() + " #" + version + " v"
-                + analysisVersion + " cache v" + cacheVersion + ", " + precision + ", " + payload.length + " bytes]";
+        return "CachedAudioAnalysis[" + fileMetadataId + "/" + stemType.code() + " #" + version + " v" + analysisVersion
+                + " cache v" + cacheVersion + ", " + precision + ", " + payload.length + " bytes]";
     }
 }

@@ -26,7 +26,7 @@ public enum StemType {
                 return stem;
             }
         }
-        throw new IllegalArgumentException("stem type must be one of master, drums, bass, vocals, other; got '"
-                + Owner.abbreviate(code) + "'");
+        throw new IllegalArgumentException(
+                "stem type must be one of master, drums, bass, vocals, other; got '" + Owner.abbreviate(code) + "'");
     }
 }

@@ -17,7 +17,8 @@ public record Waveform(double[] points, int sampleRate, double duration, List<Ma
             throw new IllegalArgumentException("waveform points must not be null");
         }
         if (points.length > MAX_POINTS) {
-            throw new IllegalArgumentException("waveform points must be at most " + MAX_POINTS + ", got " + points.length);
+            throw new IllegalArgumentException(
+                    "waveform points must be at most " + MAX_POINTS + ", got " + points.length);
         }
         if (markers == null) {
             throw new IllegalArgumentException("waveform markers must not be null");

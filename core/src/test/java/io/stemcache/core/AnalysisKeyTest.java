@@ -65,8 +65,13 @@ class AnalysisKeyTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"piano", "DRUMS", "drums ",
-            "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"})
+    @ValueSource(
+            strings = {
+                "piano",
+                "DRUMS",
+                "drums ",
+                "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+            })
     void of_unknownStemType_namesIt(String stemType) {
         assertThatThrownBy(() -> AnalysisKey.of(USER, FILE, stemType))
                 .isInstanceOf(IllegalArgumentException.class)

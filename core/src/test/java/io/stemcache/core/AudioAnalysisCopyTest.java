@@ -19,19 +19,32 @@ class AudioAnalysisCopyTest {
         AudioAnalysis copy = analysis.copy();
 
         Analyses.assertBitExact(analysis, copy);
-        analysis.analysisData().forEach((name, values) -> assertThat(copy.analysisData().get(name)).isNotSameAs(values));
-        assertThat(copy.waveformData().points()).isNotSameAs(analysis.waveformData().points());
+        analysis.analysisData()
+                .forEach((name, values) ->
+                        assertThat(copy.analysisData().get(name)).isNotSameAs(values));
+        assertThat(copy.waveformData().points())
+                .isNotSameAs(analysis.waveformData().points());
     }
 
     @Test
     void analysis_handsEachCallerItsOwnArrays_sharedAnalysisTheKeptOnes() {
         AudioAnalysis small = Corpus.small(120);
         AnalysisKey key = new AnalysisKey(Owner.user(UUID.randomUUID()), small.fileMetadataId(), small.stemType());
-        CachedAudioAnalysis entry = CachedAudioAnalysis.of(key, small, null, 1, Precision.FLOAT64,
-                AnalysisCodec.standard(), Instant.now());
-        CachedAudioAnalysis read = new CachedAudioAnalysis(entry.id(), entry.fileMetadataId(), entry.stemType(),
-                entry.analysisVersion(), entry.cacheVersion(), null, entry.precision(), entry.createdAt(),
-                entry.updatedAt(), entry.metadata(), entry.rawSize(), entry.payload());
+        CachedAudioAnalysis entry =
+                CachedAudioAnalysis.of(key, small, null, 1, Precision.FLOAT64, AnalysisCodec.standard(), Instant.now());
+        CachedAudioAnalysis read = new CachedAudioAnalysis(
+                entry.id(),
+                entry.fileMetadataId(),
+                entry.stemType(),
+                entry.analysisVersion(),
+                entry.cacheVersion(),
+                null,
+                entry.precision(),
+                entry.createdAt(),
+                entry.updatedAt(),
+                entry.metadata(),
+                entry.rawSize(),
+                entry.payload());
 
         AudioAnalysis first = read.analysis();
         first.analysisData().get("rms")[3] = -1;

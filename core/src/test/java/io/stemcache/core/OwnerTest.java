@@ -39,8 +39,15 @@ class OwnerTest {
 
     /** Issue 13: {@code "a".repeat(16)} was a guest token; a guessable token reads a guest's entries. */
     @ParameterizedTest
-    @ValueSource(strings = {"aaaaaaaaaaaaaaaaaaaaaa", "abababababababababababab", "0000000000000000000000000000000000000000",
-            "abcabcabcabcabcabcabcabc", "gggggggggggggggg-token", "aaaa-bbbb-cccc-dddd-eeee"})
+    @ValueSource(
+            strings = {
+                "aaaaaaaaaaaaaaaaaaaaaa",
+                "abababababababababababab",
+                "0000000000000000000000000000000000000000",
+                "abcabcabcabcabcabcabcabc",
+                "gggggggggggggggg-token",
+                "aaaa-bbbb-cccc-dddd-eeee"
+            })
     void guest_repetitiveToken_isRefusedWithoutEchoingIt(String token) {
         assertThatThrownBy(() -> Owner.guest(token))
                 .isInstanceOf(IllegalArgumentException.class)
@@ -56,7 +63,9 @@ class OwnerTest {
             random.nextBytes(bytes);
             String token = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
             assertThat(Owner.guest(token).id()).hasSize(22);
-            assertThat(Owner.guest("anon-" + UUID.randomUUID().toString().replace("-", "")).id()).hasSize(37);
+            assertThat(Owner.guest("anon-" + UUID.randomUUID().toString().replace("-", ""))
+                            .id())
+                    .hasSize(37);
         }
     }
 
@@ -68,7 +77,13 @@ class OwnerTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"guest token 0123456789", "guest/token/0123456789", "guest.token.0123456789", "gästtoken0123456789abc"})
+    @ValueSource(
+            strings = {
+                "guest token 0123456789",
+                "guest/token/0123456789",
+                "guest.token.0123456789",
+                "gästtoken0123456789abc"
+            })
     void guest_tokenWithOtherCharacters_namesTheAlphabet(String token) {
         assertThatThrownBy(() -> Owner.guest(token))
                 .isInstanceOf(IllegalArgumentException.class)
@@ -150,9 +165,12 @@ class OwnerTest {
     @Test
     void toString_guest_hidesMostOfTheToken() {
         // The first 8 hex digits of SHA-256("guest_Token-0123456789"): tells guests apart, shows nothing of the token.
-        assertThat(Owner.guest(TOKEN).toString()).matches("guest#[0-9a-f]{8}").doesNotContain("guest_")
+        assertThat(Owner.guest(TOKEN).toString())
+                .matches("guest#[0-9a-f]{8}")
+                .doesNotContain("guest_")
                 .isEqualTo("guest#" + java.util.HexFormat.of().formatHex(sha256(TOKEN), 0, 4));
-        assertThat(Owner.guest(TOKEN + "x").toString()).isNotEqualTo(Owner.guest(TOKEN).toString());
+        assertThat(Owner.guest(TOKEN + "x").toString())
+                .isNotEqualTo(Owner.guest(TOKEN).toString());
         assertThat(Owner.user(USER_ID)).hasToString("user:" + USER_ID);
     }
 

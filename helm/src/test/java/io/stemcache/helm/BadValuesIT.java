@@ -68,7 +68,9 @@ class BadValuesIT {
     private static void assertRejected(String set, String... expected) {
         int space = set.indexOf(' ');
         Helm.Result result = helm.template(set.substring(0, space), set.substring(space + 1));
-        assertThat(result.exitCode()).as("helm template %s should fail; printed:%n%s", set, result.stdout()).isNotZero();
+        assertThat(result.exitCode())
+                .as("helm template %s should fail; printed:%n%s", set, result.stdout())
+                .isNotZero();
         assertThat(result.stderr()).contains(expected);
     }
 }

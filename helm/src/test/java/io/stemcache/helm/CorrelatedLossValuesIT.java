@@ -37,46 +37,70 @@ class CorrelatedLossValuesIT {
 
         assertThat(at(podSpec(chart), "affinity", "podAntiAffinity")).asString().contains("preferredDuringScheduling");
         assertThat(podSpec(chart)).doesNotContainKey("topologySpreadConstraints");
-        assertThat(env).doesNotContainKey("STEMCACHE_DISCOVERY_PARTITIONGROUP")
+        assertThat(env)
+                .doesNotContainKey("STEMCACHE_DISCOVERY_PARTITIONGROUP")
                 .containsEntry("STEMCACHE_WRITEBEHIND_SPILLDIR", "/tmp/stemcache-spill");
         assertThat(map(at(chart.one("StatefulSet"), "spec"))).doesNotContainKey("volumeClaimTemplates");
     }
 
     @Test
     void zoneAware_spreadsOverZones_placesBackupsInAnotherZone_andMayReadNodes() {
-        RenderedChart chart = helm.render("--set", "discovery.mode=api", "--set", "discovery.api.nodeAccess=true",
-                "--set", "discovery.partitionGroup=zone-aware", "--set", "podTopologySpreadPreset=zone",
-                "--set", "podAntiAffinityPreset=hard");
+        RenderedChart chart = helm.render(
+                "--set",
+                "discovery.mode=api",
+                "--set",
+                "discovery.api.nodeAccess=true",
+                "--set",
+                "discovery.partitionGroup=zone-aware",
+                "--set",
+                "podTopologySpreadPreset=zone",
+                "--set",
+                "podAntiAffinityPreset=hard");
         Map<String, String> env = chart.env(chart.one("StatefulSet"), "member");
 
-        assertThat(env).containsEntry("STEMCACHE_DISCOVERY_PARTITIONGROUP", "zone-aware")
+        assertThat(env)
+                .containsEntry("STEMCACHE_DISCOVERY_PARTITIONGROUP", "zone-aware")
                 .containsEntry("STEMCACHE_DISCOVERY_MODE", "kubernetes-api");
         List<Object> spread = list(podSpec(chart).get("topologySpreadConstraints"));
         assertThat(spread).hasSize(1);
-        assertThat(map(spread.get(0))).containsEntry("topologyKey", "topology.kubernetes.io/zone")
-                .containsEntry("maxSkew", 1).containsEntry("whenUnsatisfiable", "DoNotSchedule");
+        assertThat(map(spread.get(0)))
+                .containsEntry("topologyKey", "topology.kubernetes.io/zone")
+                .containsEntry("maxSkew", 1)
+                .containsEntry("whenUnsatisfiable", "DoNotSchedule");
         assertThat(map(at(spread.get(0), "labelSelector", "matchLabels"))).isEqualTo(MEMBER_LABELS);
-        Map<String, Object> hard = map(at(podSpec(chart), "affinity", "podAntiAffinity",
-                "requiredDuringSchedulingIgnoredDuringExecution", 0));
+        Map<String, Object> hard = map(
+                at(podSpec(chart), "affinity", "podAntiAffinity", "requiredDuringSchedulingIgnoredDuringExecution", 0));
         assertThat(hard).containsEntry("topologyKey", "kubernetes.io/hostname");
         assertThat(map(at(hard, "labelSelector", "matchLabels"))).isEqualTo(MEMBER_LABELS);
         assertThat(list(at(chart.one("ClusterRole"), "rules", 0, "resources"))).containsExactly("nodes");
-        assertThat(list(at(chart.one("Role"), "rules", 0, "resources"))).as("node-aware reads the pod's node").contains("pods");
+        assertThat(list(at(chart.one("Role"), "rules", 0, "resources")))
+                .as("node-aware reads the pod's node")
+                .contains("pods");
     }
 
     @Test
     void nodeSpread_andNodeAware_needNoNodeAccess() {
-        RenderedChart chart = helm.render("--set", "discovery.mode=api", "--set", "discovery.partitionGroup=node-aware",
-                "--set", "podTopologySpreadPreset=node");
+        RenderedChart chart = helm.render(
+                "--set",
+                "discovery.mode=api",
+                "--set",
+                "discovery.partitionGroup=node-aware",
+                "--set",
+                "podTopologySpreadPreset=node");
 
-        assertThat(chart.env(chart.one("StatefulSet"), "member")).containsEntry("STEMCACHE_DISCOVERY_PARTITIONGROUP", "node-aware");
-        assertThat(at(podSpec(chart), "topologySpreadConstraints", 0, "topologyKey")).isEqualTo("kubernetes.io/hostname");
+        assertThat(chart.env(chart.one("StatefulSet"), "member"))
+                .containsEntry("STEMCACHE_DISCOVERY_PARTITIONGROUP", "node-aware");
+        assertThat(at(podSpec(chart), "topologySpreadConstraints", 0, "topologyKey"))
+                .isEqualTo("kubernetes.io/hostname");
         assertThat(chart.has("ClusterRole")).isFalse();
     }
 
     @Test
     void explicitTopologySpreadConstraints_replaceThePreset() {
-        RenderedChart chart = helm.render("--set", "podTopologySpreadPreset=zone", "--set-json",
+        RenderedChart chart = helm.render(
+                "--set",
+                "podTopologySpreadPreset=zone",
+                "--set-json",
                 "topologySpreadConstraints=[{\"maxSkew\":2,\"topologyKey\":\"rack\",\"whenUnsatisfiable\":\"ScheduleAnyway\"}]");
 
         List<Object> spread = list(podSpec(chart).get("topologySpreadConstraints"));
@@ -86,11 +110,17 @@ class CorrelatedLossValuesIT {
 
     @Test
     void spillPersistence_givesEachMemberAVolumeMountedAsItsSpillDirectory() {
-        RenderedChart chart = helm.render("--set", "spill.persistence.enabled=true", "--set", "spill.persistence.size=5Gi",
-                "--set", "spill.persistence.storageClass=fast");
+        RenderedChart chart = helm.render(
+                "--set",
+                "spill.persistence.enabled=true",
+                "--set",
+                "spill.persistence.size=5Gi",
+                "--set",
+                "spill.persistence.storageClass=fast");
         Map<String, Object> statefulSet = chart.one("StatefulSet");
 
-        assertThat(chart.env(statefulSet, "member")).containsEntry("STEMCACHE_WRITEBEHIND_SPILLDIR", "/var/lib/stemcache/spill");
+        assertThat(chart.env(statefulSet, "member"))
+                .containsEntry("STEMCACHE_WRITEBEHIND_SPILLDIR", "/var/lib/stemcache/spill");
         Map<String, Object> claim = map(at(statefulSet, "spec", "volumeClaimTemplates", 0));
         assertThat(at(claim, "metadata", "name")).isEqualTo("spill");
         assertThat(at(claim, "spec", "resources", "requests", "storage")).isEqualTo("5Gi");
@@ -104,7 +134,8 @@ class CorrelatedLossValuesIT {
     void partitionGroup_withoutApiDiscoveryOrNodeAccess_isRefusedNamingTheFix() {
         Helm.Result dns = helm.template("--set", "discovery.partitionGroup=node-aware");
         assertThat(dns.exitCode()).isNotZero();
-        assertThat(dns.stderr()).contains("discovery.partitionGroup=node-aware needs discovery.mode=api")
+        assertThat(dns.stderr())
+                .contains("discovery.partitionGroup=node-aware needs discovery.mode=api")
                 .contains("--set discovery.mode=api");
 
         Helm.Result zone = helm.template("--set", "discovery.mode=api", "--set", "discovery.partitionGroup=zone-aware");
@@ -118,9 +149,11 @@ class CorrelatedLossValuesIT {
 
     @Test
     void lint_passesWithEveryOptionOn() {
-        Helm.Result result = helm.lint("--set", "discovery.mode=api,discovery.api.nodeAccess=true,"
-                + "discovery.partitionGroup=zone-aware,podTopologySpreadPreset=zone,podAntiAffinityPreset=hard,"
-                + "spill.persistence.enabled=true");
+        Helm.Result result = helm.lint(
+                "--set",
+                "discovery.mode=api,discovery.api.nodeAccess=true,"
+                        + "discovery.partitionGroup=zone-aware,podTopologySpreadPreset=zone,podAntiAffinityPreset=hard,"
+                        + "spill.persistence.enabled=true");
         assertThat(result.exitCode()).as(result.stdout() + result.stderr()).isZero();
     }
 }

@@ -58,15 +58,27 @@ final class Helm {
 
     /** {@code helm lint --strict} with the given extra arguments (e.g. {@code --set k=v}). */
     Result lint(String... args) {
-        List<String> command = new ArrayList<>(List.of("lint", "--strict", chart.toString(), "--namespace", NAMESPACE,
-                "--set", "database.password=" + DATABASE_PASSWORD));
+        List<String> command = new ArrayList<>(List.of(
+                "lint",
+                "--strict",
+                chart.toString(),
+                "--namespace",
+                NAMESPACE,
+                "--set",
+                "database.password=" + DATABASE_PASSWORD));
         command.addAll(Arrays.asList(args));
         return run(command);
     }
 
     Result template(String... args) {
-        List<String> command = new ArrayList<>(List.of("template", RELEASE, chart.toString(), "--namespace", NAMESPACE,
-                "--set", "database.password=" + DATABASE_PASSWORD));
+        List<String> command = new ArrayList<>(List.of(
+                "template",
+                RELEASE,
+                chart.toString(),
+                "--namespace",
+                NAMESPACE,
+                "--set",
+                "database.password=" + DATABASE_PASSWORD));
         command.addAll(Arrays.asList(args));
         return run(command);
     }
@@ -90,8 +102,10 @@ final class Helm {
             try {
                 copyTree(chart, copy);
                 Path templates = copy.resolve("templates");
-                Files.writeString(templates.resolve("_notes-under-test.tpl"),
-                        "{{- define \"notesUnderTest\" -}}\n" + Files.readString(templates.resolve("NOTES.txt")) + "\n{{- end -}}\n");
+                Files.writeString(
+                        templates.resolve("_notes-under-test.tpl"),
+                        "{{- define \"notesUnderTest\" -}}\n" + Files.readString(templates.resolve("NOTES.txt"))
+                                + "\n{{- end -}}\n");
                 Files.writeString(templates.resolve("notes-under-test.yaml"), """
                         apiVersion: v1
                         kind: ConfigMap
@@ -100,14 +114,24 @@ final class Helm {
                         data:
                           notes: {{ include "notesUnderTest" . | quote }}
                         """);
-                List<String> command = new ArrayList<>(List.of("template", RELEASE, copy.toString(), "--namespace", NAMESPACE,
-                        "--set", "database.password=" + DATABASE_PASSWORD, "--show-only", "templates/notes-under-test.yaml"));
+                List<String> command = new ArrayList<>(List.of(
+                        "template",
+                        RELEASE,
+                        copy.toString(),
+                        "--namespace",
+                        NAMESPACE,
+                        "--set",
+                        "database.password=" + DATABASE_PASSWORD,
+                        "--show-only",
+                        "templates/notes-under-test.yaml"));
                 command.addAll(Arrays.asList(args));
                 Result result = run(command);
                 if (result.exitCode() != 0) {
-                    throw new AssertionError("rendering NOTES.txt with " + String.join(" ", args) + " failed:\n" + result.stderr());
+                    throw new AssertionError(
+                            "rendering NOTES.txt with " + String.join(" ", args) + " failed:\n" + result.stderr());
                 }
-                return String.valueOf(RenderedChart.at(RenderedChart.parse(result.stdout()).one("ConfigMap"), "data", "notes"));
+                return String.valueOf(
+                        RenderedChart.at(RenderedChart.parse(result.stdout()).one("ConfigMap"), "data", "notes"));
             } finally {
                 deleteTree(copy);
             }
@@ -145,12 +169,14 @@ final class Helm {
             Path out = Files.createTempFile("helm", ".out");
             Path err = Files.createTempFile("helm", ".err");
             try {
-                ProcessBuilder builder = new ProcessBuilder(command)
-                        .redirectOutput(out.toFile()).redirectError(err.toFile());
+                ProcessBuilder builder =
+                        new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
                 // No cluster, no user config: helm must not read or write outside the build folder.
                 Path home = helm.getParent().getParent();
-                builder.environment().put("HELM_CACHE_HOME", home.resolve("cache").toString());
-                builder.environment().put("HELM_CONFIG_HOME", home.resolve("config").toString());
+                builder.environment()
+                        .put("HELM_CACHE_HOME", home.resolve("cache").toString());
+                builder.environment()
+                        .put("HELM_CONFIG_HOME", home.resolve("config").toString());
                 builder.environment().put("HELM_DATA_HOME", home.resolve("data").toString());
                 Process process = builder.start();
                 if (!process.waitFor(60, TimeUnit.SECONDS)) {
@@ -171,6 +197,5 @@ final class Helm {
     }
 
     /** What a helm command printed and how it exited. */
-    record Result(int exitCode, String stdout, String stderr) {
-    }
+    record Result(int exitCode, String stdout, String stderr) {}
 }

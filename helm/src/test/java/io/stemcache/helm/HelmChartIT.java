@@ -27,8 +27,13 @@ class HelmChartIT {
 
     static final String FULLNAME = Helm.RELEASE + "-stemcache";
     static final String HEADLESS = FULLNAME + "-headless";
-    static final Map<String, Object> MEMBER_LABELS = Map.of("app.kubernetes.io/name", "stemcache",
-            "app.kubernetes.io/instance", Helm.RELEASE, "app.kubernetes.io/component", "member");
+    static final Map<String, Object> MEMBER_LABELS = Map.of(
+            "app.kubernetes.io/name",
+            "stemcache",
+            "app.kubernetes.io/instance",
+            Helm.RELEASE,
+            "app.kubernetes.io/component",
+            "member");
     static final Map<String, Object> CLIENT_LABELS = Map.of("stemcache.io/client", "true");
 
     private static Helm helm;
@@ -44,10 +49,18 @@ class HelmChartIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "managementCenter.enabled=true", "autoscaling.enabled=true", "discovery.mode=api",
-            "database.existingSecret=pg", "metrics.serviceMonitor.enabled=true", "networkPolicy.enabled=false",
-            "api.enabled=true,api.jwt.secret=" + ApiChartIT.JWT_SECRET,
-            "api.enabled=true,api.jwt.existingSecret=supabase,api.autoscaling.enabled=true,api.networkPolicy.enabled=false"})
+    @ValueSource(
+            strings = {
+                "",
+                "managementCenter.enabled=true",
+                "autoscaling.enabled=true",
+                "discovery.mode=api",
+                "database.existingSecret=pg",
+                "metrics.serviceMonitor.enabled=true",
+                "networkPolicy.enabled=false",
+                "api.enabled=true,api.jwt.secret=" + ApiChartIT.JWT_SECRET,
+                "api.enabled=true,api.jwt.existingSecret=supabase,api.autoscaling.enabled=true,api.networkPolicy.enabled=false"
+            })
     void lint_strictPassesForEachValueSet(String set) {
         Helm.Result result = set.isEmpty() ? helm.lint() : helm.lint("--set", set);
         assertThat(result.exitCode()).as(result.stdout() + result.stderr()).isZero();
@@ -64,20 +77,28 @@ class HelmChartIT {
         assertThat(at(members, "spec", "serviceName")).isEqualTo(HEADLESS);
 
         // stemcache.discovery.* (bound as the node's MemberDiscoveryTest binds these names) switches the join.
-        assertThat(env).containsEntry("STEMCACHE_DISCOVERY_MODE", "kubernetes-dns")
-                .containsEntry("STEMCACHE_DISCOVERY_SERVICE_DNS", HEADLESS + "." + Helm.NAMESPACE + ".svc.cluster.local")
+        assertThat(env)
+                .containsEntry("STEMCACHE_DISCOVERY_MODE", "kubernetes-dns")
+                .containsEntry(
+                        "STEMCACHE_DISCOVERY_SERVICE_DNS", HEADLESS + "." + Helm.NAMESPACE + ".svc.cluster.local")
                 .containsEntry("STEMCACHE_DISCOVERY_SERVICE_PORT", "5701")
                 .containsEntry("HZ_NETWORK_INTERFACES_ENABLED", "false")
                 .containsEntry("HZ_NETWORK_PORT_PORT", "5701")
                 .containsEntry("HZ_CLUSTERNAME", "stemcache")
                 .doesNotContainKey("STEMCACHE_DISCOVERY_SERVICE_NAME");
-        assertThat(env.keySet()).as("discovery is set one way only").noneMatch(name -> name.startsWith("HZ_NETWORK_JOIN_"));
-        assertThat(list(at(headless, "spec", "ports"))).contains(Map.of("name", "hazelcast", "port", 5701, "targetPort", "hazelcast"));
+        assertThat(env.keySet())
+                .as("discovery is set one way only")
+                .noneMatch(name -> name.startsWith("HZ_NETWORK_JOIN_"));
+        assertThat(list(at(headless, "spec", "ports")))
+                .contains(Map.of("name", "hazelcast", "port", 5701, "targetPort", "hazelcast"));
         RenderedChart otherPort = helm.render("--set", "ports.hazelcast=5801");
-        assertThat(otherPort.env(otherPort.one("StatefulSet"), "member")).as("discovered members are on the member port")
-                .containsEntry("STEMCACHE_DISCOVERY_SERVICE_PORT", "5801").containsEntry("HZ_NETWORK_PORT_PORT", "5801");
+        assertThat(otherPort.env(otherPort.one("StatefulSet"), "member"))
+                .as("discovered members are on the member port")
+                .containsEntry("STEMCACHE_DISCOVERY_SERVICE_PORT", "5801")
+                .containsEntry("HZ_NETWORK_PORT_PORT", "5801");
         assertThat(defaults.has("Role")).as("DNS discovery needs no RBAC").isFalse();
-        assertThat(at(members, "spec", "template", "spec", "automountServiceAccountToken")).isEqualTo(false);
+        assertThat(at(members, "spec", "template", "spec", "automountServiceAccountToken"))
+                .isEqualTo(false);
     }
 
     @ParameterizedTest
@@ -100,22 +121,32 @@ class HelmChartIT {
     @Test
     void probes_nameHealthGroupsTheNodeDefines() throws IOException {
         Path nodeYaml = Path.of(Helm.requiredProperty("stemcache.node.dir"), "src/main/resources/application.yaml");
-        Map<String, Object> node = map(new Yaml(new SafeConstructor(new LoaderOptions())).load(Files.readString(nodeYaml)));
+        Map<String, Object> node =
+                map(new Yaml(new SafeConstructor(new LoaderOptions())).load(Files.readString(nodeYaml)));
         Map<String, Object> health = map(at(node, "management", "endpoint", "health"));
-        assertThat(String.valueOf(at(node, "management", "endpoints", "web", "exposure", "include"))).contains("health");
+        assertThat(String.valueOf(at(node, "management", "endpoints", "web", "exposure", "include")))
+                .contains("health");
         Map<String, Object> member = defaults.container(defaults.one("StatefulSet"), "member");
-        Map<String, String> expected = Map.of("livenessProbe", "memberRunning", "startupProbe", "memberRunning",
-                "readinessProbe", "member");
+        Map<String, String> expected =
+                Map.of("livenessProbe", "memberRunning", "startupProbe", "memberRunning", "readinessProbe", "member");
         expected.forEach((probe, component) -> {
             String group = String.valueOf(at(member, probe, "httpGet", "path")).replaceFirst("^/actuator/health/", "");
-            List<String> include = Arrays.stream(String.valueOf(at(health, "group", group, "include")).split(","))
-                    .map(String::trim).toList();
-            assertThat(include).as(probe + " -> group " + group).contains(component).doesNotContain("database", "db");
+            List<String> include = Arrays.stream(String.valueOf(at(health, "group", group, "include"))
+                            .split(","))
+                    .map(String::trim)
+                    .toList();
+            assertThat(include)
+                    .as(probe + " -> group " + group)
+                    .contains(component)
+                    .doesNotContain("database", "db");
         });
-        assertThat(String.valueOf(at(health, "status", "http-mapping", "degraded"))).isEqualTo("200");
+        assertThat(String.valueOf(at(health, "status", "http-mapping", "degraded")))
+                .isEqualTo("200");
         // Probes are anonymous: they get the status, not the details (ActuatorSecurityIT).
         assertThat(String.valueOf(at(health, "show-details"))).isEqualTo("when-authorized");
-        assertThat(at(node, "server", "port")).as("the member serves no HTTP but its management server").isEqualTo(-1);
+        assertThat(at(node, "server", "port"))
+                .as("the member serves no HTTP but its management server")
+                .isEqualTo(-1);
     }
 
     @Test
@@ -126,8 +157,10 @@ class HelmChartIT {
 
         Map<String, Object> policy = defaults.one("NetworkPolicy");
         assertThat(map(at(policy, "spec", "podSelector", "matchLabels"))).isEqualTo(MEMBER_LABELS);
-        assertThat(peersOnPort(policy, 5701)).containsExactly(Map.of("podSelector", Map.of("matchLabels", MEMBER_LABELS)),
-                Map.of("podSelector", Map.of("matchLabels", CLIENT_LABELS)));
+        assertThat(peersOnPort(policy, 5701))
+                .containsExactly(
+                        Map.of("podSelector", Map.of("matchLabels", MEMBER_LABELS)),
+                        Map.of("podSelector", Map.of("matchLabels", CLIENT_LABELS)));
         // The management port: Prometheus and the helm test pod (ManagementPortChartIT).
         assertThat(peersOnPort(policy, 8080)).hasSize(2).noneMatch(ApiChartIT::admitsEveryPod);
 
@@ -146,19 +179,28 @@ class HelmChartIT {
         Map<String, Object> container = defaults.container(job, "migrate");
         assertThat(list(container.get("args"))).containsExactly("migrate");
         assertThat(container).doesNotContainKey("command");
-        assertThat(container.get("image")).isEqualTo(defaults.container(defaults.one("StatefulSet"), "member").get("image"));
+        assertThat(container.get("image"))
+                .isEqualTo(defaults.container(defaults.one("StatefulSet"), "member")
+                        .get("image"));
 
         Map<String, String> jobEnv = defaults.env(job, "migrate");
-        assertThat(jobEnv).containsEntry("SPRING_DATASOURCE_URL", env.get("SPRING_DATASOURCE_URL"))
+        assertThat(jobEnv)
+                .containsEntry("SPRING_DATASOURCE_URL", env.get("SPRING_DATASOURCE_URL"))
                 .containsEntry("STEMCACHE_CREATE_DATABASE", "false");
-        String secret = jobEnv.get("SPRING_DATASOURCE_PASSWORD").replaceFirst("^secret:", "").replaceFirst("/.*", "");
+        String secret = jobEnv.get("SPRING_DATASOURCE_PASSWORD")
+                .replaceFirst("^secret:", "")
+                .replaceFirst("/.*", "");
         Map<String, Object> hookSecret = defaults.named("Secret", secret);
-        assertThat(annotation(hookSecret, "helm.sh/hook")).as("hooks run before ordinary resources exist")
+        assertThat(annotation(hookSecret, "helm.sh/hook"))
+                .as("hooks run before ordinary resources exist")
                 .contains("pre-install", "pre-upgrade");
         assertThat(Integer.parseInt(annotation(hookSecret, "helm.sh/hook-weight")))
                 .isLessThan(Integer.parseInt(annotation(job, "helm.sh/hook-weight")));
-        assertThat(annotation(defaults.one("StatefulSet"), "helm.sh/hook")).as("members are ordinary resources").isNull();
-        assertThat(env).containsEntry("STEMCACHE_CREATE_DATABASE", "false")
+        assertThat(annotation(defaults.one("StatefulSet"), "helm.sh/hook"))
+                .as("members are ordinary resources")
+                .isNull();
+        assertThat(env)
+                .containsEntry("STEMCACHE_CREATE_DATABASE", "false")
                 .containsEntry("SPRING_DATASOURCE_PASSWORD", "secret:" + FULLNAME + "-db/password");
     }
 
@@ -167,7 +209,8 @@ class HelmChartIT {
         Map<String, Object> pod = map(at(defaults.one("StatefulSet"), "spec", "template", "spec"));
         int grace = (Integer) pod.get("terminationGracePeriodSeconds");
         int flush = Integer.parseInt(env.get("STEMCACHE_FLUSH_TIMEOUT").replace("s", ""));
-        int gracefulWait = Integer.parseInt(match("-Dhazelcast\\.graceful\\.shutdown\\.max\\.wait=(\\d+)", env.get("JAVA_OPTS")));
+        int gracefulWait =
+                Integer.parseInt(match("-Dhazelcast\\.graceful\\.shutdown\\.max\\.wait=(\\d+)", env.get("JAVA_OPTS")));
         Object preStop = at(pod, "containers", 0, "lifecycle", "preStop", "exec", "command", 2);
         int sleep = Integer.parseInt(match("^sleep (\\d+)$", String.valueOf(preStop)));
         assertThat(grace).isGreaterThan(flush + gracefulWait + sleep);
@@ -181,10 +224,12 @@ class HelmChartIT {
     @Test
     void podTemplate_carriesNothingDerivedFromTheDatabasePassword() {
         Map<String, Object> members = defaults.one("StatefulSet");
-        assertThat(map(at(members, "spec", "template", "metadata", "annotations"))).doesNotContainKey("checksum/secret");
+        assertThat(map(at(members, "spec", "template", "metadata", "annotations")))
+                .doesNotContainKey("checksum/secret");
         RenderedChart otherPassword = helm.render("--set", "database.password=another-database-password");
         assertThat(otherPassword.one("StatefulSet")).isEqualTo(members);
-        assertThat(otherPassword.named("Secret", FULLNAME + "-db")).isNotEqualTo(defaults.named("Secret", FULLNAME + "-db"));
+        assertThat(otherPassword.named("Secret", FULLNAME + "-db"))
+                .isNotEqualTo(defaults.named("Secret", FULLNAME + "-db"));
     }
 
     @Test
@@ -192,7 +237,8 @@ class HelmChartIT {
         Map<String, Object> pod = map(at(defaults.one("StatefulSet"), "spec", "template", "spec"));
         assertThat(at(pod, "securityContext", "runAsNonRoot")).isEqualTo(true);
         assertThat(at(pod, "securityContext", "runAsUser")).isEqualTo(10001);
-        assertThat(at(pod, "containers", 0, "securityContext", "readOnlyRootFilesystem")).isEqualTo(true);
+        assertThat(at(pod, "containers", 0, "securityContext", "readOnlyRootFilesystem"))
+                .isEqualTo(true);
         assertThat(at(pod, "containers", 0, "volumeMounts", 0)).isEqualTo(Map.of("name", "tmp", "mountPath", "/tmp"));
         assertThat(at(pod, "volumes", 0)).isEqualTo(Map.of("name", "tmp", "emptyDir", Map.of()));
     }
@@ -203,20 +249,28 @@ class HelmChartIT {
         assertThat(annotation(test, "helm.sh/hook")).isEqualTo("test");
         assertThat(map(at(test, "metadata", "labels"))).containsAllEntriesOf(CLIENT_LABELS);
         String script = String.valueOf(at(test, "spec", "containers", 0, "args", 0));
-        assertThat(script).contains("expected=3", FULLNAME + "-$i." + HEADLESS + "." + Helm.NAMESPACE + ".svc.cluster.local",
-                ":8080/actuator/health/readiness", ":5701/hazelcast/health/cluster-size");
+        assertThat(script)
+                .contains(
+                        "expected=3",
+                        FULLNAME + "-$i." + HEADLESS + "." + Helm.NAMESPACE + ".svc.cluster.local",
+                        ":8080/actuator/health/readiness",
+                        ":5701/hazelcast/health/cluster-size");
         assertThat(env).containsEntry("HZ_NETWORK_RESTAPI_ENDPOINTGROUPS_HEALTHCHECK_ENABLED", "true");
     }
 
     static List<Object> peersOnPort(Map<String, Object> policy, int port) {
         return list(at(policy, "spec", "ingress")).stream()
-                .filter(rule -> list(at(rule, "ports")).stream().anyMatch(p -> Integer.valueOf(port).equals(at(p, "port"))))
-                .flatMap(rule -> list(at(rule, "from")).stream()).toList();
+                .filter(rule -> list(at(rule, "ports")).stream()
+                        .anyMatch(p -> Integer.valueOf(port).equals(at(p, "port"))))
+                .flatMap(rule -> list(at(rule, "from")).stream())
+                .toList();
     }
 
     static int containerPort(Map<String, Object> container, String name) {
-        return list(container.get("ports")).stream().filter(p -> name.equals(at(p, "name")))
-                .map(p -> (Integer) at(p, "containerPort")).findFirst()
+        return list(container.get("ports")).stream()
+                .filter(p -> name.equals(at(p, "name")))
+                .map(p -> (Integer) at(p, "containerPort"))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no container port named " + name));
     }
 

@@ -35,9 +35,11 @@ class ImageContractIT {
         repo = Path.of(Helm.requiredProperty("stemcache.repo.dir"));
         Path node = Path.of(Helm.requiredProperty("stemcache.node.dir"));
         dockerfile = Files.readAllLines(node.resolve("Dockerfile")).stream()
-                .filter(line -> !line.isBlank() && !line.startsWith("#")).toList();
+                .filter(line -> !line.isBlank() && !line.startsWith("#"))
+                .toList();
         nodePom = Files.readString(node.resolve("pom.xml"));
-        chart = Helm.fromSystemProperties().render("--set", "api.enabled=true", "--set", "api.jwt.existingSecret=supabase");
+        chart = Helm.fromSystemProperties()
+                .render("--set", "api.enabled=true", "--set", "api.jwt.existingSecret=supabase");
     }
 
     @Test
@@ -47,11 +49,14 @@ class ImageContractIT {
         String[] copy = copies().get(0);
         assertThat(copy).containsExactly("node/target/stemcache-node-exec.jar", "/app/stemcache-node-exec.jar");
 
-        List<Object> entrypoint = list(new Yaml(new SafeConstructor(new LoaderOptions())).load(instruction("ENTRYPOINT")));
+        List<Object> entrypoint =
+                list(new Yaml(new SafeConstructor(new LoaderOptions())).load(instruction("ENTRYPOINT")));
         assertThat(entrypoint.subList(0, 2)).containsExactly("sh", "-c");
         // exec: java is PID 1 and gets SIGTERM; "$@": the Job's `migrate` argument reaches the application.
-        assertThat((String) entrypoint.get(2)).startsWith("exec java $JAVA_OPTS ")
-                .contains("-jar " + copy[1]).endsWith("\"$@\"");
+        assertThat((String) entrypoint.get(2))
+                .startsWith("exec java $JAVA_OPTS ")
+                .contains("-jar " + copy[1])
+                .endsWith("\"$@\"");
     }
 
     /** The build context is the repository root; only the jars the COPY lines name pass .dockerignore. */
@@ -61,12 +66,15 @@ class ImageContractIT {
         assertThat(copies).hasSize(2);
         assertThat(copies.get(1)).containsExactly("api/target/stemcache-api-exec.jar", "/app/stemcache-api-exec.jar");
         List<String> ignore = Files.readAllLines(repo.resolve(".dockerignore")).stream()
-                .filter(line -> !line.isBlank() && !line.startsWith("#")).toList();
+                .filter(line -> !line.isBlank() && !line.startsWith("#"))
+                .toList();
         assertThat(ignore).containsExactly("*", "!" + copies.get(0)[0], "!" + copies.get(1)[0]);
 
         Map<String, Object> api = chart.container(chart.named("Deployment", ApiChartIT.API), "api");
-        assertThat(list(api.get("command"))).containsExactly("sh", "-c", "exec java $JAVA_OPTS -jar " + copies.get(1)[1]);
-        assertThat(api.get("image")).isEqualTo(chart.container(chart.one("StatefulSet"), "member").get("image"));
+        assertThat(list(api.get("command")))
+                .containsExactly("sh", "-c", "exec java $JAVA_OPTS -jar " + copies.get(1)[1]);
+        assertThat(api.get("image"))
+                .isEqualTo(chart.container(chart.one("StatefulSet"), "member").get("image"));
         assertThat(instruction("EXPOSE").split(" ")).contains(String.valueOf(containerPort(api, "http")));
     }
 
@@ -75,7 +83,8 @@ class ImageContractIT {
     void apiBuild_makesTheJarTheImageCopies() throws IOException {
         Path apiPom = repo.resolve("api/pom.xml");
         assumeTrue(Files.exists(apiPom), "the api module is not on this branch yet");
-        assertThat(Files.readString(apiPom)).contains("<finalName>stemcache-api</finalName>", "<classifier>exec</classifier>");
+        assertThat(Files.readString(apiPom))
+                .contains("<finalName>stemcache-api</finalName>", "<classifier>exec</classifier>");
         assertThat(copies().get(1)[0]).isEqualTo("api/target/stemcache-api-exec.jar");
     }
 
@@ -93,27 +102,42 @@ class ImageContractIT {
         }
 
         Map<String, Object> member = chart.container(members, "member");
-        List<Integer> exposed = Arrays.stream(instruction("EXPOSE").split(" ")).map(Integer::valueOf).toList();
-        assertThat(exposed).containsExactlyInAnyOrder(containerPort(member, "hazelcast"), containerPort(member, "http"));
+        List<Integer> exposed = Arrays.stream(instruction("EXPOSE").split(" "))
+                .map(Integer::valueOf)
+                .toList();
+        assertThat(exposed)
+                .containsExactlyInAnyOrder(containerPort(member, "hazelcast"), containerPort(member, "http"));
 
         assertThat(member).as("the image's ENTRYPOINT starts the member").doesNotContainKeys("command", "args");
         assertThat(chart.container(job, "migrate")).doesNotContainKey("command");
-        assertThat(chart.env(members, "member").get("JAVA_OPTS")).contains("-XX:MaxRAMPercentage=", "-XX:+ExitOnOutOfMemoryError");
+        assertThat(chart.env(members, "member").get("JAVA_OPTS"))
+                .contains("-XX:MaxRAMPercentage=", "-XX:+ExitOnOutOfMemoryError");
         assertThat(chart.env(job, "migrate").get("JAVA_OPTS")).contains("-XX:MaxRAMPercentage=");
-        assertThat(chart.env(api, "api").get("JAVA_OPTS")).contains("-XX:MaxRAMPercentage=", "-XX:+ExitOnOutOfMemoryError");
-        assertThat(instruction("ENV JAVA_OPTS=").length()).as("the image has defaults of its own").isPositive();
+        assertThat(chart.env(api, "api").get("JAVA_OPTS"))
+                .contains("-XX:MaxRAMPercentage=", "-XX:+ExitOnOutOfMemoryError");
+        assertThat(instruction("ENV JAVA_OPTS=").length())
+                .as("the image has defaults of its own")
+                .isPositive();
     }
 
     /** Source and destination of each COPY, in order. */
     private static List<String[]> copies() {
-        return dockerfile.stream().filter(line -> line.startsWith("COPY "))
-                .map(line -> line.substring("COPY ".length()).replaceFirst("^--chown=\\S+ ", "").split(" ")).toList();
+        return dockerfile.stream()
+                .filter(line -> line.startsWith("COPY "))
+                .map(line -> line.substring("COPY ".length())
+                        .replaceFirst("^--chown=\\S+ ", "")
+                        .split(" "))
+                .toList();
     }
 
     /** The arguments of the only instruction that starts with {@code prefix} (e.g. "USER", "ENV JAVA_OPTS="). */
     private static String instruction(String prefix) {
-        List<String> found = dockerfile.stream().filter(line -> line.startsWith(prefix + (prefix.endsWith("=") ? "" : " "))).toList();
-        assertThat(found).as("node/Dockerfile instructions starting with " + prefix).hasSize(1);
+        List<String> found = dockerfile.stream()
+                .filter(line -> line.startsWith(prefix + (prefix.endsWith("=") ? "" : " ")))
+                .toList();
+        assertThat(found)
+                .as("node/Dockerfile instructions starting with " + prefix)
+                .hasSize(1);
         return found.get(0).substring(prefix.length()).trim();
     }
 }

@@ -26,11 +26,19 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ManagementPortChartIT {
 
     private static final String API = FULLNAME + "-api";
-    private static final Map<String, Object> PROMETHEUS = Map.of("podSelector",
-            Map.of("matchLabels", Map.of("app.kubernetes.io/name", "prometheus")));
-    private static final Map<String, Object> TEST_POD = Map.of("podSelector", Map.of("matchLabels", Map.of(
-            "app.kubernetes.io/name", "stemcache", "app.kubernetes.io/instance", Helm.RELEASE,
-            "app.kubernetes.io/component", "test")));
+    private static final Map<String, Object> PROMETHEUS =
+            Map.of("podSelector", Map.of("matchLabels", Map.of("app.kubernetes.io/name", "prometheus")));
+    private static final Map<String, Object> TEST_POD = Map.of(
+            "podSelector",
+            Map.of(
+                    "matchLabels",
+                    Map.of(
+                            "app.kubernetes.io/name",
+                            "stemcache",
+                            "app.kubernetes.io/instance",
+                            Helm.RELEASE,
+                            "app.kubernetes.io/component",
+                            "test")));
 
     private static Helm helm;
     private static RenderedChart defaults;
@@ -42,15 +50,18 @@ class ManagementPortChartIT {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {
-            "",
-            "networkPolicy.monitoring.namespaceSelector={\"matchLabels\":{\"kubernetes.io/metadata.name\":\"monitoring\"}}",
-            "networkPolicy.monitoring.podLabels={\"app\":\"vmagent\"}",
-            "networkPolicy.http.extraFrom=[{\"ipBlock\":{\"cidr\":\"10.40.0.0/16\"}}]",
-            "api.networkPolicy.management.extraFrom=[{\"namespaceSelector\":{\"matchLabels\":{\"team\":\"sre\"}},"
-                    + "\"podSelector\":{\"matchLabels\":{\"app\":\"probe\"}}}]"})
+    @ValueSource(
+            strings = {
+                "",
+                "networkPolicy.monitoring.namespaceSelector={\"matchLabels\":{\"kubernetes.io/metadata.name\":\"monitoring\"}}",
+                "networkPolicy.monitoring.podLabels={\"app\":\"vmagent\"}",
+                "networkPolicy.http.extraFrom=[{\"ipBlock\":{\"cidr\":\"10.40.0.0/16\"}}]",
+                "api.networkPolicy.management.extraFrom=[{\"namespaceSelector\":{\"matchLabels\":{\"team\":\"sre\"}},"
+                        + "\"podSelector\":{\"matchLabels\":{\"app\":\"probe\"}}}]"
+            })
     void networkPolicies_noIngressRuleOnAnHttpPortAdmitsEveryPod(String json) {
-        List<String> args = new ArrayList<>(List.of("--set", "api.enabled=true", "--set", "api.jwt.existingSecret=supabase"));
+        List<String> args =
+                new ArrayList<>(List.of("--set", "api.enabled=true", "--set", "api.jwt.existingSecret=supabase"));
         if (!json.isEmpty()) {
             args.addAll(List.of("--set-json", json));
         }
@@ -61,7 +72,9 @@ class ManagementPortChartIT {
             assertThat(httpRules(policy, 5701)).allSatisfy(rule -> {
                 // A rule without peers admits every source.
                 assertThat(at(rule, "from")).as("peers of " + rule).isNotNull();
-                assertThat(list(at(rule, "from"))).as("peers of " + rule).isNotEmpty()
+                assertThat(list(at(rule, "from")))
+                        .as("peers of " + rule)
+                        .isNotEmpty()
                         .noneMatch(ApiChartIT::admitsEveryPod);
             });
         }
@@ -72,15 +85,22 @@ class ManagementPortChartIT {
         Map<String, Object> policy = defaults.named("NetworkPolicy", FULLNAME);
         assertThat(peersOnPort(policy, 8080)).containsExactly(PROMETHEUS, TEST_POD);
         Map<String, Object> test = defaults.one("Pod");
-        assertThat(map(at(test, "metadata", "labels"))).containsAllEntriesOf(map(at(TEST_POD, "podSelector", "matchLabels")));
+        assertThat(map(at(test, "metadata", "labels")))
+                .containsAllEntriesOf(map(at(TEST_POD, "podSelector", "matchLabels")));
 
-        RenderedChart elsewhere = helm.render("--set-json",
+        RenderedChart elsewhere = helm.render(
+                "--set-json",
                 "networkPolicy.monitoring.namespaceSelector={\"matchLabels\":{\"kubernetes.io/metadata.name\":\"monitoring\"}}",
-                "--set-json", "networkPolicy.monitoring.podLabels={\"app.kubernetes.io/name\":\"prometheus\",\"team\":\"sre\"}");
-        assertThat(peersOnPort(elsewhere.named("NetworkPolicy", FULLNAME), 8080)).containsExactly(
-                Map.of("namespaceSelector", Map.of("matchLabels", Map.of("kubernetes.io/metadata.name", "monitoring")),
-                        "podSelector", Map.of("matchLabels", Map.of("app.kubernetes.io/name", "prometheus", "team", "sre"))),
-                TEST_POD);
+                "--set-json",
+                "networkPolicy.monitoring.podLabels={\"app.kubernetes.io/name\":\"prometheus\",\"team\":\"sre\"}");
+        assertThat(peersOnPort(elsewhere.named("NetworkPolicy", FULLNAME), 8080))
+                .containsExactly(
+                        Map.of(
+                                "namespaceSelector",
+                                Map.of("matchLabels", Map.of("kubernetes.io/metadata.name", "monitoring")),
+                                "podSelector",
+                                Map.of("matchLabels", Map.of("app.kubernetes.io/name", "prometheus", "team", "sre"))),
+                        TEST_POD);
     }
 
     @Test
@@ -95,7 +115,9 @@ class ManagementPortChartIT {
         RenderedChart chart = port == 8080 ? defaults : helm.render("--set", "ports.http=" + port);
         Map<String, Object> members = chart.one("StatefulSet");
         Map<String, String> env = chart.env(members, "member");
-        assertThat(env).containsEntry("MANAGEMENT_SERVER_PORT", String.valueOf(port)).doesNotContainKey("SERVER_PORT");
+        assertThat(env)
+                .containsEntry("MANAGEMENT_SERVER_PORT", String.valueOf(port))
+                .doesNotContainKey("SERVER_PORT");
         Map<String, Object> container = chart.container(members, "member");
         assertThat(containerPort(container, "http")).isEqualTo(port);
         for (String probe : List.of("startupProbe", "livenessProbe", "readinessProbe")) {
@@ -107,19 +129,23 @@ class ManagementPortChartIT {
     /** Write operations are off unless an operator's password comes from a Secret the operator made. */
     @Test
     void operatorPassword_comesFromAnExistingSecretOrIsAbsent() {
-        assertThat(defaults.env(defaults.one("StatefulSet"), "member")).doesNotContainKey("STEMCACHE_MANAGEMENT_PASSWORD");
+        assertThat(defaults.env(defaults.one("StatefulSet"), "member"))
+                .doesNotContainKey("STEMCACHE_MANAGEMENT_PASSWORD");
         RenderedChart withWrites = helm.render("--set", "actuator.existingSecret=stemcache-operator");
         assertThat(withWrites.env(withWrites.one("StatefulSet"), "member"))
                 .containsEntry("STEMCACHE_MANAGEMENT_PASSWORD", "secret:stemcache-operator/password");
-        RenderedChart otherKey = helm.render("--set", "actuator.existingSecret=ops", "--set", "actuator.existingSecretKey=pw");
+        RenderedChart otherKey =
+                helm.render("--set", "actuator.existingSecret=ops", "--set", "actuator.existingSecretKey=pw");
         assertThat(otherKey.env(otherKey.one("StatefulSet"), "member"))
                 .containsEntry("STEMCACHE_MANAGEMENT_PASSWORD", "secret:ops/pw");
     }
 
     /** The ingress rules of {@code policy} on some other port than {@code memberPort} (the Hazelcast port). */
     private static List<Map<String, Object>> httpRules(Map<String, Object> policy, int memberPort) {
-        return list(at(policy, "spec", "ingress")).stream().map(RenderedChart::map)
-                .filter(rule -> list(at(rule, "ports")).stream().noneMatch(p -> Integer.valueOf(memberPort).equals(at(p, "port"))))
+        return list(at(policy, "spec", "ingress")).stream()
+                .map(RenderedChart::map)
+                .filter(rule -> list(at(rule, "ports")).stream()
+                        .noneMatch(p -> Integer.valueOf(memberPort).equals(at(p, "port"))))
                 .toList();
     }
 }

@@ -46,14 +46,19 @@ final class RenderedChart {
     }
 
     Map<String, Object> named(String kind, String name) {
-        return all(kind).stream().filter(o -> name.equals(at(o, "metadata", "name"))).findFirst()
+        return all(kind).stream()
+                .filter(o -> name.equals(at(o, "metadata", "name")))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no " + kind + " named " + name + " among " + names(all(kind))));
     }
 
     Map<String, Object> container(Map<String, Object> workload, String name) {
-        return list(at(workload, "spec", "template", "spec", "containers")).stream().map(RenderedChart::map)
-                .filter(c -> name.equals(c.get("name"))).findFirst()
-                .orElseThrow(() -> new AssertionError("no container " + name + " in " + at(workload, "metadata", "name")));
+        return list(at(workload, "spec", "template", "spec", "containers")).stream()
+                .map(RenderedChart::map)
+                .filter(c -> name.equals(c.get("name")))
+                .findFirst()
+                .orElseThrow(
+                        () -> new AssertionError("no container " + name + " in " + at(workload, "metadata", "name")));
     }
 
     /**
@@ -115,6 +120,8 @@ final class RenderedChart {
     }
 
     private static List<String> names(List<Map<String, Object>> found) {
-        return found.stream().map(o -> o.get("kind") + "/" + at(o, "metadata", "name")).toList();
+        return found.stream()
+                .map(o -> o.get("kind") + "/" + at(o, "metadata", "name"))
+                .toList();
     }
 }

@@ -2,7 +2,6 @@ package io.stemcache.liquibase;
 
 import java.util.ArrayList;
 import java.util.List;
-
 import liquibase.changelog.ChangeSet;
 import liquibase.changelog.DatabaseChangeLog;
 import liquibase.changelog.visitor.AbstractChangeExecListener;

@@ -5,7 +5,6 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
-
 import liquibase.Scope;
 import liquibase.UpdateSummaryOutputEnum;
 import liquibase.command.CommandScope;
@@ -32,8 +31,7 @@ public final class SchemaMigrations {
     /** The master changelog's classpath location, where Spring Boot looks for it by default. */
     public static final String MASTER_CHANGELOG = "db/changelog/db.changelog-master.yaml";
 
-    private SchemaMigrations() {
-    }
+    private SchemaMigrations() {}
 
     /**
      * Applies every changeset not yet applied, taking Liquibase's lock so that nodes starting
@@ -63,11 +61,14 @@ public final class SchemaMigrations {
             throw new IllegalArgumentException("count must be at least 1, got " + count);
         }
         try (Connection connection = dataSource.getConnection()) {
-            run(connection, ownClasspath(), database -> new CommandScope(RollbackCountCommandStep.COMMAND_NAME)
-                    .addArgumentValue(DbUrlConnectionArgumentsCommandStep.DATABASE_ARG, database)
-                    .addArgumentValue(DatabaseChangelogCommandStep.CHANGELOG_FILE_ARG, MASTER_CHANGELOG)
-                    .addArgumentValue(RollbackCountCommandStep.COUNT_ARG, count)
-                    .execute());
+            run(
+                    connection,
+                    ownClasspath(),
+                    database -> new CommandScope(RollbackCountCommandStep.COMMAND_NAME)
+                            .addArgumentValue(DbUrlConnectionArgumentsCommandStep.DATABASE_ARG, database)
+                            .addArgumentValue(DatabaseChangelogCommandStep.CHANGELOG_FILE_ARG, MASTER_CHANGELOG)
+                            .addArgumentValue(RollbackCountCommandStep.COUNT_ARG, count)
+                            .execute());
         } catch (SQLException e) {
             throw new IllegalStateException("cannot connect to the database to roll back: " + e.getMessage(), e);
         }
@@ -76,12 +77,15 @@ public final class SchemaMigrations {
     /** Applies {@code changelog}, found through {@code resources}, over an open connection. */
     static List<String> update(Connection connection, String changelog, ResourceAccessor resources) {
         AppliedChangeSets applied = new AppliedChangeSets();
-        run(connection, resources, database -> new CommandScope(UpdateCommandStep.COMMAND_NAME)
-                .addArgumentValue(DbUrlConnectionArgumentsCommandStep.DATABASE_ARG, database)
-                .addArgumentValue(UpdateCommandStep.CHANGELOG_FILE_ARG, changelog)
-                .addArgumentValue(ChangeExecListenerCommandStep.CHANGE_EXEC_LISTENER_ARG, applied)
-                .addArgumentValue(ShowSummaryArgument.SHOW_SUMMARY_OUTPUT, UpdateSummaryOutputEnum.LOG)
-                .execute());
+        run(
+                connection,
+                resources,
+                database -> new CommandScope(UpdateCommandStep.COMMAND_NAME)
+                        .addArgumentValue(DbUrlConnectionArgumentsCommandStep.DATABASE_ARG, database)
+                        .addArgumentValue(UpdateCommandStep.CHANGELOG_FILE_ARG, changelog)
+                        .addArgumentValue(ChangeExecListenerCommandStep.CHANGE_EXEC_LISTENER_ARG, applied)
+                        .addArgumentValue(ShowSummaryArgument.SHOW_SUMMARY_OUTPUT, UpdateSummaryOutputEnum.LOG)
+                        .execute());
         return applied.list();
     }
 
@@ -94,13 +98,16 @@ public final class SchemaMigrations {
         // switch off its usage analytics (since 4.30 each command fetches config.liquibase.com
         // first, which costs seconds where the network is closed).
         Map<String, Object> scope = Map.of(
-                Scope.Attr.resourceAccessor.name(), resources,
-                Scope.Attr.ui.name(), new LoggerUIService(),
-                "liquibase.analytics.enabled", Boolean.FALSE);
+                Scope.Attr.resourceAccessor.name(),
+                resources,
+                Scope.Attr.ui.name(),
+                new LoggerUIService(),
+                "liquibase.analytics.enabled",
+                Boolean.FALSE);
         try {
             // Not closed: closing a Liquibase database closes the caller's connection.
-            Database database = DatabaseFactory.getInstance()
-                    .findCorrectDatabaseImplementation(new JdbcConnection(connection));
+            Database database =
+                    DatabaseFactory.getInstance().findCorrectDatabaseImplementation(new JdbcConnection(connection));
             Scope.child(scope, () -> command.execute(database));
         } catch (Exception e) {
             throw new IllegalStateException(describe(e), e);

@@ -3,13 +3,12 @@ package io.stemcache.liquibase;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.stemcache.liquibase.testing.FreshDatabase;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.UUID;
-
-import io.stemcache.liquibase.testing.FreshDatabase;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -48,8 +47,10 @@ class GuestCacheIT {
 
         assertThat(query("SELECT owner_kind FROM audio_analysis_cache")).containsExactly("user");
         // Kept as written; what the guest table requires and the loose table lacked got its default.
-        assertThat(query("SELECT owner_id || ' ' || stem_type || ' ' || analysis_version || ' ' || encode(payload, 'hex')"
-                + " || ' ' || precision || ' ' || entry_version || ' ' || (updated_at IS NOT NULL) FROM audio_analysis_guest_cache"))
+        assertThat(
+                        query(
+                                "SELECT owner_id || ' ' || stem_type || ' ' || analysis_version || ' ' || encode(payload, 'hex')"
+                                        + " || ' ' || precision || ' ' || entry_version || ' ' || (updated_at IS NOT NULL) FROM audio_analysis_guest_cache"))
                 .containsExactly("g-1 vocals 1.0 0102 Q16 5 true");
     }
 
@@ -60,8 +61,11 @@ class GuestCacheIT {
 
         SchemaMigrations.rollbackCount(db.dataSource(), GUEST_TABLE_AND_AFTER);
 
-        assertThat(query("SELECT to_regclass('audio_analysis_guest_cache') IS NULL")).containsExactly("t");
-        assertThat(query("SELECT owner_kind || ' ' || owner_id || ' ' || encode(payload, 'hex') FROM audio_analysis_cache"))
+        assertThat(query("SELECT to_regclass('audio_analysis_guest_cache') IS NULL"))
+                .containsExactly("t");
+        assertThat(
+                        query(
+                                "SELECT owner_kind || ' ' || owner_id || ' ' || encode(payload, 'hex') FROM audio_analysis_cache"))
                 .containsExactly("guest g-2 03");
     }
 
@@ -75,11 +79,14 @@ class GuestCacheIT {
 
     @Test
     void insert_userRowIntoTheGuestTable_violatesTheChecks() {
-        assertThatThrownBy(() -> execute("INSERT INTO audio_analysis_guest_cache (id, owner_kind, owner_id, file_metadata_id,"
-                + " stem_type) VALUES (gen_random_uuid(), 'user', 'alice', '" + file + "', 'bass')"))
+        assertThatThrownBy(() ->
+                        execute("INSERT INTO audio_analysis_guest_cache (id, owner_kind, owner_id, file_metadata_id,"
+                                + " stem_type) VALUES (gen_random_uuid(), 'user', 'alice', '" + file + "', 'bass')"))
                 .hasMessageContaining("ck_audio_analysis_guest_cache_owner_kind");
-        assertThatThrownBy(() -> execute("INSERT INTO audio_analysis_guest_cache (id, owner_id, user_id, file_metadata_id,"
-                + " stem_type) VALUES (gen_random_uuid(), 'g-3', gen_random_uuid(), '" + file + "', 'bass')"))
+        assertThatThrownBy(
+                        () -> execute("INSERT INTO audio_analysis_guest_cache (id, owner_id, user_id, file_metadata_id,"
+                                + " stem_type) VALUES (gen_random_uuid(), 'g-3', gen_random_uuid(), '" + file
+                                + "', 'bass')"))
                 .hasMessageContaining("ck_audio_analysis_guest_cache_no_user");
     }
 
@@ -93,7 +100,8 @@ class GuestCacheIT {
     }
 
     private void execute(String sql) throws SQLException {
-        try (Connection connection = db.dataSource().getConnection(); Statement statement = connection.createStatement()) {
+        try (Connection connection = db.dataSource().getConnection();
+                Statement statement = connection.createStatement()) {
             statement.execute(sql);
         }
     }

@@ -3,12 +3,11 @@ package io.stemcache.liquibase;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.stemcache.liquibase.testing.FreshDatabase;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
-
-import io.stemcache.liquibase.testing.FreshDatabase;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -81,10 +80,14 @@ class ProductionTableAdoptionIT {
         List<String> applied = SchemaMigrations.update(db.dataSource());
 
         assertThat(applied).first().isEqualTo("001-create-audio-analysis-cache adopted (already present)");
-        assertThat(applied).hasSize(RollbackIT.ALL_CHANGESETS).filteredOn(line -> line.endsWith(" applied"))
+        assertThat(applied)
+                .hasSize(RollbackIT.ALL_CHANGESETS)
+                .filteredOn(line -> line.endsWith(" applied"))
                 .hasSize(RollbackIT.ALL_CHANGESETS - 1);
         assertThat(query("SELECT count(*) FROM audio_analysis_cache")).containsExactly("5");
-        assertThat(query("SELECT analysis_data ->> 'key' FROM audio_analysis_cache WHERE id = '00000000-0000-4000-8000-000000000001'"))
+        assertThat(
+                        query(
+                                "SELECT analysis_data ->> 'key' FROM audio_analysis_cache WHERE id = '00000000-0000-4000-8000-000000000001'"))
                 .containsExactly("A minor");
     }
 
@@ -93,7 +96,9 @@ class ProductionTableAdoptionIT {
         SchemaMigrations.update(db.dataSource());
 
         // Alice's older vocals (1.0) collide with her newer ones under the owner key: legacy.
-        assertThat(query("SELECT right(id::text, 1) || ' ' || owner_kind || ' ' || owner_id FROM audio_analysis_cache ORDER BY id"))
+        assertThat(
+                        query(
+                                "SELECT right(id::text, 1) || ' ' || owner_kind || ' ' || owner_id FROM audio_analysis_cache ORDER BY id"))
                 .containsExactly(
                         "1 legacy 00000000-0000-4000-8000-000000000001",
                         "2 user " + ALICE,
@@ -107,8 +112,9 @@ class ProductionTableAdoptionIT {
         SchemaMigrations.update(db.dataSource());
 
         assertThat(query("SELECT DISTINCT compressed || ' ' || cache_version || ' ' || (last_accessed IS NOT NULL)"
-                + " || ' ' || coalesce(size::text, '-') || ' ' || coalesce(precision, '-') || ' ' || (payload IS NULL)"
-                + " FROM audio_analysis_cache")).containsExactly("false 1 true - - true");
+                        + " || ' ' || coalesce(size::text, '-') || ' ' || coalesce(precision, '-') || ' ' || (payload IS NULL)"
+                        + " FROM audio_analysis_cache"))
+                .containsExactly("false 1 true - - true");
     }
 
     @Test
@@ -124,11 +130,14 @@ class ProductionTableAdoptionIT {
     void update_productionJsonColumns_becomeNullable() throws SQLException {
         SchemaMigrations.update(db.dataSource());
 
-        assertThat(query("SELECT column_name || ' ' || is_nullable FROM information_schema.columns"
-                + " WHERE table_name = 'audio_analysis_cache' AND column_name IN ('analysis_data', 'waveform_data') ORDER BY 1"))
+        assertThat(
+                        query(
+                                "SELECT column_name || ' ' || is_nullable FROM information_schema.columns"
+                                        + " WHERE table_name = 'audio_analysis_cache' AND column_name IN ('analysis_data', 'waveform_data') ORDER BY 1"))
                 .containsExactly("analysis_data YES", "waveform_data YES");
-        execute("INSERT INTO audio_analysis_cache (owner_kind, owner_id, file_metadata_id, stem_type, payload, precision)"
-                + " VALUES ('user', '" + ALICE + "', '" + SONG + "', 'bass', '\\x00', 'Q16')");
+        execute(
+                "INSERT INTO audio_analysis_cache (owner_kind, owner_id, file_metadata_id, stem_type, payload, precision)"
+                        + " VALUES ('user', '" + ALICE + "', '" + SONG + "', 'bass', '\\x00', 'Q16')");
     }
 
     @Test
@@ -139,33 +148,41 @@ class ProductionTableAdoptionIT {
         execute("INSERT INTO audio_analysis_cache (owner_kind, owner_id, file_metadata_id, stem_type, analysis_version)"
                 + " VALUES ('user', 'c4401000-0000-4000-8000-000000000003', '" + SONG + "', 'vocals', '1.2')");
 
-        assertThat(query("SELECT count(*) FROM audio_analysis_cache WHERE stem_type = 'vocals' AND analysis_version = '1.2'"))
+        assertThat(
+                        query(
+                                "SELECT count(*) FROM audio_analysis_cache WHERE stem_type = 'vocals' AND analysis_version = '1.2'"))
                 .containsExactly("2");
     }
 
     @Test
     void update_productionWithItsOwn018_adoptsThoseChangesets() throws SQLException {
-        execute("ALTER TABLE audio_analysis_cache ADD COLUMN last_accessed timestamptz DEFAULT now(), ADD COLUMN size integer,"
-                + " ADD COLUMN compressed boolean DEFAULT false NOT NULL, ADD COLUMN cache_version integer DEFAULT 1 NOT NULL");
+        execute(
+                "ALTER TABLE audio_analysis_cache ADD COLUMN last_accessed timestamptz DEFAULT now(), ADD COLUMN size integer,"
+                        + " ADD COLUMN compressed boolean DEFAULT false NOT NULL, ADD COLUMN cache_version integer DEFAULT 1 NOT NULL");
         execute("CREATE INDEX idx_audio_analysis_cache_last_accessed ON audio_analysis_cache (last_accessed)");
         execute("CREATE INDEX idx_audio_analysis_cache_cache_version ON audio_analysis_cache (cache_version)");
 
         List<String> applied = SchemaMigrations.update(db.dataSource());
 
-        assertThat(applied).filteredOn(line -> line.startsWith("001-") || line.startsWith("018-"))
-                .hasSize(7).allMatch(line -> line.endsWith("adopted (already present)"));
+        assertThat(applied)
+                .filteredOn(line -> line.startsWith("001-") || line.startsWith("018-"))
+                .hasSize(7)
+                .allMatch(line -> line.endsWith("adopted (already present)"));
         assertThat(query("SELECT count(*) FROM audio_analysis_cache")).containsExactly("5");
     }
 
     @Test
     void update_productionKeyAsBareUniqueIndex_dropsIt() throws SQLException {
         execute("ALTER TABLE audio_analysis_cache DROP CONSTRAINT " + PRODUCTION_KEY);
-        execute("CREATE UNIQUE INDEX audio_cache_key_idx ON audio_analysis_cache (stem_type, analysis_version, file_metadata_id)");
+        execute(
+                "CREATE UNIQUE INDEX audio_cache_key_idx ON audio_analysis_cache (stem_type, analysis_version, file_metadata_id)");
 
         SchemaMigrations.update(db.dataSource());
 
-        assertThat(query("SELECT indexname FROM pg_indexes WHERE tablename = 'audio_analysis_cache' AND indexdef LIKE 'CREATE UNIQUE%'"
-                + " ORDER BY 1")).containsExactly("audio_analysis_cache_pkey", "uq_audio_analysis_cache_key");
+        assertThat(query(
+                        "SELECT indexname FROM pg_indexes WHERE tablename = 'audio_analysis_cache' AND indexdef LIKE 'CREATE UNIQUE%'"
+                                + " ORDER BY 1"))
+                .containsExactly("audio_analysis_cache_pkey", "uq_audio_analysis_cache_key");
     }
 
     @Test
@@ -180,11 +197,13 @@ class ProductionTableAdoptionIT {
     }
 
     private List<String> uniqueConstraints() throws SQLException {
-        return query("SELECT conname FROM pg_constraint WHERE conrelid = 'audio_analysis_cache'::regclass AND contype = 'u'");
+        return query(
+                "SELECT conname FROM pg_constraint WHERE conrelid = 'audio_analysis_cache'::regclass AND contype = 'u'");
     }
 
     private void execute(String sql) throws SQLException {
-        try (Connection connection = db.dataSource().getConnection(); Statement statement = connection.createStatement()) {
+        try (Connection connection = db.dataSource().getConnection();
+                Statement statement = connection.createStatement()) {
             statement.execute(sql);
         }
     }

@@ -3,13 +3,12 @@ package io.stemcache.liquibase;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.stemcache.liquibase.testing.FreshDatabase;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.UUID;
-
-import io.stemcache.liquibase.testing.FreshDatabase;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -72,23 +71,35 @@ class RollbackIT {
     @Test
     void rollbackCount_stemcacheChangesets_restoresTheProductSchema() throws SQLException {
         UUID file = UUID.randomUUID();
-        execute("INSERT INTO audio_analysis_cache (owner_kind, owner_id, user_id, file_metadata_id, stem_type, analysis_data)"
-                + " VALUES ('user', '" + file + "', '" + file + "', '" + file + "', 'vocals', '{\"tempo\": 99}')");
+        execute(
+                "INSERT INTO audio_analysis_cache (owner_kind, owner_id, user_id, file_metadata_id, stem_type, analysis_data)"
+                        + " VALUES ('user', '" + file + "', '" + file + "', '" + file
+                        + "', 'vocals', '{\"tempo\": 99}')");
 
         SchemaMigrations.rollbackCount(db.dataSource(), STEMCACHE_CHANGESETS);
 
         CatalogSnapshot schema = CatalogSnapshot.read(db.dataSource());
         assertThat(schema.columnNames("audio_analysis_cache"))
                 .contains("last_accessed", "size", "compressed", "cache_version")
-                .doesNotContain("owner_kind", "owner_id", "payload", "raw_size", "precision", "content_hash", "access_count",
+                .doesNotContain(
+                        "owner_kind",
+                        "owner_id",
+                        "payload",
+                        "raw_size",
+                        "precision",
+                        "content_hash",
+                        "access_count",
                         "entry_version");
         assertThat(schema.columns()).allMatch(line -> line.startsWith("audio_analysis_cache."));
         assertThat(schema.triggers()).isEmpty();
         assertThat(schema.functions()).isEmpty();
         assertThat(schema.rowSecurity()).isEmpty();
-        assertThat(query("SELECT conname FROM pg_constraint WHERE conrelid = 'audio_analysis_cache'::regclass ORDER BY 1"))
+        assertThat(
+                        query(
+                                "SELECT conname FROM pg_constraint WHERE conrelid = 'audio_analysis_cache'::regclass ORDER BY 1"))
                 .containsExactly("audio_analysis_cache_file_stem_version_key", "audio_analysis_cache_pkey");
-        assertThat(query("SELECT analysis_data ->> 'tempo' FROM audio_analysis_cache")).containsExactly("99");
+        assertThat(query("SELECT analysis_data ->> 'tempo' FROM audio_analysis_cache"))
+                .containsExactly("99");
     }
 
     @Test
@@ -108,7 +119,8 @@ class RollbackIT {
     }
 
     private void execute(String sql) throws SQLException {
-        try (Connection connection = db.dataSource().getConnection(); Statement statement = connection.createStatement()) {
+        try (Connection connection = db.dataSource().getConnection();
+                Statement statement = connection.createStatement()) {
             statement.execute(sql);
         }
     }

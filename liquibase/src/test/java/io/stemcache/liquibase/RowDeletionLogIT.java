@@ -3,6 +3,8 @@ package io.stemcache.liquibase;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.stemcache.liquibase.testing.FreshDatabase;
+import io.stemcache.liquibase.testing.ProductSchema;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -12,9 +14,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
-
-import io.stemcache.liquibase.testing.FreshDatabase;
-import io.stemcache.liquibase.testing.ProductSchema;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,8 +26,9 @@ import org.postgresql.PGNotification;
  */
 class RowDeletionLogIT {
 
-    private static final String LOGGED = "SELECT stem_type || ' ' || owner_kind || ' ' || owner_id || ' ' || entry_version"
-            + " || ' cascade=' || cascade FROM audio_analysis_deleted_row ORDER BY seq";
+    private static final String LOGGED =
+            "SELECT stem_type || ' ' || owner_kind || ' ' || owner_id || ' ' || entry_version"
+                    + " || ' cascade=' || cascade FROM audio_analysis_deleted_row ORDER BY seq";
 
     private FreshDatabase db;
     private UUID ada;
@@ -52,7 +52,8 @@ class RowDeletionLogIT {
 
     @Test
     void migrate_deletionCursor_startsAtZero() throws SQLException {
-        assertThat(query("SELECT id || ' ' || last_seq FROM audio_analysis_deletion_cursor")).containsExactly("1 0");
+        assertThat(query("SELECT id || ' ' || last_seq FROM audio_analysis_deletion_cursor"))
+                .containsExactly("1 0");
         assertThat(query("SELECT count(*) FROM audio_analysis_deleted_row")).containsExactly("0");
     }
 
@@ -60,18 +61,22 @@ class RowDeletionLogIT {
     void delete_fileMetadataRow_logsTheCascadedRows() throws SQLException {
         execute("DELETE FROM file_metadata WHERE id = '" + song + "'");
 
-        assertThat(query(LOGGED)).containsExactlyInAnyOrder(
-                "vocals user " + ada + " 7 cascade=true", "drums user " + ada + " 0 cascade=true");
-        assertThat(query("SELECT DISTINCT file_metadata_id FROM audio_analysis_deleted_row")).containsExactly(song.toString());
+        assertThat(query(LOGGED))
+                .containsExactlyInAnyOrder(
+                        "vocals user " + ada + " 7 cascade=true", "drums user " + ada + " 0 cascade=true");
+        assertThat(query("SELECT DISTINCT file_metadata_id FROM audio_analysis_deleted_row"))
+                .containsExactly(song.toString());
     }
 
     @Test
     void delete_user_logsEachCascadedRowOnce() throws SQLException {
-        // Two paths lead here: auth.users -> audio_analysis_cache and auth.users -> file_metadata -> audio_analysis_cache.
+        // Two paths lead here: auth.users -> audio_analysis_cache and auth.users -> file_metadata ->
+        // audio_analysis_cache.
         execute("DELETE FROM auth.users WHERE id = '" + ada + "'");
 
-        assertThat(query(LOGGED)).containsExactlyInAnyOrder(
-                "vocals user " + ada + " 7 cascade=true", "drums user " + ada + " 0 cascade=true");
+        assertThat(query(LOGGED))
+                .containsExactlyInAnyOrder(
+                        "vocals user " + ada + " 7 cascade=true", "drums user " + ada + " 0 cascade=true");
     }
 
     @Test
@@ -83,7 +88,8 @@ class RowDeletionLogIT {
 
     @Test
     void delete_inATransactionOfStemcacheItself_logsNothing() throws SQLException {
-        try (Connection connection = db.dataSource().getConnection(); Statement statement = connection.createStatement()) {
+        try (Connection connection = db.dataSource().getConnection();
+                Statement statement = connection.createStatement()) {
             connection.setAutoCommit(false);
             statement.execute("SET LOCAL stemcache.own_delete = 'on'");
             statement.execute("DELETE FROM audio_analysis_cache WHERE stem_type = 'vocals'");
@@ -108,20 +114,25 @@ class RowDeletionLogIT {
     void delete_directAndCascadedInOneStatement_areLoggedAsTheFirstDelete() throws SQLException {
         // The known limit of passing the depth from the BEFORE STATEMENT trigger, which fires once per statement.
         UUID other = ProductSchema.insertFile(db.dataSource(), ada, "other.wav");
-        execute("INSERT INTO audio_analysis_cache (owner_kind, owner_id, user_id, file_metadata_id, stem_type, sample_rate,"
-                + " duration, buffer_size, features_extracted, analysis_data) VALUES ('user', '" + ada + "', '" + ada + "', '"
-                + other + "', 'bass', 44100, 1, 512, '{}', '{}')");
+        execute(
+                "INSERT INTO audio_analysis_cache (owner_kind, owner_id, user_id, file_metadata_id, stem_type, sample_rate,"
+                        + " duration, buffer_size, features_extracted, analysis_data) VALUES ('user', '" + ada + "', '"
+                        + ada + "', '"
+                        + other + "', 'bass', 44100, 1, 512, '{}', '{}')");
 
         execute("WITH direct AS (DELETE FROM audio_analysis_cache WHERE stem_type = 'vocals')"
                 + " DELETE FROM file_metadata WHERE id = '" + other + "'");
 
-        assertThat(query(LOGGED)).containsExactlyInAnyOrder(
-                "vocals user " + ada + " 7 cascade=false", "bass user " + ada + " 0 cascade=false");
+        assertThat(query(LOGGED))
+                .containsExactlyInAnyOrder(
+                        "vocals user " + ada + " 7 cascade=false", "bass user " + ada + " 0 cascade=false");
     }
 
     @Test
     void delete_notifiesListenersOnceButNotForStemcachesOwnDeletes() throws SQLException {
-        try (Connection listener = connect(); Connection own = connect(); Connection product = connect()) {
+        try (Connection listener = connect();
+                Connection own = connect();
+                Connection product = connect()) {
             execute(listener, "LISTEN stemcache_row_deleted");
             own.setAutoCommit(false);
             execute(own, "SET LOCAL stemcache.own_delete = 'on'");
@@ -146,21 +157,26 @@ class RowDeletionLogIT {
 
     @Test
     void delete_asAProductRoleThatCannotWriteTheLog_isLoggedAnyway() throws SQLException {
-        String role = "stemcache_test_product_" + Long.toString(ThreadLocalRandom.current().nextLong() >>> 24, 36)
-                .toLowerCase(Locale.ROOT);
+        String role = "stemcache_test_product_"
+                + Long.toString(ThreadLocalRandom.current().nextLong() >>> 24, 36)
+                        .toLowerCase(Locale.ROOT);
         execute("CREATE ROLE " + role + " NOLOGIN");
         try {
             // Like Supabase's authenticated role: it reaches its own rows through the product's policy, nothing else.
             execute("GRANT USAGE ON SCHEMA auth TO " + role);
             execute("GRANT SELECT, DELETE ON audio_analysis_cache TO " + role);
-            try (Connection connection = db.dataSource().getConnection(); Statement statement = connection.createStatement()) {
+            try (Connection connection = db.dataSource().getConnection();
+                    Statement statement = connection.createStatement()) {
                 connection.setAutoCommit(false);
                 statement.execute("SET LOCAL ROLE " + role);
                 statement.execute("SET LOCAL request.jwt.claim.sub = '" + ada + "'");
-                assertThat(statement.executeUpdate("DELETE FROM audio_analysis_cache WHERE stem_type = 'vocals'")).isOne();
+                assertThat(statement.executeUpdate("DELETE FROM audio_analysis_cache WHERE stem_type = 'vocals'"))
+                        .isOne();
                 statement.execute("SAVEPOINT log");
-                assertThatThrownBy(() -> statement.execute("INSERT INTO audio_analysis_deleted_row (owner_kind, owner_id,"
-                        + " file_metadata_id, stem_type, entry_version, cascade) VALUES ('user', 'x', gen_random_uuid(), 'x', 0, false)"))
+                assertThatThrownBy(
+                                () -> statement.execute(
+                                        "INSERT INTO audio_analysis_deleted_row (owner_kind, owner_id,"
+                                                + " file_metadata_id, stem_type, entry_version, cascade) VALUES ('user', 'x', gen_random_uuid(), 'x', 0, false)"))
                         .hasMessageContaining("permission denied for table audio_analysis_deleted_row");
                 statement.execute("ROLLBACK TO SAVEPOINT log");
                 connection.commit();
@@ -208,7 +224,8 @@ class RowDeletionLogIT {
     }
 
     private static int backendPid(Connection connection) throws SQLException {
-        return Integer.parseInt(CatalogSnapshot.lines(connection, "SELECT pg_backend_pid()").get(0));
+        return Integer.parseInt(
+                CatalogSnapshot.lines(connection, "SELECT pg_backend_pid()").get(0));
     }
 
     private void execute(String sql) throws SQLException {

@@ -17,6 +17,9 @@ class SchemaMigrationsTest {
 
     @Test
     void ownClasspath_findsTheMasterChangelog() throws Exception {
-        assertThat(SchemaMigrations.ownClasspath().get(SchemaMigrations.MASTER_CHANGELOG).exists()).isTrue();
+        assertThat(SchemaMigrations.ownClasspath()
+                        .get(SchemaMigrations.MASTER_CHANGELOG)
+                        .exists())
+                .isTrue();
     }
 }

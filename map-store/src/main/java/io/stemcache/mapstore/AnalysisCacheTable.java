@@ -32,10 +32,32 @@ final class AnalysisCacheTable {
     static final String TOMBSTONES = "audio_analysis_tombstone";
 
     /** The columns the store reads or writes in each table; the schema check names the ones missing. */
-    static final List<String> COLUMNS = List.of("id", "user_id", "file_metadata_id", "stem_type", "analysis_version",
-            "sample_rate", "duration", "buffer_size", "features_extracted", "analysis_data", "waveform_data",
-            "analysis_duration", "created_at", "updated_at", "last_accessed", "size", "compressed", "cache_version",
-            "owner_kind", "owner_id", "payload", "raw_size", "precision", "content_hash", "access_count",
+    static final List<String> COLUMNS = List.of(
+            "id",
+            "user_id",
+            "file_metadata_id",
+            "stem_type",
+            "analysis_version",
+            "sample_rate",
+            "duration",
+            "buffer_size",
+            "features_extracted",
+            "analysis_data",
+            "waveform_data",
+            "analysis_duration",
+            "created_at",
+            "updated_at",
+            "last_accessed",
+            "size",
+            "compressed",
+            "cache_version",
+            "owner_kind",
+            "owner_id",
+            "payload",
+            "raw_size",
+            "precision",
+            "content_hash",
+            "access_count",
             "entry_version");
 
     /** The unique key the upsert's ON CONFLICT names, sorted. */
@@ -52,8 +74,9 @@ final class AnalysisCacheTable {
     static final String STORED_BYTES = "coalesce(size, octet_length(payload),"
             + " coalesce(pg_column_size(analysis_data), 0) + coalesce(pg_column_size(waveform_data), 0))";
 
-    private static final String KEEP_HIGHEST_TOMBSTONE = " ON CONFLICT (owner_kind, owner_id, file_metadata_id, stem_type)"
-            + " DO UPDATE SET entry_version = GREATEST(t.entry_version, EXCLUDED.entry_version), deleted_at = now()";
+    private static final String KEEP_HIGHEST_TOMBSTONE =
+            " ON CONFLICT (owner_kind, owner_id, file_metadata_id, stem_type)"
+                    + " DO UPDATE SET entry_version = GREATEST(t.entry_version, EXCLUDED.entry_version), deleted_at = now()";
 
     final String name;
 
@@ -116,10 +139,11 @@ final class AnalysisCacheTable {
                         AND stem_type = ? AND entry_version < ?)
                 INSERT INTO %2$s AS t (owner_kind, owner_id, file_metadata_id, stem_type, entry_version)
                 VALUES (?, ?, ?, ?, ?)""".formatted(name, TOMBSTONES) + KEEP_HIGHEST_TOMBSTONE;
-        this.deleteKeys = deleteLeavingTombstones("DELETE FROM %1$s c USING %2$s WHERE %3$s".formatted(name, KEYS,
-                SAME_KEY.formatted("c", "k")));
-        this.deleteFile = deleteLeavingTombstones("DELETE FROM %1$s c WHERE c.file_metadata_id = ? AND c.owner_kind = '%2$s'"
-                .formatted(name, ownerKind.code()));
+        this.deleteKeys = deleteLeavingTombstones(
+                "DELETE FROM %1$s c USING %2$s WHERE %3$s".formatted(name, KEYS, SAME_KEY.formatted("c", "k")));
+        this.deleteFile =
+                deleteLeavingTombstones("DELETE FROM %1$s c WHERE c.file_metadata_id = ? AND c.owner_kind = '%2$s'"
+                        .formatted(name, ownerKind.code()));
         // The jsonb columns are only read (as text) for rows the product wrote before payloads existed.
         this.load = """
                 SELECT k.owner_kind, k.owner_id, k.file_metadata_id, k.stem_type, c.id, c.analysis_version,
@@ -130,8 +154,7 @@ final class AnalysisCacheTable {
                     CASE WHEN c.id IS NOT NULL AND c.payload IS NULL THEN c.waveform_data::text END AS waveform_json,
                     t.entry_version AS deleted_version
                 FROM %1$s LEFT JOIN %2$s c ON %3$s LEFT JOIN %4$s t ON %5$s
-                WHERE c.id IS NOT NULL OR t.entry_version IS NOT NULL""".formatted(KEYS, name,
-                SAME_KEY.formatted("c", "k"), TOMBSTONES, SAME_KEY.formatted("t", "k"));
+                WHERE c.id IS NOT NULL OR t.entry_version IS NOT NULL""".formatted(KEYS, name, SAME_KEY.formatted("c", "k"), TOMBSTONES, SAME_KEY.formatted("t", "k"));
     }
 
     /** A statement that deletes rows ({@code deleteFrom}, alias {@code c}) and leaves a tombstone of each at its version. */
@@ -190,7 +213,10 @@ final class AnalysisCacheTable {
         statement.setInt(10, value.metadata().sampleRate());
         statement.setBigDecimal(11, durationColumn(value.metadata().duration()));
         statement.setInt(12, value.metadata().bufferSize());
-        statement.setArray(13, connection.createArrayOf("text", value.metadata().featuresExtracted().toArray()));
+        statement.setArray(
+                13,
+                connection.createArrayOf(
+                        "text", value.metadata().featuresExtracted().toArray()));
         Integer analysisMillis = millisColumn(value.metadata().analysisDuration());
         if (analysisMillis == null) {
             statement.setNull(14, Types.INTEGER);
@@ -208,7 +234,8 @@ final class AnalysisCacheTable {
     }
 
     /** Binds a deletion marker to {@link #deleteMarked}. */
-    static void bindMarker(PreparedStatement statement, AnalysisKey key, CachedAudioAnalysis marker) throws SQLException {
+    static void bindMarker(PreparedStatement statement, AnalysisKey key, CachedAudioAnalysis marker)
+            throws SQLException {
         for (int first : new int[] {1, 6}) {
             statement.setLong(KeyColumns.bind(statement, first, key), marker.version());
         }

@@ -52,18 +52,18 @@ public final class AnalysisRows {
         AnalysisCacheTable table = AnalysisCacheTable.of(keys.get(0).owner());
         for (AnalysisKey key : keys) {
             if (AnalysisCacheTable.of(key.owner()) != table) {
-                throw new IllegalArgumentException("recordReads takes the keys of one table, got keys of "
-                        + table + " and " + AnalysisCacheTable.of(key.owner()));
+                throw new IllegalArgumentException("recordReads takes the keys of one table, got keys of " + table
+                        + " and " + AnalysisCacheTable.of(key.owner()));
             }
         }
         try (Connection connection = dataSource.getConnection();
-             PreparedStatement update = connection.prepareStatement(table.sql(MaintenanceSql.TOUCH))) {
+                PreparedStatement update = connection.prepareStatement(table.sql(MaintenanceSql.TOUCH))) {
             int next = KeyColumns.bindArrays(update, 1, keys);
             update.setArray(next, connection.createArrayOf("bigint", reads.toArray(new Long[0])));
             return update.executeUpdate();
         } catch (SQLException e) {
-            throw new AnalysisStoreException("recording the reads of " + keys.size() + " entries in " + table
-                    + " failed: " + e.getMessage(), e);
+            throw new AnalysisStoreException(
+                    "recording the reads of " + keys.size() + " entries in " + table + " failed: " + e.getMessage(), e);
         }
     }
 
@@ -88,8 +88,8 @@ public final class AnalysisRows {
                 return rows;
             });
         } catch (SQLException e) {
-            throw new AnalysisStoreException("deleting the rows of file " + fileMetadataId + " failed: "
-                    + e.getMessage(), e);
+            throw new AnalysisStoreException(
+                    "deleting the rows of file " + fileMetadataId + " failed: " + e.getMessage(), e);
         }
     }
 
@@ -97,8 +97,8 @@ public final class AnalysisRows {
     public List<AnalysisKey> keysOf(Owner owner, int limit) {
         List<AnalysisKey> keys = new ArrayList<>();
         try (Connection connection = dataSource.getConnection();
-             PreparedStatement select = connection.prepareStatement(
-                     AnalysisCacheTable.of(owner).sql(MaintenanceSql.OWNER_KEYS))) {
+                PreparedStatement select =
+                        connection.prepareStatement(AnalysisCacheTable.of(owner).sql(MaintenanceSql.OWNER_KEYS))) {
             select.setString(1, owner.kind().code());
             select.setString(2, owner.id());
             select.setInt(3, limit);

@@ -23,8 +23,7 @@ final class CleanupLock {
 
     private static final Logger log = LoggerFactory.getLogger(CleanupLock.class);
 
-    private CleanupLock() {
-    }
+    private CleanupLock() {}
 
     /** Takes the lock on {@code connection} if no other session holds it; never waits. */
     static boolean tryAcquire(Connection connection) throws SQLException {
@@ -45,7 +44,8 @@ final class CleanupLock {
                 log.warn("The cleanup lock was no longer held by its session when the run ended");
             }
         } catch (SQLException | RuntimeException e) {
-            log.warn("Could not release the cleanup lock ({}); closing its connection, which releases it",
+            log.warn(
+                    "Could not release the cleanup lock ({}); closing its connection, which releases it",
                     e.getMessage());
             discard(dataSource, connection);
         }

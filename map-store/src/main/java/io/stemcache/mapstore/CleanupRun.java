@@ -18,8 +18,7 @@ import javax.sql.DataSource;
 public final class CleanupRun implements AutoCloseable {
 
     /** What one batch of the least-recently-read step deleted: its rows and their stored bytes. */
-    public record Deleted(long rows, long bytes) {
-    }
+    public record Deleted(long rows, long bytes) {}
 
     private final DataSource dataSource;
     private final Connection connection;
@@ -55,33 +54,40 @@ public final class CleanupRun implements AutoCloseable {
     /** One batch of the rows of {@code kind}'s table not read for {@code notReadFor}; returns the rows deleted. */
     public int deleteExpired(Owner.Kind kind, Duration notReadFor, int batchSize) {
         AnalysisCacheTable table = AnalysisCacheTable.of(kind);
-        return deleteBatch("deleting expired rows of " + table, table.sql(MaintenanceSql.DELETE_EXPIRED),
-                seconds(notReadFor), (long) batchSize);
+        return deleteBatch(
+                "deleting expired rows of " + table,
+                table.sql(MaintenanceSql.DELETE_EXPIRED),
+                seconds(notReadFor),
+                (long) batchSize);
     }
 
     /** One batch of the rows of {@code kind}'s table with a cache version below {@code cacheVersion}. */
     public int deleteOldVersions(Owner.Kind kind, int cacheVersion, int batchSize) {
         AnalysisCacheTable table = AnalysisCacheTable.of(kind);
-        return deleteBatch("deleting rows of older cache versions of " + table,
-                table.sql(MaintenanceSql.DELETE_OLD_VERSIONS), cacheVersion, (long) batchSize);
+        return deleteBatch(
+                "deleting rows of older cache versions of " + table,
+                table.sql(MaintenanceSql.DELETE_OLD_VERSIONS),
+                cacheVersion,
+                (long) batchSize);
     }
 
     /** One batch of guests' rows beyond {@code quotaBytes} per guest (each guest's newest rows stay). */
     public int deleteOverGuestQuota(long quotaBytes, int batchSize) {
-        return deleteBatch("deleting guests' rows over their quota", MaintenanceSql.DELETE_OVER_GUEST_QUOTA,
-                quotaBytes, (long) batchSize);
+        return deleteBatch(
+                "deleting guests' rows over their quota", MaintenanceSql.DELETE_OVER_GUEST_QUOTA, quotaBytes, (long)
+                        batchSize);
     }
 
     /** One batch of tombstones older than {@code retention}. */
     public int deleteOldTombstones(Duration retention, int batchSize) {
-        return deleteBatch("deleting old tombstones", MaintenanceSql.DELETE_OLD_TOMBSTONES, seconds(retention),
-                (long) batchSize);
+        return deleteBatch(
+                "deleting old tombstones", MaintenanceSql.DELETE_OLD_TOMBSTONES, seconds(retention), (long) batchSize);
     }
 
     /** The stored bytes of users' and guests' rows, in one snapshot. */
     public long totalBytes() {
         try (PreparedStatement total = connection.prepareStatement(MaintenanceSql.TOTAL_BYTES);
-             ResultSet result = total.executeQuery()) {
+                ResultSet result = total.executeQuery()) {
             result.next();
             long bytes = result.getLong(1);
             connection.commit();
@@ -112,8 +118,8 @@ public final class CleanupRun implements AutoCloseable {
             connection.commit();
             return new Deleted(rows, bytes);
         } catch (SQLException e) {
-            throw new AnalysisStoreException("deleting the least recently read rows of " + table + " failed: "
-                    + e.getMessage(), e);
+            throw new AnalysisStoreException(
+                    "deleting the least recently read rows of " + table + " failed: " + e.getMessage(), e);
         }
     }
 

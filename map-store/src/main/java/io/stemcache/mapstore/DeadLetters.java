@@ -69,8 +69,8 @@ final class DeadLetters {
             try {
                 counts[i] = Transaction.run(dataSource, connection -> {
                     Transaction.markOwnDeletes(connection);
-                    try (PreparedStatement write = connection.prepareStatement(
-                            AnalysisCacheTable.statementOf(key, value))) {
+                    try (PreparedStatement write =
+                            connection.prepareStatement(AnalysisCacheTable.statementOf(key, value))) {
                         AnalysisCacheTable.bind(write, key, value);
                         return write.executeUpdate();
                     }
@@ -86,11 +86,16 @@ final class DeadLetters {
                 } catch (SQLException | RuntimeException deadLetterFailure) {
                     deadLetterFailure.addSuppressed(e);
                     metrics.storeFailed();
-                    throw PostgresAnalysisStore.failure(mapName, "setting " + key + " aside in " + TABLE + " failed",
-                            deadLetterFailure);
+                    throw PostgresAnalysisStore.failure(
+                            mapName, "setting " + key + " aside in " + TABLE + " failed", deadLetterFailure);
                 }
-                log.error("map '{}': {} set aside in {}: PostgreSQL refuses it for good ({}: {})", mapName, key,
-                        TABLE, state, PostgresAnalysisStore.reason(e));
+                log.error(
+                        "map '{}': {} set aside in {}: PostgreSQL refuses it for good ({}: {})",
+                        mapName,
+                        key,
+                        TABLE,
+                        state,
+                        PostgresAnalysisStore.reason(e));
                 counts[i] = DEAD_LETTERED;
             }
         }
@@ -104,8 +109,11 @@ final class DeadLetters {
     void quarantine(String mapName, List<EntryLoader.Unreadable> unreadable) {
         for (EntryLoader.Unreadable row : unreadable) {
             if (!row.quarantine()) {
-                log.warn("map '{}': the unreadable row of {} stays in the table (a legacy JSON row, or a payload of a"
-                        + " newer format)", mapName, row.key());
+                log.warn(
+                        "map '{}': the unreadable row of {} stays in the table (a legacy JSON row, or a payload of a"
+                                + " newer format)",
+                        mapName,
+                        row.key());
                 continue;
             }
             try {
@@ -120,12 +128,19 @@ final class DeadLetters {
                 });
                 metrics.quarantined(moved);
                 if (moved > 0) {
-                    log.warn("map '{}': the unreadable row of {} was moved to {} for inspection", mapName, row.key(),
+                    log.warn(
+                            "map '{}': the unreadable row of {} was moved to {} for inspection",
+                            mapName,
+                            row.key(),
                             TABLE);
                 }
             } catch (SQLException | RuntimeException e) {
-                log.warn("map '{}': could not move the unreadable row of {} to {}; it stays: {}", mapName, row.key(),
-                        TABLE, PostgresAnalysisStore.reason(e));
+                log.warn(
+                        "map '{}': could not move the unreadable row of {} to {}; it stays: {}",
+                        mapName,
+                        row.key(),
+                        TABLE,
+                        PostgresAnalysisStore.reason(e));
             }
         }
     }

@@ -37,7 +37,8 @@ final class EntryLoader {
                 {bytes} AS bytes
             FROM %s WHERE owner_kind IN ('user', 'guest') AND last_accessed IS NOT NULL""".replace("{bytes}", AnalysisCacheTable.STORED_BYTES);
 
-    static final String RECENT_KEYS = """
+    static final String RECENT_KEYS =
+            """
             SELECT owner_kind, owner_id, file_metadata_id, stem_type FROM (
                 SELECT owner_kind, owner_id, file_metadata_id, stem_type, access_count, last_accessed, id,
                     sum(bytes) OVER (ORDER BY access_count DESC, last_accessed DESC, id ROWS UNBOUNDED PRECEDING)
@@ -46,8 +47,7 @@ final class EntryLoader {
                 ORDER BY access_count DESC, last_accessed DESC, id
                 LIMIT ?) hot
             WHERE running_bytes <= ?
-            ORDER BY access_count DESC, last_accessed DESC, id""".formatted(
-            HOT_ROWS.formatted(AnalysisCacheTable.USERS), HOT_ROWS.formatted(AnalysisCacheTable.GUESTS));
+            ORDER BY access_count DESC, last_accessed DESC, id""".formatted(HOT_ROWS.formatted(AnalysisCacheTable.USERS), HOT_ROWS.formatted(AnalysisCacheTable.GUESTS));
 
     private final EntryRowReader reader;
     private final StoreMetrics metrics;
@@ -64,15 +64,19 @@ final class EntryLoader {
      * write is never put aside in its place) and why. {@code quarantine} is false where the row must stay: a
      * legacy JSON row (the dead-letter table holds payloads only) or a payload of a newer format.
      */
-    record Unreadable(AnalysisCacheTable table, AnalysisKey key, long version, String reason, boolean quarantine) {
-    }
+    record Unreadable(AnalysisCacheTable table, AnalysisKey key, long version, String reason, boolean quarantine) {}
 
     /**
      * Adds the readable entries of {@code keys} to {@code entries} (a removed key's tombstone as its deletion
      * marker) and the unreadable rows to {@code unreadable}; those are logged and counted.
      */
-    int load(Connection connection, String mapName, List<AnalysisKey> keys,
-             Map<AnalysisKey, CachedAudioAnalysis> entries, List<Unreadable> unreadableRows) throws SQLException {
+    int load(
+            Connection connection,
+            String mapName,
+            List<AnalysisKey> keys,
+            Map<AnalysisKey, CachedAudioAnalysis> entries,
+            List<Unreadable> unreadableRows)
+            throws SQLException {
         if (!timeout.isZero()) {
             try (Statement limit = connection.createStatement()) {
                 // LOCAL: for this transaction only; the pooled connection keeps its own setting.
@@ -80,7 +84,8 @@ final class EntryLoader {
             }
         }
         int unreadable = 0;
-        for (Map.Entry<AnalysisCacheTable, List<AnalysisKey>> table : byTable(keys).entrySet()) {
+        for (Map.Entry<AnalysisCacheTable, List<AnalysisKey>> table :
+                byTable(keys).entrySet()) {
             unreadable += load(connection, mapName, table.getKey(), table.getValue(), entries, unreadableRows);
         }
         return unreadable;
@@ -90,13 +95,20 @@ final class EntryLoader {
     static Map<AnalysisCacheTable, List<AnalysisKey>> byTable(Collection<AnalysisKey> keys) {
         Map<AnalysisCacheTable, List<AnalysisKey>> tables = new LinkedHashMap<>();
         for (AnalysisKey key : keys) {
-            tables.computeIfAbsent(AnalysisCacheTable.of(key.owner()), table -> new ArrayList<>()).add(key);
+            tables.computeIfAbsent(AnalysisCacheTable.of(key.owner()), table -> new ArrayList<>())
+                    .add(key);
         }
         return tables;
     }
 
-    private int load(Connection connection, String mapName, AnalysisCacheTable table, List<AnalysisKey> keys,
-                     Map<AnalysisKey, CachedAudioAnalysis> entries, List<Unreadable> unreadableRows) throws SQLException {
+    private int load(
+            Connection connection,
+            String mapName,
+            AnalysisCacheTable table,
+            List<AnalysisKey> keys,
+            Map<AnalysisKey, CachedAudioAnalysis> entries,
+            List<Unreadable> unreadableRows)
+            throws SQLException {
         int loaded = 0;
         int unreadable = 0;
         try (PreparedStatement load = connection.prepareStatement(table.load)) {
@@ -114,7 +126,11 @@ final class EntryLoader {
                         logUnreadable(mapName, key, e);
                         if (key != null) {
                             byte[] payload = rows.getBytes("payload");
-                            unreadableRows.add(new Unreadable(table, key, rows.getLong("entry_version"), e.toString(),
+                            unreadableRows.add(new Unreadable(
+                                    table,
+                                    key,
+                                    rows.getLong("entry_version"),
+                                    e.toString(),
                                     payload != null && !PayloadHeader.isNewerFormat(payload)));
                         }
                     }

@@ -35,8 +35,8 @@ final class EntryRowReader {
     /** The key a row belongs to; throws IllegalArgumentException for a row no key can name. */
     static AnalysisKey key(ResultSet row) throws SQLException {
         Owner owner = Owner.of(Owner.Kind.fromCode(row.getString("owner_kind")), row.getString("owner_id"));
-        return new AnalysisKey(owner, row.getObject("file_metadata_id", UUID.class),
-                StemType.fromCode(row.getString("stem_type")));
+        return new AnalysisKey(
+                owner, row.getObject("file_metadata_id", UUID.class), StemType.fromCode(row.getString("stem_type")));
     }
 
     /**
@@ -61,17 +61,29 @@ final class EntryRowReader {
         // reads the entry; it costs about a millisecond per full stem, a decode several.
         PayloadSummary summary = codec.verify(payload);
         if (summary.header().precision() != precision) {
-            throw new CorruptPayloadException("payload header says " + summary.header().precision()
-                    + " but the row says " + precisionColumn);
+            throw new CorruptPayloadException(
+                    "payload header says " + summary.header().precision() + " but the row says " + precisionColumn);
         }
         if (!summary.fileMetadataId().equals(key.fileMetadataId()) || summary.stemType() != key.stemType()) {
             throw new CorruptPayloadException("payload holds " + summary.fileMetadataId() + "/"
-                    + summary.stemType().code() + " but the row is " + key.fileMetadataId() + "/" + key.stemType().code());
+                    + summary.stemType().code() + " but the row is " + key.fileMetadataId() + "/"
+                    + key.stemType().code());
         }
-        return new CachedAudioAnalysis(row.getObject("id", UUID.class), key.fileMetadataId(), key.stemType(),
-                summary.analysisVersion(), row.getInt("cache_version"), row.getString("content_hash"),
-                precision, createdAt(row), updatedAt(row), summary.metadata(), summary.header().rawSize(), payload,
-                row.getLong("entry_version"), false);
+        return new CachedAudioAnalysis(
+                row.getObject("id", UUID.class),
+                key.fileMetadataId(),
+                key.stemType(),
+                summary.analysisVersion(),
+                row.getInt("cache_version"),
+                row.getString("content_hash"),
+                precision,
+                createdAt(row),
+                updatedAt(row),
+                summary.metadata(),
+                summary.header().rawSize(),
+                payload,
+                row.getLong("entry_version"),
+                false);
     }
 
     /**
@@ -81,12 +93,27 @@ final class EntryRowReader {
      */
     private CachedAudioAnalysis fromJson(AnalysisKey key, ResultSet row) throws SQLException {
         AnalysisMetadata metadata = metadata(row);
-        AudioAnalysis analysis = LegacyJsonRow.analysis(key, row.getString("analysis_version"),
-                row.getString("analysis_json"), row.getString("waveform_json"), metadata);
-        return new CachedAudioAnalysis(row.getObject("id", UUID.class), key.fileMetadataId(), key.stemType(),
-                analysis.analysisVersion(), row.getInt("cache_version"), row.getString("content_hash"),
-                Precision.FLOAT64, createdAt(row), updatedAt(row), metadata, codec.rawSize(analysis),
-                codec.encode(analysis, Precision.FLOAT64), row.getLong("entry_version"), false);
+        AudioAnalysis analysis = LegacyJsonRow.analysis(
+                key,
+                row.getString("analysis_version"),
+                row.getString("analysis_json"),
+                row.getString("waveform_json"),
+                metadata);
+        return new CachedAudioAnalysis(
+                row.getObject("id", UUID.class),
+                key.fileMetadataId(),
+                key.stemType(),
+                analysis.analysisVersion(),
+                row.getInt("cache_version"),
+                row.getString("content_hash"),
+                Precision.FLOAT64,
+                createdAt(row),
+                updatedAt(row),
+                metadata,
+                codec.rawSize(analysis),
+                codec.encode(analysis, Precision.FLOAT64),
+                row.getLong("entry_version"),
+                false);
     }
 
     /** The readable columns of a row the product wrote: duration rounded to ms, analysis duration to whole ms. */
@@ -98,8 +125,12 @@ final class EntryRowReader {
         List<String> names = features == null ? List.of() : List.of((String[]) features.getArray());
         int analysisMillis = row.getInt("analysis_duration");
         double analysisDuration = row.wasNull() ? Double.NaN : analysisMillis;
-        return new AnalysisMetadata(sampleRate, duration == null ? Double.NaN : duration.doubleValue(), bufferSize,
-                names, analysisDuration);
+        return new AnalysisMetadata(
+                sampleRate,
+                duration == null ? Double.NaN : duration.doubleValue(),
+                bufferSize,
+                names,
+                analysisDuration);
     }
 
     private static Precision precision(String column) {
@@ -109,7 +140,8 @@ final class EntryRowReader {
         try {
             return Precision.valueOf(column);
         } catch (IllegalArgumentException e) {
-            throw new CorruptPayloadException("the row's precision '" + column + "' is not one of FLOAT64, FLOAT32, Q16", e);
+            throw new CorruptPayloadException(
+                    "the row's precision '" + column + "' is not one of FLOAT64, FLOAT32, Q16", e);
         }
     }
 

@@ -15,8 +15,7 @@ import java.util.UUID;
  */
 final class KeyColumns {
 
-    private KeyColumns() {
-    }
+    private KeyColumns() {}
 
     /** Binds the four key columns from parameter {@code first}; returns the next parameter's index. */
     static int bind(PreparedStatement statement, int first, AnalysisKey key) throws SQLException {
@@ -34,7 +33,10 @@ final class KeyColumns {
     static int bindWithUser(PreparedStatement statement, int first, AnalysisKey key) throws SQLException {
         statement.setString(first, key.owner().kind().code());
         statement.setString(first + 1, key.owner().id());
-        statement.setObject(first + 2, key.owner().isGuest() ? null : UUID.fromString(key.owner().id()), Types.OTHER);
+        statement.setObject(
+                first + 2,
+                key.owner().isGuest() ? null : UUID.fromString(key.owner().id()),
+                Types.OTHER);
         statement.setObject(first + 3, key.fileMetadataId());
         statement.setString(first + 4, key.stemType().code());
         return first + 5;

@@ -12,20 +12,23 @@ import java.util.Map;
 /** Reads the analysis of a row the product stored as jsonb ({@code analysis_data}, {@code waveform_data}). */
 final class LegacyJsonRow {
 
-    private LegacyJsonRow() {
-    }
+    private LegacyJsonRow() {}
 
     /** The row's analysis; throws IllegalArgumentException naming what is missing or malformed. */
-    static AudioAnalysis analysis(AnalysisKey key, String analysisVersion, String analysisJson, String waveformJson,
-                                  AnalysisMetadata metadata) {
+    static AudioAnalysis analysis(
+            AnalysisKey key,
+            String analysisVersion,
+            String analysisJson,
+            String waveformJson,
+            AnalysisMetadata metadata) {
         if (analysisJson == null) {
             throw new IllegalArgumentException("the row has neither a payload nor analysis_data");
         }
         if (waveformJson == null) {
             throw new IllegalArgumentException("the row has analysis_data but no waveform_data");
         }
-        Map<String, double[]> series = inProductOrder(AnalysisJson.readAnalysisData(analysisJson),
-                metadata.featuresExtracted());
+        Map<String, double[]> series =
+                inProductOrder(AnalysisJson.readAnalysisData(analysisJson), metadata.featuresExtracted());
         Waveform waveform = AnalysisJson.readWaveform(waveformJson);
         return new AudioAnalysis(key.fileMetadataId(), key.stemType(), analysisVersion, series, waveform, metadata);
     }

@@ -18,8 +18,8 @@ final class MaintenanceSql {
     static final String TOUCH = """
             UPDATE %1$s c SET last_accessed = now(), access_count = c.access_count + k.reads
             FROM unnest({keys}, ?::bigint[]) AS k({columns}, reads)
-            WHERE c.owner_kind = '%2$s' AND {sameKey}"""
-            .replace("{keys}", KeyColumns.UNNEST).replace("{columns}", KeyColumns.UNNEST_COLUMNS)
+            WHERE c.owner_kind = '%2$s' AND {sameKey}""".replace("{keys}", KeyColumns.UNNEST)
+            .replace("{columns}", KeyColumns.UNNEST_COLUMNS)
             .replace("{sameKey}", KeyColumns.SAME_KEY.formatted("c", "k"));
 
     /** Template, served by the unique key, which leads with (owner_kind, owner_id). */
@@ -41,8 +41,8 @@ final class MaintenanceSql {
                 WHERE cache_version < ? AND owner_kind = '%2$s'
                 LIMIT ? FOR UPDATE SKIP LOCKED)""";
 
-    private static final String TABLE_BYTES = "SELECT coalesce(sum(" + AnalysisCacheTable.STORED_BYTES
-            + "), 0) FROM %1$s WHERE owner_kind = '%2$s'";
+    private static final String TABLE_BYTES =
+            "SELECT coalesce(sum(" + AnalysisCacheTable.STORED_BYTES + "), 0) FROM %1$s WHERE owner_kind = '%2$s'";
 
     /** Stored bytes of users' and guests' rows, in one snapshot. */
     static final String TOTAL_BYTES = "SELECT (" + AnalysisCacheTable.USERS.sql(TABLE_BYTES) + ") + ("
@@ -70,7 +70,8 @@ final class MaintenanceSql {
      * One batch of guests' rows beyond the quota (first parameter, in bytes): per guest, newest first,
      * the rows from the one that crosses the quota on.
      */
-    static final String DELETE_OVER_GUEST_QUOTA = AnalysisCacheTable.GUESTS.sql("""
+    static final String DELETE_OVER_GUEST_QUOTA =
+            AnalysisCacheTable.GUESTS.sql("""
             WITH ranked AS (
                 SELECT id, sum({bytes}) OVER (PARTITION BY owner_id ORDER BY last_accessed DESC NULLS LAST, id
                                               ROWS UNBOUNDED PRECEDING) AS kept_bytes
@@ -79,8 +80,7 @@ final class MaintenanceSql {
                 SELECT c.id FROM %1$s c JOIN ranked r ON r.id = c.id
                 WHERE r.kept_bytes > ? LIMIT ? FOR UPDATE OF c SKIP LOCKED
             )
-            DELETE FROM %1$s c USING over_quota o WHERE c.id = o.id""".replace("{bytes}",
-            AnalysisCacheTable.STORED_BYTES));
+            DELETE FROM %1$s c USING over_quota o WHERE c.id = o.id""".replace("{bytes}", AnalysisCacheTable.STORED_BYTES));
 
     /**
      * One batch of tombstones older than the given seconds. A store queued for longer than that could
@@ -92,6 +92,5 @@ final class MaintenanceSql {
                 WHERE deleted_at < now() - make_interval(secs => ?)
                 LIMIT ? FOR UPDATE SKIP LOCKED)""".formatted(AnalysisCacheTable.TOMBSTONES);
 
-    private MaintenanceSql() {
-    }
+    private MaintenanceSql() {}
 }

@@ -27,8 +27,8 @@ import org.slf4j.LoggerFactory;
  * product wrote as JSON. The caller owns and closes the pooled {@link DataSource}; the store needs no
  * driver options (pgjdbc's {@code reWriteBatchedInserts} works but blurs {@link StoreMetrics#rowsSkippedAsOlder()}).
  */
-public final class PostgresAnalysisStore implements MapStore<AnalysisKey, CachedAudioAnalysis>,
-        MapLoaderLifecycleSupport {
+public final class PostgresAnalysisStore
+        implements MapStore<AnalysisKey, CachedAudioAnalysis>, MapLoaderLifecycleSupport {
 
     private static final Logger log = LoggerFactory.getLogger(PostgresAnalysisStore.class);
 
@@ -63,8 +63,12 @@ public final class PostgresAnalysisStore implements MapStore<AnalysisKey, Cached
     public void init(HazelcastInstance hazelcastInstance, Properties properties, String mapName) {
         this.mapName = mapName;
         SchemaCheck.verify(dataSource);
-        log.info("map '{}' persists to tables {} and {} ({})", mapName, AnalysisCacheTable.USERS,
-                AnalysisCacheTable.GUESTS, settings);
+        log.info(
+                "map '{}' persists to tables {} and {} ({})",
+                mapName,
+                AnalysisCacheTable.USERS,
+                AnalysisCacheTable.GUESTS,
+                settings);
     }
 
     @Override
@@ -97,36 +101,47 @@ public final class PostgresAnalysisStore implements MapStore<AnalysisKey, Cached
                 keys.add(key);
             } else {
                 // Storing it would file one stem's analysis under another; retrying it would block the queue.
-                log.error("map '{}': not storing {}: its value is the analysis of {}/{}", mapName, key,
-                        value.fileMetadataId(), value.stemType().code());
+                log.error(
+                        "map '{}': not storing {}: its value is the analysis of {}/{}",
+                        mapName,
+                        key,
+                        value.fileMetadataId(),
+                        value.stemType().code());
             }
         });
         int[] counts;
         try {
-            counts = keys.isEmpty() ? new int[0] : Transaction.run(dataSource, connection -> {
-                Transaction.markOwnDeletes(connection);
-                int[] stored = new int[keys.size()];
-                for (Map.Entry<String, List<Integer>> statement : byStatement(keys, entries).entrySet()) {
-                    try (PreparedStatement batch = connection.prepareStatement(statement.getKey())) {
-                        for (int i : statement.getValue()) {
-                            AnalysisCacheTable.bind(batch, keys.get(i), entries.get(keys.get(i)));
-                            batch.addBatch();
+            counts = keys.isEmpty()
+                    ? new int[0]
+                    : Transaction.run(dataSource, connection -> {
+                        Transaction.markOwnDeletes(connection);
+                        int[] stored = new int[keys.size()];
+                        for (Map.Entry<String, List<Integer>> statement :
+                                byStatement(keys, entries).entrySet()) {
+                            try (PreparedStatement batch = connection.prepareStatement(statement.getKey())) {
+                                for (int i : statement.getValue()) {
+                                    AnalysisCacheTable.bind(batch, keys.get(i), entries.get(keys.get(i)));
+                                    batch.addBatch();
+                                }
+                                int[] results = batch.executeBatch();
+                                for (int j = 0; j < results.length; j++) {
+                                    stored[statement.getValue().get(j)] = results[j];
+                                }
+                            }
                         }
-                        int[] results = batch.executeBatch();
-                        for (int j = 0; j < results.length; j++) {
-                            stored[statement.getValue().get(j)] = results[j];
-                        }
-                    }
-                }
-                return stored;
-            });
+                        return stored;
+                    });
         } catch (SQLException | RuntimeException e) {
             if (!DeadLetters.isPermanent(e)) {
                 metrics.storeFailed();
                 throw failure("storeAll of " + describe(keys) + " failed, none of it was written", e);
             }
-            log.warn("map '{}': storeAll of {} was refused ({}: {}); storing its entries one by one",
-                    mapName, describe(keys), DeadLetters.sqlState(e), reason(e));
+            log.warn(
+                    "map '{}': storeAll of {} was refused ({}: {}); storing its entries one by one",
+                    mapName,
+                    describe(keys),
+                    DeadLetters.sqlState(e),
+                    reason(e));
             counts = deadLetters.storeOneByOne(mapName, keys, entries);
         }
         List<AnalysisKey> skipped = new ArrayList<>();
@@ -138,7 +153,10 @@ public final class PostgresAnalysisStore implements MapStore<AnalysisKey, Cached
                 skipped.add(keys.get(i));
             }
         }
-        metrics.batchStored(entries.size(), counts.length - skipped.size() - deadLettered, skipped.size(),
+        metrics.batchStored(
+                entries.size(),
+                counts.length - skipped.size() - deadLettered,
+                skipped.size(),
                 entries.size() - keys.size());
         metrics.deadLettered(deadLettered);
         log.debug("map '{}': stored {}", mapName, describe(keys));
@@ -148,11 +166,14 @@ public final class PostgresAnalysisStore implements MapStore<AnalysisKey, Cached
     }
 
     /** The positions of {@code keys} by the statement that stores each: upserts and markers, per table. */
-    private static Map<String, List<Integer>> byStatement(List<AnalysisKey> keys,
-                                                          Map<AnalysisKey, CachedAudioAnalysis> entries) {
+    private static Map<String, List<Integer>> byStatement(
+            List<AnalysisKey> keys, Map<AnalysisKey, CachedAudioAnalysis> entries) {
         Map<String, List<Integer>> statements = new LinkedHashMap<>();
         for (int i = 0; i < keys.size(); i++) {
-            statements.computeIfAbsent(AnalysisCacheTable.statementOf(keys.get(i), entries.get(keys.get(i))), sql -> new ArrayList<>())
+            statements
+                    .computeIfAbsent(
+                            AnalysisCacheTable.statementOf(keys.get(i), entries.get(keys.get(i))),
+                            sql -> new ArrayList<>())
                     .add(i);
         }
         return statements;
@@ -178,11 +199,13 @@ public final class PostgresAnalysisStore implements MapStore<AnalysisKey, Cached
             long deleted = Transaction.run(dataSource, connection -> {
                 Transaction.markOwnDeletes(connection);
                 long rows = 0;
-                for (Map.Entry<AnalysisCacheTable, List<AnalysisKey>> table : EntryLoader.byTable(all).entrySet()) {
+                for (Map.Entry<AnalysisCacheTable, List<AnalysisKey>> table :
+                        EntryLoader.byTable(all).entrySet()) {
                     List<AnalysisKey> tableKeys = table.getValue();
                     try (PreparedStatement delete = connection.prepareStatement(table.getKey().deleteKeys)) {
                         for (int from = 0; from < tableKeys.size(); from += KEYS_PER_DELETE) {
-                            AnalysisCacheTable.bindKeys(delete,
+                            AnalysisCacheTable.bindKeys(
+                                    delete,
                                     tableKeys.subList(from, Math.min(tableKeys.size(), from + KEYS_PER_DELETE)));
                             rows += delete.executeUpdate();
                         }
@@ -217,10 +240,17 @@ public final class PostgresAnalysisStore implements MapStore<AnalysisKey, Cached
                 Transaction.run(dataSource, connection -> loader.load(connection, mapName, chunk, entries, unreadable));
                 log.debug("map '{}': loaded {} ({} unreadable)", mapName, describe(chunk), unreadable.size());
             } catch (SQLException e) {
-                boolean timedOut = QUERY_CANCELED.equals(e.getSQLState()) && !settings.loadTimeout().isZero();
-                throw failure("loadAll of " + describe(chunk) + " failed" + (timedOut ? " after the load timeout of "
-                        + settings.loadTimeout().toMillis() + " ms (stemcache.load-timeout; PostgreSQL is locked or"
-                        + " overloaded)" : ""), e);
+                boolean timedOut = QUERY_CANCELED.equals(e.getSQLState())
+                        && !settings.loadTimeout().isZero();
+                throw failure(
+                        "loadAll of " + describe(chunk) + " failed"
+                                + (timedOut
+                                        ? " after the load timeout of "
+                                                + settings.loadTimeout().toMillis()
+                                                + " ms (stemcache.load-timeout; PostgreSQL is locked or"
+                                                + " overloaded)"
+                                        : ""),
+                        e);
             } catch (RuntimeException e) {
                 throw failure("loadAll of " + describe(chunk) + " failed", e);
             }
@@ -239,10 +269,16 @@ public final class PostgresAnalysisStore implements MapStore<AnalysisKey, Cached
             return null;
         }
         try {
-            List<AnalysisKey> keys = Transaction.run(dataSource, connection -> loader.recentKeys(connection, mapName,
-                    settings.initialLoadMaxEntries(), settings.initialLoadMaxBytes()));
-            log.info("map '{}': initial load of the {} most recently accessed entries (at most {}, {} bytes)",
-                    mapName, keys.size(), settings.initialLoadMaxEntries(), settings.initialLoadMaxBytes());
+            List<AnalysisKey> keys = Transaction.run(
+                    dataSource,
+                    connection -> loader.recentKeys(
+                            connection, mapName, settings.initialLoadMaxEntries(), settings.initialLoadMaxBytes()));
+            log.info(
+                    "map '{}': initial load of the {} most recently accessed entries (at most {}, {} bytes)",
+                    mapName,
+                    keys.size(),
+                    settings.initialLoadMaxEntries(),
+                    settings.initialLoadMaxBytes());
             return keys;
         } catch (SQLException | RuntimeException e) {
             throw failure("loadAllKeys failed", e);
@@ -270,7 +306,8 @@ public final class PostgresAnalysisStore implements MapStore<AnalysisKey, Cached
     }
 
     private static String describe(List<AnalysisKey> keys) {
-        StringBuilder text = new StringBuilder().append(keys.size()).append(keys.size() == 1 ? " entry (" : " entries (");
+        StringBuilder text =
+                new StringBuilder().append(keys.size()).append(keys.size() == 1 ? " entry (" : " entries (");
         for (int i = 0; i < Math.min(KEYS_NAMED, keys.size()); i++) {
             text.append(i == 0 ? "" : ", ").append(keys.get(i));
         }

@@ -23,8 +23,7 @@ final class RowSecurityCheck {
             FROM pg_class c, pg_roles r
             WHERE c.oid = to_regclass(?) AND r.rolname = current_user""";
 
-    private RowSecurityCheck() {
-    }
+    private RowSecurityCheck() {}
 
     /**
      * Throws IllegalStateException for the first of {@code tables} whose rows row-level security

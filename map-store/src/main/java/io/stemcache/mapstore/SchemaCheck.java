@@ -19,8 +19,8 @@ final class SchemaCheck {
     private static final String RUN_MIGRATIONS = "run the stemcache Liquibase migrations"
             + " (classpath:db/changelog/db.changelog-master.yaml from stemcache-liquibase) on this database first";
 
-    private static final String TABLE_COLUMNS = "SELECT attname FROM pg_attribute"
-            + " WHERE attrelid = ?::regclass AND attnum > 0 AND NOT attisdropped";
+    private static final String TABLE_COLUMNS =
+            "SELECT attname FROM pg_attribute" + " WHERE attrelid = ?::regclass AND attnum > 0 AND NOT attisdropped";
 
     private static final String UNIQUE_KEYS = """
             SELECT array_agg(a.attname::text ORDER BY a.attname::text) AS columns
@@ -28,28 +28,35 @@ final class SchemaCheck {
             WHERE i.indrelid = ?::regclass AND i.indisunique
             GROUP BY i.indexrelid""";
 
-    private static final List<AnalysisCacheTable> ENTRY_TABLES = List.of(AnalysisCacheTable.USERS,
-            AnalysisCacheTable.GUESTS);
+    private static final List<AnalysisCacheTable> ENTRY_TABLES =
+            List.of(AnalysisCacheTable.USERS, AnalysisCacheTable.GUESTS);
 
     /** Every table the store reads or writes. */
-    static final List<String> TABLES = List.of(AnalysisCacheTable.USERS.name, AnalysisCacheTable.GUESTS.name,
-            AnalysisCacheTable.TOMBSTONES, DeadLetters.TABLE);
+    static final List<String> TABLES = List.of(
+            AnalysisCacheTable.USERS.name,
+            AnalysisCacheTable.GUESTS.name,
+            AnalysisCacheTable.TOMBSTONES,
+            DeadLetters.TABLE);
 
     /** Those and the members' log of the product's deletes: row security must hide none of their rows either. */
-    static final List<String> ROW_SECURITY_CHECKED = List.of(AnalysisCacheTable.USERS.name,
-            AnalysisCacheTable.GUESTS.name, AnalysisCacheTable.TOMBSTONES, DeadLetters.TABLE,
-            "audio_analysis_deleted_row", "audio_analysis_deletion_cursor");
+    static final List<String> ROW_SECURITY_CHECKED = List.of(
+            AnalysisCacheTable.USERS.name,
+            AnalysisCacheTable.GUESTS.name,
+            AnalysisCacheTable.TOMBSTONES,
+            DeadLetters.TABLE,
+            "audio_analysis_deleted_row",
+            "audio_analysis_deletion_cursor");
 
-    private SchemaCheck() {
-    }
+    private SchemaCheck() {}
 
     /** Throws IllegalStateException naming what is missing, or why the check could not run. */
     static void verify(DataSource dataSource) {
         try (Connection connection = dataSource.getConnection()) {
             for (String table : TABLES) {
                 if (!tableExists(connection, table)) {
-                    throw new IllegalStateException("the stemcache schema is " + (table.equals(TABLES.get(0))
-                            ? "missing" : "not migrated") + ": table " + table + " does not exist; " + RUN_MIGRATIONS);
+                    throw new IllegalStateException(
+                            "the stemcache schema is " + (table.equals(TABLES.get(0)) ? "missing" : "not migrated")
+                                    + ": table " + table + " does not exist; " + RUN_MIGRATIONS);
                 }
             }
             for (AnalysisCacheTable table : ENTRY_TABLES) {
@@ -66,8 +73,8 @@ final class SchemaCheck {
             }
             RowSecurityCheck.verify(connection, ROW_SECURITY_CHECKED);
         } catch (SQLException e) {
-            throw new IllegalStateException("could not check the schema of the stemcache tables " + TABLES + ": "
-                    + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "could not check the schema of the stemcache tables " + TABLES + ": " + e.getMessage(), e);
         }
     }
 

@@ -29,8 +29,7 @@ public final class StoreMetrics {
     private final AtomicInteger maxBatchSize = new AtomicInteger();
     private final ArrayDeque<Integer> recentBatchSizes = new ArrayDeque<>(BATCH_SIZE_HISTORY);
 
-    StoreMetrics() {
-    }
+    StoreMetrics() {}
 
     /** {@code storeAll} calls that committed. */
     public long storeBatches() {
@@ -149,7 +148,8 @@ public final class StoreMetrics {
     public String toString() {
         return "StoreMetrics[storeBatches=" + storeBatches() + ", storeFailures=" + storeFailures()
                 + ", rowsStored=" + rowsStored() + ", rowsSkippedAsOlder=" + rowsSkippedAsOlder()
-                + ", entriesRejected=" + entriesRejected() + ", deadLettered=" + deadLettered() + ", deletes=" + deletes() + ", loads=" + loads()
+                + ", entriesRejected=" + entriesRejected() + ", deadLettered=" + deadLettered() + ", deletes="
+                + deletes() + ", loads=" + loads()
                 + ", loadFailures=" + loadFailures() + ", lastBatchSize=" + lastBatchSize()
                 + ", maxBatchSize=" + maxBatchSize() + "]";
     }

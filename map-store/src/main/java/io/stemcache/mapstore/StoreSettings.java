@@ -19,8 +19,12 @@ import java.time.Duration;
  *                              hold every later call on its partition, in-memory gets included; with a limit
  *                              the load fails (the get gets an error) and the partition moves on.
  */
-public record StoreSettings(AnalysisCodec codec, int loadBatchSize, int initialLoadMaxEntries,
-                            long initialLoadMaxBytes, Duration loadTimeout) {
+public record StoreSettings(
+        AnalysisCodec codec,
+        int loadBatchSize,
+        int initialLoadMaxEntries,
+        long initialLoadMaxBytes,
+        Duration loadTimeout) {
 
     /** Keys per load query: large enough to save round trips, small enough to keep one result set modest. */
     public static final int DEFAULT_LOAD_BATCH_SIZE = 100;
@@ -50,7 +54,10 @@ public record StoreSettings(AnalysisCodec codec, int loadBatchSize, int initialL
 
     /** The standard codec, {@value #DEFAULT_LOAD_BATCH_SIZE} keys per load, no initial load, a 5 s load timeout. */
     public static StoreSettings defaults() {
-        return new StoreSettings(AnalysisCodec.standard(), DEFAULT_LOAD_BATCH_SIZE, DEFAULT_INITIAL_LOAD_MAX_ENTRIES,
+        return new StoreSettings(
+                AnalysisCodec.standard(),
+                DEFAULT_LOAD_BATCH_SIZE,
+                DEFAULT_INITIAL_LOAD_MAX_ENTRIES,
                 DEFAULT_INITIAL_LOAD_MAX_BYTES);
     }
 
@@ -92,12 +99,12 @@ public record StoreSettings(AnalysisCodec codec, int loadBatchSize, int initialL
                     + "or positive, got " + initialLoadMaxEntries);
         }
         if (loadTimeout == null || loadTimeout.isNegative()) {
-            throw new IllegalArgumentException("map-store setting loadTimeout must be zero (no limit) or positive, got "
-                    + loadTimeout);
+            throw new IllegalArgumentException(
+                    "map-store setting loadTimeout must be zero (no limit) or positive, got " + loadTimeout);
         }
         if (initialLoadMaxBytes < 1) {
-            throw new IllegalArgumentException("map-store setting initialLoadMaxBytes must be positive, got "
-                    + initialLoadMaxBytes);
+            throw new IllegalArgumentException(
+                    "map-store setting initialLoadMaxBytes must be positive, got " + initialLoadMaxBytes);
         }
         return this;
     }

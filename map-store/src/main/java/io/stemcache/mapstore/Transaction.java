@@ -19,8 +19,7 @@ final class Transaction {
         T run(Connection connection) throws SQLException;
     }
 
-    private Transaction() {
-    }
+    private Transaction() {}
 
     /**
      * Tells the product table's delete trigger (changeset 026) that this transaction's deletes are stemcache's
@@ -44,7 +43,9 @@ final class Transaction {
                 // pgjdbc asserts (with -ea) instead of throwing when the connection dies inside a batch; an
                 // Error escaping a store would stop Hazelcast's write-behind worker, so report a lost connection.
                 SQLTransientConnectionException lost = new SQLTransientConnectionException(
-                        "the connection failed inside the JDBC driver: " + driverCheck.getMessage(), "08006", driverCheck);
+                        "the connection failed inside the JDBC driver: " + driverCheck.getMessage(),
+                        "08006",
+                        driverCheck);
                 rollback(connection, lost);
                 throw lost;
             } catch (Throwable failure) {

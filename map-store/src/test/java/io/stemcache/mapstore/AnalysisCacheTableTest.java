@@ -41,7 +41,8 @@ class AnalysisCacheTableTest {
 
     @Test
     void guestsEntries_liveInTheGuestTable() {
-        assertThat(AnalysisCacheTable.of(io.stemcache.core.Owner.guest("guest-session-0123456789abcdef"))).isSameAs(AnalysisCacheTable.GUESTS);
+        assertThat(AnalysisCacheTable.of(io.stemcache.core.Owner.guest("guest-session-0123456789abcdef")))
+                .isSameAs(AnalysisCacheTable.GUESTS);
         assertThat(AnalysisCacheTable.GUESTS.upsert).contains("INSERT INTO audio_analysis_guest_cache AS c");
         assertThat(AnalysisCacheTable.GUESTS.load).contains("LEFT JOIN audio_analysis_guest_cache c");
     }
@@ -54,18 +55,20 @@ class AnalysisCacheTableTest {
                 .contains(tombstones)
                 .endsWith("entry_version = GREATEST(t.entry_version, EXCLUDED.entry_version), deleted_at = now()");
         assertThat(AnalysisCacheTable.GUESTS.deleteFile).contains("c.owner_kind = 'guest'");
-        String afterDelete = AnalysisCacheTable.USERS.deleteKeys.substring(
-                AnalysisCacheTable.USERS.deleteKeys.indexOf("RETURNING"));
+        String afterDelete =
+                AnalysisCacheTable.USERS.deleteKeys.substring(AnalysisCacheTable.USERS.deleteKeys.indexOf("RETURNING"));
         assertThat(AnalysisCacheTable.USERS.deleteFile).endsWith(afterDelete);
     }
 
     @Test
     void maintenanceStatements_countStoredBytesOneWay_andNameOnlyStemcachesRows() {
-        assertThat(MaintenanceSql.TOTAL_BYTES).contains(AnalysisCacheTable.STORED_BYTES)
+        assertThat(MaintenanceSql.TOTAL_BYTES)
+                .contains(AnalysisCacheTable.STORED_BYTES)
                 .contains("FROM audio_analysis_cache WHERE owner_kind = 'user'")
                 .contains("FROM audio_analysis_guest_cache WHERE owner_kind = 'guest'");
         assertThat(MaintenanceSql.DELETE_LEAST_RECENT).contains(AnalysisCacheTable.STORED_BYTES);
-        assertThat(MaintenanceSql.DELETE_OVER_GUEST_QUOTA).contains(AnalysisCacheTable.STORED_BYTES)
+        assertThat(MaintenanceSql.DELETE_OVER_GUEST_QUOTA)
+                .contains(AnalysisCacheTable.STORED_BYTES)
                 .doesNotContain("audio_analysis_cache ");
         assertThat(EntryLoader.RECENT_KEYS).contains(AnalysisCacheTable.STORED_BYTES);
         assertThat(AnalysisCacheTable.GUESTS.sql(MaintenanceSql.TOUCH))

@@ -21,7 +21,10 @@ final class CapturedLogs implements AutoCloseable {
 
     /** The formatted messages at {@code level}. */
     List<String> messages(Level level) {
-        return appender.list.stream().filter(e -> e.getLevel() == level).map(ILoggingEvent::getFormattedMessage).toList();
+        return appender.list.stream()
+                .filter(e -> e.getLevel() == level)
+                .map(ILoggingEvent::getFormattedMessage)
+                .toList();
     }
 
     @Override

@@ -55,8 +55,8 @@ class CorpusRoundTripIT {
         assertThat(files).hasSize(Corpus.files().size());
 
         // A fresh store in small batches: nothing comes from memory, and several chunks of ~4 MB rows stream through.
-        PostgresAnalysisStore reader = new PostgresAnalysisStore(database.dataSource(),
-                TestEntries.settings().withLoadBatchSize(4));
+        PostgresAnalysisStore reader = new PostgresAnalysisStore(
+                database.dataSource(), TestEntries.settings().withLoadBatchSize(4));
         Map<AnalysisKey, CachedAudioAnalysis> loaded = reader.loadAll(List.copyOf(files.keySet()));
 
         assertThat(loaded).containsOnlyKeys(files.keySet());
@@ -68,7 +68,8 @@ class CorpusRoundTripIT {
             assertThat(entry.updatedAt()).isEqualTo(now.truncatedTo(java.time.temporal.ChronoUnit.MICROS));
             assertThat(entry.contentHash()).isEqualTo("sha256:" + key.fileMetadataId());
             assertThat(entry.rawSize()).isEqualTo(expected.valueCount() * Double.BYTES);
-            assertThat(entry.metadata().featuresExtracted()).isEqualTo(expected.metadata().featuresExtracted());
+            assertThat(entry.metadata().featuresExtracted())
+                    .isEqualTo(expected.metadata().featuresExtracted());
         });
         assertThat(reader.metrics().loads()).isEqualTo(files.size());
         assertThat(reader.metrics().loadFailures()).isZero();
@@ -87,8 +88,8 @@ class CorpusRoundTripIT {
 
         store.storeAll(entries);
 
-        Map<AnalysisKey, CachedAudioAnalysis> loaded = new PostgresAnalysisStore(database.dataSource(),
-                TestEntries.settings()).loadAll(entries.keySet());
+        Map<AnalysisKey, CachedAudioAnalysis> loaded =
+                new PostgresAnalysisStore(database.dataSource(), TestEntries.settings()).loadAll(entries.keySet());
         entries.forEach((key, entry) -> assertThat(loaded.get(key).payload()).isEqualTo(entry.payload()));
         assertThat(store.metrics().batchSizes()).containsExactly(3);
     }

@@ -50,14 +50,17 @@ class CorruptRowIT {
         damage.put(keys.get(0), damagePayload(keys.get(0), p -> flip(p, 5, 16, 17)));
         damage.put(keys.get(1), damagePayload(keys.get(1), p -> Arrays.copyOf(p, p.length / 2)));
         damage.put(keys.get(2), damagePayload(keys.get(2), p -> Arrays.copyOf(p, 3)));
-        damage.put(keys.get(3), damagePayload(keys.get(3), p -> overwrite(p, "JUNK".getBytes(StandardCharsets.US_ASCII))));
-        rows.update("UPDATE audio_analysis_cache SET precision = 'Q16' WHERE " + TableRows.whereKey(),
+        damage.put(
+                keys.get(3), damagePayload(keys.get(3), p -> overwrite(p, "JUNK".getBytes(StandardCharsets.US_ASCII))));
+        rows.update(
+                "UPDATE audio_analysis_cache SET precision = 'Q16' WHERE " + TableRows.whereKey(),
                 TableRows.keyParameters(keys.get(4)));
         damage.put(keys.get(4), "precision column disagrees with the payload header");
         damage.put(keys.get(5), damagePayload(keys.get(5), p -> flip(p, p.length / 2, p.length / 2 + 1)));
         long rowCount = rows.count();
         Map<AnalysisKey, byte[]> damagedBytes = new LinkedHashMap<>();
-        damage.keySet().forEach(key -> damagedBytes.put(key, (byte[]) rows.row(key).get("payload")));
+        damage.keySet()
+                .forEach(key -> damagedBytes.put(key, (byte[]) rows.row(key).get("payload")));
 
         Map<AnalysisKey, CachedAudioAnalysis> loaded;
         try (CapturedLogs logs = new CapturedLogs(PostgresAnalysisStore.class)) {
@@ -65,14 +68,20 @@ class CorruptRowIT {
 
             List<String> errors = logs.messages(Level.ERROR);
             assertThat(errors).hasSize(6);
-            damage.keySet().forEach(key -> assertThat(errors).anySatisfy(message -> assertThat(message)
-                    .contains(key.toString(), "unreadable", "reads as a miss")));
-            assertThat(errors).anySatisfy(message -> assertThat(message).contains(keys.get(5).toString(), "checksum"));
-            assertThat(logs.messages(Level.WARN)).hasSize(6)
+            damage.keySet()
+                    .forEach(key -> assertThat(errors)
+                            .anySatisfy(message ->
+                                    assertThat(message).contains(key.toString(), "unreadable", "reads as a miss")));
+            assertThat(errors)
+                    .anySatisfy(
+                            message -> assertThat(message).contains(keys.get(5).toString(), "checksum"));
+            assertThat(logs.messages(Level.WARN))
+                    .hasSize(6)
                     .allSatisfy(message -> assertThat(message).contains("moved to audio_analysis_dead_letter"));
         }
         assertThat(loaded).containsOnlyKeys(keys.get(6));
-        assertThat(loaded.get(keys.get(6)).payload()).isEqualTo(entries.get(keys.get(6)).payload());
+        assertThat(loaded.get(keys.get(6)).payload())
+                .isEqualTo(entries.get(keys.get(6)).payload());
         assertThat(store.metrics().loadFailures()).isEqualTo(6);
         assertThat(store.metrics().loads()).isEqualTo(1);
         assertThat(store.metrics().quarantined()).isEqualTo(6);
@@ -86,7 +95,9 @@ class CorruptRowIT {
         });
         assertThat((String) deadLetter(keys.get(5)).get("reason")).contains("checksum");
         assertThat(store.load(keys.get(0))).isNull();
-        assertThat(store.metrics().loadFailures()).as("a key put aside is a plain miss, not a failure again").isEqualTo(6);
+        assertThat(store.metrics().loadFailures())
+                .as("a key put aside is a plain miss, not a failure again")
+                .isEqualTo(6);
     }
 
     @Test
@@ -113,8 +124,9 @@ class CorruptRowIT {
         Map<AnalysisKey, CachedAudioAnalysis> entries = TestEntries.smallEntries(1, UUID.randomUUID(), T0);
         new PostgresAnalysisStore(database.dataSource(), TestEntries.settings()).storeAll(entries);
         AnalysisKey key = entries.keySet().iterator().next();
-        PostgresAnalysisStore strict = new PostgresAnalysisStore(database.dataSource(), new StoreSettings(
-                io.stemcache.core.codec.AnalysisCodec.withMaxDecodedBytes(64), 100, 0, 1));
+        PostgresAnalysisStore strict = new PostgresAnalysisStore(
+                database.dataSource(),
+                new StoreSettings(io.stemcache.core.codec.AnalysisCodec.withMaxDecodedBytes(64), 100, 0, 1));
 
         assertThat(strict.load(key)).isNull();
 
@@ -125,8 +137,9 @@ class CorruptRowIT {
 
     private static Map<String, Object> deadLetter(AnalysisKey key) {
         try (var connection = database.dataSource().getConnection();
-             var query = connection.prepareStatement("SELECT payload, reason, sqlstate FROM audio_analysis_dead_letter"
-                     + " WHERE owner_kind = ? AND owner_id = ? AND file_metadata_id = ? AND stem_type = ?")) {
+                var query = connection.prepareStatement(
+                        "SELECT payload, reason, sqlstate FROM audio_analysis_dead_letter"
+                                + " WHERE owner_kind = ? AND owner_id = ? AND file_metadata_id = ? AND stem_type = ?")) {
             query.setString(1, key.owner().kind().code());
             query.setString(2, key.owner().id());
             query.setObject(3, key.fileMetadataId());
@@ -163,7 +176,8 @@ class CorruptRowIT {
         try (CapturedLogs logs = new CapturedLogs(PostgresAnalysisStore.class)) {
             loaded = store.loadAll(List.of(badSeries, noWaveform, goodKey));
 
-            assertThat(logs.messages(Level.ERROR)).hasSize(2)
+            assertThat(logs.messages(Level.ERROR))
+                    .hasSize(2)
                     .anySatisfy(m -> assertThat(m).contains(badSeries.toString()))
                     .anySatisfy(m -> assertThat(m).contains(noWaveform.toString(), "no waveform_data"));
         }
@@ -175,7 +189,8 @@ class CorruptRowIT {
 
     private static String damagePayload(AnalysisKey key, UnaryOperator<byte[]> damage) {
         byte[] payload = (byte[]) rows.row(key).get("payload");
-        rows.update("UPDATE audio_analysis_cache SET payload = ? WHERE " + TableRows.whereKey(),
+        rows.update(
+                "UPDATE audio_analysis_cache SET payload = ? WHERE " + TableRows.whereKey(),
                 TableRows.keyParameters(key, (Object) damage.apply(payload)));
         return "damaged";
     }

@@ -50,11 +50,13 @@ class DatabaseDownIT {
 
         assertThatThrownBy(() -> store.storeAll(entries))
                 .isInstanceOf(AnalysisStoreException.class)
-                .hasMessageContaining("storeAll of 3 entries (" + entries.keySet().iterator().next())
+                .hasMessageContaining(
+                        "storeAll of 3 entries (" + entries.keySet().iterator().next())
                 .hasCauseInstanceOf(SQLException.class);
         assertThat(store.metrics().storeFailures()).isEqualTo(1);
         assertThatThrownBy(() -> store.deleteAll(entries.keySet()))
-                .isInstanceOf(AnalysisStoreException.class).hasMessageContaining("deleteAll of 3 entries");
+                .isInstanceOf(AnalysisStoreException.class)
+                .hasMessageContaining("deleteAll of 3 entries");
     }
 
     @Test
@@ -65,7 +67,8 @@ class DatabaseDownIT {
         down.setDatabaseName("stemcache");
         down.setUser("postgres");
         down.setConnectTimeout(2);
-        PostgresAnalysisStore store = new PostgresAnalysisStore(down, TestEntries.settings().withInitialLoad(10, 1000));
+        PostgresAnalysisStore store =
+                new PostgresAnalysisStore(down, TestEntries.settings().withInitialLoad(10, 1000));
         Map<AnalysisKey, CachedAudioAnalysis> entries = TestEntries.smallEntries(2, UUID.randomUUID(), T0);
         AnalysisKey key = entries.keySet().iterator().next();
 
@@ -75,11 +78,14 @@ class DatabaseDownIT {
                 .hasMessageContaining("none of it was written")
                 .hasCauseInstanceOf(SQLException.class);
         assertThatThrownBy(() -> store.loadAll(List.copyOf(entries.keySet())))
-                .isInstanceOf(AnalysisStoreException.class).hasMessageContaining("loadAll of 2 entries (" + key);
-        assertThatThrownBy(store::loadAllKeys).isInstanceOf(AnalysisStoreException.class)
+                .isInstanceOf(AnalysisStoreException.class)
+                .hasMessageContaining("loadAll of 2 entries (" + key);
+        assertThatThrownBy(store::loadAllKeys)
+                .isInstanceOf(AnalysisStoreException.class)
                 .hasMessageContaining("loadAllKeys failed");
         assertThatThrownBy(() -> store.init(null, new Properties(), "analyses"))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("could not check the schema");
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("could not check the schema");
     }
 
     private static int unusedPort() throws IOException {

@@ -45,24 +45,30 @@ class DeadLetterIT {
         Map<AnalysisKey, CachedAudioAnalysis> entries = new LinkedHashMap<>(TestEntries.smallEntries(4, user, T0));
         AudioAnalysis analysis = TestEntries.ofFile(UUID.randomUUID(), Corpus.small(TestEntries.SMALL_FRAMES));
         AnalysisKey poison = TestEntries.userKey(user, analysis);
-        CachedAudioAnalysis poisonValue = CachedAudioAnalysis.of(poison, analysis, "sha256:\u0000bad", 1,
-                Precision.FLOAT64, TestEntries.CODEC, T0);
+        CachedAudioAnalysis poisonValue = CachedAudioAnalysis.of(
+                poison, analysis, "sha256:\u0000bad", 1, Precision.FLOAT64, TestEntries.CODEC, T0);
         entries.put(poison, poisonValue);
         entries.putAll(TestEntries.smallEntries(3, user, T0));
 
         try (CapturedLogs logs = new CapturedLogs(PostgresAnalysisStore.class)) {
             store.storeAll(entries);
 
-            assertThat(logs.messages(Level.ERROR)).singleElement().asString()
+            assertThat(logs.messages(Level.ERROR))
+                    .singleElement()
+                    .asString()
                     .contains(poison.toString(), "audio_analysis_dead_letter", "22021");
         }
 
         assertThat(rows.queryLong("SELECT count(*) FROM audio_analysis_cache WHERE owner_id = ?", user.toString()))
                 .isEqualTo(7);
         assertThat(rows.row(poison)).isNull();
-        Map<String, Object> letter = rows.queryRow("SELECT * FROM audio_analysis_dead_letter WHERE owner_id = ?"
-                + " AND file_metadata_id = ?", user.toString(), poison.fileMetadataId());
-        assertThat(letter).containsEntry("owner_kind", "user").containsEntry("stem_type", poison.stemType().code())
+        Map<String, Object> letter = rows.queryRow(
+                "SELECT * FROM audio_analysis_dead_letter WHERE owner_id = ?" + " AND file_metadata_id = ?",
+                user.toString(),
+                poison.fileMetadataId());
+        assertThat(letter)
+                .containsEntry("owner_kind", "user")
+                .containsEntry("stem_type", poison.stemType().code())
                 .containsEntry("sqlstate", "22021");
         assertThat((String) letter.get("reason")).contains("0x00");
         assertThat((byte[]) letter.get("payload")).isEqualTo(poisonValue.payload());
@@ -79,8 +85,13 @@ class DeadLetterIT {
         UUID user = UUID.randomUUID();
         Map<AnalysisKey, CachedAudioAnalysis> entries = new LinkedHashMap<>(TestEntries.smallEntries(2, user, T0));
         AudioAnalysis small = Corpus.small(TestEntries.SMALL_FRAMES);
-        AudioAnalysis refused = new AudioAnalysis(UUID.randomUUID(), small.stemType(), "refused-version",
-                small.analysisData(), small.waveformData(), small.metadata());
+        AudioAnalysis refused = new AudioAnalysis(
+                UUID.randomUUID(),
+                small.stemType(),
+                "refused-version",
+                small.analysisData(),
+                small.waveformData(),
+                small.metadata());
         AnalysisKey poison = TestEntries.userKey(user, refused);
         entries.put(poison, TestEntries.entry(poison, refused, T0));
 
@@ -88,8 +99,9 @@ class DeadLetterIT {
 
         assertThat(rows.queryLong("SELECT count(*) FROM audio_analysis_cache WHERE owner_id = ?", user.toString()))
                 .isEqualTo(2);
-        Map<String, Object> letter = rows.queryRow("SELECT sqlstate, reason FROM audio_analysis_dead_letter"
-                + " WHERE file_metadata_id = ?", poison.fileMetadataId());
+        Map<String, Object> letter = rows.queryRow(
+                "SELECT sqlstate, reason FROM audio_analysis_dead_letter" + " WHERE file_metadata_id = ?",
+                poison.fileMetadataId());
         assertThat(letter).containsEntry("sqlstate", "23514");
         assertThat((String) letter.get("reason")).contains("ck_test_refused_version");
         assertThat(store.metrics().deadLettered()).isEqualTo(1);
@@ -104,10 +116,13 @@ class DeadLetterIT {
             Map<AnalysisKey, CachedAudioAnalysis> entries = new LinkedHashMap<>(TestEntries.smallEntries(2, user, T0));
             AudioAnalysis analysis = TestEntries.ofFile(UUID.randomUUID(), Corpus.small(TestEntries.SMALL_FRAMES));
             AnalysisKey poison = TestEntries.userKey(user, analysis);
-            entries.put(poison, CachedAudioAnalysis.of(poison, analysis, "sha256:\u0000", 1, Precision.FLOAT64,
-                    TestEntries.CODEC, T0));
+            entries.put(
+                    poison,
+                    CachedAudioAnalysis.of(
+                            poison, analysis, "sha256:\u0000", 1, Precision.FLOAT64, TestEntries.CODEC, T0));
 
-            assertThatThrownBy(() -> store.storeAll(entries)).isInstanceOf(AnalysisStoreException.class)
+            assertThatThrownBy(() -> store.storeAll(entries))
+                    .isInstanceOf(AnalysisStoreException.class)
                     .hasMessageContaining("setting " + poison + " aside in audio_analysis_dead_letter failed");
             assertThat(store.metrics().storeFailures()).isEqualTo(1);
             assertThat(store.metrics().deadLettered()).isZero();

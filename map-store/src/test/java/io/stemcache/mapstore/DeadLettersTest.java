@@ -20,7 +20,8 @@ class DeadLettersTest {
     @ParameterizedTest
     @ValueSource(strings = {"08006", "08001", "53300", "57P01", "57P03", "40001", "40P01", "55P03", "42703", "XX000"})
     void isPermanent_connectionResourceRollbackLockSchemaStates_false(String state) {
-        assertThat(DeadLetters.isPermanent(new SQLException("try again", state))).isFalse();
+        assertThat(DeadLetters.isPermanent(new SQLException("try again", state)))
+                .isFalse();
     }
 
     @Test
@@ -34,13 +35,16 @@ class DeadLettersTest {
 
     @Test
     void isPermanent_poolTimeoutOrNoState_false() {
-        assertThat(DeadLetters.isPermanent(new SQLTransientConnectionException("pool timed out", "08003"))).isFalse();
+        assertThat(DeadLetters.isPermanent(new SQLTransientConnectionException("pool timed out", "08003")))
+                .isFalse();
         assertThat(DeadLetters.isPermanent(new SQLException("no state"))).isFalse();
-        assertThat(DeadLetters.isPermanent(new IllegalStateException("pool closed"))).isFalse();
+        assertThat(DeadLetters.isPermanent(new IllegalStateException("pool closed")))
+                .isFalse();
     }
 
     @Test
     void isPermanent_bindingRefusesTheValue_true() {
-        assertThat(DeadLetters.isPermanent(new IllegalArgumentException("Invalid UUID string"))).isTrue();
+        assertThat(DeadLetters.isPermanent(new IllegalArgumentException("Invalid UUID string")))
+                .isTrue();
     }
 }

@@ -103,7 +103,8 @@ class DeletesStayDeletedIT {
 
         assertThat(loaded.isDeletion()).isTrue();
         assertThat(loaded.version()).isEqualTo(7);
-        assertThat(newStore().load(TestEntries.userKey(UUID.randomUUID(), analysis))).isNull();
+        assertThat(newStore().load(TestEntries.userKey(UUID.randomUUID(), analysis)))
+                .isNull();
     }
 
     @Test
@@ -111,8 +112,8 @@ class DeletesStayDeletedIT {
         PostgresAnalysisStore store = newStore();
         AudioAnalysis analysis = small();
         AnalysisKey user = TestEntries.userKey(UUID.randomUUID(), analysis);
-        AnalysisKey guest = new AnalysisKey(Owner.guest(TestEntries.GUEST_TOKEN + "-deleteAll"),
-                analysis.fileMetadataId(), analysis.stemType());
+        AnalysisKey guest = new AnalysisKey(
+                Owner.guest(TestEntries.GUEST_TOKEN + "-deleteAll"), analysis.fileMetadataId(), analysis.stemType());
         Map<AnalysisKey, CachedAudioAnalysis> entries = new LinkedHashMap<>();
         entries.put(user, TestEntries.entry(user, analysis, T0, 4));
         entries.put(guest, TestEntries.entry(guest, analysis, T0, 2));
@@ -132,10 +133,10 @@ class DeletesStayDeletedIT {
         PostgresAnalysisStore store = newStore();
         AudioAnalysis analysis = small();
         AnalysisKey user = TestEntries.userKey(UUID.randomUUID(), analysis);
-        AnalysisKey guest = new AnalysisKey(Owner.guest(TestEntries.GUEST_TOKEN + "-mixed"), analysis.fileMetadataId(),
-                analysis.stemType());
-        AnalysisKey removedGuest = new AnalysisKey(Owner.guest(TestEntries.GUEST_TOKEN + "-gone"),
-                analysis.fileMetadataId(), analysis.stemType());
+        AnalysisKey guest = new AnalysisKey(
+                Owner.guest(TestEntries.GUEST_TOKEN + "-mixed"), analysis.fileMetadataId(), analysis.stemType());
+        AnalysisKey removedGuest = new AnalysisKey(
+                Owner.guest(TestEntries.GUEST_TOKEN + "-gone"), analysis.fileMetadataId(), analysis.stemType());
         store.store(removedGuest, TestEntries.entry(removedGuest, analysis, T0, 1));
         Map<AnalysisKey, CachedAudioAnalysis> entries = new LinkedHashMap<>();
         entries.put(user, TestEntries.entry(user, analysis, T0, 1));
@@ -144,13 +145,18 @@ class DeletesStayDeletedIT {
 
         store.storeAll(entries);
 
-        assertThat(rows.queryLong("SELECT count(*) FROM audio_analysis_cache WHERE file_metadata_id = ?",
-                analysis.fileMetadataId())).isEqualTo(1);
-        assertThat(rows.queryLong("SELECT count(*) FROM audio_analysis_guest_cache WHERE file_metadata_id = ?",
-                analysis.fileMetadataId())).isEqualTo(1);
+        assertThat(rows.queryLong(
+                        "SELECT count(*) FROM audio_analysis_cache WHERE file_metadata_id = ?",
+                        analysis.fileMetadataId()))
+                .isEqualTo(1);
+        assertThat(rows.queryLong(
+                        "SELECT count(*) FROM audio_analysis_guest_cache WHERE file_metadata_id = ?",
+                        analysis.fileMetadataId()))
+                .isEqualTo(1);
         assertThat(rows.row(guest)).containsEntry("user_id", null);
         assertThat(rows.tombstone(removedGuest)).isEqualTo(2);
-        assertThat(newStore().loadAll(List.of(user, guest, removedGuest))).hasSize(3)
+        assertThat(newStore().loadAll(List.of(user, guest, removedGuest)))
+                .hasSize(3)
                 .allSatisfy((key, value) -> assertThat(value.isDeletion()).isEqualTo(key.equals(removedGuest)));
     }
 }

@@ -22,6 +22,7 @@ class InitialLoadIT {
     private static FreshDatabase database;
     /** Newest first: accessed at 12:06, 12:05, ... 12:01. */
     private static List<AnalysisKey> newestFirst;
+
     private static int payloadSize;
 
     @BeforeAll
@@ -33,14 +34,16 @@ class InitialLoadIT {
         newestFirst = new ArrayList<>();
         int minute = 1;
         for (AnalysisKey key : entries.keySet()) {
-            rows.update("UPDATE audio_analysis_cache SET last_accessed = ? WHERE " + TableRows.whereKey(),
+            rows.update(
+                    "UPDATE audio_analysis_cache SET last_accessed = ? WHERE " + TableRows.whereKey(),
                     TableRows.keyParameters(key, OffsetDateTime.of(2026, 3, 1, 12, minute++, 0, 0, ZoneOffset.UTC)));
             newestFirst.add(0, key);
         }
         payloadSize = entries.values().iterator().next().size();
         // A row migration 019 could not give to anyone, accessed last: never part of the initial load.
-        rows.update("INSERT INTO audio_analysis_cache (id, file_metadata_id, stem_type, owner_kind, owner_id, last_accessed)"
-                + " VALUES (gen_random_uuid(), gen_random_uuid(), 'bass', 'legacy', 'x', now())");
+        rows.update(
+                "INSERT INTO audio_analysis_cache (id, file_metadata_id, stem_type, owner_kind, owner_id, last_accessed)"
+                        + " VALUES (gen_random_uuid(), gen_random_uuid(), 'bass', 'legacy', 'x', now())");
     }
 
     @AfterAll
@@ -57,24 +60,24 @@ class InitialLoadIT {
 
     @Test
     void loadAllKeys_countLimit_givesTheMostRecentlyAccessedFirst() {
-        PostgresAnalysisStore store = new PostgresAnalysisStore(database.dataSource(),
-                TestEntries.settings().withInitialLoad(3, Long.MAX_VALUE));
+        PostgresAnalysisStore store = new PostgresAnalysisStore(
+                database.dataSource(), TestEntries.settings().withInitialLoad(3, Long.MAX_VALUE));
 
         assertThat(store.loadAllKeys()).containsExactlyElementsOf(newestFirst.subList(0, 3));
     }
 
     @Test
     void loadAllKeys_byteBudget_stopsBeforeTheRowThatWouldExceedIt() {
-        PostgresAnalysisStore store = new PostgresAnalysisStore(database.dataSource(),
-                TestEntries.settings().withInitialLoad(100, 2L * payloadSize + payloadSize / 2));
+        PostgresAnalysisStore store = new PostgresAnalysisStore(
+                database.dataSource(), TestEntries.settings().withInitialLoad(100, 2L * payloadSize + payloadSize / 2));
 
         assertThat(store.loadAllKeys()).containsExactlyElementsOf(newestFirst.subList(0, 2));
     }
 
     @Test
     void loadAllKeys_generousLimits_giveEveryOwnedRowNewestFirst() {
-        PostgresAnalysisStore store = new PostgresAnalysisStore(database.dataSource(),
-                TestEntries.settings().withInitialLoad(100, Long.MAX_VALUE));
+        PostgresAnalysisStore store = new PostgresAnalysisStore(
+                database.dataSource(), TestEntries.settings().withInitialLoad(100, Long.MAX_VALUE));
 
         Iterable<AnalysisKey> keys = store.loadAllKeys();
 
@@ -86,11 +89,12 @@ class InitialLoadIT {
     void loadAllKeys_prefersTheMostFrequentlyRead_overTheMostRecent() {
         AnalysisKey oldButHot = newestFirst.get(newestFirst.size() - 1);
         TableRows rows = new TableRows(database.dataSource());
-        rows.update("UPDATE audio_analysis_cache SET access_count = 50 WHERE " + TableRows.whereKey(),
+        rows.update(
+                "UPDATE audio_analysis_cache SET access_count = 50 WHERE " + TableRows.whereKey(),
                 TableRows.keyParameters(oldButHot));
         try {
-            PostgresAnalysisStore store = new PostgresAnalysisStore(database.dataSource(),
-                    TestEntries.settings().withInitialLoad(2, Long.MAX_VALUE));
+            PostgresAnalysisStore store = new PostgresAnalysisStore(
+                    database.dataSource(), TestEntries.settings().withInitialLoad(2, Long.MAX_VALUE));
 
             assertThat(store.loadAllKeys()).containsExactly(oldButHot, newestFirst.get(0));
         } finally {

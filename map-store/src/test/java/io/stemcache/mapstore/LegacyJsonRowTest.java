@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Test;
 
 class LegacyJsonRowTest {
 
-    private static final AnalysisKey KEY = new AnalysisKey(Owner.user(UUID.randomUUID()), UUID.randomUUID(),
-            StemType.DRUMS);
+    private static final AnalysisKey KEY =
+            new AnalysisKey(Owner.user(UUID.randomUUID()), UUID.randomUUID(), StemType.DRUMS);
     private static final AnalysisMetadata METADATA = new AnalysisMetadata(44100, 1.5, 512, List.of("zcr", "rms"), 12);
 
     @Test
@@ -34,8 +34,12 @@ class LegacyJsonRowTest {
 
     @Test
     void analysis_jsonbColumns_readInProductOrder() {
-        var analysis = LegacyJsonRow.analysis(KEY, "1.0", "{\"rms\": [0.5, 1], \"zcr\": [0.00000012, 0]}",
-                "{\"points\": [0.1], \"duration\": 1.5, \"markers\": [], \"sampleRate\": 44100}", METADATA);
+        var analysis = LegacyJsonRow.analysis(
+                KEY,
+                "1.0",
+                "{\"rms\": [0.5, 1], \"zcr\": [0.00000012, 0]}",
+                "{\"points\": [0.1], \"duration\": 1.5, \"markers\": [], \"sampleRate\": 44100}",
+                METADATA);
 
         assertThat(analysis.analysisData().keySet()).containsExactly("zcr", "rms");
         assertThat(analysis.analysisData().get("zcr")).containsExactly(1.2e-7, 0);
@@ -46,15 +50,21 @@ class LegacyJsonRowTest {
     @Test
     void analysis_noJson_namesWhatIsMissing() {
         assertThatThrownBy(() -> LegacyJsonRow.analysis(KEY, "1.0", null, null, METADATA))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("neither a payload nor analysis_data");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("neither a payload nor analysis_data");
         assertThatThrownBy(() -> LegacyJsonRow.analysis(KEY, "1.0", "{}", null, METADATA))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no waveform_data");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("no waveform_data");
     }
 
     @Test
     void analysis_malformedJson_throwsIllegalArgument() {
-        assertThatThrownBy(() -> LegacyJsonRow.analysis(KEY, "1.0", "{\"rms\": \"loud\"}",
-                "{\"points\": [], \"duration\": 1, \"markers\": [], \"sampleRate\": 1}", METADATA))
+        assertThatThrownBy(() -> LegacyJsonRow.analysis(
+                        KEY,
+                        "1.0",
+                        "{\"rms\": \"loud\"}",
+                        "{\"points\": [], \"duration\": 1, \"markers\": [], \"sampleRate\": 1}",
+                        METADATA))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -51,12 +51,21 @@ class LegacyRowIT {
         CachedAudioAnalysis loaded = store.load(key);
 
         // The product kept metadata only in its columns: duration as decimal(10,3), analysis duration in whole ms.
-        AnalysisMetadata columns = new AnalysisMetadata(corpus.metadata().sampleRate(),
-                new BigDecimal(corpus.metadata().duration()).setScale(3, RoundingMode.HALF_UP).doubleValue(),
-                corpus.metadata().bufferSize(), corpus.metadata().featuresExtracted(),
+        AnalysisMetadata columns = new AnalysisMetadata(
+                corpus.metadata().sampleRate(),
+                new BigDecimal(corpus.metadata().duration())
+                        .setScale(3, RoundingMode.HALF_UP)
+                        .doubleValue(),
+                corpus.metadata().bufferSize(),
+                corpus.metadata().featuresExtracted(),
                 Math.round(corpus.metadata().analysisDuration()));
-        AudioAnalysis expected = new AudioAnalysis(corpus.fileMetadataId(), corpus.stemType(), corpus.analysisVersion(),
-                corpus.analysisData(), corpus.waveformData(), columns);
+        AudioAnalysis expected = new AudioAnalysis(
+                corpus.fileMetadataId(),
+                corpus.stemType(),
+                corpus.analysisVersion(),
+                corpus.analysisData(),
+                corpus.waveformData(),
+                columns);
         Analyses.assertBitExact(expected, loaded.analysis());
         Analyses.assertBitExact(expected, TestEntries.CODEC.decode(loaded.payload()));
         assertThat(loaded.metadata()).isEqualTo(columns);
@@ -91,13 +100,16 @@ class LegacyRowIT {
         AnalysisKey key = TestEntries.userKey(user, small);
         UUID rowId = LegacyRows.insert(rows, key, small, WRITTEN);
         // What migration 019 does to a user's older versions and to rows without a user.
-        rows.update("UPDATE audio_analysis_cache SET owner_kind = 'legacy', owner_id = ? WHERE id = ?",
-                user.toString(), rowId);
-        PostgresAnalysisStore store = new PostgresAnalysisStore(database.dataSource(),
-                TestEntries.settings().withInitialLoad(1000, Long.MAX_VALUE));
+        rows.update(
+                "UPDATE audio_analysis_cache SET owner_kind = 'legacy', owner_id = ? WHERE id = ?",
+                user.toString(),
+                rowId);
+        PostgresAnalysisStore store = new PostgresAnalysisStore(
+                database.dataSource(), TestEntries.settings().withInitialLoad(1000, Long.MAX_VALUE));
 
-        assertThat(store.loadAll(List.of(key, new AnalysisKey(Owner.user(rowId), small.fileMetadataId(),
-                small.stemType())))).isEmpty();
+        assertThat(store.loadAll(
+                        List.of(key, new AnalysisKey(Owner.user(rowId), small.fileMetadataId(), small.stemType()))))
+                .isEmpty();
         assertThat(store.loadAllKeys()).noneMatch(k -> k.fileMetadataId().equals(small.fileMetadataId()));
         assertThat(store.metrics().loadFailures()).isZero();
     }

@@ -43,8 +43,8 @@ class LoadTimeoutIT {
     @Test
     void loadBehindATableLock_failsAfterTheTimeout_andLoadsOnceTheLockIsGone() throws Exception {
         Map<AnalysisKey, CachedAudioAnalysis> entries = TestEntries.smallEntries(2, UUID.randomUUID(), TestEntries.T0);
-        PostgresAnalysisStore store = new PostgresAnalysisStore(database.dataSource(),
-                TestEntries.settings().withLoadTimeout(Duration.ofMillis(500)));
+        PostgresAnalysisStore store = new PostgresAnalysisStore(
+                database.dataSource(), TestEntries.settings().withLoadTimeout(Duration.ofMillis(500)));
         store.storeAll(entries);
         AnalysisKey key = entries.keySet().iterator().next();
 
@@ -54,7 +54,8 @@ class LoadTimeoutIT {
             // The lock is held until after this: the load returning at all is the timeout's doing.
             assertThatThrownBy(() -> load.get(60, TimeUnit.SECONDS))
                     .isInstanceOf(ExecutionException.class)
-                    .cause().isInstanceOf(AnalysisStoreException.class)
+                    .cause()
+                    .isInstanceOf(AnalysisStoreException.class)
                     .hasMessageContaining("after the load timeout of 500 ms (stemcache.load-timeout");
             assertThat(store.metrics().loads()).isZero();
             locker.rollback();
@@ -69,8 +70,8 @@ class LoadTimeoutIT {
     @Test
     void withoutATimeout_theLoadWaitsForTheLock() throws Exception {
         Map<AnalysisKey, CachedAudioAnalysis> entries = TestEntries.smallEntries(1, UUID.randomUUID(), TestEntries.T0);
-        PostgresAnalysisStore store = new PostgresAnalysisStore(database.dataSource(),
-                TestEntries.settings().withLoadTimeout(Duration.ZERO));
+        PostgresAnalysisStore store = new PostgresAnalysisStore(
+                database.dataSource(), TestEntries.settings().withLoadTimeout(Duration.ZERO));
         store.storeAll(entries);
         AnalysisKey key = entries.keySet().iterator().next();
 
@@ -80,12 +81,15 @@ class LoadTimeoutIT {
             assertThatThrownBy(() -> load.get(2, TimeUnit.SECONDS)).isInstanceOf(TimeoutException.class);
             locker.rollback();
         }
-        assertThat(load.get(60, TimeUnit.SECONDS).payload()).isEqualTo(entries.get(key).payload());
+        assertThat(load.get(60, TimeUnit.SECONDS).payload())
+                .isEqualTo(entries.get(key).payload());
     }
 
     @Test
     void negativeTimeout_isRefusedNamingTheSetting() {
-        assertThatThrownBy(() -> TestEntries.settings().withLoadTimeout(Duration.ofSeconds(-1)).validate())
+        assertThatThrownBy(() -> TestEntries.settings()
+                        .withLoadTimeout(Duration.ofSeconds(-1))
+                        .validate())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("loadTimeout");
     }

@@ -41,7 +41,9 @@ class RowSecurityCheckIT {
         ProductSchema.insertAnalysis(db.dataSource(), user, file, "vocals");
         SchemaMigrations.update(db.dataSource());
         // Roles are cluster-wide: a name no other test run uses.
-        role = "stemcache_member_" + Long.toString(ThreadLocalRandom.current().nextLong() >>> 24, 36).toLowerCase(Locale.ROOT);
+        role = "stemcache_member_"
+                + Long.toString(ThreadLocalRandom.current().nextLong() >>> 24, 36)
+                        .toLowerCase(Locale.ROOT);
         execute("CREATE ROLE " + role + " LOGIN NOBYPASSRLS");
         execute("GRANT USAGE ON SCHEMA auth TO " + role);
         execute("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO " + role);
@@ -61,13 +63,16 @@ class RowSecurityCheckIT {
 
     @Test
     void verify_roleWithoutBypassRls_isRefusedNamingRoleTableAndFix() throws SQLException {
-        assertThat(count(member, "SELECT count(*) FROM audio_analysis_cache")).as("rows the member sees").isZero();
+        assertThat(count(member, "SELECT count(*) FROM audio_analysis_cache"))
+                .as("rows the member sees")
+                .isZero();
 
         assertThatThrownBy(() -> RowSecurityCheck.verify(member, TABLES))
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessage("role " + role + " cannot see every row of table audio_analysis_cache: row-level security is"
-                        + " enabled on it and the role neither owns it nor has BYPASSRLS; members must see every row:"
-                        + " ALTER ROLE " + role + " BYPASSRLS, or run the members as the table's owner");
+                .hasMessage(
+                        "role " + role + " cannot see every row of table audio_analysis_cache: row-level security is"
+                                + " enabled on it and the role neither owns it nor has BYPASSRLS; members must see every row:"
+                                + " ALTER ROLE " + role + " BYPASSRLS, or run the members as the table's owner");
     }
 
     @Test
@@ -76,7 +81,8 @@ class RowSecurityCheckIT {
 
         try (Connection bypassing = DriverManager.getConnection(db.jdbcUrl(), role, "")) {
             assertThatCode(() -> RowSecurityCheck.verify(bypassing, TABLES)).doesNotThrowAnyException();
-            assertThat(count(bypassing, "SELECT count(*) FROM audio_analysis_cache")).isOne();
+            assertThat(count(bypassing, "SELECT count(*) FROM audio_analysis_cache"))
+                    .isOne();
         }
     }
 
@@ -91,7 +97,8 @@ class RowSecurityCheckIT {
         execute("CREATE TABLE member_owned (id int)");
         execute("ALTER TABLE member_owned OWNER TO " + role);
         execute("ALTER TABLE member_owned ENABLE ROW LEVEL SECURITY");
-        assertThatCode(() -> RowSecurityCheck.verify(member, List.of("member_owned"))).doesNotThrowAnyException();
+        assertThatCode(() -> RowSecurityCheck.verify(member, List.of("member_owned")))
+                .doesNotThrowAnyException();
 
         execute("ALTER TABLE member_owned FORCE ROW LEVEL SECURITY");
 
@@ -113,17 +120,20 @@ class RowSecurityCheckIT {
 
     @Test
     void verify_missingTable_isLeftToTheSchemaCheck() {
-        assertThatCode(() -> RowSecurityCheck.verify(member, List.of("no_such_table"))).doesNotThrowAnyException();
+        assertThatCode(() -> RowSecurityCheck.verify(member, List.of("no_such_table")))
+                .doesNotThrowAnyException();
     }
 
     private void execute(String sql) throws SQLException {
-        try (Connection connection = db.dataSource().getConnection(); Statement statement = connection.createStatement()) {
+        try (Connection connection = db.dataSource().getConnection();
+                Statement statement = connection.createStatement()) {
             statement.execute(sql);
         }
     }
 
     private static long count(Connection connection, String sql) throws SQLException {
-        try (Statement statement = connection.createStatement(); ResultSet result = statement.executeQuery(sql)) {
+        try (Statement statement = connection.createStatement();
+                ResultSet result = statement.executeQuery(sql)) {
             result.next();
             return result.getLong(1);
         }

@@ -87,7 +87,9 @@ class StoreAllIT {
                 .isEqualTo(5);
         kept.keySet().forEach(key -> assertThat(rows.row(key)).isNotNull());
         assertThat(store.metrics().deletes()).isEqualTo(25);
-        assertThat(store.loadAll(doomed.keySet())).as("each reads back as its deletion marker").hasSize(25)
+        assertThat(store.loadAll(doomed.keySet()))
+                .as("each reads back as its deletion marker")
+                .hasSize(25)
                 .allSatisfy((key, value) -> assertThat(value.isDeletion()).isTrue());
     }
 
@@ -108,15 +110,19 @@ class StoreAllIT {
     void store_sameVersionTwice_leavesOneRowWithTheSameContent_andTheReplayChangesNothing() {
         PostgresAnalysisStore store = newStore();
         Map.Entry<AnalysisKey, CachedAudioAnalysis> entry = TestEntries.smallEntries(1, UUID.randomUUID(), T0)
-                .entrySet().iterator().next();
+                .entrySet()
+                .iterator()
+                .next();
 
         store.store(entry.getKey(), entry.getValue());
         Map<String, Object> first = rows.row(entry.getKey());
         store.store(entry.getKey(), entry.getValue());
         Map<String, Object> second = rows.row(entry.getKey());
 
-        assertThat(rows.queryLong("SELECT count(*) FROM audio_analysis_cache WHERE " + TableRows.whereKey(),
-                TableRows.keyParameters(entry.getKey()))).isEqualTo(1);
+        assertThat(rows.queryLong(
+                        "SELECT count(*) FROM audio_analysis_cache WHERE " + TableRows.whereKey(),
+                        TableRows.keyParameters(entry.getKey())))
+                .isEqualTo(1);
         first.remove("last_accessed");
         second.remove("last_accessed");
         assertThat(second).usingRecursiveComparison().isEqualTo(first);
@@ -153,10 +159,11 @@ class StoreAllIT {
         AnalysisKey key = TestEntries.userKey(UUID.randomUUID(), small);
         CachedAudioAnalysis first = TestEntries.entry(key, small, T0);
         store.store(key, first);
-        rows.update("UPDATE audio_analysis_cache SET id = ? WHERE " + TableRows.whereKey(),
+        rows.update(
+                "UPDATE audio_analysis_cache SET id = ? WHERE " + TableRows.whereKey(),
                 TableRows.keyParameters(key, UUID.fromString("00000000-0000-4000-8000-000000000001")));
-        CachedAudioAnalysis second = TestEntries.entry(key, TestEntries.ofFile(small.fileMetadataId(),
-                Corpus.small(150)), T0.plusSeconds(5), 2);
+        CachedAudioAnalysis second = TestEntries.entry(
+                key, TestEntries.ofFile(small.fileMetadataId(), Corpus.small(150)), T0.plusSeconds(5), 2);
 
         store.store(key, second);
 
@@ -180,10 +187,21 @@ class StoreAllIT {
         AnalysisKey second = TestEntries.userKey(UUID.randomUUID(), small);
         store.store(first, TestEntries.entry(first, small, T0));
         CachedAudioAnalysis honest = TestEntries.entry(second, small, T0);
-        CachedAudioAnalysis forged = new CachedAudioAnalysis(first.entryId(), honest.fileMetadataId(),
-                honest.stemType(), honest.analysisVersion(), honest.cacheVersion(), null, honest.precision(),
-                honest.createdAt(), honest.updatedAt(), honest.metadata(), honest.rawSize(), honest.payload(),
-                honest.version(), false);
+        CachedAudioAnalysis forged = new CachedAudioAnalysis(
+                first.entryId(),
+                honest.fileMetadataId(),
+                honest.stemType(),
+                honest.analysisVersion(),
+                honest.cacheVersion(),
+                null,
+                honest.precision(),
+                honest.createdAt(),
+                honest.updatedAt(),
+                honest.metadata(),
+                honest.rawSize(),
+                honest.payload(),
+                honest.version(),
+                false);
 
         store.store(second, forged);
 
@@ -202,18 +220,30 @@ class StoreAllIT {
         store.store(key, entry);
 
         Map<String, Object> row = rows.row(key);
-        assertThat(row).containsEntry("id", key.entryId()).containsEntry("user_id", user)
-                .containsEntry("owner_kind", "user").containsEntry("owner_id", user.toString())
-                .containsEntry("stem_type", small.stemType().code()).containsEntry("analysis_version", "1.0")
-                .containsEntry("cache_version", 1).containsEntry("sample_rate", 44100).containsEntry("buffer_size", 512)
-                .containsEntry("size", entry.payload().length).containsEntry("raw_size", entry.rawSize())
-                .containsEntry("compressed", true).containsEntry("precision", "FLOAT64")
+        assertThat(row)
+                .containsEntry("id", key.entryId())
+                .containsEntry("user_id", user)
+                .containsEntry("owner_kind", "user")
+                .containsEntry("owner_id", user.toString())
+                .containsEntry("stem_type", small.stemType().code())
+                .containsEntry("analysis_version", "1.0")
+                .containsEntry("cache_version", 1)
+                .containsEntry("sample_rate", 44100)
+                .containsEntry("buffer_size", 512)
+                .containsEntry("size", entry.payload().length)
+                .containsEntry("raw_size", entry.rawSize())
+                .containsEntry("compressed", true)
+                .containsEntry("precision", "FLOAT64")
                 .containsEntry("content_hash", "sha256:" + small.fileMetadataId())
-                .containsEntry("analysis_data", null).containsEntry("waveform_data", null)
-                .containsEntry("analysis_duration", (int) Math.round(small.metadata().analysisDuration()));
+                .containsEntry("analysis_data", null)
+                .containsEntry("waveform_data", null)
+                .containsEntry(
+                        "analysis_duration", (int) Math.round(small.metadata().analysisDuration()));
         assertThat((BigDecimal) row.get("duration"))
-                .isEqualByComparingTo(BigDecimal.valueOf(small.metadata().duration()).setScale(3, RoundingMode.HALF_UP));
-        assertThat((Object[]) row.get("features_extracted")).containsExactlyElementsOf(small.metadata().featuresExtracted());
+                .isEqualByComparingTo(
+                        BigDecimal.valueOf(small.metadata().duration()).setScale(3, RoundingMode.HALF_UP));
+        assertThat((Object[]) row.get("features_extracted"))
+                .containsExactlyElementsOf(small.metadata().featuresExtracted());
         assertThat(((OffsetDateTime) row.get("created_at")).toInstant()).isEqualTo(T0);
         assertThat(((OffsetDateTime) row.get("last_accessed")).toInstant()).isAfter(T0);
     }
@@ -223,21 +253,28 @@ class StoreAllIT {
         PostgresAnalysisStore store = newStore();
         AudioAnalysis small = TestEntries.ofFile(UUID.randomUUID(), Corpus.small(50));
         AnalysisKey userKey = TestEntries.userKey(UUID.randomUUID(), small);
-        AnalysisKey guestKey = new AnalysisKey(Owner.guest(TestEntries.GUEST_TOKEN), small.fileMetadataId(),
-                small.stemType());
+        AnalysisKey guestKey =
+                new AnalysisKey(Owner.guest(TestEntries.GUEST_TOKEN), small.fileMetadataId(), small.stemType());
         Map<AnalysisKey, CachedAudioAnalysis> entries = new LinkedHashMap<>();
         entries.put(userKey, TestEntries.entry(userKey, small, T0));
         entries.put(guestKey, TestEntries.entry(guestKey, small, T0));
 
         store.storeAll(entries);
 
-        assertThat(rows.queryLong("SELECT count(*) FROM audio_analysis_cache WHERE file_metadata_id = ?",
-                small.fileMetadataId())).isEqualTo(1);
-        assertThat(rows.queryLong("SELECT count(*) FROM audio_analysis_guest_cache WHERE file_metadata_id = ?",
-                small.fileMetadataId())).as("guests' rows live in their own table").isEqualTo(1);
-        assertThat(rows.row(guestKey)).containsEntry("user_id", null).containsEntry("owner_kind", "guest")
+        assertThat(rows.queryLong(
+                        "SELECT count(*) FROM audio_analysis_cache WHERE file_metadata_id = ?", small.fileMetadataId()))
+                .isEqualTo(1);
+        assertThat(rows.queryLong(
+                        "SELECT count(*) FROM audio_analysis_guest_cache WHERE file_metadata_id = ?",
+                        small.fileMetadataId()))
+                .as("guests' rows live in their own table")
+                .isEqualTo(1);
+        assertThat(rows.row(guestKey))
+                .containsEntry("user_id", null)
+                .containsEntry("owner_kind", "guest")
                 .containsEntry("owner_id", TestEntries.GUEST_TOKEN);
-        assertThat(rows.row(userKey).get("user_id")).isEqualTo(UUID.fromString(userKey.owner().id()));
+        assertThat(rows.row(userKey).get("user_id"))
+                .isEqualTo(UUID.fromString(userKey.owner().id()));
         Map<AnalysisKey, CachedAudioAnalysis> loaded = store.loadAll(List.of(userKey, guestKey));
         assertThat(loaded).containsOnlyKeys(userKey, guestKey);
         assertThat(loaded.get(guestKey).id()).isEqualTo(guestKey.entryId()).isNotEqualTo(userKey.entryId());
@@ -254,8 +291,11 @@ class StoreAllIT {
         store.store(key, entry);
 
         Map<String, Object> row = rows.row(key);
-        assertThat(row).containsEntry("id", legacyId).containsEntry("analysis_data", null)
-                .containsEntry("waveform_data", null).containsEntry("compressed", true);
+        assertThat(row)
+                .containsEntry("id", legacyId)
+                .containsEntry("analysis_data", null)
+                .containsEntry("waveform_data", null)
+                .containsEntry("compressed", true);
         assertThat((byte[]) row.get("payload")).isEqualTo(entry.payload());
     }
 
@@ -278,14 +318,14 @@ class StoreAllIT {
         PostgresAnalysisStore store = newStore();
         Map<AnalysisKey, CachedAudioAnalysis> entries = TestEntries.smallEntries(2, UUID.randomUUID(), T0);
         CachedAudioAnalysis someValue = entries.values().iterator().next();
-        AnalysisKey wrongKey = new AnalysisKey(Owner.user(UUID.randomUUID()), someValue.fileMetadataId(), StemType.VOCALS);
+        AnalysisKey wrongKey =
+                new AnalysisKey(Owner.user(UUID.randomUUID()), someValue.fileMetadataId(), StemType.VOCALS);
         entries.put(wrongKey, someValue);
 
         try (CapturedLogs logs = new CapturedLogs(PostgresAnalysisStore.class)) {
             store.storeAll(entries);
 
-            assertThat(logs.messages(Level.ERROR))
-                    .singleElement().asString().contains("not storing " + wrongKey);
+            assertThat(logs.messages(Level.ERROR)).singleElement().asString().contains("not storing " + wrongKey);
         }
         assertThat(rows.row(wrongKey)).isNull();
         assertThat(store.metrics().entriesRejected()).isEqualTo(1);
@@ -306,8 +346,13 @@ class StoreAllIT {
         try {
             UUID user = UUID.randomUUID();
             Map<AnalysisKey, CachedAudioAnalysis> entries = TestEntries.smallEntries(4, user, T0);
-            AudioAnalysis boom = new AudioAnalysis(UUID.randomUUID(), StemType.OTHER, "boom",
-                    Corpus.small(10).analysisData(), Corpus.small(10).waveformData(), Corpus.small(10).metadata());
+            AudioAnalysis boom = new AudioAnalysis(
+                    UUID.randomUUID(),
+                    StemType.OTHER,
+                    "boom",
+                    Corpus.small(10).analysisData(),
+                    Corpus.small(10).waveformData(),
+                    Corpus.small(10).metadata());
             AnalysisKey boomKey = TestEntries.userKey(user, boom);
             entries.put(boomKey, TestEntries.entry(boomKey, boom, T0));
             AnalysisKey firstKey = entries.keySet().iterator().next();
@@ -343,7 +388,8 @@ class StoreAllIT {
             PostgresAnalysisStore store = new PostgresAnalysisStore(rewriting, TestEntries.settings());
             UUID user = UUID.randomUUID();
             Map<AnalysisKey, CachedAudioAnalysis> first = new LinkedHashMap<>();
-            TestEntries.smallEntries(10, user, T0.plusSeconds(10)).forEach((key, value) -> first.put(key, value.withVersion(2)));
+            TestEntries.smallEntries(10, user, T0.plusSeconds(10))
+                    .forEach((key, value) -> first.put(key, value.withVersion(2)));
             Map<AnalysisKey, CachedAudioAnalysis> second = new LinkedHashMap<>();
             Map<AnalysisKey, CachedAudioAnalysis> expected = new LinkedHashMap<>();
             AudioAnalysis shorter = Corpus.small(30);
@@ -351,8 +397,8 @@ class StoreAllIT {
             for (Map.Entry<AnalysisKey, CachedAudioAnalysis> entry : first.entrySet()) {
                 AnalysisKey key = entry.getKey();
                 boolean older = i++ % 2 == 0;
-                CachedAudioAnalysis next = TestEntries.entry(key, TestEntries.ofFile(key.fileMetadataId(), shorter),
-                        T0, older ? 1 : 3);
+                CachedAudioAnalysis next =
+                        TestEntries.entry(key, TestEntries.ofFile(key.fileMetadataId(), shorter), T0, older ? 1 : 3);
                 second.put(key, next);
                 expected.put(key, older ? entry.getValue() : next);
             }
@@ -360,11 +406,15 @@ class StoreAllIT {
             store.storeAll(first);
             store.storeAll(second);
 
-            expected.forEach((key, value) -> assertThat((byte[]) rows.row(key).get("payload")).isEqualTo(value.payload()));
+            expected.forEach((key, value) ->
+                    assertThat((byte[]) rows.row(key).get("payload")).isEqualTo(value.payload()));
             assertThat(rows.queryLong("SELECT count(*) FROM audio_analysis_cache WHERE owner_id = ?", user.toString()))
                     .isEqualTo(10);
-            assertThat(store.metrics().rowsStored() + store.metrics().rowsSkippedAsOlder()).isEqualTo(20);
-            assertThat(store.metrics().rowsSkippedAsOlder()).as(store.metrics().toString()).isEqualTo(5);
+            assertThat(store.metrics().rowsStored() + store.metrics().rowsSkippedAsOlder())
+                    .isEqualTo(20);
+            assertThat(store.metrics().rowsSkippedAsOlder())
+                    .as(store.metrics().toString())
+                    .isEqualTo(5);
         }
     }
 

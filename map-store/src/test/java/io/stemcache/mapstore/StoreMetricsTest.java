@@ -27,10 +27,13 @@ class StoreMetricsTest {
     void batchSizes_keepsOnlyTheMostRecentHistory() {
         StoreMetrics metrics = new StoreMetrics();
 
-        IntStream.rangeClosed(1, StoreMetrics.BATCH_SIZE_HISTORY + 10).forEach(size -> metrics.batchStored(size, size, 0, 0));
+        IntStream.rangeClosed(1, StoreMetrics.BATCH_SIZE_HISTORY + 10)
+                .forEach(size -> metrics.batchStored(size, size, 0, 0));
 
-        assertThat(metrics.batchSizes()).hasSize(StoreMetrics.BATCH_SIZE_HISTORY)
-                .startsWith(11).endsWith(StoreMetrics.BATCH_SIZE_HISTORY + 10);
+        assertThat(metrics.batchSizes())
+                .hasSize(StoreMetrics.BATCH_SIZE_HISTORY)
+                .startsWith(11)
+                .endsWith(StoreMetrics.BATCH_SIZE_HISTORY + 10);
         assertThat(metrics.maxBatchSize()).isEqualTo(StoreMetrics.BATCH_SIZE_HISTORY + 10);
     }
 

@@ -15,7 +15,9 @@ class StoreSettingsTest {
 
         assertThat(defaults.validate()).isSameAs(defaults);
         assertThat(defaults.codec()).isSameAs(AnalysisCodec.standard());
-        assertThat(defaults.loadBatchSize()).isEqualTo(StoreSettings.DEFAULT_LOAD_BATCH_SIZE).isEqualTo(100);
+        assertThat(defaults.loadBatchSize())
+                .isEqualTo(StoreSettings.DEFAULT_LOAD_BATCH_SIZE)
+                .isEqualTo(100);
         assertThat(defaults.initialLoadMaxEntries()).isZero();
         assertThat(defaults.initialLoadMaxBytes()).isEqualTo(StoreSettings.DEFAULT_INITIAL_LOAD_MAX_BYTES);
     }
@@ -30,21 +32,25 @@ class StoreSettingsTest {
     @Test
     void validate_nullCodec_namesCodec() {
         assertThatThrownBy(() -> new StoreSettings(null, 100, 0, 1).validate())
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("codec must not be null");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("codec must not be null");
     }
 
     @Test
     void validate_loadBatchSizeOutOfRange_namesLoadBatchSize() {
         assertThatThrownBy(() -> StoreSettings.defaults().withLoadBatchSize(0).validate())
                 .hasMessage("map-store setting loadBatchSize must be between 1 and 1000, got 0");
-        assertThatThrownBy(() -> StoreSettings.defaults().withLoadBatchSize(1001).validate())
-                .hasMessageContaining("loadBatchSize").hasMessageContaining("1001");
+        assertThatThrownBy(
+                        () -> StoreSettings.defaults().withLoadBatchSize(1001).validate())
+                .hasMessageContaining("loadBatchSize")
+                .hasMessageContaining("1001");
     }
 
     @Test
     void validate_negativeInitialLoadMaxEntries_namesIt() {
         assertThatThrownBy(() -> StoreSettings.defaults().withInitialLoad(-1, 1).validate())
-                .hasMessageContaining("initialLoadMaxEntries").hasMessageContaining("-1");
+                .hasMessageContaining("initialLoadMaxEntries")
+                .hasMessageContaining("-1");
     }
 
     @Test
@@ -57,9 +63,12 @@ class StoreSettingsTest {
     void storeConstructor_invalidSettings_throwsBeforeAnyUse() {
         DataSource unused = null;
         assertThatThrownBy(() -> new PostgresAnalysisStore(unused, StoreSettings.defaults()))
-                .isInstanceOf(NullPointerException.class).hasMessageContaining("dataSource");
-        assertThatThrownBy(() -> new PostgresAnalysisStore(new org.postgresql.ds.PGSimpleDataSource(),
-                StoreSettings.defaults().withLoadBatchSize(-5)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("loadBatchSize");
+                .isInstanceOf(NullPointerException.class)
+                .hasMessageContaining("dataSource");
+        assertThatThrownBy(() -> new PostgresAnalysisStore(
+                        new org.postgresql.ds.PGSimpleDataSource(),
+                        StoreSettings.defaults().withLoadBatchSize(-5)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("loadBatchSize");
     }
 }

@@ -20,7 +20,8 @@ final class TableRows {
 
     /** Rows of both tables of entries (users' and guests'). */
     long count() {
-        return queryLong("SELECT (SELECT count(*) FROM audio_analysis_cache) + (SELECT count(*) FROM audio_analysis_guest_cache)");
+        return queryLong(
+                "SELECT (SELECT count(*) FROM audio_analysis_cache) + (SELECT count(*) FROM audio_analysis_guest_cache)");
     }
 
     /** The table the key's row lives in. */
@@ -30,8 +31,8 @@ final class TableRows {
 
     /** The key's tombstone version, or null. */
     Long tombstone(AnalysisKey key) {
-        Map<String, Object> row = queryRow("SELECT entry_version FROM audio_analysis_tombstone WHERE " + whereKey(),
-                keyParameters(key));
+        Map<String, Object> row =
+                queryRow("SELECT entry_version FROM audio_analysis_tombstone WHERE " + whereKey(), keyParameters(key));
         return row == null ? null : ((Number) row.get("entry_version")).longValue();
     }
 
@@ -42,14 +43,18 @@ final class TableRows {
 
     /** The columns of the key's row (null if there is none) by name: arrays as Java arrays, times as OffsetDateTime. */
     Map<String, Object> row(AnalysisKey key) {
-        return queryRow("SELECT * FROM " + table(key) + " WHERE owner_kind = ? AND owner_id = ?"
+        return queryRow(
+                "SELECT * FROM " + table(key) + " WHERE owner_kind = ? AND owner_id = ?"
                         + " AND file_metadata_id = ? AND stem_type = ?",
-                key.owner().kind().code(), key.owner().id(), key.fileMetadataId(), key.stemType().code());
+                key.owner().kind().code(),
+                key.owner().id(),
+                key.fileMetadataId(),
+                key.stemType().code());
     }
 
     Map<String, Object> queryRow(String sql, Object... parameters) {
         try (Connection connection = dataSource.getConnection();
-             PreparedStatement statement = connection.prepareStatement(sql)) {
+                PreparedStatement statement = connection.prepareStatement(sql)) {
             bind(statement, parameters);
             try (ResultSet result = statement.executeQuery()) {
                 if (!result.next()) {
@@ -61,7 +66,8 @@ final class TableRows {
                     if (value instanceof java.sql.Timestamp) {
                         value = result.getObject(i, java.time.OffsetDateTime.class);
                     }
-                    row.put(result.getMetaData().getColumnName(i),
+                    row.put(
+                            result.getMetaData().getColumnName(i),
                             value instanceof java.sql.Array array ? array.getArray() : value);
                 }
                 return row;
@@ -73,7 +79,7 @@ final class TableRows {
 
     int update(String sql, Object... parameters) {
         try (Connection connection = dataSource.getConnection();
-             PreparedStatement statement = connection.prepareStatement(sql)) {
+                PreparedStatement statement = connection.prepareStatement(sql)) {
             bind(statement, parameters);
             return statement.executeUpdate();
         } catch (SQLException e) {

@@ -22,8 +22,7 @@ final class TestEntries {
     /** Frames of the small analyses: a few kilobytes of payload each. */
     static final int SMALL_FRAMES = 200;
 
-    private TestEntries() {
-    }
+    private TestEntries() {}
 
     static AnalysisKey userKey(UUID user, AudioAnalysis analysis) {
         return new AnalysisKey(Owner.user(user), analysis.fileMetadataId(), analysis.stemType());
@@ -31,8 +30,13 @@ final class TestEntries {
 
     /** The same analysis filed under another uploaded file. */
     static AudioAnalysis ofFile(UUID fileMetadataId, AudioAnalysis analysis) {
-        return new AudioAnalysis(fileMetadataId, analysis.stemType(), analysis.analysisVersion(),
-                analysis.analysisData(), analysis.waveformData(), analysis.metadata());
+        return new AudioAnalysis(
+                fileMetadataId,
+                analysis.stemType(),
+                analysis.analysisVersion(),
+                analysis.analysisData(),
+                analysis.waveformData(),
+                analysis.metadata());
     }
 
     /** The key's first write (version 1), stamped {@code at}. */

@@ -12,13 +12,17 @@ class TransactionIT {
     @Test
     void run_driverAssertionError_becomesATransientConnectionFailure() {
         try (FreshDatabase database = FreshDatabase.create("map_store_transaction")) {
-            AssertionError driverCheck = new AssertionError("pgStatement.getConnection().getAutoCommit() should not throw");
+            AssertionError driverCheck =
+                    new AssertionError("pgStatement.getConnection().getAutoCommit() should not throw");
 
             assertThatThrownBy(() -> Transaction.run(database.dataSource(), connection -> {
-                throw driverCheck;
-            })).isInstanceOf(SQLTransientConnectionException.class).hasCause(driverCheck)
+                        throw driverCheck;
+                    }))
+                    .isInstanceOf(SQLTransientConnectionException.class)
+                    .hasCause(driverCheck)
                     .hasMessageContaining("the connection failed inside the JDBC driver");
-            assertThat(DeadLetters.isPermanent(new SQLTransientConnectionException("lost", "08006", driverCheck))).isFalse();
+            assertThat(DeadLetters.isPermanent(new SQLTransientConnectionException("lost", "08006", driverCheck)))
+                    .isFalse();
         }
     }
 }

@@ -51,7 +51,9 @@ public class MigrationApplication {
         try {
             context = new SpringApplicationBuilder(MigrationApplication.class)
                     .web(WebApplicationType.NONE)
-                    .properties("spring.main.banner-mode=off", "management.endpoints.enabled-by-default=false",
+                    .properties(
+                            "spring.main.banner-mode=off",
+                            "management.endpoints.enabled-by-default=false",
                             // This command applies the changelog itself, to list what it applied.
                             "spring.liquibase.enabled=false",
                             // No Hazelcast client either, where the client module is on the path (tests).

@@ -47,6 +47,7 @@ public final class BacklogLimit extends PutInterceptor implements AutoCloseable 
     private final transient AtomicLong bytes;
     /** Bytes of the writes accepted since the last sample, so the limit holds between samples too. */
     private final transient AtomicLong acceptedSinceSample;
+
     private final transient AtomicLong sampleFailures;
     private final transient String member;
     private final transient String mapName;
@@ -72,8 +73,12 @@ public final class BacklogLimit extends PutInterceptor implements AutoCloseable 
         }
     }
 
-    private BacklogLimit(HazelcastInstance hazelcast, String mapName, Limits limits, Duration sampleInterval,
-                         BacklogSampler sampler) {
+    private BacklogLimit(
+            HazelcastInstance hazelcast,
+            String mapName,
+            Limits limits,
+            Duration sampleInterval,
+            BacklogSampler sampler) {
         this.maxEntries = limits.maxEntries();
         this.maxBytes = limits.maxBytes();
         this.bytesOrigin = limits.bytesOrigin();
@@ -99,13 +104,14 @@ public final class BacklogLimit extends PutInterceptor implements AutoCloseable 
      * Installs the limits on this member only (not through {@link IMap#addInterceptor}, which would send
      * the same limit object to every member); close it to remove it.
      */
-    public static BacklogLimit install(HazelcastInstance member, String mapName, Limits limits, Duration sampleInterval) {
+    public static BacklogLimit install(
+            HazelcastInstance member, String mapName, Limits limits, Duration sampleInterval) {
         return install(member, mapName, limits, sampleInterval, null);
     }
 
     /** As {@link #install(HazelcastInstance, String, Limits, Duration)}, reading the backlog with {@code sampler}. */
-    static BacklogLimit install(HazelcastInstance member, String mapName, Limits limits, Duration sampleInterval,
-                                BacklogSampler sampler) {
+    static BacklogLimit install(
+            HazelcastInstance member, String mapName, Limits limits, Duration sampleInterval, BacklogSampler sampler) {
         BacklogLimit limit = new BacklogLimit(member, mapName, limits, sampleInterval, sampler);
         limit.context.removeInterceptor(mapName, ID);
         limit.context.addInterceptor(ID, mapName, limit);
@@ -126,7 +132,8 @@ public final class BacklogLimit extends PutInterceptor implements AutoCloseable 
         if (capBytes + limits.maxBytes() <= maxHeapBytes / 10 * 9) {
             return null;
         }
-        return "map '" + map.getName() + "': its memory cap (eviction size " + eviction.getSize() + " MB, USED_HEAP_SIZE)"
+        return "map '" + map.getName() + "': its memory cap (eviction size " + eviction.getSize()
+                + " MB, USED_HEAP_SIZE)"
                 + " and the write-behind backlog limit (" + (limits.maxBytes() >> 20) + " MB, " + limits.bytesOrigin()
                 + ") exceed 90% of the " + (maxHeapBytes >> 20) + " MB heap: a long PostgreSQL outage can end in "
                 + "OutOfMemoryError; lower the eviction size or the backlog limit, or give the JVM more heap";
@@ -147,9 +154,12 @@ public final class BacklogLimit extends PutInterceptor implements AutoCloseable 
             bytes.set(backlog.bytes());
         } catch (RuntimeException | Error e) {
             if (sampleFailures.incrementAndGet() % 1000 == 1) {
-                log.warn("map '{}': reading the write-behind backlog failed ({} times so far); the limit keeps its "
-                        + "last reading and grows with each accepted write until the next one", mapName,
-                        sampleFailures.get(), e);
+                log.warn(
+                        "map '{}': reading the write-behind backlog failed ({} times so far); the limit keeps its "
+                                + "last reading and grows with each accepted write until the next one",
+                        mapName,
+                        sampleFailures.get(),
+                        e);
             }
         }
     }
@@ -188,13 +198,14 @@ public final class BacklogLimit extends PutInterceptor implements AutoCloseable 
         }
         long held = backlogBytes();
         if (held >= maxBytes) {
-            return (held >> 20) + " MB of map '" + mapName + "' wait to be stored in this member's heap (its entries and "
-                    + "its backups), the limit is " + bytesOrigin;
+            return (held >> 20) + " MB of map '" + mapName
+                    + "' wait to be stored in this member's heap (its entries and " + "its backups), the limit is "
+                    + bytesOrigin;
         }
         long waiting = entries.get();
         if (waiting >= maxEntries) {
-            return waiting + " entries of map '" + mapName + "' are waiting to be stored, the limit is "
-                    + SETTING + "=" + maxEntries;
+            return waiting + " entries of map '" + mapName + "' are waiting to be stored, the limit is " + SETTING + "="
+                    + maxEntries;
         }
         return null;
     }

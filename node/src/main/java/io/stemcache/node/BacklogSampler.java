@@ -19,8 +19,7 @@ import io.stemcache.core.CachedAudioAnalysis;
 interface BacklogSampler {
 
     /** A reading: entries of partitions this member owns, and bytes of every queued entry it holds. */
-    record Backlog(long entries, long bytes) {
-    }
+    record Backlog(long entries, long bytes) {}
 
     Backlog sample();
 

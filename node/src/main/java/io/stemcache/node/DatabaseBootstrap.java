@@ -63,7 +63,8 @@ public final class DatabaseBootstrap implements BeanPostProcessor, EnvironmentAw
         // As the node's pool (application.yaml): pgjdbc's errors carry no row values.
         properties.setProperty("logServerErrorDetail", "false");
         try (Connection connection = DriverManager.getConnection(adminUrl, properties)) {
-            try (PreparedStatement exists = connection.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
+            try (PreparedStatement exists =
+                    connection.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
                 exists.setString(1, database);
                 try (ResultSet rows = exists.executeQuery()) {
                     if (rows.next()) {
@@ -77,7 +78,10 @@ public final class DatabaseBootstrap implements BeanPostProcessor, EnvironmentAw
             log.info("Created database '{}' (stemcache.create-database=true)", database);
         } catch (SQLException e) {
             // The pool reports the real problem when it connects; this is only a convenience.
-            log.warn("Could not check or create database '{}' via {}: {}", database, JdbcUrl.withoutSecrets(adminUrl),
+            log.warn(
+                    "Could not check or create database '{}' via {}: {}",
+                    database,
+                    JdbcUrl.withoutSecrets(adminUrl),
                     e.getMessage());
         }
     }

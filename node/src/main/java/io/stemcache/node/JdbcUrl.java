@@ -15,8 +15,7 @@ public final class JdbcUrl {
 
     private static final Pattern USER_INFO = Pattern.compile("^(jdbc:[a-z0-9]+://)([^/@?]*)@");
 
-    private JdbcUrl() {
-    }
+    private JdbcUrl() {}
 
     /** {@code url} with every password hidden; null stays null. */
     public static String withoutSecrets(String url) {

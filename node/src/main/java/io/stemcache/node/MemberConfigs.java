@@ -25,12 +25,13 @@ public final class MemberConfigs {
      * ({@link StemcacheSerialization#JAVA_SERIALIZED}): the backlog limit (an interceptor, copied to members that join)
      * and the store's exception with the PostgreSQL driver's one it may carry, as an operation's answer.
      */
-    static final List<String> JAVA_SERIALIZED = List.of(BacklogLimit.class.getName(),
-            AnalysisStoreException.class.getName(), "org.postgresql.util.PSQLException",
+    static final List<String> JAVA_SERIALIZED = List.of(
+            BacklogLimit.class.getName(),
+            AnalysisStoreException.class.getName(),
+            "org.postgresql.util.PSQLException",
             "org.postgresql.util.ServerErrorMessage");
 
-    private MemberConfigs() {
-    }
+    private MemberConfigs() {}
 
     /** As {@link #withStore(Config, String, MapStore, AnalysisCodec)} with the default limit. */
     public static Config withStore(Config config, String mapName, MapStore<AnalysisKey, CachedAudioAnalysis> store) {
@@ -43,8 +44,8 @@ public final class MemberConfigs {
      * ({@link EntryChecks}, within {@code codec}'s limit: {@code stemcache.max-analysis-mb}) and version them
      * ({@link EntryVersions}).
      */
-    public static Config withStore(Config config, String mapName, MapStore<AnalysisKey, CachedAudioAnalysis> store,
-                                   AnalysisCodec codec) {
+    public static Config withStore(
+            Config config, String mapName, MapStore<AnalysisKey, CachedAudioAnalysis> store, AnalysisCodec codec) {
         StemcacheSerialization.register(config.getSerializationConfig(), codec);
         StemcacheSerialization.allowJavaSerialized(config.getSerializationConfig(), JAVA_SERIALIZED);
         MapConfig map = config.getMapConfigOrNull(mapName);
@@ -63,8 +64,11 @@ public final class MemberConfigs {
     }
 
     /** As {@link #withStore(Config, String, MapStore, PostgresMemberServices, AnalysisCodec)} with the default limit. */
-    public static Config withStore(Config config, String mapName, MapStore<AnalysisKey, CachedAudioAnalysis> store,
-                                   PostgresMemberServices services) {
+    public static Config withStore(
+            Config config,
+            String mapName,
+            MapStore<AnalysisKey, CachedAudioAnalysis> store,
+            PostgresMemberServices services) {
         return withStore(config, mapName, store, services, AnalysisCodec.standard());
     }
 
@@ -72,11 +76,15 @@ public final class MemberConfigs {
      * As {@link #withStore(Config, String, MapStore, AnalysisCodec)}, and registers the member's services (access
      * tracking, invalidation, cleanup) that stemcache's operations call; each member needs its own.
      */
-    public static Config withStore(Config config, String mapName, MapStore<AnalysisKey, CachedAudioAnalysis> store,
-                                   PostgresMemberServices services, AnalysisCodec codec) {
+    public static Config withStore(
+            Config config,
+            String mapName,
+            MapStore<AnalysisKey, CachedAudioAnalysis> store,
+            PostgresMemberServices services,
+            AnalysisCodec codec) {
         if (!services.mapName().equals(mapName)) {
-            throw new IllegalArgumentException("the member services are for map '" + services.mapName()
-                    + "', not '" + mapName + "'");
+            throw new IllegalArgumentException(
+                    "the member services are for map '" + services.mapName() + "', not '" + mapName + "'");
         }
         return services.registerIn(withStore(config, mapName, store, codec));
     }

@@ -37,8 +37,8 @@ class MemberConfiguration {
 
     @Bean
     @DependsOn("liquibase")
-    PostgresAnalysisStore postgresAnalysisStore(DataSource dataSource, AnalysisCodec codec,
-                                                StemcacheProperties properties) {
+    PostgresAnalysisStore postgresAnalysisStore(
+            DataSource dataSource, AnalysisCodec codec, StemcacheProperties properties) {
         return new PostgresAnalysisStore(dataSource, properties.storeSettings(codec));
     }
 
@@ -53,16 +53,16 @@ class MemberConfiguration {
      */
     @Bean
     SpillingStore spillingStore(PostgresAnalysisStore store, DataSource dataSource, StemcacheProperties properties) {
-        SpillingStore spilling = SpillingStore.open(store, properties.writeBehind().spillDirectory(),
-                properties.mapName(), databaseName(dataSource));
+        SpillingStore spilling = SpillingStore.open(
+                store, properties.writeBehind().spillDirectory(), properties.mapName(), databaseName(dataSource));
         spilling.replay();
         return spilling;
     }
 
     private static String databaseName(DataSource dataSource) {
         try (Connection connection = dataSource.getConnection();
-             Statement statement = connection.createStatement();
-             ResultSet result = statement.executeQuery("SELECT current_database()")) {
+                Statement statement = connection.createStatement();
+                ResultSet result = statement.executeQuery("SELECT current_database()")) {
             result.next();
             return result.getString(1);
         } catch (SQLException e) {
@@ -71,8 +71,8 @@ class MemberConfiguration {
     }
 
     @Bean
-    HazelcastConfigCustomizer stemcacheMemberCustomizer(SpillingStore store, PostgresMemberServices services,
-                                                        StemcacheProperties properties, AnalysisCodec codec) {
+    HazelcastConfigCustomizer stemcacheMemberCustomizer(
+            SpillingStore store, PostgresMemberServices services, StemcacheProperties properties, AnalysisCodec codec) {
         return config -> MemberConfigs.withStore(config, properties.mapName(), store, services, codec);
     }
 
@@ -96,11 +96,17 @@ class MemberConfiguration {
 
     /** Bound only where the node has a meter registry (the actuator's). */
     @Bean
-    MeterBinder stemcacheRowDeletionsMeter(ProductDeletes productDeletes, HazelcastInstance hazelcast,
-                                           StemcacheProperties properties) {
-        return registry -> FunctionCounter.builder("stemcache.row.deletions.applied", productDeletes,
-                        ProductDeletes::appliedRows)
-                .tags("map", properties.mapName(), "cluster", hazelcast.getConfig().getClusterName(), "scope", "member")
+    MeterBinder stemcacheRowDeletionsMeter(
+            ProductDeletes productDeletes, HazelcastInstance hazelcast, StemcacheProperties properties) {
+        return registry -> FunctionCounter.builder(
+                        "stemcache.row.deletions.applied", productDeletes, ProductDeletes::appliedRows)
+                .tags(
+                        "map",
+                        properties.mapName(),
+                        "cluster",
+                        hazelcast.getConfig().getClusterName(),
+                        "scope",
+                        "member")
                 .description("Rows the product deleted from audio_analysis_cache that this member applied to memory")
                 .register(registry);
     }
@@ -118,8 +124,8 @@ class MemberConfiguration {
     }
 
     @Bean
-    WriteBehindFlusher writeBehindFlusher(HazelcastInstance hazelcast, StemcacheProperties properties,
-                                          SpillingStore store) {
+    WriteBehindFlusher writeBehindFlusher(
+            HazelcastInstance hazelcast, StemcacheProperties properties, SpillingStore store) {
         return new WriteBehindFlusher(hazelcast, properties.mapName(), properties.flushTimeout(), store);
     }
 
@@ -127,13 +133,21 @@ class MemberConfiguration {
     BacklogLimit backlogLimit(HazelcastInstance hazelcast, StemcacheProperties properties) {
         long maxHeap = Runtime.getRuntime().maxMemory();
         BacklogLimit.Limits limits = properties.writeBehind().limits(maxHeap);
-        String warning = BacklogLimit.heapBudgetWarning(hazelcast.getConfig().getMapConfig(properties.mapName()), limits,
-                maxHeap);
+        String warning = BacklogLimit.heapBudgetWarning(
+                hazelcast.getConfig().getMapConfig(properties.mapName()), limits, maxHeap);
         if (warning != null) {
             log.warn(warning);
         }
-        log.info("map '{}': writes are refused while {} MB or {} of this member's entries wait for PostgreSQL ({})",
-                properties.mapName(), limits.maxBytes() >> 20, limits.maxEntries(), limits.bytesOrigin());
-        return BacklogLimit.install(hazelcast, properties.mapName(), limits, properties.writeBehind().sampleInterval());
+        log.info(
+                "map '{}': writes are refused while {} MB or {} of this member's entries wait for PostgreSQL ({})",
+                properties.mapName(),
+                limits.maxBytes() >> 20,
+                limits.maxEntries(),
+                limits.bytesOrigin());
+        return BacklogLimit.install(
+                hazelcast,
+                properties.mapName(),
+                limits,
+                properties.writeBehind().sampleInterval());
     }
 }

@@ -4,10 +4,10 @@ import com.hazelcast.config.Config;
 import com.hazelcast.config.InterfacesConfig;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.KubernetesConfig;
+import com.hazelcast.config.PartitionGroupConfig;
 import io.stemcache.node.StemcacheProperties.Discovery;
 import io.stemcache.node.StemcacheProperties.DiscoveryMode;
 import io.stemcache.node.StemcacheProperties.PartitionGroup;
-import com.hazelcast.config.PartitionGroupConfig;
 import java.util.List;
 
 /**
@@ -18,21 +18,22 @@ import java.util.List;
 final class MemberDiscovery {
 
     // Keys of the other mode that Hazelcast refuses beside these (e.g. service-dns with service-name).
-    private static final List<String> API_KEYS = List.of("service-name", "service-label-name", "service-label-value",
-            "pod-label-name", "pod-label-value");
+    private static final List<String> API_KEYS =
+            List.of("service-name", "service-label-name", "service-label-value", "pod-label-name", "pod-label-value");
     private static final List<String> DNS_KEYS = List.of("service-dns");
 
-    private MemberDiscovery() {
-    }
+    private MemberDiscovery() {}
 
     static Config apply(Config config, Discovery discovery) {
         if (discovery.mode() == DiscoveryMode.NONE) {
             return config;
         }
         InterfacesConfig interfaces = config.getNetworkConfig().getInterfaces();
-        if (interfaces.isEnabled() && !interfaces.getInterfaces().isEmpty()
+        if (interfaces.isEnabled()
+                && !interfaces.getInterfaces().isEmpty()
                 && interfaces.getInterfaces().stream().allMatch(MemberDiscovery::isLoopback)) {
-            throw new IllegalStateException("stemcache.discovery.mode=" + discovery.mode().name().toLowerCase().replace('_', '-')
+            throw new IllegalStateException("stemcache.discovery.mode="
+                    + discovery.mode().name().toLowerCase().replace('_', '-')
                     + " but hazelcast.yaml binds the member to " + interfaces.getInterfaces()
                     + ", which other pods cannot reach: set HZ_NETWORK_INTERFACES_ENABLED=false (the chart does)");
         }
@@ -45,7 +46,9 @@ final class MemberDiscovery {
             API_KEYS.forEach(kubernetes.getProperties()::remove);
             kubernetes.setProperty("service-dns", discovery.serviceDns());
             // Without a port Hazelcast's DNS lookup assumes 5701; members share one port, so use this one's.
-            int port = discovery.servicePort() > 0 ? discovery.servicePort() : config.getNetworkConfig().getPort();
+            int port = discovery.servicePort() > 0
+                    ? discovery.servicePort()
+                    : config.getNetworkConfig().getPort();
             kubernetes.setProperty("service-port", String.valueOf(port));
         } else {
             DNS_KEYS.forEach(kubernetes.getProperties()::remove);
@@ -68,8 +71,12 @@ final class MemberDiscovery {
         if (group == PartitionGroup.NONE) {
             return config;
         }
-        config.getPartitionGroupConfig().setEnabled(true).setGroupType(group == PartitionGroup.NODE_AWARE
-                ? PartitionGroupConfig.MemberGroupType.NODE_AWARE : PartitionGroupConfig.MemberGroupType.ZONE_AWARE);
+        config.getPartitionGroupConfig()
+                .setEnabled(true)
+                .setGroupType(
+                        group == PartitionGroup.NODE_AWARE
+                                ? PartitionGroupConfig.MemberGroupType.NODE_AWARE
+                                : PartitionGroupConfig.MemberGroupType.ZONE_AWARE);
         return config;
     }
 

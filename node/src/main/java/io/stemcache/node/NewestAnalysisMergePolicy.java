@@ -2,8 +2,8 @@ package io.stemcache.node;
 
 import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
-import com.hazelcast.spi.merge.SplitBrainMergePolicy;
 import com.hazelcast.spi.merge.MergingValue;
+import com.hazelcast.spi.merge.SplitBrainMergePolicy;
 import io.stemcache.core.CachedAudioAnalysis;
 
 /**
@@ -31,8 +31,7 @@ import io.stemcache.core.CachedAudioAnalysis;
  * record statistics that would need {@code per-entry-stats-enabled}. Values of another type (another map
  * configured with this policy) keep the existing entry, like the default policy.
  */
-public final class NewestAnalysisMergePolicy
-        implements SplitBrainMergePolicy<Object, MergingValue<Object>, Object> {
+public final class NewestAnalysisMergePolicy implements SplitBrainMergePolicy<Object, MergingValue<Object>, Object> {
 
     @Override
     public Object merge(MergingValue<Object> merging, MergingValue<Object> existing) {

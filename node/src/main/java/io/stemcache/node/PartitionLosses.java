@@ -39,10 +39,14 @@ final class PartitionLosses implements MeterBinder, AutoCloseable {
 
     private void onLost(MapPartitionLostEvent event, int backups) {
         lost.incrementAndGet();
-        log.error("map '{}' lost partition {}: its owner and all {} backup(s) left at once; the partition's entries not "
+        log.error(
+                "map '{}' lost partition {}: its owner and all {} backup(s) left at once; the partition's entries not "
                         + "yet stored in PostgreSQL are lost, the others are read back from PostgreSQL ({} lost so far; "
                         + "stemcache.discovery.partition-group and the chart's anti-affinity keep replicas apart)",
-                mapName, event.getPartitionId(), backups, lost.get());
+                mapName,
+                event.getPartitionId(),
+                backups,
+                lost.get());
     }
 
     /** Lost partitions this member was told of. */
@@ -79,8 +83,9 @@ final class PartitionLosses implements MeterBinder, AutoCloseable {
         }
         String value = hazelcast.getCluster().getLocalMember().getAttribute(attribute);
         if (value == null || value.isBlank() || value.equals("unknown")) {
-            throw new IllegalStateException("stemcache.discovery.partition-group=" + group.getGroupType().name()
-                    .toLowerCase().replace('_', '-') + " but this member does not know its "
+            throw new IllegalStateException("stemcache.discovery.partition-group="
+                    + group.getGroupType().name().toLowerCase().replace('_', '-')
+                    + " but this member does not know its "
                     + (attribute.equals(PartitionGroupMetaData.PARTITION_GROUP_NODE) ? "Kubernetes node" : "zone")
                     + " (member attribute " + attribute + " is " + (value == null ? "missing" : "'" + value + "'")
                     + "): the Kubernetes API did not tell it; the chart's discovery.mode=api Role must allow get on pods"

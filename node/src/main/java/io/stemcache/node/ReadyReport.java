@@ -29,10 +29,16 @@ class ReadyReport {
     @EventListener(ApplicationReadyEvent.class)
     void report() {
         Member local = hazelcast.getCluster().getLocalMember();
-        log.info("stemcache node ready: member {} in cluster '{}' of {} member(s); map '{}' holds {} entries; "
+        log.info(
+                "stemcache node ready: member {} in cluster '{}' of {} member(s); map '{}' holds {} entries; "
                         + "database {}; LZ4 {}; management port {} (GET /actuator/health, /actuator/prometheus)",
-                local.getAddress(), hazelcast.getConfig().getClusterName(), hazelcast.getCluster().getMembers().size(),
-                properties.mapName(), hazelcast.getMap(properties.mapName()).size(),
-                JdbcUrl.withoutSecrets(environment.getProperty("spring.datasource.url")), AnalysisCodec.lz4Implementation(), environment.getProperty("local.management.port"));
+                local.getAddress(),
+                hazelcast.getConfig().getClusterName(),
+                hazelcast.getCluster().getMembers().size(),
+                properties.mapName(),
+                hazelcast.getMap(properties.mapName()).size(),
+                JdbcUrl.withoutSecrets(environment.getProperty("spring.datasource.url")),
+                AnalysisCodec.lz4Implementation(),
+                environment.getProperty("local.management.port"));
     }
 }

@@ -45,17 +45,32 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 @ConfigurationProperties("stemcache")
 public record StemcacheProperties(
-        @DefaultValue(MAP_NAME) @NotBlank(message = "stemcache.map-name must not be blank") String mapName,
-        @DefaultValue("" + AnalysisCodec.DEFAULT_MAX_ANALYSIS_MB) @Positive(message = MAX_ANALYSIS_MB_RANGE)
-        @Max(value = AnalysisCodec.MAX_ANALYSIS_MB, message = MAX_ANALYSIS_MB_RANGE) int maxAnalysisMb,
+        @DefaultValue(MAP_NAME) @NotBlank(message = "stemcache.map-name must not be blank")
+        String mapName,
+
+        @DefaultValue("" + AnalysisCodec.DEFAULT_MAX_ANALYSIS_MB)
+        @Positive(message = MAX_ANALYSIS_MB_RANGE)
+        @Max(value = AnalysisCodec.MAX_ANALYSIS_MB, message = MAX_ANALYSIS_MB_RANGE)
+        int maxAnalysisMb,
+
         @DefaultValue("true") boolean createDatabase,
         @DefaultValue("60s") Duration flushTimeout,
-        @DefaultValue("" + StoreSettings.DEFAULT_LOAD_BATCH_SIZE) int loadBatchSize,
+
+        @DefaultValue("" + StoreSettings.DEFAULT_LOAD_BATCH_SIZE)
+        int loadBatchSize,
+
         @DefaultValue("1000") int initialLoadMaxEntries,
-        @DefaultValue("" + (StoreSettings.DEFAULT_INITIAL_LOAD_MAX_BYTES >> 20)) int initialLoadMaxMb,
-        @DefaultValue(StoreSettings.DEFAULT_LOAD_TIMEOUT_SECONDS + "s") Duration loadTimeout,
+
+        @DefaultValue("" + (StoreSettings.DEFAULT_INITIAL_LOAD_MAX_BYTES >> 20))
+        int initialLoadMaxMb,
+
+        @DefaultValue(StoreSettings.DEFAULT_LOAD_TIMEOUT_SECONDS + "s")
+        Duration loadTimeout,
+
         @DefaultValue("" + AudioCacheService.DEFAULT_CACHE_VERSION)
-        @Positive(message = "stemcache.cache-version must be at least 1") int cacheVersion,
+        @Positive(message = "stemcache.cache-version must be at least 1")
+        int cacheVersion,
+
         @DefaultValue("10s") Duration accessFlushInterval,
         @DefaultValue @Valid Cleanup cleanup,
         @DefaultValue Stats stats,
@@ -64,10 +79,10 @@ public record StemcacheProperties(
         @DefaultValue Health health,
         @DefaultValue RowDeletions rowDeletions) {
 
-    private static final String MAX_ANALYSIS_MB_RANGE = "stemcache.max-analysis-mb must be 1 to "
-            + AnalysisCodec.MAX_ANALYSIS_MB;
-    private static final String BATCH_SIZE_RANGE = "stemcache.cleanup.batch-size must be between 1 and "
-            + MaintenanceSettings.MAX_BATCH_SIZE;
+    private static final String MAX_ANALYSIS_MB_RANGE =
+            "stemcache.max-analysis-mb must be 1 to " + AnalysisCodec.MAX_ANALYSIS_MB;
+    private static final String BATCH_SIZE_RANGE =
+            "stemcache.cleanup.batch-size must be between 1 and " + MaintenanceSettings.MAX_BATCH_SIZE;
     private static final String SERVICE_PORT_RANGE = "stemcache.discovery.service-port must be 0 to 65535";
 
     /** The default map name, shared with clients. */
@@ -75,7 +90,8 @@ public record StemcacheProperties(
 
     public StemcacheProperties {
         if (flushTimeout == null || flushTimeout.isNegative() || flushTimeout.isZero()) {
-            throw new IllegalArgumentException("stemcache.flush-timeout must be a positive duration, got " + flushTimeout);
+            throw new IllegalArgumentException(
+                    "stemcache.flush-timeout must be a positive duration, got " + flushTimeout);
         }
         positive("stemcache.access-flush-interval", accessFlushInterval);
         if (loadBatchSize < 1 || loadBatchSize > StoreSettings.MAX_LOAD_BATCH_SIZE) {
@@ -91,8 +107,8 @@ public record StemcacheProperties(
                     + "load off, set stemcache.initial-load-max-entries=0), got " + initialLoadMaxMb);
         }
         if (loadTimeout == null || loadTimeout.isNegative()) {
-            throw new IllegalArgumentException("stemcache.load-timeout must be 0 (no limit) or a positive duration, got "
-                    + loadTimeout);
+            throw new IllegalArgumentException(
+                    "stemcache.load-timeout must be 0 (no limit) or a positive duration, got " + loadTimeout);
         }
     }
 
@@ -145,21 +161,32 @@ public record StemcacheProperties(
             @DefaultValue("true") boolean enabled,
             @DefaultValue("5m") Duration interval,
             @DefaultValue("1m") Duration initialDelay,
-            @DefaultValue("" + MaintenanceSettings.DEFAULT_BATCH_SIZE) @Positive(message = BATCH_SIZE_RANGE)
-            @Max(value = MaintenanceSettings.MAX_BATCH_SIZE, message = BATCH_SIZE_RANGE) int batchSize,
+
+            @DefaultValue("" + MaintenanceSettings.DEFAULT_BATCH_SIZE)
+            @Positive(message = BATCH_SIZE_RANGE)
+            @Max(value = MaintenanceSettings.MAX_BATCH_SIZE, message = BATCH_SIZE_RANGE)
+            int batchSize,
+
             @DefaultValue("30d") Duration userTtl,
-            @DefaultValue(Owner.DEFAULT_GUEST_TTL_HOURS + "h") Duration guestTtl,
+
+            @DefaultValue(Owner.DEFAULT_GUEST_TTL_HOURS + "h")
+            Duration guestTtl,
+
             @DefaultValue("0")
-            @PositiveOrZero(message = "stemcache.cleanup.max-total-mb must be 0 (no cap) or positive") long maxTotalMb,
+            @PositiveOrZero(message = "stemcache.cleanup.max-total-mb must be 0 (no cap) or positive")
+            long maxTotalMb,
+
             @DefaultValue("" + Owner.DEFAULT_GUEST_QUOTA_MB)
-            @PositiveOrZero(message = "stemcache.cleanup.guest-quota-mb must be 0 (no quota) or positive") long guestQuotaMb,
+            @PositiveOrZero(message = "stemcache.cleanup.guest-quota-mb must be 0 (no quota) or positive")
+            long guestQuotaMb,
+
             @DefaultValue("7d") Duration tombstoneRetention) {
 
         public Cleanup {
             positive("stemcache.cleanup.interval", interval);
             if (initialDelay == null || initialDelay.isNegative()) {
-                throw new IllegalArgumentException("stemcache.cleanup.initial-delay must be 0 or a positive duration, got "
-                        + initialDelay);
+                throw new IllegalArgumentException(
+                        "stemcache.cleanup.initial-delay must be 0 or a positive duration, got " + initialDelay);
             }
             positive("stemcache.cleanup.user-ttl", userTtl);
             positive("stemcache.cleanup.guest-ttl", guestTtl);
@@ -168,28 +195,52 @@ public record StemcacheProperties(
 
         /** A copy whose scheduled cleanup is on with this schedule, or off when {@code on} is false. */
         public Cleanup withSchedule(boolean on, Duration delay, Duration every) {
-            return new Cleanup(on, every, delay, batchSize, userTtl, guestTtl, maxTotalMb, guestQuotaMb,
-                    tombstoneRetention);
+            return new Cleanup(
+                    on, every, delay, batchSize, userTtl, guestTtl, maxTotalMb, guestQuotaMb, tombstoneRetention);
         }
 
         public Cleanup withBatchSize(int rows) {
-            return new Cleanup(enabled, interval, initialDelay, rows, userTtl, guestTtl, maxTotalMb, guestQuotaMb,
+            return new Cleanup(
+                    enabled,
+                    interval,
+                    initialDelay,
+                    rows,
+                    userTtl,
+                    guestTtl,
+                    maxTotalMb,
+                    guestQuotaMb,
                     tombstoneRetention);
         }
 
         public Cleanup withTtls(Duration users, Duration guests) {
-            return new Cleanup(enabled, interval, initialDelay, batchSize, users, guests, maxTotalMb, guestQuotaMb,
+            return new Cleanup(
+                    enabled,
+                    interval,
+                    initialDelay,
+                    batchSize,
+                    users,
+                    guests,
+                    maxTotalMb,
+                    guestQuotaMb,
                     tombstoneRetention);
         }
 
         public Cleanup withCaps(long totalMb, long perGuestMb) {
-            return new Cleanup(enabled, interval, initialDelay, batchSize, userTtl, guestTtl, totalMb, perGuestMb,
+            return new Cleanup(
+                    enabled,
+                    interval,
+                    initialDelay,
+                    batchSize,
+                    userTtl,
+                    guestTtl,
+                    totalMb,
+                    perGuestMb,
                     tombstoneRetention);
         }
 
         public Cleanup withTombstoneRetention(Duration retention) {
-            return new Cleanup(enabled, interval, initialDelay, batchSize, userTtl, guestTtl, maxTotalMb, guestQuotaMb,
-                    retention);
+            return new Cleanup(
+                    enabled, interval, initialDelay, batchSize, userTtl, guestTtl, maxTotalMb, guestQuotaMb, retention);
         }
     }
 
@@ -199,17 +250,20 @@ public record StemcacheProperties(
      * @param publishInterval how often this member publishes its counters to the cluster's statistics
      * @param persistInterval how often the oldest member writes a row to {@code cache_statistics}
      */
-    public record Stats(@DefaultValue(StatsPublisher.DEFAULT_INTERVAL_SECONDS + "s") Duration publishInterval,
-                        @DefaultValue("1m") Duration persistInterval) {
+    public record Stats(
+            @DefaultValue(StatsPublisher.DEFAULT_INTERVAL_SECONDS + "s")
+            Duration publishInterval,
+
+            @DefaultValue("1m") Duration persistInterval) {
 
         public Stats {
             if (publishInterval == null || publishInterval.toMillis() < 1) {
-                throw new IllegalArgumentException("stemcache.stats.publish-interval must be at least 1ms, got "
-                        + publishInterval);
+                throw new IllegalArgumentException(
+                        "stemcache.stats.publish-interval must be at least 1ms, got " + publishInterval);
             }
             if (persistInterval == null || persistInterval.toMillis() < 1) {
-                throw new IllegalArgumentException("stemcache.stats.persist-interval must be at least 1ms, got "
-                        + persistInterval);
+                throw new IllegalArgumentException(
+                        "stemcache.stats.persist-interval must be at least 1ms, got " + persistInterval);
             }
         }
     }
@@ -229,24 +283,26 @@ public record StemcacheProperties(
      *                 holds, and where a starting member finds such files and stores them
      *                 (empty: {@code stemcache-spill} in the JVM's temporary directory)
      */
-    public record WriteBehind(@DefaultValue("10000") long maxBacklogEntries,
-                              @DefaultValue("0") long maxBacklogMb,
-                              @DefaultValue("25") int maxBacklogHeapPercent,
-                              @DefaultValue("250ms") Duration sampleInterval,
-                              @DefaultValue("") String spillDir) {
+    public record WriteBehind(
+            @DefaultValue("10000") long maxBacklogEntries,
+            @DefaultValue("0") long maxBacklogMb,
+            @DefaultValue("25") int maxBacklogHeapPercent,
+            @DefaultValue("250ms") Duration sampleInterval,
+            @DefaultValue("") String spillDir) {
 
         public WriteBehind {
             if (maxBacklogEntries < 1) {
-                throw new IllegalArgumentException("stemcache.write-behind.max-backlog-entries must be at least 1, got "
-                        + maxBacklogEntries);
+                throw new IllegalArgumentException(
+                        "stemcache.write-behind.max-backlog-entries must be at least 1, got " + maxBacklogEntries);
             }
             if (maxBacklogMb < 0) {
                 throw new IllegalArgumentException("stemcache.write-behind.max-backlog-mb must be 0 (a share of the "
                         + "heap) or a positive number of MB, got " + maxBacklogMb);
             }
             if (maxBacklogHeapPercent < 1 || maxBacklogHeapPercent > 90) {
-                throw new IllegalArgumentException("stemcache.write-behind.max-backlog-heap-percent must be 1 to 90, got "
-                        + maxBacklogHeapPercent);
+                throw new IllegalArgumentException(
+                        "stemcache.write-behind.max-backlog-heap-percent must be 1 to 90, got "
+                                + maxBacklogHeapPercent);
             }
             positive("stemcache.write-behind.sample-interval", sampleInterval);
             spillDir = spillDir == null ? "" : spillDir.strip();
@@ -254,7 +310,8 @@ public record StemcacheProperties(
 
         /** The spill directory: {@code spillDir}, or {@code stemcache-spill} in {@code java.io.tmpdir}. */
         public java.nio.file.Path spillDirectory() {
-            return spillDir.isEmpty() ? java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "stemcache-spill")
+            return spillDir.isEmpty()
+                    ? java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "stemcache-spill")
                     : java.nio.file.Path.of(spillDir);
         }
 
@@ -264,9 +321,13 @@ public record StemcacheProperties(
                 return BacklogLimit.Limits.of(maxBacklogEntries, maxBacklogMb);
             }
             long bytes = maxHeapBytes * maxBacklogHeapPercent / 100;
-            return new BacklogLimit.Limits(maxBacklogEntries, bytes, BacklogLimit.BYTES_SETTING + " (" + (bytes >> 20)
-                    + " MB: stemcache.write-behind.max-backlog-heap-percent=" + maxBacklogHeapPercent + " of the "
-                    + (maxHeapBytes >> 20) + " MB heap)");
+            return new BacklogLimit.Limits(
+                    maxBacklogEntries,
+                    bytes,
+                    BacklogLimit.BYTES_SETTING + " (" + (bytes >> 20)
+                            + " MB: stemcache.write-behind.max-backlog-heap-percent=" + maxBacklogHeapPercent
+                            + " of the "
+                            + (maxHeapBytes >> 20) + " MB heap)");
         }
     }
 
@@ -313,15 +374,23 @@ public record StemcacheProperties(
      * @param partitionGroup {@code none}, {@code node-aware} or {@code zone-aware}: where backups go; the aware
      *                       ones need {@code kubernetes-api} (only the API tells a member its node and zone)
      */
-    public record Discovery(@DefaultValue("none") DiscoveryMode mode, String serviceDns, String serviceName,
-                            String namespace, @DefaultValue("0")
-                            @PositiveOrZero(message = SERVICE_PORT_RANGE) @Max(value = 65535, message = SERVICE_PORT_RANGE)
-                            int servicePort,
-                            @DefaultValue("none") PartitionGroup partitionGroup) {
+    public record Discovery(
+            @DefaultValue("none") DiscoveryMode mode,
+            String serviceDns,
+            String serviceName,
+            String namespace,
+
+            @DefaultValue("0")
+            @PositiveOrZero(message = SERVICE_PORT_RANGE)
+            @Max(value = 65535, message = SERVICE_PORT_RANGE)
+            int servicePort,
+
+            @DefaultValue("none") PartitionGroup partitionGroup) {
 
         public Discovery {
             if (mode == null) {
-                throw new IllegalArgumentException("stemcache.discovery.mode must be none, kubernetes-dns or kubernetes-api");
+                throw new IllegalArgumentException(
+                        "stemcache.discovery.mode must be none, kubernetes-dns or kubernetes-api");
             }
             if (mode == DiscoveryMode.KUBERNETES_DNS && isBlank(serviceDns)) {
                 throw new IllegalArgumentException("stemcache.discovery.mode=kubernetes-dns needs "
@@ -370,9 +439,14 @@ public record StemcacheProperties(
      *                     others try to take over from it
      * @param batchSize logged deletes applied per transaction
      */
-    public record RowDeletions(@DefaultValue("auto") RowDeletionMode mode,
-                               @DefaultValue(DeletionSettings.DEFAULT_POLL_INTERVAL_MILLIS + "ms") Duration pollInterval,
-                               @DefaultValue("" + DeletionSettings.DEFAULT_BATCH_SIZE) int batchSize) {
+    public record RowDeletions(
+            @DefaultValue("auto") RowDeletionMode mode,
+
+            @DefaultValue(DeletionSettings.DEFAULT_POLL_INTERVAL_MILLIS + "ms")
+            Duration pollInterval,
+
+            @DefaultValue("" + DeletionSettings.DEFAULT_BATCH_SIZE)
+            int batchSize) {
 
         public RowDeletions {
             DeletionSettings.check(mode, pollInterval, batchSize);

@@ -45,19 +45,30 @@ final class WriteBehindFlusher implements DisposableBean {
 
     private boolean flush() {
         long started = System.nanoTime();
-        CompletableFuture<Void> flush = CompletableFuture.runAsync(() -> hazelcast.getMap(mapName).flush());
+        CompletableFuture<Void> flush =
+                CompletableFuture.runAsync(() -> hazelcast.getMap(mapName).flush());
         try {
             flush.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            log.info("Flushed write-behind queue of map '{}' to PostgreSQL in {} ms", mapName,
+            log.info(
+                    "Flushed write-behind queue of map '{}' to PostgreSQL in {} ms",
+                    mapName,
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
             return true;
         } catch (TimeoutException e) {
-            log.error("Write-behind flush of map '{}' did not finish within {} (stemcache.flush-timeout): PostgreSQL is "
-                    + "down or behind; leaving members hand their entries to the members that stay, and what the last "
-                    + "members hold goes to the spill directory {}", mapName, timeout, store.directory());
+            log.error(
+                    "Write-behind flush of map '{}' did not finish within {} (stemcache.flush-timeout): PostgreSQL is "
+                            + "down or behind; leaving members hand their entries to the members that stay, and what the last "
+                            + "members hold goes to the spill directory {}",
+                    mapName,
+                    timeout,
+                    store.directory());
         } catch (ExecutionException e) {
-            log.error("Write-behind flush of map '{}' failed; what is still queued when the member leaves goes to the "
-                    + "spill directory {}", mapName, store.directory(), e.getCause());
+            log.error(
+                    "Write-behind flush of map '{}' failed; what is still queued when the member leaves goes to the "
+                            + "spill directory {}",
+                    mapName,
+                    store.directory(),
+                    e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -37,8 +37,10 @@ class MigrationApplicationIT {
         int exit = run(db.jdbcUrl());
 
         assertThat(exit).as(err()).isEqualTo(MigrationApplication.OK);
-        List<String> listed = out().lines().filter(line -> line.startsWith("  ")).toList();
-        assertThat(out()).contains(db.jdbcUrl() + ": " + listed.size() + " changesets")
+        List<String> listed =
+                out().lines().filter(line -> line.startsWith("  ")).toList();
+        assertThat(out())
+                .contains(db.jdbcUrl() + ": " + listed.size() + " changesets")
                 .contains("  001-create-audio-analysis-cache applied")
                 .contains("  027-01-fill-owner-of-product-inserts applied");
     }
@@ -63,20 +65,25 @@ class MigrationApplicationIT {
     @Test
     void run_failingChangeset_failsNamingIt() throws SQLException {
         // A table of that name but not the product's: 001 adopts it, 019 finds no user_id to backfill.
-        try (Connection connection = db.dataSource().getConnection(); Statement statement = connection.createStatement()) {
+        try (Connection connection = db.dataSource().getConnection();
+                Statement statement = connection.createStatement()) {
             statement.execute("CREATE TABLE audio_analysis_cache (id bigint PRIMARY KEY)");
         }
 
         int exit = run(db.jdbcUrl());
 
         assertThat(exit).isEqualTo(MigrationApplication.MIGRATION_FAILED);
-        assertThat(err()).contains("migrating " + db.jdbcUrl() + " failed: Migration failed for changeset")
-                .contains("019-02-backfill-owners").contains("column \"user_id\" does not exist");
+        assertThat(err())
+                .contains("migrating " + db.jdbcUrl() + " failed: Migration failed for changeset")
+                .contains("019-02-backfill-owners")
+                .contains("column \"user_id\" does not exist");
     }
 
     private int run(String url) {
-        List<String> args = new ArrayList<>(List.of("--spring.datasource.url=" + url,
-                "--spring.datasource.username=" + db.user(), "--stemcache.create-database=false"));
+        List<String> args = new ArrayList<>(List.of(
+                "--spring.datasource.url=" + url,
+                "--spring.datasource.username=" + db.user(),
+                "--stemcache.create-database=false"));
         if (db.password() != null) {
             args.add("--spring.datasource.password=" + db.password());
         }

@@ -27,25 +27,32 @@ class MigrationApplicationTest {
         int exit = run("--spring.datasource.url=jdbc:mysql://db/stemcache?password=secret");
 
         assertThat(exit).isEqualTo(MigrationApplication.BAD_CONFIGURATION);
-        assertThat(err()).contains("spring.datasource.url must be a PostgreSQL JDBC URL")
-                .contains("jdbc:mysql://db/stemcache").doesNotContain("secret");
+        assertThat(err())
+                .contains("spring.datasource.url must be a PostgreSQL JDBC URL")
+                .contains("jdbc:mysql://db/stemcache")
+                .doesNotContain("secret");
     }
 
     @Test
     void run_unreachableServer_failsNamingTheUrlAndTheCause() {
         // Port 1 refuses connections at once.
-        int exit = run("--spring.datasource.url=jdbc:postgresql://127.0.0.1:1/stemcache?password=secret",
-                "--spring.datasource.username=cache", "--stemcache.create-database=false");
+        int exit = run(
+                "--spring.datasource.url=jdbc:postgresql://127.0.0.1:1/stemcache?password=secret",
+                "--spring.datasource.username=cache",
+                "--stemcache.create-database=false");
 
         assertThat(exit).isEqualTo(MigrationApplication.UNREACHABLE);
-        assertThat(err()).contains("cannot connect to jdbc:postgresql://127.0.0.1:1/stemcache?password=*** as cache")
-                .contains("refused").contains("spring.datasource.url").doesNotContain("secret");
+        assertThat(err())
+                .contains("cannot connect to jdbc:postgresql://127.0.0.1:1/stemcache?password=*** as cache")
+                .contains("refused")
+                .contains("spring.datasource.url")
+                .doesNotContain("secret");
     }
 
     @Test
     void causes_namesTheRootCauseOnce() {
-        IllegalStateException wrapped = new IllegalStateException("pool failed: disk full",
-                new RuntimeException("disk full"));
+        IllegalStateException wrapped =
+                new IllegalStateException("pool failed: disk full", new RuntimeException("disk full"));
         IllegalStateException apart = new IllegalStateException("pool failed", new RuntimeException("disk full"));
 
         assertThat(MigrationApplication.causes(wrapped)).isEqualTo("pool failed: disk full");

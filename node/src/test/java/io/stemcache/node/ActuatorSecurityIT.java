@@ -29,7 +29,8 @@ import org.springframework.boot.test.web.server.LocalManagementPort;
  * {@code stemcache.management.password}) refuses both writes and shows health as a status only.
  */
 @NodeUnderTest(database = "actuator_security", port = 16831, writeDelaySeconds = 1)
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"stemcache.client.enabled=false", "stemcache.cleanup.enabled=false"})
 class ActuatorSecurityIT {
 
@@ -47,20 +48,27 @@ class ActuatorSecurityIT {
         IMap<AnalysisKey, CachedAudioAnalysis> map = hazelcast.getMap("analyses");
         AudioAnalysis analysis = TestAnalyses.distinctSmall(1, 50).get(0);
         AnalysisKey key = TestAnalyses.keyOf(Owner.user(UUID.randomUUID()), analysis);
-        map.set(key, CachedAudioAnalysis.of(key, analysis, null, 1, Precision.FLOAT64, AnalysisCodec.standard(),
-                Instant.now()));
+        map.set(
+                key,
+                CachedAudioAnalysis.of(
+                        key, analysis, null, 1, Precision.FLOAT64, AnalysisCodec.standard(), Instant.now()));
         map.flush();
         await().atMost(Duration.ofSeconds(20)).until(() -> TableRows.count(database.dataSource()) == 1);
 
-        HttpResponse<String> invalidate = TestOperator.send(management, "POST",
-                "/actuator/stemcache/invalidate/" + key.fileMetadataId(), null);
+        HttpResponse<String> invalidate =
+                TestOperator.send(management, "POST", "/actuator/stemcache/invalidate/" + key.fileMetadataId(), null);
         HttpResponse<String> cleanup = TestOperator.send(management, "POST", "/actuator/stemcache/cleanup", null);
-        HttpResponse<String> guessed = TestOperator.send(management, "POST",
-                "/actuator/stemcache/invalidate/" + key.fileMetadataId(), TestOperator.basic("operator"));
+        HttpResponse<String> guessed = TestOperator.send(
+                management,
+                "POST",
+                "/actuator/stemcache/invalidate/" + key.fileMetadataId(),
+                TestOperator.basic("operator"));
 
         assertThat(invalidate.statusCode()).as(invalidate.body()).isEqualTo(401);
         assertThat(cleanup.statusCode()).as(cleanup.body()).isEqualTo(401);
-        assertThat(guessed.statusCode()).as("no password is configured, so none is right").isEqualTo(401);
+        assertThat(guessed.statusCode())
+                .as("no password is configured, so none is right")
+                .isEqualTo(401);
         assertThat(map.containsKey(key)).isTrue();
         assertThat(TableRows.count(database.dataSource())).isEqualTo(1);
     }
@@ -78,14 +86,25 @@ class ActuatorSecurityIT {
         HttpResponse<String> prometheus = TestOperator.send(management, "GET", "/actuator/prometheus", null);
         assertThat(prometheus.statusCode()).isEqualTo(200);
         assertThat(prometheus.body()).contains("stemcache_");
-        assertThat(TestOperator.send(management, "GET", "/actuator/stemcache", null).statusCode()).isEqualTo(200);
+        assertThat(TestOperator.send(management, "GET", "/actuator/stemcache", null)
+                        .statusCode())
+                .isEqualTo(200);
     }
 
     @Test
     void managementPort_servesNothingElseOfActuator() throws Exception {
-        for (String endpoint : List.of("/actuator/env", "/actuator/beans", "/actuator/heapdump", "/actuator/configprops",
-                "/actuator/loggers", "/actuator/threaddump", "/actuator/metrics", "/actuator/mappings")) {
-            assertThat(TestOperator.send(management, "GET", endpoint, null).statusCode()).as(endpoint).isIn(401, 404);
+        for (String endpoint : List.of(
+                "/actuator/env",
+                "/actuator/beans",
+                "/actuator/heapdump",
+                "/actuator/configprops",
+                "/actuator/loggers",
+                "/actuator/threaddump",
+                "/actuator/metrics",
+                "/actuator/mappings")) {
+            assertThat(TestOperator.send(management, "GET", endpoint, null).statusCode())
+                    .as(endpoint)
+                    .isIn(401, 404);
         }
     }
 }

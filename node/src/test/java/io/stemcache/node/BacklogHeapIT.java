@@ -47,9 +47,11 @@ class BacklogHeapIT {
     private static final int HEAP_MB = 512;
     /** Writes offered at most: far more than the heap can hold (200 x 3.6 MB). */
     private static final int MAX_WRITES = 200;
+
     private static final Pattern HTTP_PORT = Pattern.compile("Tomcat started on port (\\d+)");
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private FreshDatabase database;
     private TcpProxy proxy;
     private MemberProcess member;
@@ -74,15 +76,24 @@ class BacklogHeapIT {
     }
 
     @Test
-    void outageWithFullSizeEntries_512MbHeap_endsInRefusalsNotOutOfMemory_andStoresEveryAcceptedWrite() throws Exception {
+    void outageWithFullSizeEntries_512MbHeap_endsInRefusalsNotOutOfMemory_andStoresEveryAcceptedWrite()
+            throws Exception {
         String clusterName = "backlogheap-" + UUID.randomUUID();
         int port = MemberProcess.freePortRange(1);
         String proxiedUrl = database.jdbcUrl().replaceFirst("//[^/]+/", "//127.0.0.1:" + proxy.port() + "/");
-        member = MemberProcess.start("backlogheap-" + port, clusterName, port, proxiedUrl,
+        member = MemberProcess.start(
+                "backlogheap-" + port,
+                clusterName,
+                port,
+                proxiedUrl,
                 List.of("-Xmx" + HEAP_MB + "m", "-XX:+ExitOnOutOfMemoryError"),
-                Map.of("hz.map.analyses.map-store.write-delay-seconds", "1",
-                        "hz.map.analyses.eviction.size", String.valueOf(HEAP_MB / 4)),
-                "--stemcache.create-database=false", "--spring.datasource.hikari.connection-timeout=1000",
+                Map.of(
+                        "hz.map.analyses.map-store.write-delay-seconds",
+                        "1",
+                        "hz.map.analyses.eviction.size",
+                        String.valueOf(HEAP_MB / 4)),
+                "--stemcache.create-database=false",
+                "--spring.datasource.hikari.connection-timeout=1000",
                 "--stemcache.health.database-check-interval=1s",
                 // The test reads the health details (the backlog's bytes), shown only to the operator by default.
                 "--management.endpoint.health.show-details=always");
@@ -114,33 +125,44 @@ class BacklogHeapIT {
             peakHeapBytes = Math.max(peakHeapBytes, heapUsed(httpPort));
         }
 
-        System.out.printf("writes accepted during the outage: %d (%.0f MB), refused: %s, member alive: %s, peak heap used %.0f MB%n",
+        System.out.printf(
+                "writes accepted during the outage: %d (%.0f MB), refused: %s, member alive: %s, peak heap used %.0f MB%n",
                 accepted.size(), storedBytes / 1048576.0, refused, member.isAlive(), peakHeapBytes / 1048576.0);
         assertThat(member.log()).as("the member's log").doesNotContain("OutOfMemoryError");
         assertThat(member.isAlive()).as("the member is still running").isTrue();
         assertThat(refused).as("a write is refused before the heap runs out").isNotNull();
-        assertThat(refused).hasMessageContaining("PostgreSQL is behind")
+        assertThat(refused)
+                .hasMessageContaining("PostgreSQL is behind")
                 .hasMessageContaining("stemcache.write-behind.max-backlog-mb");
         String health = get(httpPort, "/actuator/health");
-        assertThat(JsonPath.<Boolean>read(health, "$.components.database.details.writesRefused")).as(health).isTrue();
-        long backlogBytes = JsonPath.<Number>read(health, "$.components.database.details.writeBehindBacklogBytes").longValue();
-        long limitBytes = JsonPath.<Number>read(health, "$.components.database.details.backlogLimitBytes").longValue();
+        assertThat(JsonPath.<Boolean>read(health, "$.components.database.details.writesRefused"))
+                .as(health)
+                .isTrue();
+        long backlogBytes = JsonPath.<Number>read(health, "$.components.database.details.writeBehindBacklogBytes")
+                .longValue();
+        long limitBytes = JsonPath.<Number>read(health, "$.components.database.details.backlogLimitBytes")
+                .longValue();
         assertThat(limitBytes).as("derived from the heap: a quarter of it").isBetween(100L << 20, (long) HEAP_MB << 20);
         // Past the limit by at most the writes in flight between two samples.
         assertThat(backlogBytes).isBetween(limitBytes, limitBytes + (32L << 20));
         for (AnalysisKey key : accepted.keySet()) {
-            assertThat(cache.getAnalysis(key)).as("accepted %s is served from memory", key).isPresent();
+            assertThat(cache.getAnalysis(key))
+                    .as("accepted %s is served from memory", key)
+                    .isPresent();
         }
 
         proxy.restore();
         long restoredAt = System.nanoTime();
         AudioAnalysis later = TestAnalyses.withFile(full, UUID.randomUUID());
         AnalysisKey laterKey = TestAnalyses.keyOf(owner, later);
-        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+        await().atMost(Duration.ofSeconds(120))
+                .pollInterval(Duration.ofMillis(500))
+                .ignoreExceptions()
                 .until(() -> cache.setAnalysis(laterKey, later, null) != null);
         long acceptingAgainMillis = (System.nanoTime() - restoredAt) / 1_000_000;
         accepted.put(laterKey, later);
-        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
+        await().atMost(Duration.ofSeconds(120))
+                .pollInterval(Duration.ofMillis(500))
                 .until(() -> TableRows.count(this.database.dataSource()) == accepted.size());
 
         PostgresAnalysisStore reader = new PostgresAnalysisStore(this.database.dataSource(), StoreSettings.defaults());
@@ -155,10 +177,18 @@ class BacklogHeapIT {
                 bitExact++;
             }
         }
-        System.out.printf("RESULT backlog-heap heap_mb=%d accepted=%d accepted_mb=%.0f limit_mb=%.0f backlog_at_refusal_mb=%.0f"
+        System.out.printf(
+                "RESULT backlog-heap heap_mb=%d accepted=%d accepted_mb=%.0f limit_mb=%.0f backlog_at_refusal_mb=%.0f"
                         + " peak_heap_used_mb=%.0f accepting_again_ms=%d stored_bit_exact=%d lost=%d%n",
-                HEAP_MB, accepted.size() - 1, storedBytes / 1048576.0, limitBytes / 1048576.0, backlogBytes / 1048576.0,
-                peakHeapBytes / 1048576.0, acceptingAgainMillis, bitExact, accepted.size() - bitExact);
+                HEAP_MB,
+                accepted.size() - 1,
+                storedBytes / 1048576.0,
+                limitBytes / 1048576.0,
+                backlogBytes / 1048576.0,
+                peakHeapBytes / 1048576.0,
+                acceptingAgainMillis,
+                bitExact,
+                accepted.size() - bitExact);
     }
 
     private static int httpPort(MemberProcess member) {
@@ -171,7 +201,8 @@ class BacklogHeapIT {
 
     private String get(int port, String path) {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .timeout(Duration.ofSeconds(10)).build();
+                .timeout(Duration.ofSeconds(10))
+                .build();
         try {
             return http.send(request, HttpResponse.BodyHandlers.ofString()).body();
         } catch (IOException e) {

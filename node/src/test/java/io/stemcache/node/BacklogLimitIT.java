@@ -8,6 +8,9 @@ import com.hazelcast.client.test.TestHazelcastFactory;
 import com.hazelcast.config.ClasspathYamlConfig;
 import com.hazelcast.config.Config;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.impl.MapService;
+import com.hazelcast.map.impl.MapServiceContext;
+import com.hazelcast.spi.impl.AbstractDistributedObject;
 import com.zaxxer.hikari.HikariDataSource;
 import io.stemcache.client.ClientSettings;
 import io.stemcache.client.StemcacheClient;
@@ -21,19 +24,16 @@ import io.stemcache.core.testing.Corpus;
 import io.stemcache.liquibase.testing.FreshDatabase;
 import io.stemcache.mapstore.PostgresAnalysisStore;
 import io.stemcache.mapstore.StoreSettings;
-import com.hazelcast.map.impl.MapService;
-import com.hazelcast.map.impl.MapServiceContext;
-import com.hazelcast.spi.impl.AbstractDistributedObject;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.Base64;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -76,13 +76,16 @@ class BacklogLimitIT {
     void setAnalysis_backlogAtTheLimit_refusedWithTheSettingNamedThenAcceptedAfterTheDrain() {
         PostgresAnalysisStore store = new PostgresAnalysisStore(proxied, StoreSettings.defaults());
         Config config = MemberConfigs.withStore(new ClasspathYamlConfig("hazelcast.yaml"), "analyses", store);
-        config.getMapConfig("analyses").getMapStoreConfig().setWriteDelaySeconds(1).setWriteBatchSize(50);
+        config.getMapConfig("analyses")
+                .getMapStoreConfig()
+                .setWriteDelaySeconds(1)
+                .setWriteBatchSize(50);
         HazelcastInstance member = factory.newHazelcastInstance(config);
-        BacklogLimit limit = BacklogLimit.install(member, "analyses", BacklogLimit.Limits.of(LIMIT, 1024),
-                Duration.ofMillis(50));
+        BacklogLimit limit =
+                BacklogLimit.install(member, "analyses", BacklogLimit.Limits.of(LIMIT, 1024), Duration.ofMillis(50));
         limits.add(limit);
-        AudioCacheService cache = StemcacheClient.service(factory.newHazelcastClient(StemcacheClient.defaultConfig()),
-                ClientSettings.defaults());
+        AudioCacheService cache = StemcacheClient.service(
+                factory.newHazelcastClient(StemcacheClient.defaultConfig()), ClientSettings.defaults());
         Owner owner = Owner.user(UUID.randomUUID());
         AudioAnalysis base = Corpus.small(100);
         Map<AnalysisKey, AudioAnalysis> accepted = new LinkedHashMap<>();
@@ -105,7 +108,8 @@ class BacklogLimitIT {
         RuntimeException refused = refusal.get();
 
         assertThat(refused).as("a write beyond the limit is refused").isNotNull();
-        assertThat(refused).hasMessageContaining("stemcache.write-behind.max-backlog-entries=" + LIMIT)
+        assertThat(refused)
+                .hasMessageContaining("stemcache.write-behind.max-backlog-entries=" + LIMIT)
                 .hasMessageContaining("PostgreSQL is behind");
         // The sampler lags a few writes behind; the bound holds within them.
         assertThat((long) accepted.size()).isBetween(LIMIT, LIMIT + 20);
@@ -123,11 +127,13 @@ class BacklogLimitIT {
         accepted.put(laterKey, later);
         await().atMost(Duration.ofSeconds(30)).until(() -> TableRows.count(database.dataSource()) == accepted.size());
 
-        Map<AnalysisKey, CachedAudioAnalysis> stored = new PostgresAnalysisStore(database.dataSource(),
-                StoreSettings.defaults()).loadAll(accepted.keySet());
+        Map<AnalysisKey, CachedAudioAnalysis> stored =
+                new PostgresAnalysisStore(database.dataSource(), StoreSettings.defaults()).loadAll(accepted.keySet());
         assertThat(stored).hasSize(accepted.size());
-        accepted.forEach((key, analysis) -> Analyses.assertBitExact(analysis, stored.get(key).analysis()));
-        System.out.printf("RESULT backlog-bound limit=%d accepted_before_refusal=%d accepting_again_ms=%d lost=%d%n",
+        accepted.forEach((key, analysis) ->
+                Analyses.assertBitExact(analysis, stored.get(key).analysis()));
+        System.out.printf(
+                "RESULT backlog-bound limit=%d accepted_before_refusal=%d accepting_again_ms=%d lost=%d%n",
                 LIMIT, accepted.size() - 1, acceptingAgainMillis, accepted.size() - stored.size());
     }
 
@@ -144,7 +150,8 @@ class BacklogLimitIT {
         RuntimeException refused = writeUntilRefused(cache, owner, accepted, 1000);
 
         assertThat(refused).as("a write beyond 1 MB of backlog is refused").isNotNull();
-        assertThat(refused).hasMessageContaining("the limit is stemcache.write-behind.max-backlog-mb=1")
+        assertThat(refused)
+                .hasMessageContaining("the limit is stemcache.write-behind.max-backlog-mb=1")
                 .hasMessageContaining("PostgreSQL is behind");
         assertThat(limit.backlogBytes()).isBetween(1L << 20, (1L << 20) + (256L << 10));
         assertThat(limit.refusing()).isTrue();
@@ -173,9 +180,12 @@ class BacklogLimitIT {
 
         proxy.cut();
         List<AnalysisKey> accepted = new ArrayList<>();
-        RuntimeException refused = writeUntilRefused(cache, Owner.user(UUID.randomUUID()), accepted, (int) (10 * LIMIT));
+        RuntimeException refused =
+                writeUntilRefused(cache, Owner.user(UUID.randomUUID()), accepted, (int) (10 * LIMIT));
 
-        assertThat(refused).as("writes are refused after the sampler failed").isNotNull()
+        assertThat(refused)
+                .as("writes are refused after the sampler failed")
+                .isNotNull()
                 .hasMessageContaining("stemcache.write-behind.max-backlog-entries=" + LIMIT);
         assertThat((long) accepted.size()).isBetween(LIMIT, LIMIT + 20);
         assertThat(limit.sampleFailures()).isEqualTo(3);
@@ -190,10 +200,17 @@ class BacklogLimitIT {
         HazelcastInstance member = member();
         BacklogLimit limit = install(member, BacklogLimit.Limits.of(10_000, 1024), null);
         AudioAnalysis base = Corpus.small(100);
-        int entrySize = CachedAudioAnalysis.of(TestAnalyses.keyOf(Owner.user(UUID.randomUUID()), base), base, null, 1,
-                io.stemcache.core.Precision.FLOAT64, io.stemcache.core.codec.AnalysisCodec.standard(),
-                java.time.Instant.now()).size();
-        AudioCacheService cache = StemcacheClient.service(factory.newHazelcastClient(StemcacheClient.defaultConfig()),
+        int entrySize = CachedAudioAnalysis.of(
+                        TestAnalyses.keyOf(Owner.user(UUID.randomUUID()), base),
+                        base,
+                        null,
+                        1,
+                        io.stemcache.core.Precision.FLOAT64,
+                        io.stemcache.core.codec.AnalysisCodec.standard(),
+                        java.time.Instant.now())
+                .size();
+        AudioCacheService cache = StemcacheClient.service(
+                factory.newHazelcastClient(StemcacheClient.defaultConfig()),
                 ClientSettings.defaults().withGuestQuotaBytes(3L * entrySize + entrySize / 2));
         Owner guest = Owner.guest(randomToken());
         List<AnalysisKey> held = new ArrayList<>();
@@ -215,9 +232,12 @@ class BacklogLimitIT {
         AudioAnalysis fourth = TestAnalyses.withFile(base, UUID.randomUUID());
         AnalysisKey fourthKey = TestAnalyses.keyOf(guest, fourth);
 
-        assertThatThrownBy(() -> cache.setAnalysis(fourthKey, fourth, null)).hasMessageContaining("PostgreSQL is behind");
+        assertThatThrownBy(() -> cache.setAnalysis(fourthKey, fourth, null))
+                .hasMessageContaining("PostgreSQL is behind");
         for (AnalysisKey key : held) {
-            assertThat(cache.getAnalysis(key)).as("the guest's %s after the refused write", key).isPresent();
+            assertThat(cache.getAnalysis(key))
+                    .as("the guest's %s after the refused write", key)
+                    .isPresent();
         }
 
         // Accepted again after the drain: the write is stored first, then the oldest entry makes room.
@@ -246,7 +266,8 @@ class BacklogLimitIT {
         assertThat(cache.invalidateCache(owner, removed.fileMetadataId())).isEqualTo(1);
         assertThat(cache.getAnalysis(removed)).isEmpty();
         proxy.restore();
-        await().atMost(Duration.ofSeconds(60)).until(() -> TableRows.count(database.dataSource()) == accepted.size() - 1);
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> TableRows.count(database.dataSource()) == accepted.size() - 1);
     }
 
     @Test
@@ -262,7 +283,10 @@ class BacklogLimitIT {
     private HazelcastInstance member() {
         PostgresAnalysisStore store = new PostgresAnalysisStore(proxied, StoreSettings.defaults());
         Config config = MemberConfigs.withStore(new ClasspathYamlConfig("hazelcast.yaml"), "analyses", store);
-        config.getMapConfig("analyses").getMapStoreConfig().setWriteDelaySeconds(1).setWriteBatchSize(50);
+        config.getMapConfig("analyses")
+                .getMapStoreConfig()
+                .setWriteDelaySeconds(1)
+                .setWriteBatchSize(50);
         return factory.newHazelcastInstance(config);
     }
 
@@ -273,13 +297,13 @@ class BacklogLimitIT {
     }
 
     private AudioCacheService client() {
-        return StemcacheClient.service(factory.newHazelcastClient(StemcacheClient.defaultConfig()),
-                ClientSettings.defaults());
+        return StemcacheClient.service(
+                factory.newHazelcastClient(StemcacheClient.defaultConfig()), ClientSettings.defaults());
     }
 
     /** Writes new 100-frame entries until one is refused (returned) or {@code max} were accepted (null). */
-    private static RuntimeException writeUntilRefused(AudioCacheService cache, Owner owner, List<AnalysisKey> accepted,
-                                                      int max) {
+    private static RuntimeException writeUntilRefused(
+            AudioCacheService cache, Owner owner, List<AnalysisKey> accepted, int max) {
         AudioAnalysis base = Corpus.small(100);
         AtomicReference<RuntimeException> refusal = new AtomicReference<>();
         paced().until(() -> {
@@ -298,7 +322,9 @@ class BacklogLimitIT {
 
     /** Writes paced by Awaitility: one per poll, 10 ms apart, on the test's thread, for at most 60 s. */
     private static ConditionFactory paced() {
-        return await().atMost(Duration.ofSeconds(60)).pollInSameThread().pollDelay(Duration.ZERO)
+        return await().atMost(Duration.ofSeconds(60))
+                .pollInSameThread()
+                .pollDelay(Duration.ZERO)
                 .pollInterval(Duration.ofMillis(10));
     }
 

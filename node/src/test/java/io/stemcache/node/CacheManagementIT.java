@@ -68,8 +68,8 @@ class CacheManagementIT {
 
     private static AudioAnalysis stem(UUID file, StemType stem) {
         AudioAnalysis small = Corpus.small(80);
-        return new AudioAnalysis(file, stem, small.analysisVersion(), small.analysisData(), small.waveformData(),
-                small.metadata());
+        return new AudioAnalysis(
+                file, stem, small.analysisVersion(), small.analysisData(), small.waveformData(), small.metadata());
     }
 
     private void writeFile(AudioCacheService cache, Owner owner, UUID file) {
@@ -85,8 +85,10 @@ class CacheManagementIT {
 
     /** Rows of users (the product's table) and guests (their own table) matching {@code where}. */
     private long rows(String where) {
-        return TableRows.query(database.dataSource(), "SELECT (SELECT count(*) FROM audio_analysis_cache WHERE " + where
-                + ") + (SELECT count(*) FROM audio_analysis_guest_cache WHERE " + where + ")");
+        return TableRows.query(
+                database.dataSource(),
+                "SELECT (SELECT count(*) FROM audio_analysis_cache WHERE " + where
+                        + ") + (SELECT count(*) FROM audio_analysis_guest_cache WHERE " + where + ")");
     }
 
     @Test
@@ -109,12 +111,20 @@ class CacheManagementIT {
 
         for (UUID file : files) {
             for (StemType stem : StemType.values()) {
-                assertThat(cache.getAnalysis(new AnalysisKey(owner, file, stem))).isPresent();
+                assertThat(cache.getAnalysis(new AnalysisKey(owner, file, stem)))
+                        .isPresent();
             }
         }
-        assertThat(stores.get(0).metrics().loads()).as("no PostgreSQL load after warming").isEqualTo(loads);
-        assertThat(lastClient.getMap("analyses").getLocalMapStats().getNearCacheStats().getHits())
-                .as("served by this node's near cache").isEqualTo(15);
+        assertThat(stores.get(0).metrics().loads())
+                .as("no PostgreSQL load after warming")
+                .isEqualTo(loads);
+        assertThat(lastClient
+                        .getMap("analyses")
+                        .getLocalMapStats()
+                        .getNearCacheStats()
+                        .getHits())
+                .as("served by this node's near cache")
+                .isEqualTo(15);
     }
 
     @Test
@@ -135,9 +145,12 @@ class CacheManagementIT {
 
         await().atMost(Duration.ofSeconds(30)).until(() -> rows("file_metadata_id = '" + shared + "'") == 0);
         assertThat(rows("file_metadata_id = '" + other + "'")).isEqualTo(5);
-        assertThat(cache.getAnalysis(new AnalysisKey(alice, shared, StemType.DRUMS))).isEmpty();
-        assertThat(cache.getAnalysis(new AnalysisKey(guest, shared, StemType.BASS))).isEmpty();
-        assertThat(cache.getAnalysis(new AnalysisKey(alice, other, StemType.BASS))).isPresent();
+        assertThat(cache.getAnalysis(new AnalysisKey(alice, shared, StemType.DRUMS)))
+                .isEmpty();
+        assertThat(cache.getAnalysis(new AnalysisKey(guest, shared, StemType.BASS)))
+                .isEmpty();
+        assertThat(cache.getAnalysis(new AnalysisKey(alice, other, StemType.BASS)))
+                .isPresent();
     }
 
     @Test
@@ -151,9 +164,10 @@ class CacheManagementIT {
         writeFile(cache, guest, inMemory);
         writeFile(cache, guest, onlyInPostgres);
         await().atMost(Duration.ofSeconds(30)).until(() -> rows("owner_kind = 'guest'") == 10);
-        IMap<AnalysisKey, CachedAudioAnalysis> map = factory.getAllHazelcastInstances().iterator().next().getMap("analyses");
+        IMap<AnalysisKey, CachedAudioAnalysis> map =
+                factory.getAllHazelcastInstances().iterator().next().getMap("analyses");
         for (StemType stem : StemType.values()) {
-            map.evict(new AnalysisKey(guest, onlyInPostgres, stem));   // evict keeps the row
+            map.evict(new AnalysisKey(guest, onlyInPostgres, stem)); // evict keeps the row
         }
 
         assertThat(cache.claimGuest(guest.id(), userId)).isEqualTo(10);
@@ -161,13 +175,16 @@ class CacheManagementIT {
         Owner user = Owner.user(userId);
         for (UUID file : List.of(inMemory, onlyInPostgres)) {
             for (StemType stem : StemType.values()) {
-                CachedAudioAnalysis claimed = cache.getAnalysis(new AnalysisKey(user, file, stem)).orElseThrow();
+                CachedAudioAnalysis claimed =
+                        cache.getAnalysis(new AnalysisKey(user, file, stem)).orElseThrow();
                 Analyses.assertBitExact(stem(file, stem), claimed.analysis());
-                assertThat(cache.getAnalysis(new AnalysisKey(guest, file, stem))).isEmpty();
+                assertThat(cache.getAnalysis(new AnalysisKey(guest, file, stem)))
+                        .isEmpty();
             }
         }
-        await().atMost(Duration.ofSeconds(30)).until(() -> rows("owner_kind = 'guest'") == 0
-                && rows("owner_kind = 'user' AND owner_id = '" + userId + "'") == 10);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> rows("owner_kind = 'guest'") == 0
+                        && rows("owner_kind = 'user' AND owner_id = '" + userId + "'") == 10);
         assertThat(rows("true")).as("no duplicates").isEqualTo(10);
     }
 
@@ -193,20 +210,24 @@ class CacheManagementIT {
                     return nodes.get(which).claimGuest(guest.id(), users.get(which));
                 }));
             }
-            List<Integer> moved = List.of(claims.get(0).get(60, TimeUnit.SECONDS), claims.get(1).get(60, TimeUnit.SECONDS));
+            List<Integer> moved = List.of(
+                    claims.get(0).get(60, TimeUnit.SECONDS), claims.get(1).get(60, TimeUnit.SECONDS));
 
             assertThat(moved).as("entries moved by each claim").containsExactlyInAnyOrder(0, 20);
             UUID winner = users.get(moved.indexOf(20));
             UUID loser = users.get(moved.indexOf(0));
             for (UUID file : files) {
                 for (StemType stem : StemType.values()) {
-                    assertThat(writer.getAnalysis(new AnalysisKey(Owner.user(winner), file, stem))).isPresent();
-                    assertThat(writer.getAnalysis(new AnalysisKey(Owner.user(loser), file, stem))).isEmpty();
-                    assertThat(writer.getAnalysis(new AnalysisKey(guest, file, stem))).isEmpty();
+                    assertThat(writer.getAnalysis(new AnalysisKey(Owner.user(winner), file, stem)))
+                            .isPresent();
+                    assertThat(writer.getAnalysis(new AnalysisKey(Owner.user(loser), file, stem)))
+                            .isEmpty();
+                    assertThat(writer.getAnalysis(new AnalysisKey(guest, file, stem)))
+                            .isEmpty();
                 }
             }
-            await().atMost(Duration.ofSeconds(30)).until(() -> rows("owner_id = '" + winner + "'") == 20
-                    && rows("owner_kind = 'guest'") == 0);
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> rows("owner_id = '" + winner + "'") == 20 && rows("owner_kind = 'guest'") == 0);
             assertThat(rows("owner_id = '" + loser + "'")).isZero();
         } finally {
             claimers.shutdownNow();
@@ -224,22 +245,33 @@ class CacheManagementIT {
         UUID before = UUID.randomUUID();
         writeFile(cache, guest, before);
         assertThat(cache.claimGuest(guest.id(), first)).isEqualTo(5);
-        IMap<AnalysisKey, CachedAudioAnalysis> map = factory.getAllHazelcastInstances().iterator().next().getMap("analyses");
+        IMap<AnalysisKey, CachedAudioAnalysis> map =
+                factory.getAllHazelcastInstances().iterator().next().getMap("analyses");
         AnalysisKey claimedKey = new AnalysisKey(Owner.user(first), before, StemType.DRUMS);
         long claimedVersion = map.get(claimedKey).version();
 
-        assertThat(cache.claimGuest(guest.id(), first)).as("the same claim again").isZero();
+        assertThat(cache.claimGuest(guest.id(), first))
+                .as("the same claim again")
+                .isZero();
         assertThat(map.get(claimedKey).version()).as("nothing rewritten").isEqualTo(claimedVersion);
 
         UUID after = UUID.randomUUID();
-        writeFile(cache, guest, after);   // the guest session goes on writing after the claim
-        assertThat(cache.claimGuest(guest.id(), second)).as("another user's claim").isZero();
-        assertThat(cache.getAnalysis(new AnalysisKey(guest, after, StemType.BASS))).isPresent();
-        assertThat(cache.getAnalysis(new AnalysisKey(Owner.user(second), after, StemType.BASS))).isEmpty();
-        assertThat(cache.getAnalysis(new AnalysisKey(Owner.user(second), before, StemType.BASS))).isEmpty();
+        writeFile(cache, guest, after); // the guest session goes on writing after the claim
+        assertThat(cache.claimGuest(guest.id(), second))
+                .as("another user's claim")
+                .isZero();
+        assertThat(cache.getAnalysis(new AnalysisKey(guest, after, StemType.BASS)))
+                .isPresent();
+        assertThat(cache.getAnalysis(new AnalysisKey(Owner.user(second), after, StemType.BASS)))
+                .isEmpty();
+        assertThat(cache.getAnalysis(new AnalysisKey(Owner.user(second), before, StemType.BASS)))
+                .isEmpty();
 
-        assertThat(cache.claimGuest(guest.id(), first)).as("the first user's claim takes the rest").isEqualTo(5);
-        assertThat(cache.getAnalysis(new AnalysisKey(Owner.user(first), after, StemType.BASS))).isPresent();
+        assertThat(cache.claimGuest(guest.id(), first))
+                .as("the first user's claim takes the rest")
+                .isEqualTo(5);
+        assertThat(cache.getAnalysis(new AnalysisKey(Owner.user(first), after, StemType.BASS)))
+                .isPresent();
     }
 
     @Test
@@ -251,7 +283,8 @@ class CacheManagementIT {
         writeFile(cache, alice, file);
         await().atMost(Duration.ofSeconds(30)).until(() -> rows("true") == 5);
 
-        assertThat(cache.getAnalysis(new AnalysisKey(Owner.user(UUID.randomUUID()), file, StemType.DRUMS))).isEmpty();
+        assertThat(cache.getAnalysis(new AnalysisKey(Owner.user(UUID.randomUUID()), file, StemType.DRUMS)))
+                .isEmpty();
         assertThat(cache.getAnalysis(new AnalysisKey(Owner.guest("guest-session-token-13"), file, StemType.DRUMS)))
                 .isEmpty();
     }

@@ -87,8 +87,13 @@ class ClientChurnIT {
 
     private static AudioAnalysis version(UUID file, int frames) {
         AudioAnalysis small = Corpus.small(frames);
-        return new AudioAnalysis(file, StemType.values()[0], small.analysisVersion(), small.analysisData(),
-                small.waveformData(), small.metadata());
+        return new AudioAnalysis(
+                file,
+                StemType.values()[0],
+                small.analysisVersion(),
+                small.analysisData(),
+                small.waveformData(),
+                small.metadata());
     }
 
     private static long nearCacheEntries(HazelcastInstance client) {
@@ -100,8 +105,8 @@ class ClientChurnIT {
         member();
         HazelcastInstance apiNode = client(StemcacheClient.defaultConfig());
         AudioCacheService api = StemcacheClient.service(apiNode, ClientSettings.defaults());
-        AudioCacheService other = StemcacheClient.service(client(StemcacheClient.defaultConfig()),
-                ClientSettings.defaults());
+        AudioCacheService other =
+                StemcacheClient.service(client(StemcacheClient.defaultConfig()), ClientSettings.defaults());
         UUID file = UUID.randomUUID();
         AnalysisKey key = new AnalysisKey(Owner.user(UUID.randomUUID()), file, StemType.values()[0]);
         other.setAnalysis(key, version(file, 80), null);
@@ -112,13 +117,16 @@ class ClientChurnIT {
         AudioAnalysis changed = version(file, 120);
         long changedAt = System.nanoTime();
         other.setAnalysis(key, changed, null);
-        // Members send invalidations in batches, at least every 10 s (hazelcast.map.invalidation.batchfrequency.seconds).
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(5))
+        // Members send invalidations in batches, at least every 10 s
+        // (hazelcast.map.invalidation.batchfrequency.seconds).
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(5))
                 .until(() -> api.getAnalysis(key).orElseThrow().sharedAnalysis().valueCount() == changed.valueCount());
         long staleMillis = (System.nanoTime() - changedAt) / 1_000_000;
         log.info("invalidation reached the near cache within {} ms", staleMillis);
         System.out.printf("RESULT near-cache connected stale_ms=%d bound_ms=%d%n", staleMillis, CONNECTED_BOUND_MILLIS);
-        assertThat(staleMillis).as("staleness while connected (RELIABILITY.md: <= ~10 s, the invalidation batch interval)")
+        assertThat(staleMillis)
+                .as("staleness while connected (RELIABILITY.md: <= ~10 s, the invalidation batch interval)")
                 .isLessThanOrEqualTo(CONNECTED_BOUND_MILLIS);
         Analyses.assertBitExact(changed, api.getAnalysis(key).orElseThrow().analysis());
     }
@@ -131,15 +139,18 @@ class ClientChurnIT {
      */
     @Test
     void nearCache_invalidationsLost_servesTheOldValueAtMostTheTtl() {
-        assertThat(StemcacheClient.defaultConfig().getNearCacheConfig("analyses").getTimeToLiveSeconds())
-                .as("the bound RELIABILITY.md and the README state").isEqualTo(SHIPPED_TTL_SECONDS);
+        assertThat(StemcacheClient.defaultConfig()
+                        .getNearCacheConfig("analyses")
+                        .getTimeToLiveSeconds())
+                .as("the bound RELIABILITY.md and the README state")
+                .isEqualTo(SHIPPED_TTL_SECONDS);
         member();
         ClientConfig deaf = StemcacheClient.defaultConfig();
         deaf.getNearCacheConfig("analyses").setInvalidateOnChange(false).setTimeToLiveSeconds(TEST_TTL_SECONDS);
         HazelcastInstance apiNode = client(deaf);
         AudioCacheService api = StemcacheClient.service(apiNode, ClientSettings.defaults());
-        AudioCacheService other = StemcacheClient.service(client(StemcacheClient.defaultConfig()),
-                ClientSettings.defaults());
+        AudioCacheService other =
+                StemcacheClient.service(client(StemcacheClient.defaultConfig()), ClientSettings.defaults());
         UUID file = UUID.randomUUID();
         AnalysisKey key = new AnalysisKey(Owner.user(UUID.randomUUID()), file, StemType.values()[0]);
         AudioAnalysis before = version(file, 80);
@@ -152,20 +163,28 @@ class ClientChurnIT {
         AudioAnalysis changed = version(file, 120);
         other.setAnalysis(key, changed, null);
         AtomicLong staleReads = new AtomicLong();
-        await().atMost(Duration.ofSeconds(3L * TEST_TTL_SECONDS)).pollInterval(Duration.ofMillis(20)).until(() -> {
-            boolean fresh = api.getAnalysis(key).orElseThrow().sharedAnalysis().valueCount() == changed.valueCount();
-            if (!fresh) {
-                staleReads.incrementAndGet();
-            }
-            return fresh;
-        });
+        await().atMost(Duration.ofSeconds(3L * TEST_TTL_SECONDS))
+                .pollInterval(Duration.ofMillis(20))
+                .until(() -> {
+                    boolean fresh =
+                            api.getAnalysis(key).orElseThrow().sharedAnalysis().valueCount() == changed.valueCount();
+                    if (!fresh) {
+                        staleReads.incrementAndGet();
+                    }
+                    return fresh;
+                });
         long servedStaleForMillis = (System.nanoTime() - cachedAt) / 1_000_000; // an upper bound
 
-        System.out.printf("RESULT near-cache invalidations_lost ttl_s=%d stale_reads=%d fresh_after_caching_ms=%d%n",
+        System.out.printf(
+                "RESULT near-cache invalidations_lost ttl_s=%d stale_reads=%d fresh_after_caching_ms=%d%n",
                 TEST_TTL_SECONDS, staleReads.get(), servedStaleForMillis);
-        assertThat(staleReads.get()).as("the old value was served: no invalidation ended the staleness").isPositive();
-        // Measured 5.7 s for a 6 s TTL: Hazelcast expires near-cache entries up to a second early (record times kept coarse).
-        assertThat(servedStaleForMillis).as("the old value is served no longer than the TTL")
+        assertThat(staleReads.get())
+                .as("the old value was served: no invalidation ended the staleness")
+                .isPositive();
+        // Measured 5.7 s for a 6 s TTL: Hazelcast expires near-cache entries up to a second early (record times kept
+        // coarse).
+        assertThat(servedStaleForMillis)
+                .as("the old value is served no longer than the TTL")
                 .isBetween(TEST_TTL_SECONDS * 1000L - 1000, TEST_TTL_SECONDS * 1000L + 1500);
         Analyses.assertBitExact(changed, api.getAnalysis(key).orElseThrow().analysis());
     }
@@ -177,8 +196,12 @@ class ClientChurnIT {
         HazelcastInstance first = member();
         ClientConfig apiConfig = StemcacheClient.defaultConfig();
         // The API node comes back only well after the other client changed the entry (backoff 15 s, no give-up).
-        apiConfig.getConnectionStrategyConfig().getConnectionRetryConfig()
-                .setInitialBackoffMillis(15_000).setMaxBackoffMillis(15_000).setClusterConnectTimeoutMillis(-1);
+        apiConfig
+                .getConnectionStrategyConfig()
+                .getConnectionRetryConfig()
+                .setInitialBackoffMillis(15_000)
+                .setMaxBackoffMillis(15_000)
+                .setClusterConnectTimeoutMillis(-1);
         HazelcastInstance apiNode = client(apiConfig);
         AtomicLong reconnectedAt = new AtomicLong();
         AtomicLong disconnectedAt = new AtomicLong();
@@ -205,11 +228,17 @@ class ClientChurnIT {
         StemcacheClient.service(client(StemcacheClient.defaultConfig()), ClientSettings.defaults())
                 .setAnalysis(key, changed, null);
         long changedAt = System.nanoTime();
-        assertThat(reconnectedAt.get()).as("the API node has not reconnected yet").isZero();
+        assertThat(reconnectedAt.get())
+                .as("the API node has not reconnected yet")
+                .isZero();
 
         await().atMost(Duration.ofSeconds(60)).until(() -> reconnectedAt.get() > changedAt);
-        log.info("API node reconnected {} ms after the disconnect", (reconnectedAt.get() - disconnectedAt.get()) / 1_000_000);
-        assertThat(nearCacheEntries(apiNode)).as("near cache emptied on connecting to a new cluster").isZero();
+        log.info(
+                "API node reconnected {} ms after the disconnect",
+                (reconnectedAt.get() - disconnectedAt.get()) / 1_000_000);
+        assertThat(nearCacheEntries(apiNode))
+                .as("near cache emptied on connecting to a new cluster")
+                .isZero();
         Analyses.assertBitExact(changed, api.getAnalysis(key).orElseThrow().analysis());
     }
 }

@@ -87,8 +87,10 @@ class ClusterWriteBehindIT {
         }
         await().atMost(Duration.ofSeconds(30)).until(() -> rows() == 25);
 
-        long batches = stores.stream().mapToLong(s -> s.metrics().storeBatches()).sum();
-        int largest = stores.stream().mapToInt(s -> s.metrics().maxBatchSize()).max().orElse(0);
+        long batches =
+                stores.stream().mapToLong(s -> s.metrics().storeBatches()).sum();
+        int largest =
+                stores.stream().mapToInt(s -> s.metrics().maxBatchSize()).max().orElse(0);
         assertThat(batches).as("storeAll calls for 25 entries").isLessThan(25);
         assertThat(largest).as("largest batch").isGreaterThan(1).isLessThanOrEqualTo(BATCH_SIZE);
     }
@@ -104,11 +106,14 @@ class ClusterWriteBehindIT {
         }
         await().atMost(Duration.ofSeconds(30)).until(() -> rows() == 3);
 
-        assertThat(cache.invalidateCache(owner, analyses.get(0).fileMetadataId())).isEqualTo(1);
+        assertThat(cache.invalidateCache(owner, analyses.get(0).fileMetadataId()))
+                .isEqualTo(1);
 
         await().atMost(Duration.ofSeconds(30)).until(() -> rows() == 2);
-        assertThat(cache.getAnalysis(TestAnalyses.keyOf(owner, analyses.get(0)))).isEmpty();
-        assertThat(cache.getAnalysis(TestAnalyses.keyOf(owner, analyses.get(1)))).isPresent();
+        assertThat(cache.getAnalysis(TestAnalyses.keyOf(owner, analyses.get(0))))
+                .isEmpty();
+        assertThat(cache.getAnalysis(TestAnalyses.keyOf(owner, analyses.get(1))))
+                .isPresent();
     }
 
     @Test
@@ -120,11 +125,19 @@ class ClusterWriteBehindIT {
         Map<AnalysisKey, AudioAnalysis> written = new LinkedHashMap<>();
         for (AudioAnalysis analysis : TestAnalyses.distinctSmall(12, 300)) {
             AnalysisKey key = TestAnalyses.keyOf(owner, analysis);
-            map.set(key, CachedAudioAnalysis.of(key, analysis, null, 1, io.stemcache.core.Precision.FLOAT64,
-                    AnalysisCodec.standard(), java.time.Instant.now()));
+            map.set(
+                    key,
+                    CachedAudioAnalysis.of(
+                            key,
+                            analysis,
+                            null,
+                            1,
+                            io.stemcache.core.Precision.FLOAT64,
+                            AnalysisCodec.standard(),
+                            java.time.Instant.now()));
             written.put(key, analysis);
         }
-        map.flush();   // what the node's WriteBehindFlusher does on shutdown
+        map.flush(); // what the node's WriteBehindFlusher does on shutdown
         factory.shutdownAll();
         assertThat(rows()).isEqualTo(12);
 
@@ -132,7 +145,8 @@ class ClusterWriteBehindIT {
         member();
         IMap<AnalysisKey, CachedAudioAnalysis> reloaded = restarted.getMap("analyses");
         assertThat(reloaded.size()).as("nothing in memory before the first get").isZero();
-        written.forEach((key, analysis) -> Analyses.assertBitExact(analysis, reloaded.get(key).analysis()));
+        written.forEach((key, analysis) ->
+                Analyses.assertBitExact(analysis, reloaded.get(key).analysis()));
     }
 
     @Test
@@ -155,15 +169,16 @@ class ClusterWriteBehindIT {
         PostgresAnalysisStore fresh = new PostgresAnalysisStore(database.dataSource(), StoreSettings.defaults());
         Map<AnalysisKey, CachedAudioAnalysis> rows = fresh.loadAll(written.keySet());
         assertThat(rows).hasSize(40);
-        written.forEach((key, analysis) -> Analyses.assertBitExact(analysis, rows.get(key).analysis()));
+        written.forEach((key, analysis) ->
+                Analyses.assertBitExact(analysis, rows.get(key).analysis()));
     }
 
     @Test
     void setOverTheSizeLimit_failsClearlyAndStoresNothing() {
         member();
         HazelcastInstance client = factory.newHazelcastClient(StemcacheClient.defaultConfig());
-        AudioCacheService cache = StemcacheClient.service(client,
-                ClientSettings.defaults().withCodec(AnalysisCodec.withMaxDecodedBytes(64 * 1024)));
+        AudioCacheService cache = StemcacheClient.service(
+                client, ClientSettings.defaults().withCodec(AnalysisCodec.withMaxDecodedBytes(64 * 1024)));
         AudioAnalysis large = TestAnalyses.distinctSmall(1, 2000).get(0);
         AnalysisKey key = TestAnalyses.keyOf(Owner.user(UUID.randomUUID()), large);
 
@@ -181,31 +196,39 @@ class ClusterWriteBehindIT {
         AudioAnalysis analysis = TestAnalyses.withFile(io.stemcache.core.testing.Corpus.first(), UUID.randomUUID());
         UUID user = UUID.randomUUID();
         try (java.sql.Connection connection = database.dataSource().getConnection();
-             java.sql.PreparedStatement insert = connection.prepareStatement(
-                     "INSERT INTO audio_analysis_cache (user_id, owner_kind, owner_id, file_metadata_id, stem_type,"
-                             + " analysis_version, sample_rate, duration, buffer_size, features_extracted,"
-                             + " analysis_data, waveform_data, analysis_duration)"
-                             + " VALUES (?, 'user', ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?)")) {
+                java.sql.PreparedStatement insert = connection.prepareStatement(
+                        "INSERT INTO audio_analysis_cache (user_id, owner_kind, owner_id, file_metadata_id, stem_type,"
+                                + " analysis_version, sample_rate, duration, buffer_size, features_extracted,"
+                                + " analysis_data, waveform_data, analysis_duration)"
+                                + " VALUES (?, 'user', ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?)")) {
             insert.setObject(1, user);
             insert.setString(2, user.toString());
             insert.setObject(3, analysis.fileMetadataId());
             insert.setString(4, analysis.stemType().code());
             insert.setString(5, analysis.analysisVersion());
             insert.setInt(6, analysis.metadata().sampleRate());
-            insert.setBigDecimal(7, java.math.BigDecimal.valueOf(analysis.metadata().duration()));
+            insert.setBigDecimal(
+                    7, java.math.BigDecimal.valueOf(analysis.metadata().duration()));
             insert.setInt(8, analysis.metadata().bufferSize());
-            insert.setArray(9, connection.createArrayOf("text", analysis.metadata().featuresExtracted().toArray()));
+            insert.setArray(
+                    9,
+                    connection.createArrayOf(
+                            "text", analysis.metadata().featuresExtracted().toArray()));
             insert.setString(10, io.stemcache.core.json.AnalysisJson.analysisDataJson(analysis));
             insert.setString(11, io.stemcache.core.json.AnalysisJson.waveformJson(analysis));
             insert.setInt(12, (int) Math.round(analysis.metadata().analysisDuration()));
             insert.executeUpdate();
         }
 
-        AudioAnalysis loaded = cache.getAnalysis(TestAnalyses.keyOf(Owner.user(user), analysis)).orElseThrow().analysis();
+        AudioAnalysis loaded = cache.getAnalysis(TestAnalyses.keyOf(Owner.user(user), analysis))
+                .orElseThrow()
+                .analysis();
 
-        assertThat(loaded.analysisData().keySet()).containsExactlyElementsOf(analysis.analysisData().keySet());
-        analysis.analysisData().forEach((name, series) ->
-                Analyses.assertBitExact(name, series, loaded.analysisData().get(name)));
+        assertThat(loaded.analysisData().keySet())
+                .containsExactlyElementsOf(analysis.analysisData().keySet());
+        analysis.analysisData()
+                .forEach((name, series) -> Analyses.assertBitExact(
+                        name, series, loaded.analysisData().get(name)));
         Analyses.assertBitExact(analysis.waveformData(), loaded.waveformData());
     }
 
@@ -220,19 +243,30 @@ class ClusterWriteBehindIT {
         }
         await().atMost(Duration.ofSeconds(30)).until(() -> rows() == 2);
         factory.shutdownAll();
-        TableRows.execute(database.dataSource(), "UPDATE audio_analysis_cache SET payload = overlay(payload placing"
-                + " '\\xdeadbeef'::bytea from 40) WHERE file_metadata_id = '" + analyses.get(0).fileMetadataId() + "'");
+        TableRows.execute(
+                database.dataSource(),
+                "UPDATE audio_analysis_cache SET payload = overlay(payload placing"
+                        + " '\\xdeadbeef'::bytea from 40) WHERE file_metadata_id = '"
+                        + analyses.get(0).fileMetadataId() + "'");
 
         member();
         AudioCacheService restarted = client();
 
-        assertThat(restarted.getAnalysis(TestAnalyses.keyOf(owner, analyses.get(0)))).isEmpty();
+        assertThat(restarted.getAnalysis(TestAnalyses.keyOf(owner, analyses.get(0))))
+                .isEmpty();
         assertThat(rows()).as("the corrupt row left the table").isEqualTo(1);
-        assertThat(TableRows.query(database.dataSource(), "SELECT count(*) FROM audio_analysis_dead_letter"
-                + " WHERE file_metadata_id = '" + analyses.get(0).fileMetadataId() + "' AND reason LIKE 'unreadable on load:%'"))
-                .as("the corrupt row, put aside for inspection").isEqualTo(1);
-        Analyses.assertBitExact(analyses.get(1),
-                restarted.getAnalysis(TestAnalyses.keyOf(owner, analyses.get(1))).orElseThrow().analysis());
+        assertThat(TableRows.query(
+                        database.dataSource(),
+                        "SELECT count(*) FROM audio_analysis_dead_letter" + " WHERE file_metadata_id = '"
+                                + analyses.get(0).fileMetadataId() + "' AND reason LIKE 'unreadable on load:%'"))
+                .as("the corrupt row, put aside for inspection")
+                .isEqualTo(1);
+        Analyses.assertBitExact(
+                analyses.get(1),
+                restarted
+                        .getAnalysis(TestAnalyses.keyOf(owner, analyses.get(1)))
+                        .orElseThrow()
+                        .analysis());
     }
 
     @Test
@@ -246,7 +280,8 @@ class ClusterWriteBehindIT {
             AudioAnalysis analysis = io.stemcache.core.testing.Corpus.load(file);
             AnalysisKey key = TestAnalyses.keyOf(owner, analysis);
             cache.setAnalysis(key, analysis, null);
-            Analyses.assertBitExact(analysis, cache.getAnalysis(key).orElseThrow().analysis());
+            Analyses.assertBitExact(
+                    analysis, cache.getAnalysis(key).orElseThrow().analysis());
             keys.add(key);
         }
         await().atMost(Duration.ofSeconds(60)).until(() -> rows() == keys.size());
@@ -255,8 +290,10 @@ class ClusterWriteBehindIT {
         member();
         AudioCacheService restarted = client();
         for (int i = 0; i < keys.size(); i++) {
-            AudioAnalysis expected = io.stemcache.core.testing.Corpus.load(io.stemcache.core.testing.Corpus.files().get(i));
-            Analyses.assertBitExact(expected, restarted.getAnalysis(keys.get(i)).orElseThrow().analysis());
+            AudioAnalysis expected = io.stemcache.core.testing.Corpus.load(
+                    io.stemcache.core.testing.Corpus.files().get(i));
+            Analyses.assertBitExact(
+                    expected, restarted.getAnalysis(keys.get(i)).orElseThrow().analysis());
         }
     }
 }

@@ -75,14 +75,16 @@ class CorrelatedLossIT {
 
     /** Four members, a and b on Kubernetes node-1, c and d on node-2; each with its partition-loss counter. */
     private List<HazelcastInstance> cluster(PartitionGroup group, Map<HazelcastInstance, PartitionLosses> losses) {
-        List<HazelcastInstance> members = List.of(member("node-1", group), member("node-1", group),
-                member("node-2", group), member("node-2", group));
+        List<HazelcastInstance> members = List.of(
+                member("node-1", group), member("node-1", group), member("node-2", group), member("node-2", group));
         for (HazelcastInstance member : members) {
             PartitionLosses.checkPartitionGroup(member);
             losses.put(member, new PartitionLosses(member, "analyses"));
         }
-        await().atMost(Duration.ofSeconds(60)).until(() -> members.stream()
-                .allMatch(m -> m.getCluster().getMembers().size() == 4 && m.getPartitionService().isClusterSafe()));
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> members.stream()
+                        .allMatch(m -> m.getCluster().getMembers().size() == 4
+                                && m.getPartitionService().isClusterSafe()));
         return members;
     }
 
@@ -93,8 +95,8 @@ class CorrelatedLossIT {
         for (int i = 0; i < KEYS; i++) {
             AudioAnalysis analysis = TestAnalyses.withFile(base, UUID.randomUUID());
             AnalysisKey key = TestAnalyses.keyOf(owner, analysis);
-            CachedAudioAnalysis entry = CachedAudioAnalysis.of(key, analysis, null, 1, Precision.FLOAT64,
-                    AnalysisCodec.standard(), Instant.now());
+            CachedAudioAnalysis entry = CachedAudioAnalysis.of(
+                    key, analysis, null, 1, Precision.FLOAT64, AnalysisCodec.standard(), Instant.now());
             map.set(key, entry);
             written.put(key, entry);
         }
@@ -103,12 +105,15 @@ class CorrelatedLossIT {
 
     /** Partitions whose owner and backup are both among {@code victims}. */
     private static Set<Integer> sharedBy(HazelcastInstance any, List<HazelcastInstance> victims) {
-        Set<UUID> dying = victims.stream().map(m -> m.getCluster().getLocalMember().getUuid()).collect(Collectors.toSet());
+        Set<UUID> dying = victims.stream()
+                .map(m -> m.getCluster().getLocalMember().getUuid())
+                .collect(Collectors.toSet());
         InternalPartitionService partitions = Accessors.getPartitionService(any);
         Set<Integer> shared = new java.util.TreeSet<>();
         for (int id = 0; id < partitions.getPartitionCount(); id++) {
             InternalPartition partition = partitions.getPartition(id);
-            if (dying.contains(partition.getReplica(0).uuid()) && dying.contains(partition.getReplica(1).uuid())) {
+            if (dying.contains(partition.getReplica(0).uuid())
+                    && dying.contains(partition.getReplica(1).uuid())) {
                 shared.add(id);
             }
         }
@@ -118,7 +123,8 @@ class CorrelatedLossIT {
     private static void killTogether(List<HazelcastInstance> victims) {
         List<CompletableFuture<Void>> kills = new ArrayList<>();
         for (HazelcastInstance victim : victims) {
-            kills.add(CompletableFuture.runAsync(() -> victim.getLifecycleService().terminate()));
+            kills.add(CompletableFuture.runAsync(
+                    () -> victim.getLifecycleService().terminate()));
         }
         kills.forEach(CompletableFuture::join);
     }
@@ -134,17 +140,21 @@ class CorrelatedLossIT {
         List<HazelcastInstance> members = cluster(PartitionGroup.NODE_AWARE, losses);
         Map<AnalysisKey, CachedAudioAnalysis> written = write(members.get(0).getMap("analyses"));
         List<HazelcastInstance> node1 = members.subList(0, 2);
-        assertThat(sharedBy(members.get(2), node1)).as("partitions with both replicas on node-1").isEmpty();
+        assertThat(sharedBy(members.get(2), node1))
+                .as("partitions with both replicas on node-1")
+                .isEmpty();
 
         killTogether(node1);
         HazelcastInstance survivor = members.get(2);
-        await().atMost(Duration.ofSeconds(60)).until(() -> survivor.getCluster().getMembers().size() == 2
-                && survivor.getPartitionService().isClusterSafe());
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> survivor.getCluster().getMembers().size() == 2
+                        && survivor.getPartitionService().isClusterSafe());
 
         long missing = missing(survivor, written);
-        System.out.printf("RESULT correlated-loss partition_group=node_aware members=4 killed_together=2 keys=%d"
-                + " partitions_on_killed_pair=0 lost_partitions_counted=%d missing=%d%n", KEYS,
-                losses.get(survivor).lost(), missing);
+        System.out.printf(
+                "RESULT correlated-loss partition_group=node_aware members=4 killed_together=2 keys=%d"
+                        + " partitions_on_killed_pair=0 lost_partitions_counted=%d missing=%d%n",
+                KEYS, losses.get(survivor).lost(), missing);
         assertThat(missing).as("entries lost with the two members of node-1").isZero();
         assertThat(losses.get(survivor).lost()).isZero();
         assertThat(losses.get(members.get(3)).lost()).isZero();
@@ -176,20 +186,29 @@ class CorrelatedLossIT {
 
         killTogether(victims);
         HazelcastInstance survivor = survivors.get(0);
-        await().atMost(Duration.ofSeconds(60)).until(() -> survivor.getCluster().getMembers().size() == 2
-                && survivor.getPartitionService().isClusterSafe());
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> survivor.getCluster().getMembers().size() == 2
+                        && survivor.getPartitionService().isClusterSafe());
         await().atMost(Duration.ofSeconds(30)).until(() -> losses.get(survivor).lost() >= sharedPartitions);
 
         long missing = missing(survivor, written);
-        double counted = registry.get("stemcache.partitions.lost").tag("map", "analyses").tag("scope", "cluster")
-                .functionCounter().count();
-        System.out.printf("RESULT correlated-loss partition_group=none members=4 killed_together=2 keys=%d"
-                        + " partitions_on_killed_pair=%d lost_partitions_counted=%.0f/%d missing=%d%n", KEYS,
-                sharedPartitions, counted, losses.get(survivors.get(1)).lost(), missing);
+        double counted = registry.get("stemcache.partitions.lost")
+                .tag("map", "analyses")
+                .tag("scope", "cluster")
+                .functionCounter()
+                .count();
+        System.out.printf(
+                "RESULT correlated-loss partition_group=none members=4 killed_together=2 keys=%d"
+                        + " partitions_on_killed_pair=%d lost_partitions_counted=%.0f/%d missing=%d%n",
+                KEYS, sharedPartitions, counted, losses.get(survivors.get(1)).lost(), missing);
         assertThat(sharedPartitions).isGreaterThanOrEqualTo(46);
-        assertThat(missing).as("keys of the shared partitions are gone (never stored: write delay 600 s)").isPositive();
+        assertThat(missing)
+                .as("keys of the shared partitions are gone (never stored: write delay 600 s)")
+                .isPositive();
         assertThat(counted).as("the metric counts each lost partition once").isEqualTo(sharedPartitions);
-        assertThat(losses.get(survivors.get(1)).lost()).as("the other survivor counts the same").isEqualTo(sharedPartitions);
+        assertThat(losses.get(survivors.get(1)).lost())
+                .as("the other survivor counts the same")
+                .isEqualTo(sharedPartitions);
     }
 
     /** The Kubernetes discovery sets "unknown" when the API does not answer; all such members would be one group. */
@@ -199,8 +218,9 @@ class CorrelatedLossIT {
 
         assertThatThrownBy(() -> PartitionLosses.checkPartitionGroup(member))
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("stemcache.discovery.partition-group=node-aware but this member does not know its "
-                        + "Kubernetes node (member attribute hazelcast.partition.group.node is 'unknown')")
+                .hasMessageContaining(
+                        "stemcache.discovery.partition-group=node-aware but this member does not know its "
+                                + "Kubernetes node (member attribute hazelcast.partition.group.node is 'unknown')")
                 .hasMessageContaining("must allow get on pods");
         member.getLifecycleService().terminate();
         HazelcastInstance known = member("node-1", PartitionGroup.NODE_AWARE);

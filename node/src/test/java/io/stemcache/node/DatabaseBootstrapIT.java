@@ -12,14 +12,16 @@ class DatabaseBootstrapIT {
     @Test
     void createIfMissing_createsTheDatabaseOnce() {
         try (FreshDatabase server = FreshDatabase.create("bootstrap")) {
-            String name = "stemcache_test_created_" + UUID.randomUUID().toString().substring(0, 8);
+            String name =
+                    "stemcache_test_created_" + UUID.randomUUID().toString().substring(0, 8);
             String url = server.jdbcUrl().replace(server.name(), name);
             try {
                 DatabaseBootstrap.createIfMissing(url, "postgres", "");
-                DatabaseBootstrap.createIfMissing(url, "postgres", "");   // already there: no error
+                DatabaseBootstrap.createIfMissing(url, "postgres", ""); // already there: no error
 
-                assertThat(TableRows.query(server.dataSource(),
-                        "SELECT count(*) FROM pg_database WHERE datname = '" + name + "'")).isEqualTo(1);
+                assertThat(TableRows.query(
+                                server.dataSource(), "SELECT count(*) FROM pg_database WHERE datname = '" + name + "'"))
+                        .isEqualTo(1);
             } finally {
                 TableRows.execute(server.dataSource(), "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
             }
@@ -31,8 +33,9 @@ class DatabaseBootstrapIT {
         try (FreshDatabase server = FreshDatabase.create("bootstrap")) {
             String url = server.jdbcUrl().replace(server.name(), "bad-name;drop");
             DatabaseBootstrap.createIfMissing(url, "postgres", "");
-            assertThat(TableRows.query(server.dataSource(),
-                    "SELECT count(*) FROM pg_database WHERE datname LIKE 'bad-name%'")).isZero();
+            assertThat(TableRows.query(
+                            server.dataSource(), "SELECT count(*) FROM pg_database WHERE datname LIKE 'bad-name%'"))
+                    .isZero();
         }
     }
 }

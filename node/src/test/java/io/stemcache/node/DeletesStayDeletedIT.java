@@ -56,8 +56,8 @@ class DeletesStayDeletedIT {
         proxied = PostgresOutageIT.proxiedPool(database, proxy);
         member();
         member();
-        cache = StemcacheClient.service(factory.newHazelcastClient(StemcacheClient.defaultConfig()),
-                ClientSettings.defaults());
+        cache = StemcacheClient.service(
+                factory.newHazelcastClient(StemcacheClient.defaultConfig()), ClientSettings.defaults());
     }
 
     @AfterEach
@@ -71,7 +71,10 @@ class DeletesStayDeletedIT {
     private void member() {
         PostgresAnalysisStore store = new PostgresAnalysisStore(proxied, StoreSettings.defaults());
         stores.add(store);
-        Config config = MemberConfigs.withStore(new ClasspathYamlConfig("hazelcast.yaml"), NodeMembers.MAP, store,
+        Config config = MemberConfigs.withStore(
+                new ClasspathYamlConfig("hazelcast.yaml"),
+                NodeMembers.MAP,
+                store,
                 new PostgresMemberServices(proxied, MaintenanceSettings.defaults(NodeMembers.MAP)));
         config.getMapConfig(NodeMembers.MAP).getMapStoreConfig().setWriteDelaySeconds(WRITE_DELAY_SECONDS);
         members.add(factory.newHazelcastInstance(config));
@@ -82,12 +85,15 @@ class DeletesStayDeletedIT {
     }
 
     private long backlog() {
-        return members.stream().mapToLong(m -> m.getMap(NodeMembers.MAP).getLocalMapStats().getDirtyEntryCount()).sum();
+        return members.stream()
+                .mapToLong(m -> m.getMap(NodeMembers.MAP).getLocalMapStats().getDirtyEntryCount())
+                .sum();
     }
 
     private long rowsOf(UUID file) {
-        return TableRows.query(database.dataSource(), "SELECT count(*) FROM audio_analysis_cache WHERE file_metadata_id = '"
-                + file + "'");
+        return TableRows.query(
+                database.dataSource(),
+                "SELECT count(*) FROM audio_analysis_cache WHERE file_metadata_id = '" + file + "'");
     }
 
     private AnalysisKey keyOf(AudioAnalysis analysis) {
@@ -116,7 +122,9 @@ class DeletesStayDeletedIT {
         assertThat(rowsOf(analysis.fileMetadataId())).isZero();
         assertThat(cache.getAnalysis(key)).isEmpty();
         CachedAudioAnalysis reloaded = reloaded(key);
-        assertThat(reloaded == null || reloaded.isDeletion()).as("reloaded: %s", reloaded).isTrue();
+        assertThat(reloaded == null || reloaded.isDeletion())
+                .as("reloaded: %s", reloaded)
+                .isTrue();
     }
 
     @Test
@@ -134,7 +142,9 @@ class DeletesStayDeletedIT {
         awaitStored();
 
         assertThat(rowsOf(analysis.fileMetadataId())).isZero();
-        assertThat(reloaded(key).isDeletion()).as("its tombstone reads as the removal").isTrue();
+        assertThat(reloaded(key).isDeletion())
+                .as("its tombstone reads as the removal")
+                .isTrue();
         assertThat(cache.getAnalysis(key)).isEmpty();
     }
 
@@ -173,7 +183,9 @@ class DeletesStayDeletedIT {
         assertThat(reloaded(key).isDeletion()).isTrue();
         assertThat(cache.getAnalysis(key)).isEmpty();
         CachedAudioAnalysis again = cache.setAnalysis(key, analysis, null);
-        assertThat(again.version()).as("the next write continues above the removal").isGreaterThan(reloaded(key).version());
+        assertThat(again.version())
+                .as("the next write continues above the removal")
+                .isGreaterThan(reloaded(key).version());
         awaitStored();
         assertThat(rowsOf(analysis.fileMetadataId())).isEqualTo(1);
     }

@@ -28,7 +28,8 @@ class DeletionCatchUpIT {
 
     private static final Duration POLL = Duration.ofMillis(300);
     private static final DeletionSettings ON = DeletionSettings.defaults(NodeMembers.MAP)
-            .withMode(RowDeletionMode.ON).withPollInterval(POLL);
+            .withMode(RowDeletionMode.ON)
+            .withPollInterval(POLL);
 
     private ProductCluster cluster;
 
@@ -49,7 +50,8 @@ class DeletionCatchUpIT {
         UUID file = cluster.file(user);
         List<AnalysisKey> stems = cluster.cacheStems(user, file, StemType.MASTER, StemType.DRUMS, StemType.BASS);
         UUID directFile = cluster.file(user);
-        AnalysisKey direct = cluster.cacheStems(user, directFile, StemType.VOCALS).get(0);
+        AnalysisKey direct =
+                cluster.cacheStems(user, directFile, StemType.VOCALS).get(0);
 
         cluster.update("DELETE FROM file_metadata WHERE id = ?", file);
         cluster.update("DELETE FROM audio_analysis_cache WHERE file_metadata_id = ?", directFile);
@@ -57,21 +59,24 @@ class DeletionCatchUpIT {
         assertThat(cluster.deletesOf(unlistening).state()).isEqualTo(ProductDeletes.State.OFF);
         assertThat(cluster.logged()).isEqualTo(4);
         assertThat(cluster.cursor()).isZero();
-        assertThat(cluster.liveEntriesOf(file)).as("nobody applied the deletes yet").hasSize(3);
+        assertThat(cluster.liveEntriesOf(file))
+                .as("nobody applied the deletes yet")
+                .hasSize(3);
         long highest = cluster.query("SELECT max(seq) FROM audio_analysis_deleted_row");
 
         HazelcastInstance listening = cluster.member(ON);
 
-        await().atMost(Duration.ofSeconds(5)).until(() -> cluster.liveEntriesOf(file).isEmpty()
-                && cluster.liveEntriesOf(directFile).isEmpty());
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> cluster.liveEntriesOf(file).isEmpty()
+                        && cluster.liveEntriesOf(directFile).isEmpty());
         ProductDeletes deletes = cluster.deletesOf(listening);
         assertThat(deletes.state()).isEqualTo(ProductDeletes.State.LISTENING);
         await().atMost(Duration.ofSeconds(1)).until(() -> cluster.logged() == 0);
         assertThat(cluster.cursor()).isEqualTo(highest);
         assertThat(deletes.appliedRows()).isEqualTo(4);
         assertThat(deletes.removedEntries()).isEqualTo(4);
-        await().atMost(Duration.ofSeconds(1).plusSeconds(ProductCluster.INVALIDATION_BATCH_SECONDS)).until(() ->
-                ProductCluster.gone(cluster.clientGet(direct))
+        await().atMost(Duration.ofSeconds(1).plusSeconds(ProductCluster.INVALIDATION_BATCH_SECONDS))
+                .until(() -> ProductCluster.gone(cluster.clientGet(direct))
                         && stems.stream().allMatch(key -> ProductCluster.gone(cluster.clientGet(key))));
     }
 
@@ -85,12 +90,17 @@ class DeletionCatchUpIT {
         long version = cluster.query("SELECT entry_version FROM audio_analysis_cache WHERE file_metadata_id = ?", file);
 
         // A log row written without its NOTIFY, as if the wake-up had been lost.
-        cluster.update("INSERT INTO audio_analysis_deleted_row (owner_kind, owner_id, file_metadata_id, stem_type,"
-                + " entry_version, cascade) VALUES ('user', ?, ?, ?, ?, false)", user.toString(), file,
-                key.stemType().code(), version);
+        cluster.update(
+                "INSERT INTO audio_analysis_deleted_row (owner_kind, owner_id, file_metadata_id, stem_type,"
+                        + " entry_version, cascade) VALUES ('user', ?, ?, ?, ?, false)",
+                user.toString(),
+                file,
+                key.stemType().code(),
+                version);
 
         // The entry leaves memory first, then the batch's log rows are deleted: both within the poll interval.
-        await().atMost(POLL.plusSeconds(1)).until(() -> cluster.liveEntriesOf(file).isEmpty() && cluster.logged() == 0);
+        await().atMost(POLL.plusSeconds(1))
+                .until(() -> cluster.liveEntriesOf(file).isEmpty() && cluster.logged() == 0);
     }
 
     /**
@@ -119,13 +129,15 @@ class DeletionCatchUpIT {
             }
             cluster.update("DELETE FROM audio_analysis_cache WHERE file_metadata_id = ?", quickFile);
 
-            await().atMost(Duration.ofSeconds(2)).until(() -> cluster.liveEntriesOf(quickFile).isEmpty());
+            await().atMost(Duration.ofSeconds(2))
+                    .until(() -> cluster.liveEntriesOf(quickFile).isEmpty());
             assertThat(cluster.cursor()).isGreaterThan(slowSeq);
             assertThat(cluster.liveEntriesOf(slowFile)).hasSize(1);
             slow.commit();
         }
 
-        await().atMost(Duration.ofSeconds(2)).until(() -> cluster.liveEntriesOf(slowFile).isEmpty());
+        await().atMost(Duration.ofSeconds(2))
+                .until(() -> cluster.liveEntriesOf(slowFile).isEmpty());
         assertThat(cluster.logged()).isZero();
     }
 }

@@ -54,7 +54,8 @@ class GuestTokensInLogsIT {
     }
 
     private static CachedAudioAnalysis entry(AnalysisKey key, AudioAnalysis analysis) {
-        return CachedAudioAnalysis.of(key, analysis, null, 1, Precision.FLOAT64, AnalysisCodec.standard(), Instant.now());
+        return CachedAudioAnalysis.of(
+                key, analysis, null, 1, Precision.FLOAT64, AnalysisCodec.standard(), Instant.now());
     }
 
     private static List<String> linesHolding(List<String> lines, String token) {
@@ -67,21 +68,33 @@ class GuestTokensInLogsIT {
         List<AudioAnalysis> analyses = TestAnalyses.distinctSmall(2, 100);
         AnalysisKey refused = TestAnalyses.keyOf(Owner.guest(token), analyses.get(0));
         AnalysisKey accepted = TestAnalyses.keyOf(Owner.guest(token), analyses.get(1));
-        TableRows.execute(database.dataSource(), "ALTER TABLE audio_analysis_guest_cache ADD CONSTRAINT it_refuses_one_file"
-                + " CHECK (file_metadata_id <> '" + refused.fileMetadataId() + "')");
+        TableRows.execute(
+                database.dataSource(),
+                "ALTER TABLE audio_analysis_guest_cache ADD CONSTRAINT it_refuses_one_file"
+                        + " CHECK (file_metadata_id <> '" + refused.fileMetadataId() + "')");
 
         try (CapturedLogs logs = new CapturedLogs(Logger.ROOT_LOGGER_NAME)) {
             map().set(refused, entry(refused, analyses.get(0)));
             map().set(accepted, entry(accepted, analyses.get(1)));
-            await().atMost(Duration.ofSeconds(30)).until(() -> store.metrics().deadLettered() == 1
-                    && TableRows.query(database.dataSource(), "SELECT count(*) FROM audio_analysis_guest_cache"
-                    + " WHERE file_metadata_id = '" + accepted.fileMetadataId() + "'") == 1);
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> store.metrics().deadLettered() == 1
+                            && TableRows.query(
+                                            database.dataSource(),
+                                            "SELECT count(*) FROM audio_analysis_guest_cache"
+                                                    + " WHERE file_metadata_id = '" + accepted.fileMetadataId() + "'")
+                                    == 1);
 
             assertThat(logs.lines()).as("the refusal is logged").anyMatch(line -> line.contains("it_refuses_one_file"));
-            assertThat(linesHolding(logs.lines(), token)).as("log lines holding the guest's token").isEmpty();
+            assertThat(linesHolding(logs.lines(), token))
+                    .as("log lines holding the guest's token")
+                    .isEmpty();
         }
-        assertThat(TableRows.query(database.dataSource(), "SELECT count(*) FROM audio_analysis_dead_letter"
-                + " WHERE reason LIKE '%it_refuses_one_file%' AND position('" + token + "' IN reason) = 0")).isEqualTo(1);
+        assertThat(TableRows.query(
+                        database.dataSource(),
+                        "SELECT count(*) FROM audio_analysis_dead_letter"
+                                + " WHERE reason LIKE '%it_refuses_one_file%' AND position('" + token
+                                + "' IN reason) = 0"))
+                .isEqualTo(1);
     }
 
     @Test
@@ -91,25 +104,39 @@ class GuestTokensInLogsIT {
         AnalysisKey key = TestAnalyses.keyOf(Owner.guest(token), analysis);
         // SQLState 40001 (serialization failure) is worth retrying: the store throws and Hazelcast retries the batch.
         // The server's detail names the row's owner, as a constraint's "Failing row contains (...)" does.
-        TableRows.execute(database.dataSource(), "CREATE FUNCTION it_refuse_for_now() RETURNS trigger LANGUAGE plpgsql AS"
-                + " $$ BEGIN RAISE EXCEPTION 'refused for now by the test' USING ERRCODE = '40001',"
-                + " DETAIL = 'owner ' || NEW.owner_id; END $$");
-        TableRows.execute(database.dataSource(), "CREATE TRIGGER it_refuse_for_now BEFORE INSERT ON audio_analysis_guest_cache"
-                + " FOR EACH ROW WHEN (NEW.file_metadata_id = '" + key.fileMetadataId() + "')"
-                + " EXECUTE FUNCTION it_refuse_for_now()");
+        TableRows.execute(
+                database.dataSource(),
+                "CREATE FUNCTION it_refuse_for_now() RETURNS trigger LANGUAGE plpgsql AS"
+                        + " $$ BEGIN RAISE EXCEPTION 'refused for now by the test' USING ERRCODE = '40001',"
+                        + " DETAIL = 'owner ' || NEW.owner_id; END $$");
+        TableRows.execute(
+                database.dataSource(),
+                "CREATE TRIGGER it_refuse_for_now BEFORE INSERT ON audio_analysis_guest_cache"
+                        + " FOR EACH ROW WHEN (NEW.file_metadata_id = '" + key.fileMetadataId() + "')"
+                        + " EXECUTE FUNCTION it_refuse_for_now()");
         long failuresBefore = store.metrics().storeFailures();
 
         try (CapturedLogs logs = new CapturedLogs(Logger.ROOT_LOGGER_NAME)) {
             map().set(key, entry(key, analysis));
-            await().atMost(Duration.ofSeconds(30)).until(() -> store.metrics().storeFailures() >= failuresBefore + 2
-                    && logs.lines().stream().anyMatch(line -> line.contains("com.hazelcast")
-                            || line.contains("refused for now by the test")));
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> store.metrics().storeFailures() >= failuresBefore + 2
+                            && logs.lines().stream()
+                                    .anyMatch(line -> line.contains("com.hazelcast")
+                                            || line.contains("refused for now by the test")));
             TableRows.execute(database.dataSource(), "DROP TRIGGER it_refuse_for_now ON audio_analysis_guest_cache");
-            await().atMost(Duration.ofSeconds(30)).until(() -> TableRows.query(database.dataSource(),
-                    "SELECT count(*) FROM audio_analysis_guest_cache WHERE file_metadata_id = '" + key.fileMetadataId() + "'") == 1);
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> TableRows.query(
+                                    database.dataSource(),
+                                    "SELECT count(*) FROM audio_analysis_guest_cache WHERE file_metadata_id = '"
+                                            + key.fileMetadataId() + "'")
+                            == 1);
 
-            assertThat(logs.lines()).as("the failure is logged").anyMatch(line -> line.contains("refused for now by the test"));
-            assertThat(linesHolding(logs.lines(), token)).as("log lines holding the guest's token").isEmpty();
+            assertThat(logs.lines())
+                    .as("the failure is logged")
+                    .anyMatch(line -> line.contains("refused for now by the test"));
+            assertThat(linesHolding(logs.lines(), token))
+                    .as("log lines holding the guest's token")
+                    .isEmpty();
         }
     }
 }

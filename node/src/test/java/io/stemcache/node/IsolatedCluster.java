@@ -9,8 +9,7 @@ import org.springframework.boot.hazelcast.autoconfigure.HazelcastConfigCustomize
  */
 public final class IsolatedCluster {
 
-    private IsolatedCluster() {
-    }
+    private IsolatedCluster() {}
 
     /** A cluster of one member on {@code port}, named {@code clusterName} (make it unique per test class). */
     public static HazelcastConfigCustomizer on(String clusterName, int port) {
@@ -26,7 +25,9 @@ public final class IsolatedCluster {
         HazelcastConfigCustomizer isolated = on(clusterName, port);
         return config -> {
             isolated.customize(config);
-            config.getMapConfig(StemcacheProperties.MAP_NAME).getMapStoreConfig().setWriteDelaySeconds(writeDelaySeconds);
+            config.getMapConfig(StemcacheProperties.MAP_NAME)
+                    .getMapStoreConfig()
+                    .setWriteDelaySeconds(writeDelaySeconds);
         };
     }
 }

@@ -65,16 +65,27 @@ class JavaDeserializationFilterIT {
 
     @Test
     void submit_ofASerializableTask_isRefusedByTheFilter_andNeverRuns() {
-        assertThatThrownBy(() -> client.getExecutorService(MemberServices.EXECUTOR).submit(new Escape()).get())
-                .rootCause().hasMessageContaining(REFUSED);
-        assertThatThrownBy(() -> client.getExecutorService("default").submitToAllMembers(new Escape())
-                .values().iterator().next().get()).rootCause().hasMessageContaining(REFUSED);
+        assertThatThrownBy(() -> client.getExecutorService(MemberServices.EXECUTOR)
+                        .submit(new Escape())
+                        .get())
+                .rootCause()
+                .hasMessageContaining(REFUSED);
+        assertThatThrownBy(() -> client.getExecutorService("default")
+                        .submitToAllMembers(new Escape())
+                        .values()
+                        .iterator()
+                        .next()
+                        .get())
+                .rootCause()
+                .hasMessageContaining(REFUSED);
 
         assertThat(RUNS).hasValue(0);
         AudioAnalysis analysis = TestAnalyses.distinctSmall(1, 50).get(0);
         AnalysisKey key = TestAnalyses.keyOf(Owner.user(UUID.randomUUID()), analysis);
         long version = cache.setAnalysis(key, analysis, null).version();
-        assertThat(cache.getAnalysis(key).orElseThrow().version()).as("the members serve on").isEqualTo(version);
+        assertThat(cache.getAnalysis(key).orElseThrow().version())
+                .as("the members serve on")
+                .isEqualTo(version);
     }
 
     @Test
@@ -87,7 +98,10 @@ class JavaDeserializationFilterIT {
         assertThatThrownBy(() -> untyped.set(key, new Escape())).rootCause().hasMessageContaining(REFUSED);
 
         assertThat(cache.getAnalysis(key).orElseThrow().version()).isEqualTo(stored.version());
-        assertThat(TableRows.query(members.database.dataSource(), "SELECT entry_version FROM audio_analysis_cache"
-                + " WHERE file_metadata_id = '" + key.fileMetadataId() + "'")).isEqualTo(stored.version());
+        assertThat(TableRows.query(
+                        members.database.dataSource(),
+                        "SELECT entry_version FROM audio_analysis_cache" + " WHERE file_metadata_id = '"
+                                + key.fileMetadataId() + "'"))
+                .isEqualTo(stored.version());
     }
 }

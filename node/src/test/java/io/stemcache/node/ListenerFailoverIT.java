@@ -29,7 +29,8 @@ class ListenerFailoverIT {
 
     private static final Duration POLL = Duration.ofMillis(300);
     private static final DeletionSettings SETTINGS = DeletionSettings.defaults(NodeMembers.MAP)
-            .withMode(RowDeletionMode.ON).withPollInterval(POLL);
+            .withMode(RowDeletionMode.ON)
+            .withPollInterval(POLL);
     /** The lock is taken over within one poll interval, then one batch; generous for a shared 2-core machine. */
     private static final Duration TAKEOVER_BOUND = POLL.plusSeconds(3);
 
@@ -82,32 +83,52 @@ class ListenerFailoverIT {
         cluster.cacheStems(user, deletedFile, StemType.MASTER, StemType.DRUMS);
         List<AnalysisKey> keptStems = cluster.cacheStems(user, keptFile, StemType.MASTER, StemType.BASS);
         AnalysisKey deletedStem = keptStems.get(0);
-        long deletedVersion = cluster.query("SELECT entry_version FROM audio_analysis_cache"
-                + " WHERE file_metadata_id = ? AND stem_type = ?", keptFile, deletedStem.stemType().code());
+        long deletedVersion = cluster.query(
+                "SELECT entry_version FROM audio_analysis_cache" + " WHERE file_metadata_id = ? AND stem_type = ?",
+                keptFile,
+                deletedStem.stemType().code());
         long session = cluster.listenerPid();
         long removedBefore = removedEntries();
 
         cluster.terminateBackend(session);
         cluster.update("DELETE FROM file_metadata WHERE id = ?", deletedFile);
-        cluster.update("DELETE FROM audio_analysis_cache WHERE file_metadata_id = ? AND stem_type = ?", keptFile,
+        cluster.update(
+                "DELETE FROM audio_analysis_cache WHERE file_metadata_id = ? AND stem_type = ?",
+                keptFile,
                 deletedStem.stemType().code());
 
-        await().atMost(TAKEOVER_BOUND).until(() -> cluster.liveEntriesOf(deletedFile).isEmpty()
-                && cluster.liveEntriesOf(keptFile).equals(Set.of(keptStems.get(1))));
-        assertThat(cluster.listenerPid()).as("a new session holds the lock").isNotEqualTo(session).isPositive();
+        await().atMost(TAKEOVER_BOUND)
+                .until(() -> cluster.liveEntriesOf(deletedFile).isEmpty()
+                        && cluster.liveEntriesOf(keptFile).equals(Set.of(keptStems.get(1))));
+        assertThat(cluster.listenerPid())
+                .as("a new session holds the lock")
+                .isNotEqualTo(session)
+                .isPositive();
         await().atMost(POLL.multipliedBy(3)).until(() -> cluster.logged() == 0);
         assertThat(removedEntries() - removedBefore).isEqualTo(3);
 
         // The stem is written again, and its delete is logged again, as when a batch is applied and its commit
         // fails: applying it again removes nothing newer than the row it deleted.
         AudioAnalysis small = Corpus.small(50);
-        CachedAudioAnalysis newer = cluster.service().setAnalysis(deletedStem, new AudioAnalysis(keptFile,
-                deletedStem.stemType(), small.analysisVersion(), small.analysisData(), small.waveformData(),
-                small.metadata()), null);
+        CachedAudioAnalysis newer = cluster.service()
+                .setAnalysis(
+                        deletedStem,
+                        new AudioAnalysis(
+                                keptFile,
+                                deletedStem.stemType(),
+                                small.analysisVersion(),
+                                small.analysisData(),
+                                small.waveformData(),
+                                small.metadata()),
+                        null);
         assertThat(newer.version()).isGreaterThan(deletedVersion);
-        cluster.update("INSERT INTO audio_analysis_deleted_row (owner_kind, owner_id, file_metadata_id, stem_type,"
-                + " entry_version, cascade) VALUES ('user', ?, ?, ?, ?, false)", user.toString(), keptFile,
-                deletedStem.stemType().code(), deletedVersion);
+        cluster.update(
+                "INSERT INTO audio_analysis_deleted_row (owner_kind, owner_id, file_metadata_id, stem_type,"
+                        + " entry_version, cascade) VALUES ('user', ?, ?, ?, ?, false)",
+                user.toString(),
+                keptFile,
+                deletedStem.stemType().code(),
+                deletedVersion);
         await().atMost(POLL.multipliedBy(3)).until(() -> cluster.logged() == 0);
         assertThat(cluster.clientGet(deletedStem).version()).isEqualTo(newer.version());
         assertThat(cluster.clientGet(deletedStem).isDeletion()).isFalse();
@@ -116,6 +137,9 @@ class ListenerFailoverIT {
     }
 
     private long removedEntries() {
-        return cluster.running().stream().map(cluster::deletesOf).mapToLong(ProductDeletes::removedEntries).sum();
+        return cluster.running().stream()
+                .map(cluster::deletesOf)
+                .mapToLong(ProductDeletes::removedEntries)
+                .sum();
     }
 }

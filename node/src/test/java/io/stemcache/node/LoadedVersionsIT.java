@@ -60,7 +60,8 @@ class LoadedVersionsIT {
         }
         map.flush();
         versions.keySet().forEach(map::evict);
-        await().atMost(Duration.ofSeconds(10)).until(() -> versions.keySet().stream().noneMatch(k -> map.getEntryView(k) != null));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> versions.keySet().stream().noneMatch(k -> map.getEntryView(k) != null));
         return versions;
     }
 
@@ -68,13 +69,15 @@ class LoadedVersionsIT {
     void getAll_ofEvictedEntries_loadsThemAtTheirWrittenVersions() {
         Map<AnalysisKey, Long> written = storedAndEvicted(4);
 
-        Map<AnalysisKey, CachedAudioAnalysis> loaded = client.<AnalysisKey, CachedAudioAnalysis>getMap(NodeMembers.MAP)
-                .getAll(written.keySet());
+        Map<AnalysisKey, CachedAudioAnalysis> loaded =
+                client.<AnalysisKey, CachedAudioAnalysis>getMap(NodeMembers.MAP).getAll(written.keySet());
 
         assertThat(loaded).hasSize(4);
         written.forEach((key, version) -> {
             assertThat(loaded.get(key).version()).as("loaded %s", key).isEqualTo(version);
-            assertThat(map.executeOnKey(key, new ReadVersion())).as("held %s", key).isEqualTo(version);
+            assertThat(map.executeOnKey(key, new ReadVersion()))
+                    .as("held %s", key)
+                    .isEqualTo(version);
         });
     }
 
@@ -95,8 +98,14 @@ class LoadedVersionsIT {
         AnalysisKey key = written.keySet().iterator().next();
         client.getMap(NodeMembers.MAP).getAll(Set.of(key));
 
-        long next = cache.setAnalysis(key, TestAnalyses.distinctSmall(1, 50).stream()
-                .map(a -> TestAnalyses.withFile(a, key.fileMetadataId())).findFirst().orElseThrow(), null).version();
+        long next = cache.setAnalysis(
+                        key,
+                        TestAnalyses.distinctSmall(1, 50).stream()
+                                .map(a -> TestAnalyses.withFile(a, key.fileMetadataId()))
+                                .findFirst()
+                                .orElseThrow(),
+                        null)
+                .version();
 
         assertThat(next).isGreaterThan(written.get(key));
     }

@@ -32,15 +32,23 @@ class LoggedUrlsTest {
         HazelcastInstance member = Hazelcast.newHazelcastInstance(config);
         try (CapturedLogs logs = new CapturedLogs(ReadyReport.class)) {
             StandardEnvironment environment = new StandardEnvironment();
-            environment.getPropertySources().addFirst(new MapPropertySource("test", Map.of(
-                    "spring.datasource.url", "jdbc:postgresql://db:5432/stemcache?user=app&password=" + SECRET,
-                    "local.management.port", "8080")));
+            environment
+                    .getPropertySources()
+                    .addFirst(new MapPropertySource(
+                            "test",
+                            Map.of(
+                                    "spring.datasource.url",
+                                    "jdbc:postgresql://db:5432/stemcache?user=app&password=" + SECRET,
+                                    "local.management.port",
+                                    "8080")));
             StemcacheProperties properties = new Binder(new MapConfigurationPropertySource(Map.of()))
                     .bindOrCreate("stemcache", StemcacheProperties.class);
 
             new ReadyReport(member, properties, environment).report();
 
-            assertThat(logs.lines()).singleElement().asString()
+            assertThat(logs.lines())
+                    .singleElement()
+                    .asString()
                     .contains("database jdbc:postgresql://db:5432/stemcache?user=app&password=***")
                     .doesNotContain(SECRET);
         } finally {
@@ -55,10 +63,14 @@ class LoggedUrlsTest {
             closed = socket.getLocalPort();
         }
         try (CapturedLogs logs = new CapturedLogs(DatabaseBootstrap.class)) {
-            DatabaseBootstrap.createIfMissing("jdbc:postgresql://127.0.0.1:" + closed + "/stemcache?connectTimeout=2&password="
-                    + SECRET, "postgres", SECRET);
+            DatabaseBootstrap.createIfMissing(
+                    "jdbc:postgresql://127.0.0.1:" + closed + "/stemcache?connectTimeout=2&password=" + SECRET,
+                    "postgres",
+                    SECRET);
 
-            assertThat(logs.lines()).singleElement().asString()
+            assertThat(logs.lines())
+                    .singleElement()
+                    .asString()
                     .contains("Could not check or create database 'stemcache' via jdbc:postgresql://127.0.0.1:" + closed
                             + "/postgres?connectTimeout=2&password=***")
                     .doesNotContain(SECRET);

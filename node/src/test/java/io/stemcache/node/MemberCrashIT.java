@@ -48,7 +48,8 @@ class MemberCrashIT {
     private static final Logger log = LoggerFactory.getLogger(MemberCrashIT.class);
     private static final int TRIALS = Integer.getInteger("stemcache.crash.trials", 2);
     private static final long SEED = Long.getLong("stemcache.crash.seed", System.nanoTime());
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private final List<MemberProcess> members = new ArrayList<>();
     private final String clusterName = "crash-" + UUID.randomUUID();
@@ -75,15 +76,24 @@ class MemberCrashIT {
 
     /** Write delay, and Hazelcast's read-only health check on the member port (as the Helm chart opens it). */
     private static Map<String, String> memberProperties(int writeDelaySeconds) {
-        return Map.of("hz.map.analyses.map-store.write-delay-seconds", String.valueOf(writeDelaySeconds),
-                "hz.network.rest-api.enabled", "true",
-                "hz.network.rest-api.endpoint-groups.HEALTH_CHECK.enabled", "true");
+        return Map.of(
+                "hz.map.analyses.map-store.write-delay-seconds",
+                String.valueOf(writeDelaySeconds),
+                "hz.network.rest-api.enabled",
+                "true",
+                "hz.network.rest-api.endpoint-groups.HEALTH_CHECK.enabled",
+                "true");
     }
 
     private void startMembers(int count, int writeDelaySeconds) throws Exception {
         for (int i = 0; i < count; i++) {
-            members.add(MemberProcess.start("crash-" + basePort + "-" + i, clusterName, basePort, database.jdbcUrl(),
-                    memberProperties(writeDelaySeconds), "--stemcache.create-database=false"));
+            members.add(MemberProcess.start(
+                    "crash-" + basePort + "-" + i,
+                    clusterName,
+                    basePort,
+                    database.jdbcUrl(),
+                    memberProperties(writeDelaySeconds),
+                    "--stemcache.create-database=false"));
         }
         for (MemberProcess member : members) {
             member.awaitReady(Duration.ofSeconds(90));
@@ -100,7 +110,8 @@ class MemberCrashIT {
         config.getNetworkConfig().setAddresses(addresses);
         client = StemcacheClient.connect(config);
         // One cluster of all of them, not one per process: otherwise a crash test proves nothing.
-        await().atMost(Duration.ofSeconds(60)).until(() -> client.getCluster().getMembers().size() == members.size());
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> client.getCluster().getMembers().size() == members.size());
         return StemcacheClient.service(client, ClientSettings.defaults());
     }
 
@@ -120,14 +131,17 @@ class MemberCrashIT {
         PostgresAnalysisStore reader = new PostgresAnalysisStore(database.dataSource(), StoreSettings.defaults());
         Map<AnalysisKey, CachedAudioAnalysis> rows = reader.loadAll(written.keySet());
         assertThat(rows.keySet()).containsExactlyInAnyOrderElementsOf(written.keySet());
-        written.forEach((key, analysis) -> Analyses.assertBitExact(analysis, rows.get(key).analysis()));
+        written.forEach((key, analysis) ->
+                Analyses.assertBitExact(analysis, rows.get(key).analysis()));
     }
 
     /** True when every member the client sees answers Hazelcast's health check that the cluster is safe. */
     private boolean clusterSafe() {
         for (Member member : client.getCluster().getMembers()) {
-            HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + member.getAddress().getPort()
-                    + "/hazelcast/health/cluster-safe")).timeout(Duration.ofSeconds(5)).build();
+            HttpRequest request = HttpRequest.newBuilder(URI.create(
+                            "http://127.0.0.1:" + member.getAddress().getPort() + "/hazelcast/health/cluster-safe"))
+                    .timeout(Duration.ofSeconds(5))
+                    .build();
             try {
                 HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
                 if (response.statusCode() != 200) { // 503 while partitions are unsafe or migrating
@@ -168,77 +182,111 @@ class MemberCrashIT {
         AtomicLong readErrors = readCounts.errors;
         AtomicLong lastAcknowledgedNanos = new AtomicLong(System.nanoTime());
         AtomicLong longestWriteStallNanos = new AtomicLong();
-        PacedLoad load = new PacedLoad("crash-load", 2).every(Duration.ofMillis(10), () -> {
-            AudioAnalysis analysis = TestAnalyses.withFile(base, UUID.randomUUID());
-            AnalysisKey key = TestAnalyses.keyOf(owner, analysis);
-            attempted.incrementAndGet();
-            try {
-                cache.setAnalysis(key, analysis, "sha256:" + key.fileMetadataId());
-                acknowledged.put(key, analysis);
-                readable.add(key);
-                long now = System.nanoTime();
-                longestWriteStallNanos.accumulateAndGet(now - lastAcknowledgedNanos.getAndSet(now), Math::max);
-            } catch (RuntimeException e) {
-                writeErrors.incrementAndGet();
-            }
-        }).every(Duration.ofMillis(10), RandomReads.step(readable, cache, readCounts));
+        PacedLoad load = new PacedLoad("crash-load", 2)
+                .every(Duration.ofMillis(10), () -> {
+                    AudioAnalysis analysis = TestAnalyses.withFile(base, UUID.randomUUID());
+                    AnalysisKey key = TestAnalyses.keyOf(owner, analysis);
+                    attempted.incrementAndGet();
+                    try {
+                        cache.setAnalysis(key, analysis, "sha256:" + key.fileMetadataId());
+                        acknowledged.put(key, analysis);
+                        readable.add(key);
+                        long now = System.nanoTime();
+                        longestWriteStallNanos.accumulateAndGet(now - lastAcknowledgedNanos.getAndSet(now), Math::max);
+                    } catch (RuntimeException e) {
+                        writeErrors.incrementAndGet();
+                    }
+                })
+                .every(Duration.ofMillis(10), RandomReads.step(readable, cache, readCounts));
         List<String> trials = new ArrayList<>();
         long started = System.nanoTime();
         try {
             for (int trial = 1; trial <= TRIALS; trial++) {
-                await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).until(this::clusterSafe);
+                await().atMost(Duration.ofSeconds(120))
+                        .pollInterval(Duration.ofMillis(500))
+                        .until(this::clusterSafe);
                 int delayMillis = random.nextInt((2 * writeDelaySeconds + 1) * 1000);
                 int victim = random.nextInt(members.size());
                 // The kill's random moment: meanwhile every member keeps running (a member that died on its own
                 // would make the trial's figures meaningless).
                 await().during(Duration.ofMillis(Math.max(1, delayMillis)))
-                        .atMost(Duration.ofMillis(delayMillis + 30_000L)).pollInterval(Duration.ofMillis(250))
+                        .atMost(Duration.ofMillis(delayMillis + 30_000L))
+                        .pollInterval(Duration.ofMillis(250))
                         .until(() -> members.stream().allMatch(MemberProcess::isAlive));
                 long acknowledgedAtKill = acknowledged.size();
                 long rowsAtKill = TableRows.count(database.dataSource());
                 long killedAt = System.nanoTime();
                 members.get(victim).kill();
                 long afterKill = acknowledged.size();
-                MemberProcess replacement = MemberProcess.start("crash-" + basePort + "-t" + trial, clusterName, basePort,
-                        database.jdbcUrl(), memberProperties(writeDelaySeconds), "--stemcache.create-database=false");
+                MemberProcess replacement = MemberProcess.start(
+                        "crash-" + basePort + "-t" + trial,
+                        clusterName,
+                        basePort,
+                        database.jdbcUrl(),
+                        memberProperties(writeDelaySeconds),
+                        "--stemcache.create-database=false");
                 members.set(victim, replacement);
                 replacement.awaitReady(Duration.ofSeconds(120));
-                await().atMost(Duration.ofSeconds(60)).until(() -> client.getCluster().getMembers().size() == 3);
+                await().atMost(Duration.ofSeconds(60))
+                        .until(() -> client.getCluster().getMembers().size() == 3);
                 await().atMost(Duration.ofSeconds(60)).until(() -> acknowledged.size() > afterKill);
                 long recoveredMillis = (System.nanoTime() - killedAt) / 1_000_000;
-                trials.add(String.format("%d:victim=%d,delay_ms=%d,unstored_at_kill=%d,recovered_ms=%d", trial, victim,
-                        delayMillis, acknowledgedAtKill - rowsAtKill, recoveredMillis));
+                trials.add(String.format(
+                        "%d:victim=%d,delay_ms=%d,unstored_at_kill=%d,recovered_ms=%d",
+                        trial, victim, delayMillis, acknowledgedAtKill - rowsAtKill, recoveredMillis));
                 log.info("crash trial {}", trials.get(trials.size() - 1));
             }
         } finally {
             load.close();
         }
 
-        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
+        await().atMost(Duration.ofSeconds(120))
+                .pollInterval(Duration.ofMillis(500))
                 .until(() -> TableRows.count(database.dataSource()) >= acknowledged.size());
         long drainedAfterMillis = (System.nanoTime() - started) / 1_000_000;
         PostgresAnalysisStore fresh = new PostgresAnalysisStore(database.dataSource(), StoreSettings.defaults());
         Map<AnalysisKey, CachedAudioAnalysis> stored = fresh.loadAll(acknowledged.keySet());
         long lost = acknowledged.size() - stored.size();
         long rows = TableRows.count(database.dataSource());
-        long unreadable = acknowledged.keySet().stream().filter(key -> cache.getAnalysis(key).isEmpty()).count();
-        System.out.printf("RESULT member-crash trials=%d seed=%d write_delay_s=%d attempted=%d acknowledged=%d"
+        long unreadable = acknowledged.keySet().stream()
+                .filter(key -> cache.getAnalysis(key).isEmpty())
+                .count();
+        System.out.printf(
+                "RESULT member-crash trials=%d seed=%d write_delay_s=%d attempted=%d acknowledged=%d"
                         + " write_errors=%d longest_write_stall_ms=%d rows=%d reads=%d read_misses=%d read_errors=%d unreadable_after=%d"
                         + " total_ms=%d lost=%d per_trial=[%s]%n",
-                TRIALS, SEED, writeDelaySeconds, attempted.get(), acknowledged.size(), writeErrors.get(),
-                longestWriteStallNanos.get() / 1_000_000, rows,
-                reads.get(), readMisses.get(), readErrors.get(), unreadable, drainedAfterMillis, lost,
+                TRIALS,
+                SEED,
+                writeDelaySeconds,
+                attempted.get(),
+                acknowledged.size(),
+                writeErrors.get(),
+                longestWriteStallNanos.get() / 1_000_000,
+                rows,
+                reads.get(),
+                readMisses.get(),
+                readErrors.get(),
+                unreadable,
+                drainedAfterMillis,
+                lost,
                 String.join(" ", trials));
         assertThat(lost).as("acknowledged writes missing from PostgreSQL").isZero();
         // One row per key (the table's unique key); rows beyond the acknowledged ones are writes that failed
         // on the client after reaching a member, never more than were attempted.
         assertThat(rows).isBetween((long) acknowledged.size(), attempted.get());
-        acknowledged.forEach((key, analysis) -> Analyses.assertBitExact(analysis, stored.get(key).analysis()));
-        assertThat(unreadable).as("acknowledged writes not served after the crashes").isZero();
-        assertThat(readMisses.get()).as("reads of acknowledged keys that missed").isZero();
+        acknowledged.forEach((key, analysis) ->
+                Analyses.assertBitExact(analysis, stored.get(key).analysis()));
+        assertThat(unreadable)
+                .as("acknowledged writes not served after the crashes")
+                .isZero();
+        assertThat(readMisses.get())
+                .as("reads of acknowledged keys that missed")
+                .isZero();
         assertThat(trials).hasSize(TRIALS);
         for (String trial : trials) {
-            assertThat(trial).as("the crash hit writes still queued for PostgreSQL").doesNotContain("unstored_at_kill=0,");
+            assertThat(trial)
+                    .as("the crash hit writes still queued for PostgreSQL")
+                    .doesNotContain("unstored_at_kill=0,");
         }
     }
 

@@ -33,7 +33,9 @@ class MemberDiscoveryTest {
     }
 
     private static JoinConfig join(Map<String, String> properties, Config config) {
-        return MemberDiscovery.apply(config, bind(properties).discovery()).getNetworkConfig().getJoin();
+        return MemberDiscovery.apply(config, bind(properties).discovery())
+                .getNetworkConfig()
+                .getJoin();
     }
 
     @Test
@@ -52,8 +54,8 @@ class MemberDiscoveryTest {
     void kubernetesDns_enablesKubernetesJoinByServiceDnsOnTheMemberPort_andNothingElse() {
         Config config = podConfig();
         config.getNetworkConfig().setPort(5801);
-        JoinConfig join = join(Map.of("stemcache.discovery.mode", "kubernetes-dns",
-                "stemcache.discovery.service-dns", DNS), config);
+        JoinConfig join = join(
+                Map.of("stemcache.discovery.mode", "kubernetes-dns", "stemcache.discovery.service-dns", DNS), config);
         assertThat(join.getKubernetesConfig().isEnabled()).isTrue();
         assertThat(join.getKubernetesConfig().getProperties())
                 .containsExactlyInAnyOrderEntriesOf(Map.of("service-dns", DNS, "service-port", "5801"));
@@ -65,35 +67,79 @@ class MemberDiscoveryTest {
     /** The names the Helm chart's ConfigMap uses (helm module: HelmChartIT, ValueSetsIT). */
     @Test
     void chartEnvironmentVariables_bindToTheDiscoverySettings() {
-        StemcacheProperties.Discovery dns = new Binder(ConfigurationPropertySources.from(new SystemEnvironmentPropertySource(
-                StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, Map.of("STEMCACHE_DISCOVERY_MODE", "kubernetes-dns", "STEMCACHE_DISCOVERY_SERVICE_DNS", DNS,
-                        "STEMCACHE_DISCOVERY_SERVICE_PORT", "5801"))))
-                .bindOrCreate("stemcache", StemcacheProperties.class).discovery();
-        assertThat(dns).isEqualTo(new StemcacheProperties.Discovery(StemcacheProperties.DiscoveryMode.KUBERNETES_DNS,
-                DNS, null, null, 5801, StemcacheProperties.PartitionGroup.NONE));
-        StemcacheProperties.Discovery api = new Binder(ConfigurationPropertySources.from(new SystemEnvironmentPropertySource(
-                StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, Map.of("STEMCACHE_DISCOVERY_MODE", "kubernetes-api", "STEMCACHE_DISCOVERY_SERVICE_NAME", "svc",
-                        "STEMCACHE_DISCOVERY_NAMESPACE", "cache", "STEMCACHE_DISCOVERY_PARTITIONGROUP", "zone-aware"))))
-                .bindOrCreate("stemcache", StemcacheProperties.class).discovery();
-        assertThat(api).isEqualTo(new StemcacheProperties.Discovery(StemcacheProperties.DiscoveryMode.KUBERNETES_API,
-                null, "svc", "cache", 0, StemcacheProperties.PartitionGroup.ZONE_AWARE));
+        StemcacheProperties.Discovery dns = new Binder(
+                        ConfigurationPropertySources.from(new SystemEnvironmentPropertySource(
+                                StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+                                Map.of(
+                                        "STEMCACHE_DISCOVERY_MODE",
+                                        "kubernetes-dns",
+                                        "STEMCACHE_DISCOVERY_SERVICE_DNS",
+                                        DNS,
+                                        "STEMCACHE_DISCOVERY_SERVICE_PORT",
+                                        "5801"))))
+                .bindOrCreate("stemcache", StemcacheProperties.class)
+                .discovery();
+        assertThat(dns)
+                .isEqualTo(new StemcacheProperties.Discovery(
+                        StemcacheProperties.DiscoveryMode.KUBERNETES_DNS,
+                        DNS,
+                        null,
+                        null,
+                        5801,
+                        StemcacheProperties.PartitionGroup.NONE));
+        StemcacheProperties.Discovery api = new Binder(
+                        ConfigurationPropertySources.from(new SystemEnvironmentPropertySource(
+                                StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+                                Map.of(
+                                        "STEMCACHE_DISCOVERY_MODE",
+                                        "kubernetes-api",
+                                        "STEMCACHE_DISCOVERY_SERVICE_NAME",
+                                        "svc",
+                                        "STEMCACHE_DISCOVERY_NAMESPACE",
+                                        "cache",
+                                        "STEMCACHE_DISCOVERY_PARTITIONGROUP",
+                                        "zone-aware"))))
+                .bindOrCreate("stemcache", StemcacheProperties.class)
+                .discovery();
+        assertThat(api)
+                .isEqualTo(new StemcacheProperties.Discovery(
+                        StemcacheProperties.DiscoveryMode.KUBERNETES_API,
+                        null,
+                        "svc",
+                        "cache",
+                        0,
+                        StemcacheProperties.PartitionGroup.ZONE_AWARE));
     }
 
     @Test
     void kubernetesDns_explicitServicePortWins() {
-        JoinConfig join = join(Map.of("stemcache.discovery.mode", "kubernetes-dns",
-                "stemcache.discovery.service-dns", DNS, "stemcache.discovery.service-port", "5702"), podConfig());
+        JoinConfig join = join(
+                Map.of(
+                        "stemcache.discovery.mode",
+                        "kubernetes-dns",
+                        "stemcache.discovery.service-dns",
+                        DNS,
+                        "stemcache.discovery.service-port",
+                        "5702"),
+                podConfig());
         assertThat(join.getKubernetesConfig().getProperty("service-port")).isEqualTo("5702");
     }
 
     @Test
     void kubernetesApi_enablesKubernetesJoinByServiceNameAndNamespace() {
-        JoinConfig join = join(Map.of("stemcache.discovery.mode", "kubernetes-api",
-                "stemcache.discovery.service-name", "cache-stemcache-headless",
-                "stemcache.discovery.namespace", "cache"), podConfig());
+        JoinConfig join = join(
+                Map.of(
+                        "stemcache.discovery.mode",
+                        "kubernetes-api",
+                        "stemcache.discovery.service-name",
+                        "cache-stemcache-headless",
+                        "stemcache.discovery.namespace",
+                        "cache"),
+                podConfig());
         assertThat(join.getKubernetesConfig().isEnabled()).isTrue();
         assertThat(join.getKubernetesConfig().getProperties())
-                .containsExactlyInAnyOrderEntriesOf(Map.of("service-name", "cache-stemcache-headless", "namespace", "cache"));
+                .containsExactlyInAnyOrderEntriesOf(
+                        Map.of("service-name", "cache-stemcache-headless", "namespace", "cache"));
         assertThat(join.getTcpIpConfig().isEnabled()).isFalse();
         assertThat(join.getMulticastConfig().isEnabled()).isFalse();
     }
@@ -101,19 +147,25 @@ class MemberDiscoveryTest {
     @Test
     void kubernetesMode_replacesTheOtherModesKeysSetByHazelcastOverrides() {
         Config config = podConfig();
-        config.getNetworkConfig().getJoin().getKubernetesConfig().setProperty("service-name", "old")
+        config.getNetworkConfig()
+                .getJoin()
+                .getKubernetesConfig()
+                .setProperty("service-name", "old")
                 .setProperty("resolve-not-ready-addresses", "true");
-        JoinConfig join = join(Map.of("stemcache.discovery.mode", "kubernetes-dns",
-                "stemcache.discovery.service-dns", DNS), config);
-        assertThat(join.getKubernetesConfig().getProperties()).doesNotContainKey("service-name")
-                .containsEntry("service-dns", DNS).containsEntry("resolve-not-ready-addresses", "true");
+        JoinConfig join = join(
+                Map.of("stemcache.discovery.mode", "kubernetes-dns", "stemcache.discovery.service-dns", DNS), config);
+        assertThat(join.getKubernetesConfig().getProperties())
+                .doesNotContainKey("service-name")
+                .containsEntry("service-dns", DNS)
+                .containsEntry("resolve-not-ready-addresses", "true");
     }
 
     @Test
     void kubernetesMode_withTheYamlsLoopbackInterface_failsNamingTheFix() {
         Config loopback = new ClasspathYamlConfig("hazelcast.yaml");
-        assertThatThrownBy(() -> join(Map.of("stemcache.discovery.mode", "kubernetes-dns",
-                "stemcache.discovery.service-dns", DNS), loopback))
+        assertThatThrownBy(() -> join(
+                        Map.of("stemcache.discovery.mode", "kubernetes-dns", "stemcache.discovery.service-dns", DNS),
+                        loopback))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("stemcache.discovery.mode=kubernetes-dns")
                 .hasMessageContaining("HZ_NETWORK_INTERFACES_ENABLED=false");
@@ -123,11 +175,13 @@ class MemberDiscoveryTest {
     void kubernetesMode_withoutItsServiceSetting_isRejectedNamingIt() {
         assertThatThrownBy(() -> bind(Map.of("stemcache.discovery.mode", "kubernetes-dns")))
                 .isInstanceOf(BindException.class)
-                .rootCause().hasMessageContaining("stemcache.discovery.service-dns");
-        assertThatThrownBy(() -> bind(Map.of("stemcache.discovery.mode", "kubernetes-api",
-                "stemcache.discovery.namespace", "cache")))
+                .rootCause()
+                .hasMessageContaining("stemcache.discovery.service-dns");
+        assertThatThrownBy(() -> bind(
+                        Map.of("stemcache.discovery.mode", "kubernetes-api", "stemcache.discovery.namespace", "cache")))
                 .isInstanceOf(BindException.class)
-                .rootCause().hasMessageContaining("stemcache.discovery.service-name");
+                .rootCause()
+                .hasMessageContaining("stemcache.discovery.service-name");
         assertThatThrownBy(() -> bind(Map.of("stemcache.discovery.mode", "consul")))
                 .isInstanceOf(BindException.class);
     }
@@ -135,23 +189,40 @@ class MemberDiscoveryTest {
     @Test
     void partitionGroup_nodeAwareInApiMode_setsHazelcastsNodeAwareGroup() {
         Config config = podConfig();
-        MemberDiscovery.apply(config, bind(Map.of("stemcache.discovery.mode", "kubernetes-api",
-                "stemcache.discovery.service-name", "svc", "stemcache.discovery.partition-group", "node-aware")).discovery());
+        MemberDiscovery.apply(
+                config,
+                bind(Map.of(
+                                "stemcache.discovery.mode",
+                                "kubernetes-api",
+                                "stemcache.discovery.service-name",
+                                "svc",
+                                "stemcache.discovery.partition-group",
+                                "node-aware"))
+                        .discovery());
 
         assertThat(config.getPartitionGroupConfig().isEnabled()).isTrue();
         assertThat(config.getPartitionGroupConfig().getGroupType())
                 .isEqualTo(com.hazelcast.config.PartitionGroupConfig.MemberGroupType.NODE_AWARE);
         assertThat(bind(Map.of()).discovery().partitionGroup()).isEqualTo(StemcacheProperties.PartitionGroup.NONE);
-        assertThat(MemberDiscovery.apply(podConfig(), bind(Map.of()).discovery()).getPartitionGroupConfig().isEnabled())
+        assertThat(MemberDiscovery.apply(podConfig(), bind(Map.of()).discovery())
+                        .getPartitionGroupConfig()
+                        .isEnabled())
                 .isFalse();
     }
 
     @Test
     void partitionGroup_outsideApiMode_isRejectedNamingWhy() {
-        assertThatThrownBy(() -> bind(Map.of("stemcache.discovery.mode", "kubernetes-dns",
-                "stemcache.discovery.service-dns", DNS, "stemcache.discovery.partition-group", "zone-aware")))
-                .isInstanceOf(BindException.class).rootCause()
-                .hasMessageContaining("stemcache.discovery.partition-group=zone-aware needs stemcache.discovery.mode=kubernetes-api")
+        assertThatThrownBy(() -> bind(Map.of(
+                        "stemcache.discovery.mode",
+                        "kubernetes-dns",
+                        "stemcache.discovery.service-dns",
+                        DNS,
+                        "stemcache.discovery.partition-group",
+                        "zone-aware")))
+                .isInstanceOf(BindException.class)
+                .rootCause()
+                .hasMessageContaining(
+                        "stemcache.discovery.partition-group=zone-aware needs stemcache.discovery.mode=kubernetes-api")
                 .hasMessageContaining("a partition would have no backup");
     }
 }

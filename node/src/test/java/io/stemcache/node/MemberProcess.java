@@ -36,30 +36,48 @@ final class MemberProcess implements AutoCloseable {
      * other members on those ports (the shipped member list, 127.0.0.1, probes three ports from the configured
      * one), with the given system properties and Spring arguments.
      */
-    static MemberProcess start(String name, String clusterName, int basePort, String jdbcUrl,
-                               Map<String, String> systemProperties, String... springArgs) throws IOException {
+    static MemberProcess start(
+            String name,
+            String clusterName,
+            int basePort,
+            String jdbcUrl,
+            Map<String, String> systemProperties,
+            String... springArgs)
+            throws IOException {
         return start(name, clusterName, basePort, jdbcUrl, List.of("-Xmx768m"), systemProperties, springArgs);
     }
 
     /** As {@link #start(String, String, int, String, Map, String...)}, with these JVM options (heap size, say). */
-    static MemberProcess start(String name, String clusterName, int basePort, String jdbcUrl, List<String> jvmOptions,
-                               Map<String, String> systemProperties, String... springArgs) throws IOException {
+    static MemberProcess start(
+            String name,
+            String clusterName,
+            int basePort,
+            String jdbcUrl,
+            List<String> jvmOptions,
+            Map<String, String> systemProperties,
+            String... springArgs)
+            throws IOException {
         Path jar = Paths.get(System.getProperty("stemcache.node.jar", "target/stemcache-node-exec.jar"));
         if (!Files.isRegularFile(jar)) {
-            throw new IllegalStateException("node jar " + jar.toAbsolutePath() + " is missing: run the package phase first");
+            throw new IllegalStateException(
+                    "node jar " + jar.toAbsolutePath() + " is missing: run the package phase first");
         }
         Path log = Paths.get("target", "members", name + ".log");
         Files.createDirectories(log.getParent());
         List<String> command = new ArrayList<>(List.of(
                 Paths.get(System.getProperty("java.home"), "bin", "java").toString()));
         command.addAll(jvmOptions);
-        command.addAll(List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+        command.addAll(List.of(
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
                 "-Dhz.cluster-name=" + clusterName,
                 "-Dhz.network.port.port=" + basePort,
                 "-Dhz.network.port.auto-increment=true",
                 "-Dhz.network.port.port-count=3"));
         systemProperties.forEach((key, value) -> command.add("-D" + key + "=" + value));
-        command.addAll(List.of("-jar", jar.toString(),
+        command.addAll(List.of(
+                "-jar",
+                jar.toString(),
                 "--spring.datasource.url=" + jdbcUrl,
                 "--management.server.port=0",
                 "--spring.main.banner-mode=off"));
@@ -88,8 +106,8 @@ final class MemberProcess implements AutoCloseable {
         try {
             await().atMost(timeout).pollInterval(Duration.ofMillis(200)).until(() -> {
                 if (!process.isAlive()) {
-                    throw new IllegalStateException("member " + name + " exited with " + process.exitValue() + ":\n"
-                            + log());
+                    throw new IllegalStateException(
+                            "member " + name + " exited with " + process.exitValue() + ":\n" + log());
                 }
                 return log().contains("stemcache node ready");
             });

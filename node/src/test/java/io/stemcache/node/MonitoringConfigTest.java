@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import com.hazelcast.client.test.TestHazelcastFactory;
 import com.hazelcast.config.ClasspathYamlConfig;
 import com.hazelcast.config.Config;
-import com.hazelcast.core.HazelcastInstance;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.Set;
@@ -25,12 +24,20 @@ class MonitoringConfigTest {
     @Test
     void nodeYaml_keepsStatisticsAndMetricsOn_andJmxOff() {
         Config config = new ClasspathYamlConfig("hazelcast.yaml");
-        assertThat(config.getMapConfig(StemcacheProperties.MAP_NAME).isStatisticsEnabled()).isTrue();
-        assertThat(config.getMetricsConfig().isEnabled()).as("Management Center reads members' metrics").isTrue();
-        assertThat(config.getMetricsConfig().getManagementCenterConfig().isEnabled()).isTrue();
+        assertThat(config.getMapConfig(StemcacheProperties.MAP_NAME).isStatisticsEnabled())
+                .isTrue();
+        assertThat(config.getMetricsConfig().isEnabled())
+                .as("Management Center reads members' metrics")
+                .isTrue();
+        assertThat(config.getMetricsConfig().getManagementCenterConfig().isEnabled())
+                .isTrue();
         assertThat(config.getClusterName()).isEqualTo("stemcache");
-        assertThat(config.getMetricsConfig().getJmxConfig().isEnabled()).as("metrics as MBeans").isTrue();
-        assertThat(config.getProperty("hazelcast.jmx")).as("management MBeans only on request").isNull();
+        assertThat(config.getMetricsConfig().getJmxConfig().isEnabled())
+                .as("metrics as MBeans")
+                .isTrue();
+        assertThat(config.getProperty("hazelcast.jmx"))
+                .as("management MBeans only on request")
+                .isNull();
     }
 
     @Test
@@ -40,24 +47,33 @@ class MonitoringConfigTest {
             String instance = "jmx-" + UUID.randomUUID();
             System.setProperty("hazelcast.jmx", "true");
             try {
-                factory.newHazelcastInstance(new Config().setInstanceName(instance).setClusterName(instance))
-                        .getMap(StemcacheProperties.MAP_NAME).put("key", "value");
+                factory.newHazelcastInstance(
+                                new Config().setInstanceName(instance).setClusterName(instance))
+                        .getMap(StemcacheProperties.MAP_NAME)
+                        .put("key", "value");
             } finally {
                 System.clearProperty("hazelcast.jmx");
             }
             String quiet = "nojmx-" + UUID.randomUUID();
             factory.newHazelcastInstance(new Config().setInstanceName(quiet).setClusterName(quiet))
-                    .getMap(StemcacheProperties.MAP_NAME).put("key", "value");
+                    .getMap(StemcacheProperties.MAP_NAME)
+                    .put("key", "value");
 
             // Map MBeans are registered by a listener, after the map is created.
-            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(mbeans(instance, "type=IMap,"))
-                    .anySatisfy(name -> assertThat(name.getKeyProperty("name")).isEqualTo(StemcacheProperties.MAP_NAME)));
+            await().atMost(Duration.ofSeconds(30))
+                    .untilAsserted(() -> assertThat(mbeans(instance, "type=IMap,"))
+                            .anySatisfy(name ->
+                                    assertThat(name.getKeyProperty("name")).isEqualTo(StemcacheProperties.MAP_NAME)));
             assertThat(mbeans(instance, "type=HazelcastInstance,")).isNotEmpty();
-            assertThat(mbeans(quiet, "type=HazelcastInstance,")).as("off by default").isEmpty();
+            assertThat(mbeans(quiet, "type=HazelcastInstance,"))
+                    .as("off by default")
+                    .isEmpty();
             assertThat(mbeans(quiet, "type=IMap,")).as("off by default").isEmpty();
             // Hazelcast's metrics are published as MBeans either way (metrics.jmx, on by default).
-            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(mbeans(quiet, "type=Metrics,"))
-                    .anySatisfy(name -> assertThat(name.getKeyProperty("prefix")).isEqualTo("map")));
+            await().atMost(Duration.ofSeconds(30))
+                    .untilAsserted(() -> assertThat(mbeans(quiet, "type=Metrics,"))
+                            .anySatisfy(name ->
+                                    assertThat(name.getKeyProperty("prefix")).isEqualTo("map")));
         } finally {
             factory.terminateAll();
         }

@@ -36,19 +36,33 @@ class NewestAnalysisMergePolicyTest {
         };
     }
 
-    private static final AnalysisKey KEY = new AnalysisKey(Owner.user(UUID.randomUUID()), UUID.randomUUID(),
-            StemType.values()[0]);
+    private static final AnalysisKey KEY =
+            new AnalysisKey(Owner.user(UUID.randomUUID()), UUID.randomUUID(), StemType.values()[0]);
 
     private static CachedAudioAnalysis version(long version, Instant updatedAt) {
-        return new CachedAudioAnalysis(UUID.randomUUID(), KEY.fileMetadataId(), KEY.stemType(), "1", 1, null,
-                Precision.FLOAT64, T.minusSeconds(3600), updatedAt,
-                new AnalysisMetadata(44100, 1.0, 1024, List.of("rms"), 1.0), 8, new byte[] {1}, version, false);
+        return new CachedAudioAnalysis(
+                UUID.randomUUID(),
+                KEY.fileMetadataId(),
+                KEY.stemType(),
+                "1",
+                1,
+                null,
+                Precision.FLOAT64,
+                T.minusSeconds(3600),
+                updatedAt,
+                new AnalysisMetadata(44100, 1.0, 1024, List.of("rms"), 1.0),
+                8,
+                new byte[] {1},
+                version,
+                false);
     }
 
     @Test
     void higherVersion_wins_fromEitherSide() {
-        assertThat(policy.merge(side("merging", version(3, T)), side("existing", version(2, T)))).isEqualTo("merging");
-        assertThat(policy.merge(side("merging", version(2, T)), side("existing", version(3, T)))).isEqualTo("existing");
+        assertThat(policy.merge(side("merging", version(3, T)), side("existing", version(2, T))))
+                .isEqualTo("merging");
+        assertThat(policy.merge(side("merging", version(2, T)), side("existing", version(3, T))))
+                .isEqualTo("existing");
     }
 
     @Test
@@ -64,7 +78,8 @@ class NewestAnalysisMergePolicyTest {
 
         assertThat(policy.merge(side("merging", removed), side("existing", version(3, T.plusSeconds(60)))))
                 .isEqualTo("merging");
-        assertThat(policy.merge(side("merging", version(5, T)), side("existing", removed))).isEqualTo("merging");
+        assertThat(policy.merge(side("merging", version(5, T)), side("existing", removed)))
+                .isEqualTo("merging");
     }
 
     @Test
@@ -90,7 +105,8 @@ class NewestAnalysisMergePolicyTest {
         CachedAudioAnalysis existing = version(2, T);
 
         assertThat(policy.merge(side("merging", version(2, T)), side("existing", existing)))
-                .isInstanceOfSatisfying(CachedAudioAnalysis.class, won -> assertThat(won.id()).isEqualTo(existing.id()));
+                .isInstanceOfSatisfying(
+                        CachedAudioAnalysis.class, won -> assertThat(won.id()).isEqualTo(existing.id()));
     }
 
     @Test
@@ -101,13 +117,18 @@ class NewestAnalysisMergePolicyTest {
 
     @Test
     void valuesOfAnotherType_keepTheExistingEntry() {
-        assertThat(policy.merge(side("merging", "text"), side("existing", version(1, T)))).isEqualTo("existing");
-        assertThat(policy.merge(side("merging", version(9, T)), side("existing", 42))).isEqualTo("existing");
+        assertThat(policy.merge(side("merging", "text"), side("existing", version(1, T))))
+                .isEqualTo("existing");
+        assertThat(policy.merge(side("merging", version(9, T)), side("existing", 42)))
+                .isEqualTo("existing");
     }
 
     @Test
     void theNodeConfiguration_usesIt_forTheAnalysisMap() {
-        assertThat(new ClasspathYamlConfig("hazelcast.yaml").getMapConfig(NodeMembers.MAP).getMergePolicyConfig()
-                .getPolicy()).isEqualTo(NewestAnalysisMergePolicy.class.getName());
+        assertThat(new ClasspathYamlConfig("hazelcast.yaml")
+                        .getMapConfig(NodeMembers.MAP)
+                        .getMergePolicyConfig()
+                        .getPolicy())
+                .isEqualTo(NewestAnalysisMergePolicy.class.getName());
     }
 }

@@ -26,7 +26,8 @@ import org.springframework.boot.test.web.server.LocalManagementPort;
 
 /** The node as it runs: database migrated at start, map-store wired, actuator endpoints served. */
 @NodeUnderTest(database = "node_app", port = 16701, writeDelaySeconds = 1)
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = "stemcache.client.enabled=false")
 class NodeApplicationIT {
 
@@ -34,7 +35,6 @@ class NodeApplicationIT {
     FreshDatabase database;
 
     /** Empty: the node migrates it at start. */
-
     @Autowired
     HazelcastInstance hazelcast;
 
@@ -43,13 +43,16 @@ class NodeApplicationIT {
 
     @Test
     void startup_migratesTheDatabase_andWritesBehindToIt() {
-        assertThat(TableRows.query(database.dataSource(),
-                "SELECT count(*) FROM databasechangelog")).as("changesets applied at start").isPositive();
+        assertThat(TableRows.query(database.dataSource(), "SELECT count(*) FROM databasechangelog"))
+                .as("changesets applied at start")
+                .isPositive();
         IMap<AnalysisKey, CachedAudioAnalysis> map = hazelcast.getMap("analyses");
         AudioAnalysis analysis = TestAnalyses.distinctSmall(1, 100).get(0);
         AnalysisKey key = TestAnalyses.keyOf(Owner.user(UUID.randomUUID()), analysis);
-        map.set(key, CachedAudioAnalysis.of(key, analysis, null, 1, Precision.FLOAT64, AnalysisCodec.standard(),
-                Instant.now()));
+        map.set(
+                key,
+                CachedAudioAnalysis.of(
+                        key, analysis, null, 1, Precision.FLOAT64, AnalysisCodec.standard(), Instant.now()));
 
         javax.sql.DataSource dataSource = database.dataSource();
         await().atMost(Duration.ofSeconds(20)).until(() -> TableRows.count(dataSource) == 1);
@@ -58,14 +61,16 @@ class NodeApplicationIT {
     @Test
     void readinessAndPrometheusEndpoints_answer() throws Exception {
         HttpClient http = HttpClient.newHttpClient();
-        HttpResponse<String> readiness = http.send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + port + "/actuator/health/readiness")).build(),
+        HttpResponse<String> readiness = http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health/readiness"))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(readiness.statusCode()).isEqualTo(200);
         assertThat(readiness.body()).contains("UP");
 
-        HttpResponse<String> prometheus = http.send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + port + "/actuator/prometheus")).build(),
+        HttpResponse<String> prometheus = http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/prometheus"))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(prometheus.statusCode()).isEqualTo(200);
         assertThat(prometheus.body()).contains("jvm_memory_used_bytes");

@@ -35,6 +35,7 @@ public final class NodeMembers implements AutoCloseable {
     final TestHazelcastFactory factory = new TestHazelcastFactory();
     /** The stores of the members started, in order; tests read their metrics. */
     final List<PostgresAnalysisStore> stores = new ArrayList<>();
+
     private final int writeDelaySeconds;
     private final int writeBatchSize;
     private final boolean withServices;
@@ -63,13 +64,16 @@ public final class NodeMembers implements AutoCloseable {
     }
 
     HazelcastInstance member() {
-        return member(config -> { });
+        return member(config -> {});
     }
 
     /** A member as {@link #member()}, its configuration changed by {@code customizer} first (test properties). */
     public HazelcastInstance member(Consumer<Config> customizer) {
-        return member(withServices ? new PostgresMemberServices(database.dataSource(), MaintenanceSettings.defaults(MAP))
-                : null, customizer);
+        return member(
+                withServices
+                        ? new PostgresMemberServices(database.dataSource(), MaintenanceSettings.defaults(MAP))
+                        : null,
+                customizer);
     }
 
     /**
@@ -80,7 +84,8 @@ public final class NodeMembers implements AutoCloseable {
         PostgresAnalysisStore store = new PostgresAnalysisStore(database.dataSource(), StoreSettings.defaults());
         stores.add(store);
         Config yaml = new ClasspathYamlConfig("hazelcast.yaml");
-        Config config = services != null ? MemberConfigs.withStore(yaml, MAP, store, services, codec)
+        Config config = services != null
+                ? MemberConfigs.withStore(yaml, MAP, store, services, codec)
                 : MemberConfigs.withStore(yaml, MAP, store, codec);
         config.getMapConfig(MAP).getMapStoreConfig().setWriteDelaySeconds(writeDelaySeconds);
         if (writeBatchSize > 0) {
@@ -115,7 +120,8 @@ public final class NodeMembers implements AutoCloseable {
         HazelcastInstance member = factory.getAllHazelcastInstances().stream()
                 .filter(instance -> instance.getLifecycleService().isRunning()
                         && !(instance instanceof com.hazelcast.client.impl.clientside.HazelcastClientProxy))
-                .findFirst().orElse(null);
+                .findFirst()
+                .orElse(null);
         if (member == null) {
             return;
         }
@@ -123,8 +129,8 @@ public final class NodeMembers implements AutoCloseable {
         map.flush();
         Map<AnalysisKey, CachedAudioAnalysis> memory = new HashMap<>();
         map.entrySet().forEach(entry -> memory.put(entry.getKey(), entry.getValue()));
-        Map<AnalysisKey, CachedAudioAnalysis> rows = new PostgresAnalysisStore(database.dataSource(),
-                StoreSettings.defaults()).loadAll(memory.keySet());
+        Map<AnalysisKey, CachedAudioAnalysis> rows =
+                new PostgresAnalysisStore(database.dataSource(), StoreSettings.defaults()).loadAll(memory.keySet());
         List<String> wrong = new ArrayList<>();
         memory.forEach((key, entry) -> {
             CachedAudioAnalysis row = rows.get(key);
@@ -136,7 +142,8 @@ public final class NodeMembers implements AutoCloseable {
                 if (!deadLettered(key)) {
                     wrong.add(key + ": in memory, no row and not dead-lettered");
                 }
-            } else if (row.version() != entry.version() || row.cacheVersion() != entry.cacheVersion()
+            } else if (row.version() != entry.version()
+                    || row.cacheVersion() != entry.cacheVersion()
                     || !Arrays.equals(row.payload(), entry.payload())) {
                 wrong.add(key + ": row v" + row.version() + " differs from memory v" + entry.version());
             }
@@ -149,10 +156,15 @@ public final class NodeMembers implements AutoCloseable {
     }
 
     private boolean deadLettered(AnalysisKey key) {
-        return TableRows.query(database.dataSource(), "SELECT count(*) FROM audio_analysis_dead_letter"
-                + " WHERE owner_kind = '" + key.owner().kind().code() + "' AND owner_id = '" + key.owner().id()
-                + "' AND file_metadata_id = '" + key.fileMetadataId() + "' AND stem_type = '" + key.stemType().code()
-                + "'") > 0;
+        return TableRows.query(
+                        database.dataSource(),
+                        "SELECT count(*) FROM audio_analysis_dead_letter"
+                                + " WHERE owner_kind = '" + key.owner().kind().code() + "' AND owner_id = '"
+                                + key.owner().id()
+                                + "' AND file_metadata_id = '" + key.fileMetadataId() + "' AND stem_type = '"
+                                + key.stemType().code()
+                                + "'")
+                > 0;
     }
 
     @Override

@@ -32,8 +32,8 @@ final class NodeUnderTestCustomizer implements ContextCustomizer {
 
     @Override
     public void customizeContext(ConfigurableApplicationContext context, MergedContextConfiguration merged) {
-        FreshDatabase database = node.productSchema() ? ProductSchema.create(node.database())
-                : FreshDatabase.create(node.database());
+        FreshDatabase database =
+                node.productSchema() ? ProductSchema.create(node.database()) : FreshDatabase.create(node.database());
         DefaultListableBeanFactory beans = (DefaultListableBeanFactory) context.getBeanFactory();
         // Registered before any bean of the node, so destroyed after all of them: the pool and the members
         // (which flush to it) are gone when the database is dropped.
@@ -50,9 +50,11 @@ final class NodeUnderTestCustomizer implements ContextCustomizer {
         properties.put("spring.datasource.url", url);
         context.getEnvironment().getPropertySources().addFirst(new MapPropertySource("nodeUnderTest", properties));
         String cluster = node.database().replace('_', '-') + "-it-" + UUID.randomUUID();
-        beans.registerSingleton("isolatedCluster", node.writeDelaySeconds() > 0
-                ? IsolatedCluster.on(cluster, node.port(), node.writeDelaySeconds())
-                : IsolatedCluster.on(cluster, node.port()));
+        beans.registerSingleton(
+                "isolatedCluster",
+                node.writeDelaySeconds() > 0
+                        ? IsolatedCluster.on(cluster, node.port(), node.writeDelaySeconds())
+                        : IsolatedCluster.on(cluster, node.port()));
     }
 
     private static TcpProxy proxyTo(String jdbcUrl) {
@@ -78,8 +80,8 @@ final class NodeUnderTestCustomizer implements ContextCustomizer {
     static final class Factory implements ContextCustomizerFactory {
 
         @Override
-        public ContextCustomizer createContextCustomizer(Class<?> testClass,
-                                                         List<ContextConfigurationAttributes> configAttributes) {
+        public ContextCustomizer createContextCustomizer(
+                Class<?> testClass, List<ContextConfigurationAttributes> configAttributes) {
             NodeUnderTest node = AnnotatedElementUtils.findMergedAnnotation(testClass, NodeUnderTest.class);
             return node == null ? null : new NodeUnderTestCustomizer(testClass, node);
         }

@@ -33,14 +33,18 @@ final class PacedLoad implements AutoCloseable {
 
     /** Runs {@code step} now and then {@code delay} after each run ends. */
     PacedLoad every(Duration delay, Runnable step) {
-        scheduler.scheduleWithFixedDelay(() -> {
-            try {
-                step.run();
-            } catch (Throwable t) {
-                failures.add(t);
-                throw t;
-            }
-        }, 0, delay.toNanos(), TimeUnit.NANOSECONDS);
+        scheduler.scheduleWithFixedDelay(
+                () -> {
+                    try {
+                        step.run();
+                    } catch (Throwable t) {
+                        failures.add(t);
+                        throw t;
+                    }
+                },
+                0,
+                delay.toNanos(),
+                TimeUnit.NANOSECONDS);
         return this;
     }
 
@@ -68,8 +72,8 @@ final class PacedLoad implements AutoCloseable {
         }
         synchronized (failures) {
             if (!failures.isEmpty()) {
-                AssertionError error = new AssertionError("a step of the load failed: " + failures.get(0),
-                        failures.get(0));
+                AssertionError error =
+                        new AssertionError("a step of the load failed: " + failures.get(0), failures.get(0));
                 failures.subList(1, failures.size()).forEach(error::addSuppressed);
                 throw error;
             }

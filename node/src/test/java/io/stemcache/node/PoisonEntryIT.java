@@ -55,29 +55,43 @@ class PoisonEntryIT {
     void setAnalysis_poisonAmongGoodEntries_everyOtherEntryReachesPostgresAndThePoisonIsDeadLettered() {
         member();
         member();
-        AudioCacheService cache = StemcacheClient.service(factory.newHazelcastClient(StemcacheClient.defaultConfig()),
-                ClientSettings.defaults());
+        AudioCacheService cache = StemcacheClient.service(
+                factory.newHazelcastClient(StemcacheClient.defaultConfig()), ClientSettings.defaults());
         Owner owner = Owner.user(UUID.randomUUID());
         List<AudioAnalysis> analyses = TestAnalyses.distinctSmall(60, 100);
         AnalysisKey poison = TestAnalyses.keyOf(owner, analyses.get(30));
         for (AudioAnalysis analysis : analyses) {
             AnalysisKey key = TestAnalyses.keyOf(owner, analysis);
-            cache.setAnalysis(key, analysis, key.equals(poison) ? "sha256:\u0000poison" : "sha256:" + key.fileMetadataId());
+            cache.setAnalysis(
+                    key, analysis, key.equals(poison) ? "sha256:\u0000poison" : "sha256:" + key.fileMetadataId());
         }
 
-        await().atMost(Duration.ofSeconds(60)).until(() -> TableRows.count(database.dataSource()) == 59
-                && TableRows.query(database.dataSource(), "SELECT count(*) FROM audio_analysis_dead_letter") == 1);
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> TableRows.count(database.dataSource()) == 59
+                        && TableRows.query(database.dataSource(), "SELECT count(*) FROM audio_analysis_dead_letter")
+                                == 1);
 
-        assertThat(TableRows.query(database.dataSource(), "SELECT count(*) FROM audio_analysis_dead_letter"
-                + " WHERE file_metadata_id = '" + poison.fileMetadataId() + "' AND sqlstate = '22021'"
-                + " AND reason LIKE '%0x00%' AND payload IS NOT NULL")).isEqualTo(1);
-        assertThat(stores.stream().mapToLong(store -> store.metrics().deadLettered()).sum()).isEqualTo(1);
+        assertThat(TableRows.query(
+                        database.dataSource(),
+                        "SELECT count(*) FROM audio_analysis_dead_letter"
+                                + " WHERE file_metadata_id = '" + poison.fileMetadataId() + "' AND sqlstate = '22021'"
+                                + " AND reason LIKE '%0x00%' AND payload IS NOT NULL"))
+                .isEqualTo(1);
+        assertThat(stores.stream()
+                        .mapToLong(store -> store.metrics().deadLettered())
+                        .sum())
+                .isEqualTo(1);
         // Refused for good is not a failure: Hazelcast never had to retry.
-        assertThat(stores.stream().mapToLong(store -> store.metrics().storeFailures()).sum()).isZero();
+        assertThat(stores.stream()
+                        .mapToLong(store -> store.metrics().storeFailures())
+                        .sum())
+                .isZero();
         // The member still serves the entry from memory; PostgreSQL holds every other one bit-exact.
         assertThat(cache.getAnalysis(poison)).isPresent();
         PostgresAnalysisStore fresh = new PostgresAnalysisStore(database.dataSource(), StoreSettings.defaults());
-        List<AnalysisKey> keys = analyses.stream().map(analysis -> TestAnalyses.keyOf(owner, analysis)).toList();
+        List<AnalysisKey> keys = analyses.stream()
+                .map(analysis -> TestAnalyses.keyOf(owner, analysis))
+                .toList();
         Map<AnalysisKey, io.stemcache.core.CachedAudioAnalysis> stored = fresh.loadAll(keys);
         assertThat(stored).hasSize(59).doesNotContainKey(poison);
         for (AudioAnalysis analysis : analyses) {

@@ -86,22 +86,27 @@ class PostgresOutageIT {
         PostgresAnalysisStore store = new PostgresAnalysisStore(proxied, StoreSettings.defaults());
         stores.add(store);
         Config config = MemberConfigs.withStore(new ClasspathYamlConfig("hazelcast.yaml"), "analyses", store);
-        config.getMapConfig("analyses").getMapStoreConfig().setWriteDelaySeconds(1).setWriteBatchSize(50);
+        config.getMapConfig("analyses")
+                .getMapStoreConfig()
+                .setWriteDelaySeconds(1)
+                .setWriteBatchSize(50);
         HazelcastInstance member = factory.newHazelcastInstance(config);
         members.add(member);
         return member;
     }
 
     private long backlog() {
-        return members.stream().mapToLong(m -> m.getMap("analyses").getLocalMapStats().getDirtyEntryCount()).sum();
+        return members.stream()
+                .mapToLong(m -> m.getMap("analyses").getLocalMapStats().getDirtyEntryCount())
+                .sum();
     }
 
     @Test
     void outage_underLoad_readsServedWritesKeptAndAllStoredOnceAfterwards() throws Exception {
         member();
         member();
-        AudioCacheService cache = StemcacheClient.service(factory.newHazelcastClient(StemcacheClient.defaultConfig()),
-                ClientSettings.defaults());
+        AudioCacheService cache = StemcacheClient.service(
+                factory.newHazelcastClient(StemcacheClient.defaultConfig()), ClientSettings.defaults());
         Owner owner = Owner.user(UUID.randomUUID());
         AudioAnalysis base = Corpus.small(100);
         Map<AnalysisKey, AudioAnalysis> acknowledged = new ConcurrentHashMap<>();
@@ -124,8 +129,8 @@ class PostgresOutageIT {
                     }
                 })
                 .every(Duration.ofMillis(2), RandomReads.step(readable, cache, readCounts));
-        await().atMost(Duration.ofSeconds(30)).until(() -> acknowledged.size() >= 100
-                && TableRows.count(database.dataSource()) >= 50);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> acknowledged.size() >= 100 && TableRows.count(database.dataSource()) >= 50);
 
         proxy.cut();
         long cutAt = System.nanoTime();
@@ -135,17 +140,21 @@ class PostgresOutageIT {
         // Throughout the outage (checked every 250 ms): both members running, every write acknowledged, every read
         // answered from memory.
         await("members up, writes acknowledged and reads answered throughout the outage")
-                .during(Duration.ofSeconds(OUTAGE_SECONDS)).atMost(Duration.ofSeconds(OUTAGE_SECONDS + 10))
+                .during(Duration.ofSeconds(OUTAGE_SECONDS))
+                .atMost(Duration.ofSeconds(OUTAGE_SECONDS + 10))
                 .pollInterval(Duration.ofMillis(250))
                 .untilAsserted(() -> {
-                    assertThat(members).as("members running").allMatch(m -> m.getLifecycleService().isRunning());
+                    assertThat(members)
+                            .as("members running")
+                            .allMatch(m -> m.getLifecycleService().isRunning());
                     assertThat(writeErrors.get()).as("writes that failed").isZero();
                     assertThat(readErrors.get()).as("reads that failed").isZero();
                     assertThat(readMisses.get()).as("reads that missed").isZero();
                 });
         long lateBacklog = backlog();
         assertThat(lateBacklog).as("the backlog grows while PostgreSQL is away").isGreaterThan(earlyBacklog);
-        assertThat(stores.stream().mapToLong(s -> s.metrics().storeFailures()).sum()).isPositive();
+        assertThat(stores.stream().mapToLong(s -> s.metrics().storeFailures()).sum())
+                .isPositive();
         long writesDuringOutage = acknowledged.size() - writesAtCut;
         long readsDuringOutage = reads.get();
 
@@ -160,13 +169,22 @@ class PostgresOutageIT {
         long lost = acknowledged.size() - stored.size();
         assertThat(lost).isZero();
         assertThat(TableRows.count(database.dataSource())).isEqualTo(acknowledged.size());
-        acknowledged.forEach((key, analysis) -> Analyses.assertBitExact(analysis, stored.get(key).analysis()));
+        acknowledged.forEach((key, analysis) ->
+                Analyses.assertBitExact(analysis, stored.get(key).analysis()));
         assertThat(writeErrors.get()).isZero();
         assertThat(readErrors.get()).isZero();
         assertThat(readMisses.get()).isZero();
-        System.out.printf("RESULT postgres-outage outage_s=%d acknowledged=%d writes_during_outage=%d reads=%d"
+        System.out.printf(
+                "RESULT postgres-outage outage_s=%d acknowledged=%d writes_during_outage=%d reads=%d"
                         + " read_errors=0 backlog_early=%d backlog_peak=%d drain_ms=%d outage_ms=%d lost=%d%n",
-                OUTAGE_SECONDS, acknowledged.size(), writesDuringOutage, readsDuringOutage, earlyBacklog, lateBacklog,
-                drainMillis, (restoredAt - cutAt) / 1_000_000, lost);
+                OUTAGE_SECONDS,
+                acknowledged.size(),
+                writesDuringOutage,
+                readsDuringOutage,
+                earlyBacklog,
+                lateBacklog,
+                drainMillis,
+                (restoredAt - cutAt) / 1_000_000,
+                lost);
     }
 }

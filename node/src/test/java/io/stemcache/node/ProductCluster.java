@@ -65,8 +65,8 @@ final class ProductCluster implements AutoCloseable {
         ProductDeletes memberDeletes = new ProductDeletes(db, settings);
         HazelcastInstance member = members.member(config -> {
             memberDeletes.registerIn(config);
-            config.setProperty("hazelcast.map.invalidation.batchfrequency.seconds",
-                    Integer.toString(INVALIDATION_BATCH_SECONDS));
+            config.setProperty(
+                    "hazelcast.map.invalidation.batchfrequency.seconds", Integer.toString(INVALIDATION_BATCH_SECONDS));
         });
         deletes.put(member, memberDeletes);
         return member;
@@ -78,13 +78,17 @@ final class ProductCluster implements AutoCloseable {
 
     /** The running members, oldest first. */
     List<HazelcastInstance> running() {
-        return deletes.keySet().stream().filter(member -> member.getLifecycleService().isRunning()).toList();
+        return deletes.keySet().stream()
+                .filter(member -> member.getLifecycleService().isRunning())
+                .toList();
     }
 
     /** The running member whose ProductDeletes listens, or null. */
     HazelcastInstance listener() {
-        return running().stream().filter(member -> deletes.get(member).state() == ProductDeletes.State.LISTENING)
-                .findFirst().orElse(null);
+        return running().stream()
+                .filter(member -> deletes.get(member).state() == ProductDeletes.State.LISTENING)
+                .findFirst()
+                .orElse(null);
     }
 
     IMap<AnalysisKey, CachedAudioAnalysis> clientMap() {
@@ -111,8 +115,17 @@ final class ProductCluster implements AutoCloseable {
         List<AnalysisKey> keys = new ArrayList<>();
         for (StemType stem : stems) {
             AnalysisKey key = new AnalysisKey(Owner.user(user), file, stem);
-            service().setAnalysis(key, new AudioAnalysis(file, stem, SMALL.analysisVersion(), SMALL.analysisData(),
-                    SMALL.waveformData(), SMALL.metadata()), null);
+            service()
+                    .setAnalysis(
+                            key,
+                            new AudioAnalysis(
+                                    file,
+                                    stem,
+                                    SMALL.analysisVersion(),
+                                    SMALL.analysisData(),
+                                    SMALL.waveformData(),
+                                    SMALL.metadata()),
+                            null);
             keys.add(key);
         }
         clientMap().flush();
@@ -133,7 +146,7 @@ final class ProductCluster implements AutoCloseable {
 
     int update(String sql, Object... parameters) {
         try (Connection connection = db.getConnection();
-             PreparedStatement statement = connection.prepareStatement(sql)) {
+                PreparedStatement statement = connection.prepareStatement(sql)) {
             for (int i = 0; i < parameters.length; i++) {
                 statement.setObject(i + 1, parameters[i]);
             }
@@ -145,7 +158,7 @@ final class ProductCluster implements AutoCloseable {
 
     long query(String sql, Object... parameters) {
         try (Connection connection = db.getConnection();
-             PreparedStatement statement = connection.prepareStatement(sql)) {
+                PreparedStatement statement = connection.prepareStatement(sql)) {
             for (int i = 0; i < parameters.length; i++) {
                 statement.setObject(i + 1, parameters[i]);
             }
@@ -165,12 +178,14 @@ final class ProductCluster implements AutoCloseable {
         return query("SELECT last_seq FROM audio_analysis_deletion_cursor WHERE id = 1");
     }
 
-
     /** The backend holding the listener's lock in this database, or -1. */
     long listenerPid() {
-        return query("SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted AND objsubid = 1"
-                + " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
-                + " AND classid = ?::bigint::oid AND objid = ?::bigint::oid", LOCK_KEY >>> 32, LOCK_KEY & 0xffff_ffffL);
+        return query(
+                "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted AND objsubid = 1"
+                        + " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+                        + " AND classid = ?::bigint::oid AND objid = ?::bigint::oid",
+                LOCK_KEY >>> 32,
+                LOCK_KEY & 0xffff_ffffL);
     }
 
     boolean sessionAlive(long pid) {
@@ -184,8 +199,8 @@ final class ProductCluster implements AutoCloseable {
     /** The file's entries in the cluster's memory that are not a removal's marker (a query over every member). */
     Set<AnalysisKey> liveEntriesOf(UUID file) {
         IMap<AnalysisKey, CachedAudioAnalysis> map = running().get(0).getMap(NodeMembers.MAP);
-        return map.keySet(Predicates.and(Predicates.equal("fileMetadataId", file.toString()),
-                Predicates.equal("deletion", false)));
+        return map.keySet(Predicates.and(
+                Predicates.equal("fileMetadataId", file.toString()), Predicates.equal("deletion", false)));
     }
 
     /** The client's read, served by its near cache when it holds the key. */

@@ -10,8 +10,8 @@ import io.stemcache.node.deletions.ProductDeletes;
 import io.stemcache.node.deletions.RowDeletionMode;
 import java.time.Duration;
 import java.util.List;
-import java.util.stream.Stream;
 import java.util.UUID;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -33,7 +33,8 @@ class ProductDeletesIT {
     static final Duration NEAR_CACHE_BOUND = MEMORY_BOUND.plusSeconds(ProductCluster.INVALIDATION_BATCH_SECONDS);
 
     private static final DeletionSettings SETTINGS = DeletionSettings.defaults(NodeMembers.MAP)
-            .withMode(RowDeletionMode.ON).withPollInterval(Duration.ofSeconds(30));
+            .withMode(RowDeletionMode.ON)
+            .withPollInterval(Duration.ofSeconds(30));
 
     private static ProductCluster cluster;
 
@@ -65,15 +66,24 @@ class ProductDeletesIT {
         long deletedAt = System.nanoTime();
         cluster.update("DELETE FROM file_metadata WHERE id = ?", file);
 
-        await().atMost(MEMORY_BOUND).pollInterval(Duration.ofMillis(5))
+        await().atMost(MEMORY_BOUND)
+                .pollInterval(Duration.ofMillis(5))
                 .until(() -> cluster.liveEntriesOf(file).isEmpty());
         long inMemoryMillis = (System.nanoTime() - deletedAt) / 1_000_000;
         await().atMost(NEAR_CACHE_BOUND).pollInterval(Duration.ofMillis(5)).until(() -> allGoneFromTheNearCache(stems));
-        log.info("file delete left memory after {} ms and the near cache after {} ms", inMemoryMillis,
+        log.info(
+                "file delete left memory after {} ms and the near cache after {} ms",
+                inMemoryMillis,
                 (System.nanoTime() - deletedAt) / 1_000_000);
-        assertThat(loads()).as("nothing was loaded from PostgreSQL to remove them").isEqualTo(loadsBefore);
-        assertThat(cluster.clientGet(stored)).as("the evicted stem's row went with the file").isNull();
-        assertThat(kept).allSatisfy(key -> assertThat(cluster.clientGet(key).isDeletion()).isFalse());
+        assertThat(loads())
+                .as("nothing was loaded from PostgreSQL to remove them")
+                .isEqualTo(loadsBefore);
+        assertThat(cluster.clientGet(stored))
+                .as("the evicted stem's row went with the file")
+                .isNull();
+        assertThat(kept)
+                .allSatisfy(
+                        key -> assertThat(cluster.clientGet(key).isDeletion()).isFalse());
         await().atMost(MEMORY_BOUND).until(() -> cluster.logged() == 0);
     }
 
@@ -83,17 +93,21 @@ class ProductDeletesIT {
         UUID first = cluster.file(user);
         UUID second = cluster.file(user);
         List<AnalysisKey> removed = Stream.concat(
-                cluster.cacheStems(user, first, StemType.MASTER, StemType.VOCALS).stream(),
-                cluster.cacheStems(user, second, StemType.OTHER).stream()).toList();
+                        cluster.cacheStems(user, first, StemType.MASTER, StemType.VOCALS).stream(),
+                        cluster.cacheStems(user, second, StemType.OTHER).stream())
+                .toList();
         UUID otherUser = cluster.user();
         List<AnalysisKey> kept = cluster.cacheStems(otherUser, cluster.file(otherUser), StemType.MASTER);
 
         cluster.update("DELETE FROM auth.users WHERE id = ?", user);
 
-        await().atMost(MEMORY_BOUND).until(() -> cluster.liveEntriesOf(first).isEmpty()
-                && cluster.liveEntriesOf(second).isEmpty());
+        await().atMost(MEMORY_BOUND)
+                .until(() -> cluster.liveEntriesOf(first).isEmpty()
+                        && cluster.liveEntriesOf(second).isEmpty());
         await().atMost(NEAR_CACHE_BOUND).until(() -> allGoneFromTheNearCache(removed));
-        assertThat(kept).allSatisfy(key -> assertThat(cluster.clientGet(key).isDeletion()).isFalse());
+        assertThat(kept)
+                .allSatisfy(
+                        key -> assertThat(cluster.clientGet(key).isDeletion()).isFalse());
     }
 
     @Test
@@ -103,15 +117,21 @@ class ProductDeletesIT {
         List<AnalysisKey> stems = cluster.cacheStems(user, file, StemType.MASTER, StemType.DRUMS, StemType.BASS);
         AnalysisKey drums = stems.get(1);
 
-        assertThat(cluster.update("DELETE FROM audio_analysis_cache WHERE file_metadata_id = ? AND stem_type = ?",
-                file, drums.stemType().code())).isEqualTo(1);
+        assertThat(cluster.update(
+                        "DELETE FROM audio_analysis_cache WHERE file_metadata_id = ? AND stem_type = ?",
+                        file,
+                        drums.stemType().code()))
+                .isEqualTo(1);
 
         await().atMost(MEMORY_BOUND).until(() -> cluster.liveEntriesOf(file).size() == 2);
         assertThat(cluster.liveEntriesOf(file)).containsExactlyInAnyOrder(stems.get(0), stems.get(2));
         await().atMost(NEAR_CACHE_BOUND).until(() -> allGoneFromTheNearCache(List.of(drums)));
         assertThat(cluster.clientGet(stems.get(0)).isDeletion()).isFalse();
         assertThat(cluster.clientGet(stems.get(2)).isDeletion()).isFalse();
-        long applied = cluster.running().stream().map(cluster::deletesOf).mapToLong(ProductDeletes::appliedRows).sum();
+        long applied = cluster.running().stream()
+                .map(cluster::deletesOf)
+                .mapToLong(ProductDeletes::appliedRows)
+                .sum();
         assertThat(applied).isPositive();
     }
 
@@ -120,6 +140,8 @@ class ProductDeletesIT {
     }
 
     private static long loads() {
-        return cluster.members.stores.stream().mapToLong(store -> store.metrics().loads()).sum();
+        return cluster.members.stores.stream()
+                .mapToLong(store -> store.metrics().loads())
+                .sum();
     }
 }

@@ -59,24 +59,26 @@ class ProductTableIT {
 
     private HazelcastInstance member() {
         // Merge a healed split within a second or two instead of Hazelcast's minutes.
-        return nodes.member((Config config) -> config
-                .setProperty("hazelcast.merge.first.run.delay.seconds", "1")
+        return nodes.member((Config config) -> config.setProperty("hazelcast.merge.first.run.delay.seconds", "1")
                 .setProperty("hazelcast.merge.next.run.delay.seconds", "1"));
     }
 
     /** An API node whose clock is {@code offsetSeconds} off. */
     private AudioCacheService apiNode(HazelcastInstance via, long offsetSeconds) {
-        return StemcacheClient.service(via, ClientSettings.defaults()
-                .withClock(Clock.fixed(NOW.plusSeconds(offsetSeconds), ZoneOffset.UTC)));
+        return StemcacheClient.service(
+                via, ClientSettings.defaults().withClock(Clock.fixed(NOW.plusSeconds(offsetSeconds), ZoneOffset.UTC)));
     }
 
     private long backlog(List<HazelcastInstance> members) {
-        return members.stream().mapToLong(m -> m.getMap(NodeMembers.MAP).getLocalMapStats().getDirtyEntryCount()).sum();
+        return members.stream()
+                .mapToLong(m -> m.getMap(NodeMembers.MAP).getLocalMapStats().getDirtyEntryCount())
+                .sum();
     }
 
     private static AudioAnalysis labelled(UUID file, String label) {
         AudioAnalysis base = Corpus.small(90);
-        return new AudioAnalysis(file, StemType.VOCALS, label, base.analysisData(), base.waveformData(), base.metadata());
+        return new AudioAnalysis(
+                file, StemType.VOCALS, label, base.analysisData(), base.waveformData(), base.metadata());
     }
 
     private AnalysisKey usersKey(String email) {
@@ -100,45 +102,85 @@ class ProductTableIT {
         List<HazelcastInstance> members = List.of(member(), member());
         AudioCacheService cache = apiNode(members.get(0), 0);
         AnalysisKey user = usersKey("ada@example.com");
-        AnalysisKey guest = new AnalysisKey(Owner.guest("guest-" + UUID.randomUUID()), UUID.randomUUID(),
-                StemType.DRUMS);
+        AnalysisKey guest =
+                new AnalysisKey(Owner.guest("guest-" + UUID.randomUUID()), UUID.randomUUID(), StemType.DRUMS);
 
         cache.setAnalysis(user, labelled(user.fileMetadataId(), "user-1"), "sha256:u");
-        cache.setAnalysis(guest, new AudioAnalysis(guest.fileMetadataId(), StemType.DRUMS, "guest-1",
-                Corpus.small(40).analysisData(), Corpus.small(40).waveformData(), Corpus.small(40).metadata()), null);
+        cache.setAnalysis(
+                guest,
+                new AudioAnalysis(
+                        guest.fileMetadataId(),
+                        StemType.DRUMS,
+                        "guest-1",
+                        Corpus.small(40).analysisData(),
+                        Corpus.small(40).waveformData(),
+                        Corpus.small(40).metadata()),
+                null);
         await().atMost(Duration.ofSeconds(30)).until(() -> backlog(members) == 0);
 
-        assertThat(TableRows.query(db, "SELECT count(*) FROM audio_analysis_cache WHERE owner_kind = 'user'"
-                + " AND user_id = '" + user.owner().id() + "' AND file_metadata_id = '" + user.fileMetadataId() + "'"))
+        assertThat(TableRows.query(
+                        db,
+                        "SELECT count(*) FROM audio_analysis_cache WHERE owner_kind = 'user'" + " AND user_id = '"
+                                + user.owner().id() + "' AND file_metadata_id = '" + user.fileMetadataId() + "'"))
                 .isEqualTo(1);
-        assertThat(TableRows.query(db, "SELECT count(*) FROM audio_analysis_guest_cache WHERE file_metadata_id = '"
-                + guest.fileMetadataId() + "'")).isEqualTo(1);
-        assertThat(TableRows.query(db, "SELECT count(*) FROM audio_analysis_dead_letter")).isZero();
-        assertThat(nodes.stores.stream().mapToLong(store -> store.metrics().deadLettered()).sum()).isZero();
-        assertThat(TableRows.query(db, "SELECT count(*) FROM pg_constraint WHERE conrelid = 'audio_analysis_cache'::regclass"
-                + " AND contype = 'f'")).as("the product's foreign keys").isEqualTo(2);
-        assertThat(TableRows.query(db, "SELECT count(*) FROM pg_trigger WHERE tgrelid = 'audio_analysis_cache'::regclass"
-                + " AND tgname = 'update_audio_analysis_cache_updated_at'")).isEqualTo(1);
-        assertThat(TableRows.query(db, "SELECT count(*) FROM pg_class WHERE relname = 'audio_analysis_cache'"
-                + " AND relrowsecurity")).as("row-level security on").isEqualTo(1);
+        assertThat(TableRows.query(
+                        db,
+                        "SELECT count(*) FROM audio_analysis_guest_cache WHERE file_metadata_id = '"
+                                + guest.fileMetadataId() + "'"))
+                .isEqualTo(1);
+        assertThat(TableRows.query(db, "SELECT count(*) FROM audio_analysis_dead_letter"))
+                .isZero();
+        assertThat(nodes.stores.stream()
+                        .mapToLong(store -> store.metrics().deadLettered())
+                        .sum())
+                .isZero();
+        assertThat(TableRows.query(
+                        db,
+                        "SELECT count(*) FROM pg_constraint WHERE conrelid = 'audio_analysis_cache'::regclass"
+                                + " AND contype = 'f'"))
+                .as("the product's foreign keys")
+                .isEqualTo(2);
+        assertThat(TableRows.query(
+                        db,
+                        "SELECT count(*) FROM pg_trigger WHERE tgrelid = 'audio_analysis_cache'::regclass"
+                                + " AND tgname = 'update_audio_analysis_cache_updated_at'"))
+                .isEqualTo(1);
+        assertThat(TableRows.query(
+                        db,
+                        "SELECT count(*) FROM pg_class WHERE relname = 'audio_analysis_cache'" + " AND relrowsecurity"))
+                .as("row-level security on")
+                .isEqualTo(1);
     }
 
     @Test
-    void aRowTheProductInsertsItsOwnWay_afterTheAdoption_readsThroughTheCluster_seriesBitExact_metadataFromItsColumns() {
+    void
+            aRowTheProductInsertsItsOwnWay_afterTheAdoption_readsThroughTheCluster_seriesBitExact_metadataFromItsColumns() {
         List<HazelcastInstance> members = List.of(member(), member());
         AudioCacheService cache = apiNode(members.get(0), 0);
         UUID user = ProductSchema.insertUser(db, "legacy@example.com");
         AudioAnalysis corpus = Corpus.first();
         UUID file = ProductSchema.insertFile(db, user, "legacy.wav");
-        AudioAnalysis analysis = new AudioAnalysis(file, corpus.stemType(), corpus.analysisVersion(),
-                corpus.analysisData(), corpus.waveformData(), corpus.metadata());
+        AudioAnalysis analysis = new AudioAnalysis(
+                file,
+                corpus.stemType(),
+                corpus.analysisVersion(),
+                corpus.analysisData(),
+                corpus.waveformData(),
+                corpus.metadata());
         // The product's own INSERT: no owner columns, no payload (027's trigger names the owner).
-        TableRows.update(db, """
+        TableRows.update(
+                db,
+                """
                 INSERT INTO audio_analysis_cache (user_id, file_metadata_id, stem_type, analysis_version, sample_rate,
                     duration, buffer_size, features_extracted, analysis_data, waveform_data, analysis_duration)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?::text[], ?::jsonb, ?::jsonb, ?)""",
-                user, file, analysis.stemType().code(), analysis.analysisVersion(), analysis.metadata().sampleRate(),
-                analysis.metadata().duration(), analysis.metadata().bufferSize(),
+                user,
+                file,
+                analysis.stemType().code(),
+                analysis.analysisVersion(),
+                analysis.metadata().sampleRate(),
+                analysis.metadata().duration(),
+                analysis.metadata().bufferSize(),
                 "{" + String.join(",", analysis.metadata().featuresExtracted()) + "}",
                 io.stemcache.core.json.AnalysisJson.analysisDataJson(analysis),
                 io.stemcache.core.json.AnalysisJson.waveformJson(analysis),
@@ -150,12 +192,21 @@ class ProductTableIT {
         // decimal(10,3) keeps the duration to the millisecond, the integer column whole milliseconds.
         io.stemcache.core.AnalysisMetadata columns = new io.stemcache.core.AnalysisMetadata(
                 analysis.metadata().sampleRate(),
-                new java.math.BigDecimal(analysis.metadata().duration()).setScale(3, java.math.RoundingMode.HALF_UP)
+                new java.math.BigDecimal(analysis.metadata().duration())
+                        .setScale(3, java.math.RoundingMode.HALF_UP)
                         .doubleValue(),
-                analysis.metadata().bufferSize(), analysis.metadata().featuresExtracted(),
+                analysis.metadata().bufferSize(),
+                analysis.metadata().featuresExtracted(),
                 Math.round(analysis.metadata().analysisDuration()));
-        Analyses.assertBitExact(new AudioAnalysis(file, analysis.stemType(), analysis.analysisVersion(),
-                analysis.analysisData(), analysis.waveformData(), columns), entry.analysis());
+        Analyses.assertBitExact(
+                new AudioAnalysis(
+                        file,
+                        analysis.stemType(),
+                        analysis.analysisVersion(),
+                        analysis.analysisData(),
+                        analysis.waveformData(),
+                        columns),
+                entry.analysis());
         assertThat(entry.metadata()).isEqualTo(columns);
         assertThat(entry.version()).as("rows the product wrote are version 0").isZero();
     }
@@ -167,13 +218,24 @@ class ProductTableIT {
         AnalysisKey orphan = new AnalysisKey(Owner.user(UUID.randomUUID()), UUID.randomUUID(), StemType.BASS);
         AnalysisKey fine = usersKey("fine@example.com");
 
-        cache.setAnalysis(orphan, new AudioAnalysis(orphan.fileMetadataId(), StemType.BASS, "1.0",
-                Corpus.small(30).analysisData(), Corpus.small(30).waveformData(), Corpus.small(30).metadata()), null);
+        cache.setAnalysis(
+                orphan,
+                new AudioAnalysis(
+                        orphan.fileMetadataId(),
+                        StemType.BASS,
+                        "1.0",
+                        Corpus.small(30).analysisData(),
+                        Corpus.small(30).waveformData(),
+                        Corpus.small(30).metadata()),
+                null);
         cache.setAnalysis(fine, labelled(fine.fileMetadataId(), "fine"), null);
         await().atMost(Duration.ofSeconds(30)).until(() -> backlog(members) == 0);
 
-        assertThat(TableRows.query(db, "SELECT count(*) FROM audio_analysis_dead_letter WHERE sqlstate = '23503'"
-                + " AND file_metadata_id = '" + orphan.fileMetadataId() + "'")).isEqualTo(1);
+        assertThat(TableRows.query(
+                        db,
+                        "SELECT count(*) FROM audio_analysis_dead_letter WHERE sqlstate = '23503'"
+                                + " AND file_metadata_id = '" + orphan.fileMetadataId() + "'"))
+                .isEqualTo(1);
         assertThat(rowLabel(fine)).isEqualTo("fine");
     }
 
@@ -184,18 +246,23 @@ class ProductTableIT {
         AudioCacheService behind = apiNode(members.get(1), 0);
         AnalysisKey key = usersKey("clocks@example.com");
 
-        long first = ahead.setAnalysis(key, labelled(key.fileMetadataId(), "first"), null).version();
+        long first = ahead.setAnalysis(key, labelled(key.fileMetadataId(), "first"), null)
+                .version();
         await().atMost(Duration.ofSeconds(30)).until(() -> backlog(members) == 0);
-        long later = behind.setAnalysis(key, labelled(key.fileMetadataId(), "later"), null).version();
+        long later = behind.setAnalysis(key, labelled(key.fileMetadataId(), "later"), null)
+                .version();
         await().atMost(Duration.ofSeconds(30)).until(() -> backlog(members) == 0);
 
         assertThat(later).isGreaterThan(first);
         assertThat(ahead.getAnalysis(key).orElseThrow().analysisVersion()).isEqualTo("later");
         assertThat(rowLabel(key)).isEqualTo("later");
         assertThat(storedRow(key).version()).isEqualTo(later);
-        assertThat(TableRows.query(db, "SELECT count(*) FROM audio_analysis_cache WHERE file_metadata_id = '"
-                + key.fileMetadataId() + "' AND updated_at > '" + NOW.plusSeconds(10) + "'"))
-                .as("the product's trigger rewrote updated_at to the database's time").isEqualTo(1);
+        assertThat(TableRows.query(
+                        db,
+                        "SELECT count(*) FROM audio_analysis_cache WHERE file_metadata_id = '" + key.fileMetadataId()
+                                + "' AND updated_at > '" + NOW.plusSeconds(10) + "'"))
+                .as("the product's trigger rewrote updated_at to the database's time")
+                .isEqualTo(1);
     }
 
     @Test
@@ -209,16 +276,18 @@ class ProductTableIT {
         await().atMost(Duration.ofSeconds(30)).until(() -> backlog(List.of(a, b)) == 0);
 
         behind.setAnalysis(key, labelled(key.fileMetadataId(), "later"), null);
-        HazelcastInstance owner = a.getPartitionService().getPartition(key).getOwner().localMember() ? a : b;
+        HazelcastInstance owner =
+                a.getPartitionService().getPartition(key).getOwner().localMember() ? a : b;
         HazelcastInstance survivor = owner == a ? b : a;
         owner.getLifecycleService().terminate();
-        await().atMost(Duration.ofSeconds(30)).until(() -> backlog(List.of(survivor)) == 0
-                && "later".equals(rowLabel(key)));
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> backlog(List.of(survivor)) == 0 && "later".equals(rowLabel(key)));
         // The dead owner's store of the first write, replayed late.
         nodes.stores.get(0).store(key, first);
 
         assertThat(rowLabel(key)).isEqualTo("later");
-        assertThat(apiNode(survivor, 0).getAnalysis(key).orElseThrow().analysisVersion()).isEqualTo("later");
+        assertThat(apiNode(survivor, 0).getAnalysis(key).orElseThrow().analysisVersion())
+                .isEqualTo("later");
     }
 
     @Test
@@ -230,7 +299,8 @@ class ProductTableIT {
         UUID user = ProductSchema.insertUser(db, "many@example.com");
         List<AnalysisKey> all = new java.util.ArrayList<>();
         for (int i = 0; i < keys; i++) {
-            all.add(new AnalysisKey(Owner.user(user), ProductSchema.insertFile(db, user, "f" + i + ".wav"), StemType.VOCALS));
+            all.add(new AnalysisKey(
+                    Owner.user(user), ProductSchema.insertFile(db, user, "f" + i + ".wav"), StemType.VOCALS));
         }
         AudioCacheService ahead = apiNode(a, 10);
         AudioCacheService behind = apiNode(b, -10);
@@ -256,16 +326,26 @@ class ProductTableIT {
 
         PostgresAnalysisStore reader = new PostgresAnalysisStore(db, StoreSettings.defaults());
         java.util.Map<AnalysisKey, CachedAudioAnalysis> rows = reader.loadAll(all);
-        long wrongInMemory = all.stream().filter(key -> !last.get(key).equals(
-                apiNode(a, 0).getAnalysis(key).map(CachedAudioAnalysis::analysisVersion).orElse(null))).count();
-        long wrongInTable = all.stream().filter(key -> rows.get(key) == null
-                || !last.get(key).equals(rows.get(key).analysisVersion())).count();
-        System.out.printf("RESULT ordering keys=%d writes=%d clock_skew_s=20 members_killed=1 wrong_memory=%d"
-                + " wrong_table=%d%n", keys, writes, wrongInMemory, wrongInTable);
+        long wrongInMemory = all.stream()
+                .filter(key -> !last.get(key)
+                        .equals(apiNode(a, 0)
+                                .getAnalysis(key)
+                                .map(CachedAudioAnalysis::analysisVersion)
+                                .orElse(null)))
+                .count();
+        long wrongInTable = all.stream()
+                .filter(key -> rows.get(key) == null
+                        || !last.get(key).equals(rows.get(key).analysisVersion()))
+                .count();
+        System.out.printf(
+                "RESULT ordering keys=%d writes=%d clock_skew_s=20 members_killed=1 wrong_memory=%d"
+                        + " wrong_table=%d%n",
+                keys, writes, wrongInMemory, wrongInTable);
         assertThat(wrongInMemory).isZero();
         assertThat(wrongInTable).isZero();
-        assertThat(all).allSatisfy(key -> assertThat(rows.get(key).version())
-                .isEqualTo(apiNode(a, 0).getAnalysis(key).orElseThrow().version()));
+        assertThat(all)
+                .allSatisfy(key -> assertThat(rows.get(key).version())
+                        .isEqualTo(apiNode(a, 0).getAnalysis(key).orElseThrow().version()));
     }
 
     @Test
@@ -274,7 +354,9 @@ class ProductTableIT {
         HazelcastInstance b = member();
         HazelcastInstance c = member();
         List<HazelcastInstance> all = List.of(a, b, c);
-        await().atMost(Duration.ofSeconds(60)).until(() -> all.stream().allMatch(m -> m.getCluster().getMembers().size() == 3));
+        await().atMost(Duration.ofSeconds(60))
+                .until(() ->
+                        all.stream().allMatch(m -> m.getCluster().getMembers().size() == 3));
         AnalysisKey key = usersKey("split@example.com");
         apiNode(a, 0).setAnalysis(key, labelled(key.fileMetadataId(), "before"), null);
         await().atMost(Duration.ofSeconds(30)).until(() -> backlog(all) == 0);
@@ -283,8 +365,9 @@ class ProductTableIT {
             SplitBrainTestSupport.blockCommunicationBetween(big, c);
             HazelcastTestSupport.closeConnectionBetween(big, c);
         }
-        await().atMost(Duration.ofSeconds(60)).until(() -> a.getCluster().getMembers().size() == 2
-                && c.getCluster().getMembers().size() == 1);
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> a.getCluster().getMembers().size() == 2
+                        && c.getCluster().getMembers().size() == 1);
         // The larger side writes once with a clock 10 s ahead; the smaller side then writes twice, 10 s behind.
         apiNode(b, 10).setAnalysis(key, labelled(key.fileMetadataId(), "big"), null);
         AudioCacheService small = apiNode(c, 0);
@@ -293,7 +376,9 @@ class ProductTableIT {
         for (HazelcastInstance big : List.of(a, b)) {
             SplitBrainTestSupport.unblockCommunicationBetween(big, c);
         }
-        await().atMost(Duration.ofSeconds(90)).until(() -> all.stream().allMatch(m -> m.getCluster().getMembers().size() == 3));
+        await().atMost(Duration.ofSeconds(90))
+                .until(() ->
+                        all.stream().allMatch(m -> m.getCluster().getMembers().size() == 3));
         await().atMost(Duration.ofSeconds(60)).until(() -> backlog(all) == 0 && "small-2".equals(rowLabel(key)));
 
         for (HazelcastInstance member : all) {
@@ -301,6 +386,7 @@ class ProductTableIT {
             assertThat(entry.analysisVersion()).isEqualTo("small-2");
             Analyses.assertBitExact(labelled(key.fileMetadataId(), "small-2"), entry.analysis());
         }
-        assertThat(storedRow(key).version()).isEqualTo(apiNode(a, 0).getAnalysis(key).orElseThrow().version());
+        assertThat(storedRow(key).version())
+                .isEqualTo(apiNode(a, 0).getAnalysis(key).orElseThrow().version());
     }
 }

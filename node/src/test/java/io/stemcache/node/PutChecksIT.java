@@ -49,7 +49,7 @@ class PutChecksIT {
     void start() {
         members = new NodeMembers("put_checks", 0, 1, false).limit(AnalysisCodec.withMaxDecodedBytes(LIMIT));
         members.member();
-        members.member();   // joins with copies of the first one's interceptors (Java-serialized), then its own
+        members.member(); // joins with copies of the first one's interceptors (Java-serialized), then its own
         client = members.client();
         map = client.getMap(NodeMembers.MAP);
         AudioCacheService cache = StemcacheClient.service(client, ClientSettings.defaults());
@@ -64,27 +64,46 @@ class PutChecksIT {
     }
 
     private CachedAudioAnalysis entryOf(AnalysisKey under, AudioAnalysis analysis) {
-        return CachedAudioAnalysis.of(under, analysis, null, 1, stored.precision(), AnalysisCodec.standard(),
-                Instant.now());
+        return CachedAudioAnalysis.of(
+                under, analysis, null, 1, stored.precision(), AnalysisCodec.standard(), Instant.now());
     }
 
     private CachedAudioAnalysis withPayload(byte[] payload) {
-        return new CachedAudioAnalysis(key.entryId(), key.fileMetadataId(), key.stemType(), stored.analysisVersion(),
-                1, null, stored.precision(), stored.createdAt(), stored.updatedAt(), stored.metadata(),
-                stored.rawSize(), payload);
+        return new CachedAudioAnalysis(
+                key.entryId(),
+                key.fileMetadataId(),
+                key.stemType(),
+                stored.analysisVersion(),
+                1,
+                null,
+                stored.precision(),
+                stored.createdAt(),
+                stored.updatedAt(),
+                stored.metadata(),
+                stored.rawSize(),
+                payload);
     }
 
     /** The write fails naming {@code problem}, and memory and PostgreSQL still hold the entry stored first. */
     private void refusedKeepingTheStoredEntry(ThrowingCallable write, String problem) {
         assertThatThrownBy(write).hasMessageContaining(problem);
-        assertThat(map.executeOnKey(key, new ReadVersion())).as("version in memory").isEqualTo(stored.version());
-        assertThat(map.get(key).payload()).as("payload in memory").isEqualTo(stored.payload());
-        assertThat(TableRows.query(members.database.dataSource(), "SELECT entry_version FROM audio_analysis_cache"
-                + " WHERE file_metadata_id = '" + key.fileMetadataId() + "'")).as("row version")
+        assertThat(map.executeOnKey(key, new ReadVersion()))
+                .as("version in memory")
                 .isEqualTo(stored.version());
-        assertThat(TableRows.query(members.database.dataSource(), "SELECT count(*) FROM audio_analysis_cache"
-                + " WHERE file_metadata_id = '" + key.fileMetadataId() + "' AND payload = decode('"
-                + java.util.HexFormat.of().formatHex(stored.payload()) + "', 'hex')")).as("row payload").isEqualTo(1);
+        assertThat(map.get(key).payload()).as("payload in memory").isEqualTo(stored.payload());
+        assertThat(TableRows.query(
+                        members.database.dataSource(),
+                        "SELECT entry_version FROM audio_analysis_cache" + " WHERE file_metadata_id = '"
+                                + key.fileMetadataId() + "'"))
+                .as("row version")
+                .isEqualTo(stored.version());
+        assertThat(TableRows.query(
+                        members.database.dataSource(),
+                        "SELECT count(*) FROM audio_analysis_cache"
+                                + " WHERE file_metadata_id = '" + key.fileMetadataId() + "' AND payload = decode('"
+                                + java.util.HexFormat.of().formatHex(stored.payload()) + "', 'hex')"))
+                .as("row payload")
+                .isEqualTo(1);
     }
 
     @Test
@@ -100,8 +119,8 @@ class PutChecksIT {
         AudioAnalysis other = TestAnalyses.distinctSmall(1, 120).get(0);
         byte[] foreign = entryOf(TestAnalyses.keyOf(key.owner(), other), other).payload();
 
-        refusedKeepingTheStoredEntry(() -> map.set(key, withPayload(foreign)),
-                "holds the payload of " + other.fileMetadataId());
+        refusedKeepingTheStoredEntry(
+                () -> map.set(key, withPayload(foreign)), "holds the payload of " + other.fileMetadataId());
     }
 
     @Test
@@ -116,9 +135,11 @@ class PutChecksIT {
     void set_ofAnEntryWhoseSizeFieldLies_isRefusedNamingBothSizes() {
         ClientConfig config = new ClientConfig().setClusterName("stemcache");
         HostileSerialization.lyingAboutSize(config.getSerializationConfig(), 1000);
-        IMap<AnalysisKey, CachedAudioAnalysis> lying = members.factory.newHazelcastClient(config).getMap(NodeMembers.MAP);
+        IMap<AnalysisKey, CachedAudioAnalysis> lying =
+                members.factory.newHazelcastClient(config).getMap(NodeMembers.MAP);
 
-        refusedKeepingTheStoredEntry(() -> lying.set(key, withPayload(stored.payload())),
+        refusedKeepingTheStoredEntry(
+                () -> lying.set(key, withPayload(stored.payload())),
                 "size field says " + (stored.size() + 1000) + " bytes but its payload is " + stored.size() + " bytes");
     }
 
@@ -128,7 +149,8 @@ class PutChecksIT {
         map.evict(key);
         long future = EntryVersions.next(null, Instant.now().plus(Duration.ofDays(3650)));
 
-        refusedKeepingTheStoredEntry(() -> map.set(key, withPayload(stored.payload()).withVersion(future)),
+        refusedKeepingTheStoredEntry(
+                () -> map.set(key, withPayload(stored.payload()).withVersion(future)),
                 "entry version " + future + " is more than 24 hours ahead of this member's clock");
     }
 
@@ -136,17 +158,21 @@ class PutChecksIT {
     void set_ofAValueThatIsNoEntry_isRefused() {
         IMap<AnalysisKey, Object> untyped = client.getMap(NodeMembers.MAP);
 
-        refusedKeepingTheStoredEntry(() -> untyped.set(key, "not an analysis"),
+        refusedKeepingTheStoredEntry(
+                () -> untyped.set(key, "not an analysis"),
                 "holds stemcache.CachedAudioAnalysis entries, not java.lang.String");
     }
 
     @Test
     void writeExactly_ofAnotherKeysEntry_isRefusedNamingTheIds() {
         AnalysisKey someoneElses = new AnalysisKey(Owner.user(UUID.randomUUID()), key.fileMetadataId(), key.stemType());
-        CachedAudioAnalysis theirs = entryOf(someoneElses, TestAnalyses.withFile(TestAnalyses.distinctSmall(1, 120)
-                .get(0), key.fileMetadataId())).withVersion(stored.version() + 1);
+        CachedAudioAnalysis theirs = entryOf(
+                        someoneElses,
+                        TestAnalyses.withFile(TestAnalyses.distinctSmall(1, 120).get(0), key.fileMetadataId()))
+                .withVersion(stored.version() + 1);
 
-        refusedKeepingTheStoredEntry(() -> map.executeOnKey(key, new WriteExactly(theirs, WriteExactly.MAP_TTL)),
+        refusedKeepingTheStoredEntry(
+                () -> map.executeOnKey(key, new WriteExactly(theirs, WriteExactly.MAP_TTL)),
                 "entry id " + someoneElses.entryId() + " is not its key's (" + key.entryId() + ")");
     }
 
@@ -155,19 +181,27 @@ class PutChecksIT {
         byte[] damaged = stored.payload().clone();
         damaged[damaged.length - 1] ^= 1;
 
-        refusedKeepingTheStoredEntry(() -> map.executeOnKey(key,
-                new WriteExactly(withPayload(damaged).withVersion(stored.version() + 1), WriteExactly.MAP_TTL)),
+        refusedKeepingTheStoredEntry(
+                () -> map.executeOnKey(
+                        key,
+                        new WriteExactly(withPayload(damaged).withVersion(stored.version() + 1), WriteExactly.MAP_TTL)),
                 "checksum mismatch");
     }
 
     @Test
     void writeExactly_ofTheKeysDeletionMarker_passes() {
-        map.executeOnKey(key, new WriteExactly(CachedAudioAnalysis.deletion(key, stored.version() + 1, Instant.now()),
-                WriteExactly.MAP_TTL));
+        map.executeOnKey(
+                key,
+                new WriteExactly(
+                        CachedAudioAnalysis.deletion(key, stored.version() + 1, Instant.now()), WriteExactly.MAP_TTL));
 
         assertThat(map.executeOnKey(key, new ReadVersion())).isGreaterThan(stored.version());
         assertThat(map.get(key).isDeletion()).isTrue();
-        assertThat(TableRows.query(members.database.dataSource(), "SELECT count(*) FROM audio_analysis_cache"
-                + " WHERE file_metadata_id = '" + key.fileMetadataId() + "'")).as("rows left").isZero();
+        assertThat(TableRows.query(
+                        members.database.dataSource(),
+                        "SELECT count(*) FROM audio_analysis_cache" + " WHERE file_metadata_id = '"
+                                + key.fileMetadataId() + "'"))
+                .as("rows left")
+                .isZero();
     }
 }

@@ -13,8 +13,7 @@ final class RandomReads {
     final AtomicLong misses = new AtomicLong();
     final AtomicLong errors = new AtomicLong();
 
-    private RandomReads() {
-    }
+    private RandomReads() {}
 
     /**
      * One read of the load (for {@link PacedLoad}): a random key of {@code readable} (a synchronized list the writer
@@ -24,7 +23,9 @@ final class RandomReads {
         return () -> {
             AnalysisKey key;
             synchronized (readable) {
-                key = readable.isEmpty() ? null : readable.get(ThreadLocalRandom.current().nextInt(readable.size()));
+                key = readable.isEmpty()
+                        ? null
+                        : readable.get(ThreadLocalRandom.current().nextInt(readable.size()));
             }
             if (key != null) {
                 try {

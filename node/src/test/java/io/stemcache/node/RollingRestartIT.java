@@ -59,6 +59,7 @@ class RollingRestartIT {
     private final AtomicLong writeErrors = new AtomicLong();
     /** What the failed writes threw: class and message. */
     private final List<String> writeFailures = Collections.synchronizedList(new ArrayList<>());
+
     private final AtomicLong reads = new AtomicLong();
     private final AtomicLong readMisses = new AtomicLong();
     private final AtomicLong readErrors = new AtomicLong();
@@ -75,7 +76,8 @@ class RollingRestartIT {
     void setUp() throws IOException {
         database = FreshDatabase.createMigrated("rolling");
         basePort = MemberProcess.freePortRange(MEMBERS);
-        // Replacements start late in the test: a private copy keeps a concurrent build from swapping the jar under them.
+        // Replacements start late in the test: a private copy keeps a concurrent build from swapping the jar under
+        // them.
         Path jar = Paths.get(sharedJar);
         privateJar = Files.createTempFile(Paths.get("target"), "rolling-node-", ".jar");
         await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> {
@@ -107,8 +109,13 @@ class RollingRestartIT {
     }
 
     private MemberProcess startMember(String name) throws IOException {
-        return MemberProcess.start(name, clusterName, basePort, database.jdbcUrl(),
-                Map.of("hz.map.analyses.map-store.write-delay-seconds", "2"), "--stemcache.create-database=false");
+        return MemberProcess.start(
+                name,
+                clusterName,
+                basePort,
+                database.jdbcUrl(),
+                Map.of("hz.map.analyses.map-store.write-delay-seconds", "2"),
+                "--stemcache.create-database=false");
     }
 
     private AudioCacheService connect() {
@@ -125,7 +132,8 @@ class RollingRestartIT {
     }
 
     private void awaitClusterSize() {
-        await().atMost(Duration.ofSeconds(60)).until(() -> client.getCluster().getMembers().size() == MEMBERS);
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> client.getCluster().getMembers().size() == MEMBERS);
     }
 
     /** One write of the load: the next of 5000 new analyses (once they are all written, nothing). */
@@ -191,7 +199,9 @@ class RollingRestartIT {
         List<Long> recoveryMillis = new ArrayList<>();
         for (int i = 0; i < MEMBERS; i++) {
             long stopped = System.nanoTime();
-            assertThat(members.get(i).terminate(Duration.ofSeconds(60))).as("exit code").isIn(0, 143);
+            assertThat(members.get(i).terminate(Duration.ofSeconds(60)))
+                    .as("exit code")
+                    .isIn(0, 143);
             MemberProcess replacement = startMember("rolling-" + basePort + "-" + i + "-replacement");
             members.set(i, replacement);
             replacement.awaitReady(Duration.ofSeconds(90));
@@ -202,33 +212,52 @@ class RollingRestartIT {
         }
         load.close();
 
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(500))
                 .until(() -> TableRows.count(database.dataSource()) >= acknowledged.size());
         long rows = TableRows.count(database.dataSource());
         PostgresAnalysisStore store = new PostgresAnalysisStore(database.dataSource(), StoreSettings.defaults());
         Map<AnalysisKey, CachedAudioAnalysis> stored = store.loadAll(acknowledged.keySet());
         long longestStallMillis = longestWriteStallNanos.get() / 1_000_000;
-        System.out.printf("RESULT rolling-restart members=%d attempted=%d acknowledged=%d write_errors=%d"
+        System.out.printf(
+                "RESULT rolling-restart members=%d attempted=%d acknowledged=%d write_errors=%d"
                         + " longest_write_stall_ms=%d reads=%d read_misses=%d read_errors=%d rows=%d"
                         + " sigterm_to_replacement_writing_ms=%s lost=%d write_failures=%s%n",
-                MEMBERS, attempted.get(), acknowledged.size(), writeErrors.get(), longestStallMillis, reads.get(),
-                readMisses.get(), readErrors.get(), rows, recoveryMillis, acknowledged.size() - stored.size(),
+                MEMBERS,
+                attempted.get(),
+                acknowledged.size(),
+                writeErrors.get(),
+                longestStallMillis,
+                reads.get(),
+                readMisses.get(),
+                readErrors.get(),
+                rows,
+                recoveryMillis,
+                acknowledged.size() - stored.size(),
                 writeFailures);
-        assertThat(rows).as("rows: every acknowledged write, at most the attempted ones")
+        assertThat(rows)
+                .as("rows: every acknowledged write, at most the attempted ones")
                 .isBetween((long) acknowledged.size(), attempted.get());
         assertThat(stored.keySet()).containsExactlyInAnyOrderElementsOf(acknowledged.keySet());
-        acknowledged.forEach((key, analysis) -> Analyses.assertBitExact(analysis, stored.get(key).analysis()));
+        acknowledged.forEach((key, analysis) ->
+                Analyses.assertBitExact(analysis, stored.get(key).analysis()));
         // A graceful handover: the members hand their partitions over before they leave, so no read fails and no
         // write waits for the cluster to notice a dead member (a SIGKILL stalls writes about 5 s: MemberCrashIT).
         // Only a write in flight to a member as it closes its connections fails: Hazelcast's client does not resend
         // a set it cannot know was applied (TargetDisconnectedException, redo-operation off); it is not acknowledged,
         // so not lost; with one writer, at most one per member stopped. Seen in 1 of 7 runs.
-        assertThat(writeErrors.get()).as("writes that failed (%s)", writeFailures).isLessThanOrEqualTo(MEMBERS);
-        assertThat(writeFailures).as("what the failed writes threw")
+        assertThat(writeErrors.get())
+                .as("writes that failed (%s)", writeFailures)
+                .isLessThanOrEqualTo(MEMBERS);
+        assertThat(writeFailures)
+                .as("what the failed writes threw")
                 .allMatch(failure -> failure.startsWith(TargetDisconnectedException.class.getName() + ":"));
         assertThat(readErrors.get()).as("reads that failed").isZero();
-        assertThat(readMisses.get()).as("reads of acknowledged keys that missed").isZero();
-        assertThat(longestStallMillis).as("longest time without an acknowledged write, ms")
+        assertThat(readMisses.get())
+                .as("reads of acknowledged keys that missed")
+                .isZero();
+        assertThat(longestStallMillis)
+                .as("longest time without an acknowledged write, ms")
                 .isLessThan(MAX_WRITE_STALL.toMillis());
     }
 }

@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 /** stemcache.row-deletions.mode: auto follows the table (the product's has foreign keys); off never connects. */
 class RowDeletionModeIT {
 
-    private static final DeletionSettings AUTO = DeletionSettings.defaults(NodeMembers.MAP)
-            .withPollInterval(Duration.ofMillis(200));
+    private static final DeletionSettings AUTO =
+            DeletionSettings.defaults(NodeMembers.MAP).withPollInterval(Duration.ofMillis(200));
     private static final String LISTENER_SESSIONS = "SELECT count(*) FROM pg_stat_activity"
             + " WHERE datname = current_database() AND application_name = 'stemcache-row-deletions'";
 

@@ -27,7 +27,8 @@ import org.springframework.boot.test.context.SpringBootTest;
  * table has the product's foreign keys, and the member's counter counts the deletes it applied.
  */
 @NodeUnderTest(database = "row_deletions_node", port = 16761, writeDelaySeconds = 1, productSchema = true)
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE,
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.NONE,
         properties = {"stemcache.client.enabled=false", "stemcache.row-deletions.poll-interval=200ms"})
 class RowDeletionsNodeIT {
 
@@ -35,7 +36,6 @@ class RowDeletionsNodeIT {
     FreshDatabase database;
 
     /** The product's schema only: the node adopts it at start. */
-
     @Autowired
     HazelcastInstance hazelcast;
 
@@ -50,17 +50,23 @@ class RowDeletionsNodeIT {
         await().atMost(Duration.ofSeconds(10)).until(() -> productDeletes.state() == ProductDeletes.State.LISTENING);
         UUID user = ProductSchema.insertUser(database.dataSource(), "ada@example.com");
         UUID file = ProductSchema.insertFile(database.dataSource(), user, "song.wav");
-        AudioAnalysis analysis = TestAnalyses.withFile(TestAnalyses.distinctSmall(1, 100).get(0), file);
+        AudioAnalysis analysis =
+                TestAnalyses.withFile(TestAnalyses.distinctSmall(1, 100).get(0), file);
         AnalysisKey key = TestAnalyses.keyOf(Owner.user(user), analysis);
         IMap<AnalysisKey, CachedAudioAnalysis> map = hazelcast.getMap(StemcacheProperties.MAP_NAME);
-        map.set(key, CachedAudioAnalysis.of(key, analysis, null, 1, Precision.FLOAT64, AnalysisCodec.standard(),
-                Instant.now()));
+        map.set(
+                key,
+                CachedAudioAnalysis.of(
+                        key, analysis, null, 1, Precision.FLOAT64, AnalysisCodec.standard(), Instant.now()));
         map.flush();
 
         TableRows.execute(database.dataSource(), "DELETE FROM file_metadata WHERE id = '" + file + "'");
 
         await().atMost(Duration.ofSeconds(2)).until(() -> ProductCluster.gone(map.get(key)));
-        assertThat(registry.get("stemcache.row.deletions.applied").tag("scope", "member").functionCounter().count())
+        assertThat(registry.get("stemcache.row.deletions.applied")
+                        .tag("scope", "member")
+                        .functionCounter()
+                        .count())
                 .isEqualTo(1.0);
         // The removal's tombstone is stored now, not at JVM exit into a dropped database (the cached context's
         // shutdown would wait for it past surefire's patience).

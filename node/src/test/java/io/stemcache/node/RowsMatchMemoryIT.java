@@ -60,19 +60,24 @@ class RowsMatchMemoryIT {
     void aRowDeletedBehindTheMapsBack_failsTheInvariantNamingTheKey() {
         AnalysisKey key = written();
         members.assertRowsMatchMemory();
-        TableRows.execute(members.database.dataSource(), "DELETE FROM audio_analysis_cache WHERE file_metadata_id = '"
-                + key.fileMetadataId() + "'");
+        TableRows.execute(
+                members.database.dataSource(),
+                "DELETE FROM audio_analysis_cache WHERE file_metadata_id = '" + key.fileMetadataId() + "'");
 
-        assertThatThrownBy(members::assertRowsMatchMemory).hasMessageContaining("1 of 5 entries wrong")
-                .hasMessageContaining(key.fileMetadataId().toString()).hasMessageContaining("no row");
+        assertThatThrownBy(members::assertRowsMatchMemory)
+                .hasMessageContaining("1 of 5 entries wrong")
+                .hasMessageContaining(key.fileMetadataId().toString())
+                .hasMessageContaining("no row");
     }
 
     @Test
     void aRowOfAnotherVersion_failsTheInvariant() {
         AnalysisKey key = written();
         members.assertRowsMatchMemory();
-        TableRows.execute(members.database.dataSource(), "UPDATE audio_analysis_cache SET entry_version = entry_version"
-                + " + 1 WHERE file_metadata_id = '" + key.fileMetadataId() + "'");
+        TableRows.execute(
+                members.database.dataSource(),
+                "UPDATE audio_analysis_cache SET entry_version = entry_version" + " + 1 WHERE file_metadata_id = '"
+                        + key.fileMetadataId() + "'");
 
         assertThatThrownBy(members::assertRowsMatchMemory).hasMessageContaining("differs from memory");
     }

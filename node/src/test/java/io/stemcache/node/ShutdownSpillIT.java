@@ -26,8 +26,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
@@ -80,9 +80,14 @@ class ShutdownSpillIT {
 
     private MemberProcess start(String name) throws IOException {
         String proxiedUrl = database.jdbcUrl().replaceFirst("//[^/]+/", "//127.0.0.1:" + proxy.port() + "/");
-        MemberProcess member = MemberProcess.start(name, clusterName, basePort, proxiedUrl,
+        MemberProcess member = MemberProcess.start(
+                name,
+                clusterName,
+                basePort,
+                proxiedUrl,
                 Map.of("hz.map.analyses.map-store.write-delay-seconds", "2"),
-                "--stemcache.create-database=false", "--stemcache.flush-timeout=5s",
+                "--stemcache.create-database=false",
+                "--stemcache.flush-timeout=5s",
                 "--spring.datasource.hikari.connection-timeout=1000",
                 "--stemcache.write-behind.spill-dir=" + spillDir);
         members.add(member);
@@ -90,7 +95,8 @@ class ShutdownSpillIT {
     }
 
     @Test
-    void sigtermOfEveryMemberAtOnce_postgresDown_underLoad_everyAcknowledgedWriteStoredAfterTheRestore() throws Exception {
+    void sigtermOfEveryMemberAtOnce_postgresDown_underLoad_everyAcknowledgedWriteStoredAfterTheRestore()
+            throws Exception {
         for (int i = 0; i < 3; i++) {
             start("spill-" + basePort + "-" + i);
         }
@@ -99,12 +105,14 @@ class ShutdownSpillIT {
         }
         ClientConfig config = StemcacheClient.defaultConfig();
         config.setClusterName(clusterName);
-        config.getNetworkConfig().setAddresses(List.of("127.0.0.1:" + basePort, "127.0.0.1:" + (basePort + 1),
-                "127.0.0.1:" + (basePort + 2)));
+        config.getNetworkConfig()
+                .setAddresses(
+                        List.of("127.0.0.1:" + basePort, "127.0.0.1:" + (basePort + 1), "127.0.0.1:" + (basePort + 2)));
         config.setProperty("hazelcast.client.invocation.timeout.seconds", "10");
         config.getConnectionStrategyConfig().getConnectionRetryConfig().setClusterConnectTimeoutMillis(5_000);
         client = StemcacheClient.connect(config);
-        await().atMost(Duration.ofSeconds(60)).until(() -> client.getCluster().getMembers().size() == 3);
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> client.getCluster().getMembers().size() == 3);
         AudioCacheService cache = StemcacheClient.service(client, ClientSettings.defaults());
 
         Owner owner = Owner.user(UUID.randomUUID());
@@ -154,7 +162,8 @@ class ShutdownSpillIT {
                 }
             }
             long rowsBeforeRestore = TableRows.count(database.dataSource());
-            assertThat(rowsBeforeRestore).as("PostgreSQL was cut off: acknowledged writes were not all stored")
+            assertThat(rowsBeforeRestore)
+                    .as("PostgreSQL was cut off: acknowledged writes were not all stored")
                     .isLessThan(acknowledged.size());
 
             proxy.restore();
@@ -172,19 +181,32 @@ class ShutdownSpillIT {
             long lost = acknowledged.size() - stored.size();
             long rows = TableRows.count(database.dataSource());
             try (Stream<Path> left = Files.list(spillDir)) {
-                System.out.printf("RESULT shutdown-spill members=3 acknowledged=%d during_outage=%d attempted=%d"
+                System.out.printf(
+                        "RESULT shutdown-spill members=3 acknowledged=%d during_outage=%d attempted=%d"
                                 + " write_errors=%d rows_before_restore=%d spilled=%d sigterm_to_all_exited_ms=%d"
                                 + " replayed=%d restart_ready_ms=%d rows=%d spill_files_left=%d lost=%d%n",
-                        acknowledged.size(), duringOutage.get(), attempted.get(), writeErrors.get(), rowsBeforeRestore,
-                        spilled, stoppedMillis, replayed, readyMillis, rows, left.count(), lost);
+                        acknowledged.size(),
+                        duringOutage.get(),
+                        attempted.get(),
+                        writeErrors.get(),
+                        rowsBeforeRestore,
+                        spilled,
+                        stoppedMillis,
+                        replayed,
+                        readyMillis,
+                        rows,
+                        left.count(),
+                        lost);
             }
             assertThat(lost).as("acknowledged writes missing from PostgreSQL").isZero();
             assertThat(spilled).as("entries written to the spill directory").isPositive();
             assertThat(rows).isBetween((long) acknowledged.size(), attempted.get());
-            acknowledged.forEach((key, analysis) -> Analyses.assertBitExact(analysis, stored.get(key).analysis()));
+            acknowledged.forEach((key, analysis) ->
+                    Analyses.assertBitExact(analysis, stored.get(key).analysis()));
             try (Stream<Path> left = Files.list(spillDir)) {
                 assertThat(left.filter(file -> file.toString().endsWith(".spill")))
-                        .as("replayed spill files are removed").isEmpty();
+                        .as("replayed spill files are removed")
+                        .isEmpty();
             }
         } finally {
             writer.close();

@@ -52,8 +52,9 @@ class SlowPostgresIT {
     private static final long LOCK_SECONDS = Long.getLong("stemcache.slowdb.lock.seconds", 15);
 
     /** Statements of the store's load (the only query with that column) waiting for a lock. */
-    private static final String WAITING_LOADS = "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
-            + " AND wait_event_type = 'Lock' AND query LIKE '%AS analysis_json%'";
+    private static final String WAITING_LOADS =
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                    + " AND wait_event_type = 'Lock' AND query LIKE '%AS analysis_json%'";
 
     private NodeMembers nodes;
     private PacedLoad load;
@@ -85,8 +86,10 @@ class SlowPostgresIT {
 
     /** Latencies (ns) of one kind of call, by phase: 0 before the lock, 1 while it is held, 2 after. */
     private static final class Latencies {
-        final List<List<Long>> phases = List.of(Collections.synchronizedList(new ArrayList<>()),
-                Collections.synchronizedList(new ArrayList<>()), Collections.synchronizedList(new ArrayList<>()));
+        final List<List<Long>> phases = List.of(
+                Collections.synchronizedList(new ArrayList<>()),
+                Collections.synchronizedList(new ArrayList<>()),
+                Collections.synchronizedList(new ArrayList<>()));
 
         void add(int phase, long nanos) {
             phases.get(phase).add(nanos);
@@ -101,14 +104,21 @@ class SlowPostgresIT {
             if (sorted.isEmpty()) {
                 return "n=0";
             }
-            return String.format("n=%d,p50_ms=%.2f,p99_ms=%.2f,max_ms=%.1f", sorted.size(),
-                    sorted.get(sorted.size() / 2) / 1e6, sorted.get((int) (sorted.size() * 0.99)) / 1e6,
+            return String.format(
+                    "n=%d,p50_ms=%.2f,p99_ms=%.2f,max_ms=%.1f",
+                    sorted.size(),
+                    sorted.get(sorted.size() / 2) / 1e6,
+                    sorted.get((int) (sorted.size() * 0.99)) / 1e6,
                     sorted.get(sorted.size() - 1) / 1e6);
         }
 
         long maxMillis(int phase) {
             synchronized (phases.get(phase)) {
-                return phases.get(phase).stream().mapToLong(Long::longValue).max().orElse(0) / 1_000_000;
+                return phases.get(phase).stream()
+                                .mapToLong(Long::longValue)
+                                .max()
+                                .orElse(0)
+                        / 1_000_000;
             }
         }
     }
@@ -128,8 +138,8 @@ class SlowPostgresIT {
     }
 
     /** A new analysis whose key falls outside {@code partition}. */
-    private static AudioAnalysis analysisOutside(HazelcastInstance client, AudioAnalysis base, Owner owner,
-                                                 int partition) {
+    private static AudioAnalysis analysisOutside(
+            HazelcastInstance client, AudioAnalysis base, Owner owner, int partition) {
         while (true) {
             AudioAnalysis analysis = TestAnalyses.withFile(base, UUID.randomUUID());
             if (partitionOf(client, TestAnalyses.keyOf(owner, analysis)) != partition) {
@@ -143,7 +153,8 @@ class SlowPostgresIT {
         HazelcastInstance a = nodes.member();
         HazelcastInstance b = nodes.member();
         List<HazelcastInstance> members = List.of(a, b);
-        await().atMost(Duration.ofSeconds(60)).until(() -> a.getCluster().getMembers().size() == 2);
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> a.getCluster().getMembers().size() == 2);
         AtomicInteger membershipEvents = new AtomicInteger();
         for (HazelcastInstance member : members) {
             member.getCluster().addMembershipListener(new MembershipListener() {
@@ -227,59 +238,72 @@ class SlowPostgresIT {
         // The backlog of normal operation (writes within the 1 s write delay), to know when it is back to it:
         // sampled until the load's writes have gone through a few write-behind runs (200 of them stored).
         AtomicLong normalBacklog = new AtomicLong();
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(() -> {
-            normalBacklog.accumulateAndGet(backlog(members), Math::max);
-            return TableRows.count(nodes.database.dataSource()) >= 200 + 200;
-        });
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(250))
+                .until(() -> {
+                    normalBacklog.accumulateAndGet(backlog(members), Math::max);
+                    return TableRows.count(nodes.database.dataSource()) >= 200 + 200;
+                });
 
         CountDownLatch locked = new CountDownLatch(1);
-        Thread locker = new Thread(() -> {
-            try (Connection connection = DriverManager.getConnection(nodes.database.jdbcUrl(), nodes.database.user(),
-                    nodes.database.password()); Statement statement = connection.createStatement()) {
-                connection.setAutoCommit(false);
-                statement.execute("LOCK TABLE audio_analysis_cache IN ACCESS EXCLUSIVE MODE");
-                locked.countDown();
-                release.await();
-                connection.commit();
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }, "slowdb-locker");
+        Thread locker = new Thread(
+                () -> {
+                    try (Connection connection = DriverManager.getConnection(
+                                    nodes.database.jdbcUrl(), nodes.database.user(), nodes.database.password());
+                            Statement statement = connection.createStatement()) {
+                        connection.setAutoCommit(false);
+                        statement.execute("LOCK TABLE audio_analysis_cache IN ACCESS EXCLUSIVE MODE");
+                        locked.countDown();
+                        release.await();
+                        connection.commit();
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                },
+                "slowdb-locker");
         locker.start();
         assertThat(locked.await(30, TimeUnit.SECONDS)).as("table locked").isTrue();
         long lockedAt = System.nanoTime();
         phase.set(1);
         AtomicLong coldReadMillis = new AtomicLong(-1);
         List<String> coldReadOutcome = Collections.synchronizedList(new ArrayList<>());
-        Thread coldReader = new Thread(() -> {
-            long started = System.nanoTime();
-            try {
-                coldReadOutcome.add(cache.getAnalysis(cold).isPresent() ? "hit" : "miss");
-            } catch (RuntimeException e) {
-                coldReadOutcome.add(e.getClass().getSimpleName());
-            }
-            coldReadMillis.set((System.nanoTime() - started) / 1_000_000);
-        }, "slowdb-cold-reader");
+        Thread coldReader = new Thread(
+                () -> {
+                    long started = System.nanoTime();
+                    try {
+                        coldReadOutcome.add(cache.getAnalysis(cold).isPresent() ? "hit" : "miss");
+                    } catch (RuntimeException e) {
+                        coldReadOutcome.add(e.getClass().getSimpleName());
+                    }
+                    coldReadMillis.set((System.nanoTime() - started) / 1_000_000);
+                },
+                "slowdb-cold-reader");
         coldReader.start();
         // Once the cold entry's load waits for the lock in PostgreSQL (it holds its partition meanwhile), two probes
         // call that partition at once.
-        await("the cold entry's load waiting for the lock").atMost(StoreSettings.DEFAULT_LOAD_TIMEOUT.minusSeconds(1))
+        await("the cold entry's load waiting for the lock")
+                .atMost(StoreSettings.DEFAULT_LOAD_TIMEOUT.minusSeconds(1))
                 .pollInterval(Duration.ofMillis(50))
                 .until(() -> TableRows.query(nodes.database.dataSource(), WAITING_LOADS) > 0);
         List<String> probe = Collections.synchronizedList(new ArrayList<>());
-        Thread probeSet = new Thread(() -> {
-            AudioAnalysis analysis = analysisIn(client, base, owner, coldPartition);
-            AnalysisKey key = TestAnalyses.keyOf(owner, analysis);
-            long started = System.nanoTime();
-            cache.setAnalysis(key, analysis, "sha256:" + key.fileMetadataId());
-            acknowledged.put(key, analysis);
-            probe.add("set_ms=" + (System.nanoTime() - started) / 1_000_000);
-        }, "slowdb-probe-set");
-        Thread probeGet = new Thread(() -> {
-            long started = System.nanoTime();
-            boolean found = cache.getAnalysis(coldNeighbour).isPresent();
-            probe.add("get_in_memory_ms=" + (System.nanoTime() - started) / 1_000_000 + (found ? "" : ",MISSED"));
-        }, "slowdb-probe-get");
+        Thread probeSet = new Thread(
+                () -> {
+                    AudioAnalysis analysis = analysisIn(client, base, owner, coldPartition);
+                    AnalysisKey key = TestAnalyses.keyOf(owner, analysis);
+                    long started = System.nanoTime();
+                    cache.setAnalysis(key, analysis, "sha256:" + key.fileMetadataId());
+                    acknowledged.put(key, analysis);
+                    probe.add("set_ms=" + (System.nanoTime() - started) / 1_000_000);
+                },
+                "slowdb-probe-set");
+        Thread probeGet = new Thread(
+                () -> {
+                    long started = System.nanoTime();
+                    boolean found = cache.getAnalysis(coldNeighbour).isPresent();
+                    probe.add(
+                            "get_in_memory_ms=" + (System.nanoTime() - started) / 1_000_000 + (found ? "" : ",MISSED"));
+                },
+                "slowdb-probe-get");
         probeSet.start();
         probeGet.start();
 
@@ -287,14 +311,20 @@ class SlowPostgresIT {
         AtomicLong waitingStatementsSeen = new AtomicLong();
         long lockLeft = Math.max(1_000_000, lockedAt + TimeUnit.SECONDS.toNanos(LOCK_SECONDS) - System.nanoTime());
         await("both members together, no failed call, no miss, while the table is locked")
-                .during(Duration.ofNanos(lockLeft)).atMost(Duration.ofNanos(lockLeft).plusSeconds(10))
+                .during(Duration.ofNanos(lockLeft))
+                .atMost(Duration.ofNanos(lockLeft).plusSeconds(10))
                 .pollInterval(Duration.ofMillis(250))
                 .untilAsserted(() -> {
                     // pg_locks is a view of the lock manager, not of the table: it answers while the table is locked.
-                    waitingStatementsSeen.accumulateAndGet(TableRows.query(nodes.database.dataSource(),
-                            "SELECT count(*) FROM pg_locks WHERE NOT granted"
-                                    + " AND relation = 'audio_analysis_cache'::regclass"), Math::max);
-                    assertThat(members).as("members that see both").allMatch(m -> m.getCluster().getMembers().size() == 2);
+                    waitingStatementsSeen.accumulateAndGet(
+                            TableRows.query(
+                                    nodes.database.dataSource(),
+                                    "SELECT count(*) FROM pg_locks WHERE NOT granted"
+                                            + " AND relation = 'audio_analysis_cache'::regclass"),
+                            Math::max);
+                    assertThat(members)
+                            .as("members that see both")
+                            .allMatch(m -> m.getCluster().getMembers().size() == 2);
                     assertThat(writeErrors.get()).as("writes that failed").isZero();
                     assertThat(readErrors.get()).as("reads that failed").isZero();
                     assertThat(readMisses.get()).as("reads that missed").isZero();
@@ -318,18 +348,39 @@ class SlowPostgresIT {
         Map<AnalysisKey, CachedAudioAnalysis> stored = fresh.loadAll(acknowledged.keySet());
         long lost = acknowledged.size() - stored.size();
         long rows = TableRows.count(nodes.database.dataSource());
-        System.out.printf("RESULT slow-postgres lock_s=%d lock_ms=%d acknowledged=%d writes_during_lock=%d"
+        System.out.printf(
+                "RESULT slow-postgres lock_s=%d lock_ms=%d acknowledged=%d writes_during_lock=%d"
                         + " write_errors=%d read_errors=%d read_misses=%d waiting_statements=%d backlog_normal=%d backlog_at_release=%d"
                         + " membership_events=%d cold_read=%s cold_read_ms=%d drain_ms=%d rows=%d lost=%d"
                         + " set_before=[%s] set_during=[%s] set_after=[%s] get_before=[%s] get_during=[%s] get_after=[%s]"
                         + " cold_partition_probe=%s%n",
-                LOCK_SECONDS, (releasedAt - lockedAt) / 1_000_000, acknowledged.size(), writes.phases.get(1).size(),
-                writeErrors.get(), readErrors.get(), readMisses.get(), waitingStatementsSeen.get(), normalBacklog.get(),
-                backlogAtRelease, membershipEvents.get(), coldReadOutcome, coldReadMillis.get(), drainMillis, rows, lost,
-                writes.describe(0), writes.describe(1), writes.describe(2),
-                reads.describe(0), reads.describe(1), reads.describe(2), probe);
+                LOCK_SECONDS,
+                (releasedAt - lockedAt) / 1_000_000,
+                acknowledged.size(),
+                writes.phases.get(1).size(),
+                writeErrors.get(),
+                readErrors.get(),
+                readMisses.get(),
+                waitingStatementsSeen.get(),
+                normalBacklog.get(),
+                backlogAtRelease,
+                membershipEvents.get(),
+                coldReadOutcome,
+                coldReadMillis.get(),
+                drainMillis,
+                rows,
+                lost,
+                writes.describe(0),
+                writes.describe(1),
+                writes.describe(2),
+                reads.describe(0),
+                reads.describe(1),
+                reads.describe(2),
+                probe);
 
-        assertThat(waitingStatementsSeen.get()).as("statements of the members waited for the lock").isPositive();
+        assertThat(waitingStatementsSeen.get())
+                .as("statements of the members waited for the lock")
+                .isPositive();
         assertThat(backlogAtRelease).as("writes queued behind the lock").isGreaterThan(normalBacklog.get());
         assertThat(writes.phases.get(1)).as("writes served during the lock").isNotEmpty();
         assertThat(reads.phases.get(1)).as("reads served during the lock").isNotEmpty();
@@ -341,22 +392,35 @@ class SlowPostgresIT {
         assertThat(writeErrors.get()).isZero();
         assertThat(readErrors.get()).isZero();
         assertThat(readMisses.get()).isZero();
-        assertThat(membershipEvents.get()).as("members suspected, removed or added").isZero();
+        assertThat(membershipEvents.get())
+                .as("members suspected, removed or added")
+                .isZero();
         // A read of an entry not in memory waits for PostgreSQL, but only for the load timeout (the store's
         // statement_timeout, 5 s): it fails while the lock is still held, and so frees its partition; the calls
         // queued behind it on that partition are answered then, not when the lock goes.
         long lockMillis = TimeUnit.SECONDS.toMillis(LOCK_SECONDS);
         long loadTimeoutMillis = StoreSettings.DEFAULT_LOAD_TIMEOUT.toMillis();
-        assertThat(coldReadOutcome).as("the read of the evicted entry during the lock").hasSize(1).doesNotContain("hit");
-        assertThat(coldReadMillis.get()).as("the read of the evicted entry returned before the lock went, ms")
-                .isGreaterThanOrEqualTo(loadTimeoutMillis - 500).isLessThan(lockMillis);
-        assertThat(cache.getAnalysis(cold)).as("the evicted entry, read back after the lock").isPresent();
-        assertThat(probe).as("the calls on the loading entry's partition were answered, the entry found").hasSize(2)
+        assertThat(coldReadOutcome)
+                .as("the read of the evicted entry during the lock")
+                .hasSize(1)
+                .doesNotContain("hit");
+        assertThat(coldReadMillis.get())
+                .as("the read of the evicted entry returned before the lock went, ms")
+                .isGreaterThanOrEqualTo(loadTimeoutMillis - 500)
+                .isLessThan(lockMillis);
+        assertThat(cache.getAnalysis(cold))
+                .as("the evicted entry, read back after the lock")
+                .isPresent();
+        assertThat(probe)
+                .as("the calls on the loading entry's partition were answered, the entry found")
+                .hasSize(2)
                 .noneMatch(outcome -> outcome.contains("MISSED"))
                 .allSatisfy(outcome -> assertThat(Long.parseLong(outcome.replaceAll("\\D+", "")))
-                        .as(outcome + ": answered before the lock went, ms").isLessThan(lockMillis - 1_000));
+                        .as(outcome + ": answered before the lock went, ms")
+                        .isLessThan(lockMillis - 1_000));
         assertThat(lost).isZero();
         assertThat(rows).isEqualTo(acknowledged.size());
-        acknowledged.forEach((key, analysis) -> Analyses.assertBitExact(analysis, stored.get(key).analysis()));
+        acknowledged.forEach((key, analysis) ->
+                Analyses.assertBitExact(analysis, stored.get(key).analysis()));
     }
 }

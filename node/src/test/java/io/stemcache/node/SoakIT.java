@@ -66,8 +66,7 @@ class SoakIT {
         }
     }
 
-    private record Sample(long seconds, long heapMb, int threads, int hikariTotal, long pgSessions, long backlog) {
-    }
+    private record Sample(long seconds, long heapMb, int threads, int hikariTotal, long pgSessions, long backlog) {}
 
     private Sample sample(long startedNanos, List<HazelcastInstance> members) {
         System.gc();
@@ -76,12 +75,19 @@ class SoakIT {
         int threads = ManagementFactory.getThreadMXBean().getThreadCount();
         HikariDataSource pool = (HikariDataSource) nodes.database.dataSource();
         int hikari = pool.getHikariPoolMXBean().getTotalConnections();
-        long sessions = TableRows.query(nodes.database.dataSource(),
+        long sessions = TableRows.query(
+                nodes.database.dataSource(),
                 "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()");
         long backlog = members.stream()
-                .mapToLong(m -> m.getMap(NodeMembers.MAP).getLocalMapStats().getDirtyEntryCount()).sum();
-        return new Sample(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startedNanos), heap, threads, hikari,
-                sessions, backlog);
+                .mapToLong(m -> m.getMap(NodeMembers.MAP).getLocalMapStats().getDirtyEntryCount())
+                .sum();
+        return new Sample(
+                TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startedNanos),
+                heap,
+                threads,
+                hikari,
+                sessions,
+                backlog);
     }
 
     @Test
@@ -93,12 +99,17 @@ class SoakIT {
         Owner owner = Owner.user(UUID.randomUUID());
         AudioAnalysis base = Corpus.small(100);
         List<AudioAnalysis> pool = TestAnalyses.distinctSmall(KEYS, 100);
-        List<AnalysisKey> keys = pool.stream().map(analysis -> TestAnalyses.keyOf(owner, analysis)).toList();
+        List<AnalysisKey> keys = pool.stream()
+                .map(analysis -> TestAnalyses.keyOf(owner, analysis))
+                .toList();
         Map<AnalysisKey, Instant> lastWritten = new ConcurrentHashMap<>();
         // Every key written and read once first, so memory and near cache are at their ceiling from the start.
         for (int i = 0; i < KEYS; i++) {
             AnalysisKey key = keys.get(i);
-            lastWritten.put(key, cache.setAnalysis(key, pool.get(i), "sha256:" + key.fileMetadataId()).updatedAt());
+            lastWritten.put(
+                    key,
+                    cache.setAnalysis(key, pool.get(i), "sha256:" + key.fileMetadataId())
+                            .updatedAt());
         }
         keys.forEach(cache::getAnalysis);
         AtomicLong writes = new AtomicLong();
@@ -125,10 +136,17 @@ class SoakIT {
                     AudioAnalysis analysis = pool.get(i);
                     AnalysisKey key = keys.get(i);
                     try {
-                        AudioAnalysis next = new AudioAnalysis(analysis.fileMetadataId(), analysis.stemType(),
-                                "soak-" + version.getAndIncrement(), base.analysisData(), base.waveformData(),
+                        AudioAnalysis next = new AudioAnalysis(
+                                analysis.fileMetadataId(),
+                                analysis.stemType(),
+                                "soak-" + version.getAndIncrement(),
+                                base.analysisData(),
+                                base.waveformData(),
                                 base.metadata());
-                        lastWritten.put(key, cache.setAnalysis(key, next, "sha256:" + key.fileMetadataId()).updatedAt());
+                        lastWritten.put(
+                                key,
+                                cache.setAnalysis(key, next, "sha256:" + key.fileMetadataId())
+                                        .updatedAt());
                         writes.incrementAndGet();
                     } catch (RuntimeException e) {
                         errors.incrementAndGet();
@@ -138,33 +156,48 @@ class SoakIT {
                 .every(Duration.ofMillis(1), read);
         // Sampled every 2 s for the soak's length; no error and no miss at any sample.
         List<Sample> samples = Collections.synchronizedList(new ArrayList<>());
-        await("no error and no miss throughout the soak").during(Duration.ofSeconds(SECONDS))
-                .atMost(Duration.ofSeconds(SECONDS + 30)).pollInterval(Duration.ofSeconds(2))
+        await("no error and no miss throughout the soak")
+                .during(Duration.ofSeconds(SECONDS))
+                .atMost(Duration.ofSeconds(SECONDS + 30))
+                .pollInterval(Duration.ofSeconds(2))
                 .untilAsserted(() -> {
                     samples.add(sample(started, members));
                     assertThat(errors.get()).as("calls that failed").isZero();
-                    assertThat(misses.get()).as("reads that did not find their entry").isZero();
+                    assertThat(misses.get())
+                            .as("reads that did not find their entry")
+                            .isZero();
                 });
         load.close();
         long writeRate = writes.get() * 1_000_000_000L / (System.nanoTime() - started);
-        await().atMost(Duration.ofSeconds(60)).until(() -> members.stream()
-                .mapToLong(m -> m.getMap(NodeMembers.MAP).getLocalMapStats().getDirtyEntryCount()).sum() == 0);
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> members.stream()
+                                .mapToLong(m -> m.getMap(NodeMembers.MAP)
+                                        .getLocalMapStats()
+                                        .getDirtyEntryCount())
+                                .sum()
+                        == 0);
         HikariDataSource hikari = (HikariDataSource) nodes.database.dataSource();
         // Every connection back in the pool once the writes are stored: none kept by the store or the services.
-        await("every HikariCP connection back in the pool").atMost(Duration.ofSeconds(10))
+        await("every HikariCP connection back in the pool")
+                .atMost(Duration.ofSeconds(10))
                 .until(() -> hikari.getHikariPoolMXBean().getActiveConnections() == 0);
 
         PostgresAnalysisStore fresh = new PostgresAnalysisStore(nodes.database.dataSource(), StoreSettings.defaults());
         Map<AnalysisKey, CachedAudioAnalysis> stored = fresh.loadAll(lastWritten.keySet());
-        long lost = lastWritten.keySet().stream().filter(key -> !stored.containsKey(key)).count();
-        long stale = lastWritten.entrySet().stream().filter(e -> stored.containsKey(e.getKey())
-                && !stored.get(e.getKey()).updatedAt().equals(e.getValue())).count();
+        long lost = lastWritten.keySet().stream()
+                .filter(key -> !stored.containsKey(key))
+                .count();
+        long stale = lastWritten.entrySet().stream()
+                .filter(e -> stored.containsKey(e.getKey())
+                        && !stored.get(e.getKey()).updatedAt().equals(e.getValue()))
+                .count();
 
         List<Sample> steady = samples.subList(Math.max(1, samples.size() / 4), samples.size());
         Sample first = steady.get(0);
         // The end: the lowest of the last three samples (one full GC can run into a burst of allocations).
         Sample last = steady.subList(Math.max(0, steady.size() - 3), steady.size()).stream()
-                .min(Comparator.comparingLong(Sample::heapMb)).orElseThrow();
+                .min(Comparator.comparingLong(Sample::heapMb))
+                .orElseThrow();
         long heapMax = steady.stream().mapToLong(Sample::heapMb).max().orElseThrow();
         int threadsMax = steady.stream().mapToInt(Sample::threads).max().orElseThrow();
         int hikariMax = steady.stream().mapToInt(Sample::hikariTotal).max().orElseThrow();
@@ -172,33 +205,67 @@ class SoakIT {
         long backlogMax = samples.stream().mapToLong(Sample::backlog).max().orElseThrow();
         // The backlog at the start and at the end of the steady part: the mean of its first and of its last third.
         int third = Math.max(1, steady.size() / 3);
-        double backlogStart = steady.subList(0, third).stream().mapToLong(Sample::backlog).average().orElseThrow();
-        double backlogEnd = steady.subList(steady.size() - third, steady.size()).stream().mapToLong(Sample::backlog)
-                .average().orElseThrow();
-        System.out.printf("RESULT soak seconds=%d keys=%d writes=%d write_rate=%d reads=%d misses=%d errors=%d"
+        double backlogStart = steady.subList(0, third).stream()
+                .mapToLong(Sample::backlog)
+                .average()
+                .orElseThrow();
+        double backlogEnd = steady.subList(steady.size() - third, steady.size()).stream()
+                .mapToLong(Sample::backlog)
+                .average()
+                .orElseThrow();
+        System.out.printf(
+                "RESULT soak seconds=%d keys=%d writes=%d write_rate=%d reads=%d misses=%d errors=%d"
                         + " heap_mb_after_gc=%d..%d(max %d) threads=%d..%d(max %d) hikari=%d..%d(max %d)"
                         + " pg_sessions=%d..%d(max %d) backlog=%.0f..%.0f(max %d) written_keys=%d stale=%d lost=%d"
                         + " samples=%s%n",
-                SECONDS, KEYS, writes.get(), writeRate, reads.get(), misses.get(), errors.get(), first.heapMb(),
-                last.heapMb(), heapMax, first.threads(), last.threads(), threadsMax, first.hikariTotal(),
-                last.hikariTotal(), hikariMax, first.pgSessions(), last.pgSessions(), sessionsMax, backlogStart,
-                backlogEnd, backlogMax, lastWritten.size(), stale, lost,
-                samples.stream().map(s -> s.seconds() + "s:" + s.heapMb() + "MB/" + s.threads() + "t/" + s.backlog() + "b")
+                SECONDS,
+                KEYS,
+                writes.get(),
+                writeRate,
+                reads.get(),
+                misses.get(),
+                errors.get(),
+                first.heapMb(),
+                last.heapMb(),
+                heapMax,
+                first.threads(),
+                last.threads(),
+                threadsMax,
+                first.hikariTotal(),
+                last.hikariTotal(),
+                hikariMax,
+                first.pgSessions(),
+                last.pgSessions(),
+                sessionsMax,
+                backlogStart,
+                backlogEnd,
+                backlogMax,
+                lastWritten.size(),
+                stale,
+                lost,
+                samples.stream()
+                        .map(s -> s.seconds() + "s:" + s.heapMb() + "MB/" + s.threads() + "t/" + s.backlog() + "b")
                         .toList());
 
         assertThat(errors.get()).isZero();
         assertThat(misses.get()).as("reads that did not find their entry").isZero();
         assertThat(lost).isZero();
-        assertThat(stale).as("keys whose row is not the last acknowledged version").isZero();
+        assertThat(stale)
+                .as("keys whose row is not the last acknowledged version")
+                .isZero();
         // Flat: no growth beyond noise after the warm-up. Keys are a fixed pool, so memory has a ceiling.
         assertThat(last.heapMb()).as("heap after GC, MB, end vs warm-up").isLessThan(first.heapMb() * 3 / 2 + 64);
         assertThat(last.threads()).as("live threads, end vs warm-up").isLessThanOrEqualTo(first.threads() + 8);
-        assertThat(last.hikariTotal()).as("HikariCP connections, end vs warm-up")
+        assertThat(last.hikariTotal())
+                .as("HikariCP connections, end vs warm-up")
                 .isLessThanOrEqualTo(first.hikariTotal() + 2);
-        assertThat(last.pgSessions()).as("PostgreSQL sessions, end vs warm-up").isLessThanOrEqualTo(first.pgSessions() + 2);
+        assertThat(last.pgSessions())
+                .as("PostgreSQL sessions, end vs warm-up")
+                .isLessThanOrEqualTo(first.pgSessions() + 2);
         // The store keeps up: the backlog does not grow. (Coalescing alone keeps it under the key pool, which a
         // stalled store reaches too: ~900 of the 1000 keys are written within 20 s.)
-        assertThat(backlogEnd).as("write-behind backlog, end vs start of the steady part")
+        assertThat(backlogEnd)
+                .as("write-behind backlog, end vs start of the steady part")
                 .isLessThanOrEqualTo(backlogStart * 3 / 2 + 100);
     }
 }

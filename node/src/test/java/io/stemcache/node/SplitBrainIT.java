@@ -60,19 +60,17 @@ class SplitBrainIT {
 
     private HazelcastInstance member() {
         // Look for the other side every second instead of every 2 minutes (Hazelcast's defaults: 300 s, 120 s).
-        return nodes.member((Config config) -> config
-                .setProperty("hazelcast.merge.first.run.delay.seconds", "1")
+        return nodes.member((Config config) -> config.setProperty("hazelcast.merge.first.run.delay.seconds", "1")
                 .setProperty("hazelcast.merge.next.run.delay.seconds", "1"));
     }
 
     /** One version of an analysis: same file and stem, its own analysis version (so the payload differs). */
     private static AudioAnalysis version(AudioAnalysis base, UUID file, String analysisVersion) {
-        return new AudioAnalysis(file, base.stemType(), analysisVersion, base.analysisData(), base.waveformData(),
-                base.metadata());
+        return new AudioAnalysis(
+                file, base.stemType(), analysisVersion, base.analysisData(), base.waveformData(), base.metadata());
     }
 
-    private record Written(AudioAnalysis analysis, Instant updatedAt, String side) {
-    }
+    private record Written(AudioAnalysis analysis, Instant updatedAt, String side) {}
 
     private static Written set(AudioCacheService cache, String side, AnalysisKey key, AudioAnalysis analysis) {
         CachedAudioAnalysis entry = cache.setAnalysis(key, analysis, "sha256:" + key.fileMetadataId());
@@ -91,7 +89,9 @@ class SplitBrainIT {
         HazelcastInstance b = member();
         HazelcastInstance c = member();
         List<HazelcastInstance> all = List.of(a, b, c);
-        await().atMost(Duration.ofSeconds(60)).until(() -> all.stream().allMatch(m -> m.getCluster().getMembers().size() == 3));
+        await().atMost(Duration.ofSeconds(60))
+                .until(() ->
+                        all.stream().allMatch(m -> m.getCluster().getMembers().size() == 3));
         AudioCacheService viaA = StemcacheClient.service(a, ClientSettings.defaults());
         Owner owner = Owner.user(UUID.randomUUID());
         AudioAnalysis base = Corpus.small(100);
@@ -105,7 +105,8 @@ class SplitBrainIT {
             shared.put(key, file);
             newest.put(key, set(viaA, "before", key, version(base, file, "v0")));
         }
-        await().atMost(Duration.ofSeconds(60)).until(() -> TableRows.count(nodes.database.dataSource()) == shared.size());
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> TableRows.count(nodes.database.dataSource()) == shared.size());
 
         // The split: {a, b} and {c}; each side removes the other's members.
         long splitStarted = System.nanoTime();
@@ -115,8 +116,10 @@ class SplitBrainIT {
         for (HazelcastInstance big : List.of(a, b)) {
             HazelcastTestSupport.closeConnectionBetween(big, c);
         }
-        await().atMost(Duration.ofSeconds(60)).until(() -> a.getCluster().getMembers().size() == 2
-                && b.getCluster().getMembers().size() == 2 && c.getCluster().getMembers().size() == 1);
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> a.getCluster().getMembers().size() == 2
+                        && b.getCluster().getMembers().size() == 2
+                        && c.getCluster().getMembers().size() == 1);
         long splitMillis = (System.nanoTime() - splitStarted) / 1_000_000;
 
         AudioCacheService big = StemcacheClient.service(b, ClientSettings.defaults());
@@ -147,8 +150,8 @@ class SplitBrainIT {
         for (AnalysisKey key : lateSlowClockOnBig) {
             set(small, "small", key, version(base, shared.get(key), "v2-small"));
         }
-        AudioCacheService slowWriter = StemcacheClient.service(a,
-                ClientSettings.defaults().withClock(Clock.offset(Clock.systemUTC(), Duration.ofSeconds(-10))));
+        AudioCacheService slowWriter = StemcacheClient.service(
+                a, ClientSettings.defaults().withClock(Clock.offset(Clock.systemUTC(), Duration.ofSeconds(-10))));
         for (AnalysisKey key : lateSlowClockOnBig) {
             newest.put(key, set(slowWriter, "big-late", key, version(base, shared.get(key), "v1-big-late")));
         }
@@ -174,8 +177,12 @@ class SplitBrainIT {
         for (HazelcastInstance bigMember : List.of(a, b)) {
             SplitBrainTestSupport.unblockCommunicationBetween(bigMember, c);
         }
-        assertThat(merged.await(90, TimeUnit.SECONDS)).as("c merged into {a, b}").isTrue();
-        await().atMost(Duration.ofSeconds(60)).until(() -> all.stream().allMatch(m -> m.getCluster().getMembers().size() == 3));
+        assertThat(merged.await(90, TimeUnit.SECONDS))
+                .as("c merged into {a, b}")
+                .isTrue();
+        await().atMost(Duration.ofSeconds(60))
+                .until(() ->
+                        all.stream().allMatch(m -> m.getCluster().getMembers().size() == 3));
         long mergeMillis = (System.nanoTime() - healStarted) / 1_000_000;
         await().atMost(Duration.ofSeconds(60)).until(() -> backlog(all) == 0);
         long drainMillis = (System.nanoTime() - healStarted) / 1_000_000;
@@ -189,7 +196,8 @@ class SplitBrainIT {
                 CachedAudioAnalysis entry = cache.getAnalysis(expected.getKey()).orElse(null);
                 if (entry == null) {
                     missingInMemory++;
-                } else if (!entry.analysisVersion().equals(expected.getValue().analysis().analysisVersion())) {
+                } else if (!entry.analysisVersion()
+                        .equals(expected.getValue().analysis().analysisVersion())) {
                     wrongInMemory++;
                 }
             }
@@ -200,29 +208,51 @@ class SplitBrainIT {
         Map<AnalysisKey, CachedAudioAnalysis> stored = reader.loadAll(newest.keySet());
         long wrongInTable = newest.entrySet().stream()
                 .filter(e -> stored.containsKey(e.getKey())
-                        && !stored.get(e.getKey()).analysisVersion().equals(e.getValue().analysis().analysisVersion()))
+                        && !stored.get(e.getKey())
+                                .analysisVersion()
+                                .equals(e.getValue().analysis().analysisVersion()))
                 .count();
         long lost = newest.size() - stored.size();
-        System.out.printf("RESULT split-brain sides=2+1 keys=%d newer_on_small=%d newer_on_big=%d late_slow_clock_on_big=%d"
+        System.out.printf(
+                "RESULT split-brain sides=2+1 keys=%d newer_on_small=%d newer_on_big=%d late_slow_clock_on_big=%d"
                         + " only_big=%d only_small=%d untouched=%d split_ms=%d rows_at_heal=%d small_backlog_at_heal=%d"
                         + " merge_ms=%d drain_ms=%d missing_memory=%d wrong_version_memory=%d rows=%d"
                         + " wrong_version_table=%d lost=%d%n",
-                newest.size(), newerOnSmall.size(), newerOnBig.size(), lateSlowClockOnBig.size(), KEYS_PER_GROUP,
-                KEYS_PER_GROUP, KEYS_PER_GROUP, splitMillis, rowsAtHeal, smallBacklogAtHeal, mergeMillis, drainMillis,
-                missingInMemory, wrongInMemory, rows, wrongInTable, lost);
+                newest.size(),
+                newerOnSmall.size(),
+                newerOnBig.size(),
+                lateSlowClockOnBig.size(),
+                KEYS_PER_GROUP,
+                KEYS_PER_GROUP,
+                KEYS_PER_GROUP,
+                splitMillis,
+                rowsAtHeal,
+                smallBacklogAtHeal,
+                mergeMillis,
+                drainMillis,
+                missingInMemory,
+                wrongInMemory,
+                rows,
+                wrongInTable,
+                lost);
 
         for (Map.Entry<AnalysisKey, Written> expected : newest.entrySet()) {
             Written version = expected.getValue();
             CachedAudioAnalysis entry = viaA.getAnalysis(expected.getKey()).orElse(null);
-            assertThat(entry).as("%s in memory after the merge", expected.getKey()).isNotNull();
-            assertThat(entry.analysisVersion()).as("%s: newest write (on %s) in memory", expected.getKey(),
-                    version.side()).isEqualTo(version.analysis().analysisVersion());
+            assertThat(entry)
+                    .as("%s in memory after the merge", expected.getKey())
+                    .isNotNull();
+            assertThat(entry.analysisVersion())
+                    .as("%s: newest write (on %s) in memory", expected.getKey(), version.side())
+                    .isEqualTo(version.analysis().analysisVersion());
             Analyses.assertBitExact(version.analysis(), entry.analysis());
             CachedAudioAnalysis row = stored.get(expected.getKey());
             assertThat(row).as("%s in PostgreSQL", expected.getKey()).isNotNull();
-            assertThat(row.analysisVersion()).as("%s: newest write (on %s) in PostgreSQL", expected.getKey(),
-                    version.side()).isEqualTo(version.analysis().analysisVersion());
-            assertThat(row.version()).as("%s: the table holds the version memory holds", expected.getKey())
+            assertThat(row.analysisVersion())
+                    .as("%s: newest write (on %s) in PostgreSQL", expected.getKey(), version.side())
+                    .isEqualTo(version.analysis().analysisVersion());
+            assertThat(row.version())
+                    .as("%s: the table holds the version memory holds", expected.getKey())
                     .isEqualTo(entry.version());
             Analyses.assertBitExact(version.analysis(), row.analysis());
         }

@@ -9,19 +9,20 @@ import javax.sql.DataSource;
 /** Reads the analysis table directly, as a check independent of the cache. */
 final class TableRows {
 
-    private TableRows() {
-    }
+    private TableRows() {}
 
     /** Rows of both tables of entries: users' (the product's table) and guests'. */
     static long count(DataSource dataSource) {
-        return query(dataSource, "SELECT (SELECT count(*) FROM audio_analysis_cache)"
-                + " + (SELECT count(*) FROM audio_analysis_guest_cache)");
+        return query(
+                dataSource,
+                "SELECT (SELECT count(*) FROM audio_analysis_cache)"
+                        + " + (SELECT count(*) FROM audio_analysis_guest_cache)");
     }
 
     static long query(DataSource dataSource, String sql) {
         try (Connection connection = dataSource.getConnection();
-             Statement statement = connection.createStatement();
-             ResultSet rows = statement.executeQuery(sql)) {
+                Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery(sql)) {
             rows.next();
             return rows.getLong(1);
         } catch (SQLException e) {
@@ -31,7 +32,7 @@ final class TableRows {
 
     static void update(DataSource dataSource, String sql, Object... parameters) {
         try (Connection connection = dataSource.getConnection();
-             java.sql.PreparedStatement statement = connection.prepareStatement(sql)) {
+                java.sql.PreparedStatement statement = connection.prepareStatement(sql)) {
             for (int i = 0; i < parameters.length; i++) {
                 statement.setObject(i + 1, parameters[i]);
             }
@@ -42,7 +43,8 @@ final class TableRows {
     }
 
     static void execute(DataSource dataSource, String sql) {
-        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+        try (Connection connection = dataSource.getConnection();
+                Statement statement = connection.createStatement()) {
             statement.execute(sql);
         } catch (SQLException e) {
             throw new IllegalStateException(sql, e);

@@ -11,13 +11,17 @@ import java.util.UUID;
 /** Distinct analyses made from the corpus, and their keys. */
 final class TestAnalyses {
 
-    private TestAnalyses() {
-    }
+    private TestAnalyses() {}
 
     /** The same analysis under another file id. */
     static AudioAnalysis withFile(AudioAnalysis analysis, UUID fileMetadataId) {
-        return new AudioAnalysis(fileMetadataId, analysis.stemType(), analysis.analysisVersion(),
-                analysis.analysisData(), analysis.waveformData(), analysis.metadata());
+        return new AudioAnalysis(
+                fileMetadataId,
+                analysis.stemType(),
+                analysis.analysisVersion(),
+                analysis.analysisData(),
+                analysis.waveformData(),
+                analysis.metadata());
     }
 
     /** {@code count} small analyses (of {@code frames} frames), each of its own file. */

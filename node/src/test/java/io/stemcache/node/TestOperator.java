@@ -22,8 +22,7 @@ public final class TestOperator {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-    private TestOperator() {
-    }
+    private TestOperator() {}
 
     /** The Basic credentials of user {@code operator} with {@code password}. */
     public static String basic(String password) {
@@ -34,7 +33,8 @@ public final class TestOperator {
     public static HttpResponse<String> send(int managementPort, String method, String path, String authorization)
             throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + path))
-                .timeout(Duration.ofSeconds(30)).method(method, HttpRequest.BodyPublishers.noBody());
+                .timeout(Duration.ofSeconds(30))
+                .method(method, HttpRequest.BodyPublishers.noBody());
         if (authorization != null) {
             request.header("Authorization", authorization);
         }

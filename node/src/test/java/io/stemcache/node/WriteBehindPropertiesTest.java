@@ -31,37 +31,49 @@ class WriteBehindPropertiesTest {
 
         assertThat(limits.maxBytes()).isEqualTo(128L << 20);
         assertThat(limits.maxEntries()).isEqualTo(10_000);
-        assertThat(limits.bytesOrigin()).isEqualTo("stemcache.write-behind.max-backlog-mb (128 MB: "
-                + "stemcache.write-behind.max-backlog-heap-percent=25 of the 512 MB heap)");
+        assertThat(limits.bytesOrigin())
+                .isEqualTo("stemcache.write-behind.max-backlog-mb (128 MB: "
+                        + "stemcache.write-behind.max-backlog-heap-percent=25 of the 512 MB heap)");
     }
 
     @Test
     void limits_set_inMbOrAsAShareOfTheHeap() {
-        assertThat(bind(Map.of("stemcache.write-behind.max-backlog-mb", "300")).writeBehind().limits(4L << 30))
+        assertThat(bind(Map.of("stemcache.write-behind.max-backlog-mb", "300"))
+                        .writeBehind()
+                        .limits(4L << 30))
                 .isEqualTo(new BacklogLimit.Limits(10_000, 300L << 20, "stemcache.write-behind.max-backlog-mb=300"));
-        assertThat(bind(Map.of("stemcache.write-behind.max-backlog-heap-percent", "10")).writeBehind()
-                .limits(1000L << 20).maxBytes()).isEqualTo(100L << 20);
+        assertThat(bind(Map.of("stemcache.write-behind.max-backlog-heap-percent", "10"))
+                        .writeBehind()
+                        .limits(1000L << 20)
+                        .maxBytes())
+                .isEqualTo(100L << 20);
     }
 
     @Test
     void limits_badShareOrMb_areRejectedNamingTheSetting() {
         assertThatThrownBy(() -> bind(Map.of("stemcache.write-behind.max-backlog-heap-percent", "95")))
-                .rootCause().hasMessageContaining("stemcache.write-behind.max-backlog-heap-percent must be 1 to 90, got 95");
+                .rootCause()
+                .hasMessageContaining("stemcache.write-behind.max-backlog-heap-percent must be 1 to 90, got 95");
         assertThatThrownBy(() -> bind(Map.of("stemcache.write-behind.max-backlog-mb", "-1")))
-                .rootCause().hasMessageContaining("stemcache.write-behind.max-backlog-mb must be 0 (a share of the heap)");
+                .rootCause()
+                .hasMessageContaining("stemcache.write-behind.max-backlog-mb must be 0 (a share of the heap)");
     }
 
     @Test
     void spillDirectory_unset_isInTheTemporaryDirectory() {
         assertThat(bind(Map.of()).writeBehind().spillDirectory())
                 .isEqualTo(java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "stemcache-spill"));
-        assertThat(bind(Map.of("stemcache.write-behind.spill-dir", "/data/spill")).writeBehind().spillDirectory())
+        assertThat(bind(Map.of("stemcache.write-behind.spill-dir", "/data/spill"))
+                        .writeBehind()
+                        .spillDirectory())
                 .isEqualTo(java.nio.file.Path.of("/data/spill"));
     }
 
     @Test
     void writeBehind_set_bindsTheLimit() {
-        assertThat(bind(Map.of("stemcache.write-behind.max-backlog-entries", "500")).writeBehind().maxBacklogEntries())
+        assertThat(bind(Map.of("stemcache.write-behind.max-backlog-entries", "500"))
+                        .writeBehind()
+                        .maxBacklogEntries())
                 .isEqualTo(500);
     }
 
@@ -69,7 +81,8 @@ class WriteBehindPropertiesTest {
     void writeBehind_zeroLimit_isRejectedNamingTheSetting() {
         assertThatThrownBy(() -> bind(Map.of("stemcache.write-behind.max-backlog-entries", "0")))
                 .isInstanceOf(BindException.class)
-                .rootCause().hasMessageContaining("stemcache.write-behind.max-backlog-entries must be at least 1, got 0");
+                .rootCause()
+                .hasMessageContaining("stemcache.write-behind.max-backlog-entries must be at least 1, got 0");
         assertThatThrownBy(() -> new StemcacheProperties.WriteBehind(10, 0, 25, Duration.ZERO, ""))
                 .hasMessageContaining("stemcache.write-behind.sample-interval must be a positive duration");
     }
@@ -81,10 +94,13 @@ class WriteBehindPropertiesTest {
         BacklogLimit.Limits limits = BacklogLimit.Limits.of(10_000, 512);
 
         assertThat(BacklogLimit.heapBudgetWarning(map, limits, 1536L << 20))
-                .contains("eviction size 1024 MB").contains("stemcache.write-behind.max-backlog-mb=512")
+                .contains("eviction size 1024 MB")
+                .contains("stemcache.write-behind.max-backlog-mb=512")
                 .contains("exceed 90% of the 1536 MB heap");
         assertThat(BacklogLimit.heapBudgetWarning(map, limits, 2048L << 20)).isNull();
         map.getEvictionConfig().setMaxSizePolicy(MaxSizePolicy.PER_NODE).setSize(100);
-        assertThat(BacklogLimit.heapBudgetWarning(map, limits, 600L << 20)).as("not a heap cap").isNull();
+        assertThat(BacklogLimit.heapBudgetWarning(map, limits, 600L << 20))
+                .as("not a heap cap")
+                .isNull();
     }
 }

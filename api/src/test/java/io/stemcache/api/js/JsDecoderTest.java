@@ -59,7 +59,10 @@ class JsDecoderTest {
         List<Marker> markers = analysis.waveformData().markers();
         columns.add(markers.stream().mapToDouble(Marker::time).toArray());
         columns.add(markers.stream().mapToDouble(Marker::intensity).toArray());
-        columns.add(markers.stream().filter(Marker::hasFrequency).mapToDouble(Marker::frequency).toArray());
+        columns.add(markers.stream()
+                .filter(Marker::hasFrequency)
+                .mapToDouble(Marker::frequency)
+                .toArray());
         int count = columns.stream().mapToInt(c -> c.length).sum();
         ByteBuffer out = ByteBuffer.allocate(count * Double.BYTES).order(ByteOrder.LITTLE_ENDIAN);
         for (double[] column : columns) {
@@ -79,7 +82,11 @@ class JsDecoderTest {
         json.append("\"series\":[");
         boolean first = true;
         for (Map.Entry<String, double[]> series : analysis.analysisData().entrySet()) {
-            json.append(first ? "" : ",").append("[\"").append(series.getKey()).append("\",").append(series.getValue().length)
+            json.append(first ? "" : ",")
+                    .append("[\"")
+                    .append(series.getKey())
+                    .append("\",")
+                    .append(series.getValue().length)
                     .append(']');
             first = false;
         }
@@ -91,18 +98,28 @@ class JsDecoderTest {
         json.append("\"markerTypes\":[");
         for (int i = 0; i < waveform.markers().size(); i++) {
             Marker marker = waveform.markers().get(i);
-            json.append(i == 0 ? "" : ",").append('"').append(marker.type().code()).append(marker.hasFrequency() ? "+f" : "")
+            json.append(i == 0 ? "" : ",")
+                    .append('"')
+                    .append(marker.type().code())
+                    .append(marker.hasFrequency() ? "+f" : "")
                     .append('"');
         }
         json.append("],");
         var metadata = analysis.metadata();
-        json.append("\"metadata\":{\"sampleRate\":").append(metadata.sampleRate())
-                .append(",\"duration\":").append(metadata.duration())
-                .append(",\"bufferSize\":").append(metadata.bufferSize())
-                .append(",\"analysisDuration\":").append(metadata.analysisDuration())
+        json.append("\"metadata\":{\"sampleRate\":")
+                .append(metadata.sampleRate())
+                .append(",\"duration\":")
+                .append(metadata.duration())
+                .append(",\"bufferSize\":")
+                .append(metadata.bufferSize())
+                .append(",\"analysisDuration\":")
+                .append(metadata.analysisDuration())
                 .append(",\"featuresExtracted\":[");
         for (int i = 0; i < metadata.featuresExtracted().size(); i++) {
-            json.append(i == 0 ? "" : ",").append('"').append(metadata.featuresExtracted().get(i)).append('"');
+            json.append(i == 0 ? "" : ",")
+                    .append('"')
+                    .append(metadata.featuresExtracted().get(i))
+                    .append('"');
         }
         return json.append("]}}").toString();
     }

@@ -20,8 +20,7 @@ public final class NodeTests {
     /** The JS client's folder: {@code api/js}, from the api module's base directory (Maven's working directory). */
     public static final Path JS = Path.of("js").toAbsolutePath();
 
-    private NodeTests() {
-    }
+    private NodeTests() {}
 
     /** Runs {@code node --test} on these files under {@link #JS} with extra environment; asserts it passed. */
     public static void run(Map<String, String> environment, String... files) throws IOException, InterruptedException {
@@ -31,7 +30,8 @@ public final class NodeTests {
             assertThat(path).as("JS test file").exists();
             command.add(path.toString());
         }
-        ProcessBuilder builder = new ProcessBuilder(command).directory(JS.toFile()).redirectErrorStream(true);
+        ProcessBuilder builder =
+                new ProcessBuilder(command).directory(JS.toFile()).redirectErrorStream(true);
         builder.environment().putAll(environment);
         Path log = Files.createTempFile("node-test", ".log");
         builder.redirectOutput(log.toFile());
@@ -44,6 +44,8 @@ public final class NodeTests {
         Files.deleteIfExists(log);
         System.out.println(output);
         assertThat(finished).as("node --test finished within 10 minutes").isTrue();
-        assertThat(node.exitValue()).as("node --test " + String.join(" ", files) + " failed:\n" + output).isZero();
+        assertThat(node.exitValue())
+                .as("node --test " + String.join(" ", files) + " failed:\n" + output)
+                .isZero();
     }
 }

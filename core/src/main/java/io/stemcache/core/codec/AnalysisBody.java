@@ -7,8 +7,8 @@ import io.stemcache.core.StemType;
 import io.stemcache.core.Waveform;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -23,11 +23,11 @@ final class AnalysisBody {
     static final int MAX_SERIES = 4096;
 
     /** Stem codes 0-4, in this order. */
-    private static final StemType[] STEMS = {StemType.MASTER, StemType.DRUMS, StemType.BASS, StemType.VOCALS,
-            StemType.OTHER};
+    private static final StemType[] STEMS = {
+        StemType.MASTER, StemType.DRUMS, StemType.BASS, StemType.VOCALS, StemType.OTHER
+    };
 
-    private AnalysisBody() {
-    }
+    private AnalysisBody() {}
 
     static void write(PayloadWriter out, AudioAnalysis analysis, Precision precision) {
         UUID id = analysis.fileMetadataId();
@@ -72,14 +72,22 @@ final class AnalysisBody {
     }
 
     /** The envelope: everything before the columns. */
-    private record Envelope(UUID fileMetadataId, StemType stemType, String analysisVersion, AnalysisMetadata metadata,
-                            int waveformSampleRate, double waveformDuration) {
-    }
+    private record Envelope(
+            UUID fileMetadataId,
+            StemType stemType,
+            String analysisVersion,
+            AnalysisMetadata metadata,
+            int waveformSampleRate,
+            double waveformDuration) {}
 
     /** Reads and checks the envelope, leaving {@code in} at the series count. */
     static PayloadSummary summary(PayloadReader in, PayloadHeader header) {
         Envelope envelope = readEnvelope(in);
-        return new PayloadSummary(header, envelope.fileMetadataId(), envelope.stemType(), envelope.analysisVersion(),
+        return new PayloadSummary(
+                header,
+                envelope.fileMetadataId(),
+                envelope.stemType(),
+                envelope.analysisVersion(),
                 envelope.metadata());
     }
 
@@ -104,9 +112,13 @@ final class AnalysisBody {
         int waveformSampleRate = in.i32("waveform sampleRate");
         double waveformDuration = in.f64("waveform duration");
         try {
-            return new Envelope(id, STEMS[stem], version,
+            return new Envelope(
+                    id,
+                    STEMS[stem],
+                    version,
                     new AnalysisMetadata(sampleRate, duration, bufferSize, features, analysisDuration),
-                    waveformSampleRate, waveformDuration);
+                    waveformSampleRate,
+                    waveformDuration);
         } catch (IllegalArgumentException e) {
             throw in.corrupt("payload envelope is invalid: " + e.getMessage(), e);
         }
@@ -119,16 +131,20 @@ final class AnalysisBody {
             Map<String, double[]> series = readSeries(in, precision);
             Waveform waveform = readWaveform(in, envelope);
             in.expectEnd();
-            return new AudioAnalysis(envelope.fileMetadataId(), envelope.stemType(), envelope.analysisVersion(),
-                    series, waveform, metadata);
+            return new AudioAnalysis(
+                    envelope.fileMetadataId(),
+                    envelope.stemType(),
+                    envelope.analysisVersion(),
+                    series,
+                    waveform,
+                    metadata);
         } catch (IllegalArgumentException e) {
             throw in.corrupt("payload decodes to an invalid analysis: " + e.getMessage(), e);
         }
     }
 
     /** Where the parts of a checked body start: the series count, each series, the waveform points. */
-    record Layout(int seriesAt, SeriesIndex series, int pointsAt) {
-    }
+    record Layout(int seriesAt, SeriesIndex series, int pointsAt) {}
 
     /**
      * Checks a body as {@link #read} does, except that the series columns are checked and stepped over as
@@ -154,14 +170,16 @@ final class AnalysisBody {
         if (points.length > Waveform.MAX_POINTS) {
             throw in.corruptHere(points.length + " waveform points, over the " + Waveform.MAX_POINTS + " allowed");
         }
-        return new Waveform(points, envelope.waveformSampleRate(), envelope.waveformDuration(),
+        return new Waveform(
+                points,
+                envelope.waveformSampleRate(),
+                envelope.waveformDuration(),
                 MarkerColumns.read(in, envelope.metadata()));
     }
 
     private static Map<String, double[]> readSeries(PayloadReader in, Precision precision) {
         SeriesIndex index = indexSeries(in, precision);
-        double[][] values = SeriesColumns.decode(in, precision, index.contexts(), index.columnStarts(),
-                index.sizes());
+        double[][] values = SeriesColumns.decode(in, precision, index.contexts(), index.columnStarts(), index.sizes());
         Map<String, double[]> series = new LinkedHashMap<>();
         for (int k = 0; k < values.length; k++) {
             series.put(index.names().get(k), values[k]);
@@ -173,9 +191,8 @@ final class AnalysisBody {
      * Where each series is in a payload body: its name, where its name starts ({@code starts}), where its
      * column starts, where it ends, and how many values it holds; indexed in the payload's order.
      */
-    record SeriesIndex(List<String> names, String[] contexts, int[] starts, int[] columnStarts, int[] ends,
-                       long[] sizes) {
-    }
+    record SeriesIndex(
+            List<String> names, String[] contexts, int[] starts, int[] columnStarts, int[] ends, long[] sizes) {}
 
     /**
      * The first pass over the series: names and column structure checked, columns stepped over (their values

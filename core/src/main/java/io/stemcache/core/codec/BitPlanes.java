@@ -15,12 +15,12 @@ final class BitPlanes {
 
     /** Pre-transform codes: the raw bits, or the zigzag of the difference from the previous value's bits. */
     static final int NONE = 0;
+
     static final int DELTA = 2;
 
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
-    private BitPlanes() {
-    }
+    private BitPlanes() {}
 
     /** Bytes the planes of {@code n} values take (fits an int for every allowed column length). */
     static int size(int n) {
@@ -114,8 +114,8 @@ final class BitPlanes {
     }
 
     /** Completes group {@code g} from its 6 low rows: gathers its bit planes, transposes, writes its values. */
-    private static long unshuffleGroup(byte[] planes, int n, int nb, int g, long[] rows, int count, boolean delta,
-                                       long prev, double[] out) {
+    private static long unshuffleGroup(
+            byte[] planes, int n, int nb, int g, long[] rows, int count, boolean delta, long prev, double[] out) {
         int p6 = 6 * n + g;
         int p7 = p6 + 8 * nb;
         long top6 = 0;

@@ -14,8 +14,7 @@ final class FloatColumns {
 
     private static final int Q16_STEPS = 65535;
 
-    private FloatColumns() {
-    }
+    private FloatColumns() {}
 
     static void writeExact(PayloadWriter out, double[] values, int pre) {
         out.varint(values.length);
@@ -35,8 +34,8 @@ final class FloatColumns {
     static double[] readExact(PayloadReader in, int expected) {
         long n = in.varint("column length");
         if (n != expected) {
-            throw in.corruptHere("column length " + Long.toUnsignedString(n) + " does not match the " + expected
-                    + " expected");
+            throw in.corruptHere(
+                    "column length " + Long.toUnsignedString(n) + " does not match the " + expected + " expected");
         }
         return readExactPlanes(in, expected);
     }
@@ -67,8 +66,10 @@ final class FloatColumns {
         readPlanes(in, planes, 0, 4, n, 0);
         double[] values = new double[n];
         for (int i = 0; i < n; i++) {
-            values[i] = Float.intBitsToFloat((planes[i] & 0xFF) | (planes[n + i] & 0xFF) << 8
-                    | (planes[2 * n + i] & 0xFF) << 16 | (planes[3 * n + i] & 0xFF) << 24);
+            values[i] = Float.intBitsToFloat((planes[i] & 0xFF)
+                    | (planes[n + i] & 0xFF) << 8
+                    | (planes[2 * n + i] & 0xFF) << 16
+                    | (planes[3 * n + i] & 0xFF) << 24);
         }
         return values;
     }

@@ -30,8 +30,7 @@ final class Lz4 {
         HASHES = XXHashFactory.fastestInstance();
     }
 
-    private Lz4() {
-    }
+    private Lz4() {}
 
     /** "JNI" when the native library runs the codec, else the Java implementation's name. */
     static String implementation() {

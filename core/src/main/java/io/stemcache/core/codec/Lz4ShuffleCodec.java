@@ -18,8 +18,8 @@ final class Lz4ShuffleCodec implements AnalysisCodec {
     static final Lz4ShuffleCodec STANDARD = new Lz4ShuffleCodec(DEFAULT_MAX_DECODED_BYTES);
 
     /** Where a deployment sets the limit, for messages. */
-    static final String LIMIT_SETTING = "maxDecodedBytes, set by stemcache.max-analysis-mb"
-            + " or stemcache.client.max-analysis-mb";
+    static final String LIMIT_SETTING =
+            "maxDecodedBytes, set by stemcache.max-analysis-mb" + " or stemcache.client.max-analysis-mb";
 
     /** Seed of the body checksum: "STMC" read as a big-endian int. */
     static final int CHECKSUM_SEED = 0x53544D43;
@@ -67,14 +67,15 @@ final class Lz4ShuffleCodec implements AnalysisCodec {
 
     private static byte[] write(AudioAnalysis analysis, Precision precision, boolean dense) {
         long valueCount = analysis.valueCount();
-        PayloadWriter out = new PayloadWriter(PayloadHeader.BYTES + 4096 + (dense ? 4096 : expectedBodyBytes(valueCount,
-                precision)), dense);
+        PayloadWriter out = new PayloadWriter(
+                PayloadHeader.BYTES + 4096 + (dense ? 4096 : expectedBodyBytes(valueCount, precision)), dense);
         out.skip(PayloadHeader.BYTES);
         AnalysisBody.write(out, analysis, precision);
         byte[] payload = out.toByteArray();
         int bodyLength = payload.length - PayloadHeader.BYTES;
-        new PayloadHeader(PayloadHeader.FORMAT_VERSION, precision, valueCount, bodyLength,
-                checksum(payload, bodyLength)).writeTo(payload);
+        new PayloadHeader(
+                        PayloadHeader.FORMAT_VERSION, precision, valueCount, bodyLength, checksum(payload, bodyLength))
+                .writeTo(payload);
         return payload;
     }
 
@@ -85,8 +86,8 @@ final class Lz4ShuffleCodec implements AnalysisCodec {
     @Override
     public AudioAnalysis decode(byte[] payload) {
         PayloadHeader header = checkedHeader(payload);
-        return AnalysisBody.read(new PayloadReader(payload, PayloadHeader.BYTES, header.valueCount()),
-                header.precision());
+        return AnalysisBody.read(
+                new PayloadReader(payload, PayloadHeader.BYTES, header.valueCount()), header.precision());
     }
 
     @Override
@@ -112,8 +113,16 @@ final class Lz4ShuffleCodec implements AnalysisCodec {
                 kept.put(name, values);
             }
         });
-        return write(new AudioAnalysis(whole.fileMetadataId(), whole.stemType(), whole.analysisVersion(), kept,
-                whole.waveformData(), whole.metadata()), Precision.FLOAT64, true);
+        return write(
+                new AudioAnalysis(
+                        whole.fileMetadataId(),
+                        whole.stemType(),
+                        whole.analysisVersion(),
+                        kept,
+                        whole.waveformData(),
+                        whole.metadata()),
+                Precision.FLOAT64,
+                true);
     }
 
     private PayloadHeader checkedHeader(byte[] payload) {

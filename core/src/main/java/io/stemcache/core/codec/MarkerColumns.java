@@ -15,14 +15,14 @@ final class MarkerColumns {
 
     /** Type codes 0-3, in this order; bit 2 of a type byte says the frequency column holds the marker's. */
     private static final MarkerType[] TYPES = {MarkerType.BEAT, MarkerType.ONSET, MarkerType.PEAK, MarkerType.DROP};
+
     private static final int FREQUENCY_STORED = 4;
     private static final int TIMES_AS_SECONDS = 0;
     private static final int TIMES_AS_FRAMES = 1;
     // The one NaN that means "no frequency"; any other NaN is stored so its bits survive.
     private static final long ABSENT_FREQUENCY = Double.doubleToRawLongBits(Double.NaN);
 
-    private MarkerColumns() {
-    }
+    private MarkerColumns() {}
 
     static void write(PayloadWriter out, List<Marker> markers, AnalysisMetadata metadata) {
         int m = markers.size();
@@ -98,8 +98,8 @@ final class MarkerColumns {
             throw in.corruptHere("unknown marker time layout " + layout);
         }
         if (metadata.sampleRate() <= 0 || metadata.bufferSize() <= 0) {
-            throw in.corruptHere("marker times are frame indices but the metadata's sampleRate "
-                    + metadata.sampleRate() + " and bufferSize " + metadata.bufferSize() + " cannot make frames");
+            throw in.corruptHere("marker times are frame indices but the metadata's sampleRate " + metadata.sampleRate()
+                    + " and bufferSize " + metadata.bufferSize() + " cannot make frames");
         }
         double[] times = new double[m];
         long frame = 0;

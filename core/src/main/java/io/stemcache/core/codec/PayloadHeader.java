@@ -76,8 +76,8 @@ public record PayloadHeader(int formatVersion, Precision precision, long valueCo
         }
         int version = payload[4] & 0xFF;
         if (version != FORMAT_VERSION) {
-            throw new CorruptPayloadException("unsupported format version " + version + ": this codec reads version "
-                    + FORMAT_VERSION);
+            throw new CorruptPayloadException(
+                    "unsupported format version " + version + ": this codec reads version " + FORMAT_VERSION);
         }
         int precision = payload[5] & 0xFF;
         if (precision >= PRECISIONS.length) {
@@ -102,8 +102,10 @@ public record PayloadHeader(int formatVersion, Precision precision, long valueCo
         if (valueCount > ratioLimit) {
             throw new CorruptPayloadException("payload of " + payload.length + " bytes claims " + valueCount
                     + " float64 values (" + valueCount * Double.BYTES + " bytes decoded), more than " + ratioLimit
-                    + ": a payload holds at most " + AnalysisCodec.MAX_COMPRESSION_RATIO + " decoded bytes per payload byte"
-                    + " beyond the first " + AnalysisCodec.RATIO_ALLOWANCE_BYTES + " (a compression bomb, not an analysis)");
+                    + ": a payload holds at most " + AnalysisCodec.MAX_COMPRESSION_RATIO
+                    + " decoded bytes per payload byte"
+                    + " beyond the first " + AnalysisCodec.RATIO_ALLOWANCE_BYTES
+                    + " (a compression bomb, not an analysis)");
         }
         int checksum = (int) littleEndian(payload, 20, 4);
         return new PayloadHeader(version, PRECISIONS[precision], valueCount, bodyLength, checksum);

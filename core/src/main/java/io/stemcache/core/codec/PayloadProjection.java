@@ -18,8 +18,7 @@ import java.util.Set;
  */
 final class PayloadProjection {
 
-    private PayloadProjection() {
-    }
+    private PayloadProjection() {}
 
     /**
      * Projects a payload whose header (and checksum) {@code header} has checked, for names
@@ -58,16 +57,21 @@ final class PayloadProjection {
         out.bytes(payload, layout.pointsAt(), tail);
         byte[] projection = out.toByteArray();
         int bodyLength = projection.length - PayloadHeader.BYTES;
-        new PayloadHeader(PayloadHeader.FORMAT_VERSION, header.precision(), header.valueCount() - droppedValues,
-                bodyLength, Lz4ShuffleCodec.checksum(projection, bodyLength)).writeTo(projection);
+        new PayloadHeader(
+                        PayloadHeader.FORMAT_VERSION,
+                        header.precision(),
+                        header.valueCount() - droppedValues,
+                        bodyLength,
+                        Lz4ShuffleCodec.checksum(projection, bodyLength))
+                .writeTo(projection);
         return projection;
     }
 
     /** Fails on the caller's mistakes (no names, a null name); run before the payload is read. */
     static void checkRequest(Collection<String> features) {
         if (features == null || features.isEmpty()) {
-            throw new IllegalArgumentException("name at least one feature to project, got "
-                    + (features == null ? "null" : "none"));
+            throw new IllegalArgumentException(
+                    "name at least one feature to project, got " + (features == null ? "null" : "none"));
         }
         for (String feature : features) {
             if (feature == null) {
@@ -90,8 +94,8 @@ final class PayloadProjection {
                     unknown.add(feature);
                 }
             }
-            throw new IllegalArgumentException("unknown feature" + (unknown.size() == 1 ? " " : "s ")
-                    + quoted(unknown) + "; this analysis holds " + (names.isEmpty() ? "no series" : quoted(names)));
+            throw new IllegalArgumentException("unknown feature" + (unknown.size() == 1 ? " " : "s ") + quoted(unknown)
+                    + "; this analysis holds " + (names.isEmpty() ? "no series" : quoted(names)));
         }
         return kept;
     }
@@ -99,7 +103,10 @@ final class PayloadProjection {
     private static String quoted(Collection<String> names) {
         StringBuilder text = new StringBuilder();
         for (String name : names) {
-            text.append(text.isEmpty() ? "" : ", ").append('\'').append(AnalysisBody.printable(name)).append('\'');
+            text.append(text.isEmpty() ? "" : ", ")
+                    .append('\'')
+                    .append(AnalysisBody.printable(name))
+                    .append('\'');
         }
         return text.toString();
     }

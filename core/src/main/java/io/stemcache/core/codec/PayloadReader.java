@@ -129,8 +129,8 @@ final class PayloadReader {
     /** Takes {@code n} values from the header's budget (markers hold three values each). */
     void claimValues(String what, long n) {
         if (n > valuesLeft) {
-            throw corrupt(what + " hold " + n + " values, over the " + valuesLeft + " left of the header's "
-                    + valueCount);
+            throw corrupt(
+                    what + " hold " + n + " values, over the " + valuesLeft + " left of the header's " + valueCount);
         }
         valuesLeft -= n;
     }
@@ -139,7 +139,10 @@ final class PayloadReader {
         int len = count(what + " length", maxBytes);
         need(len, what);
         try {
-            String s = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(buf, pos, len)).toString();
+            String s = StandardCharsets.UTF_8
+                    .newDecoder()
+                    .decode(ByteBuffer.wrap(buf, pos, len))
+                    .toString();
             pos += len;
             return s;
         } catch (CharacterCodingException e) {
@@ -168,8 +171,9 @@ final class PayloadReader {
                 Arrays.fill(dst, off, off + len, buf[pos++]);
             }
             case PayloadWriter.LZ4 -> lz4(dst, off, len, index);
-            default -> throw corrupt("unknown plane mode " + mode + " at byte " + at + " (" + context + ", plane "
-                    + index + ")");
+            default ->
+                throw corrupt(
+                        "unknown plane mode " + mode + " at byte " + at + " (" + context + ", plane " + index + ")");
         }
     }
 
@@ -193,8 +197,9 @@ final class PayloadReader {
                 int compressed = lz4BlockLength(len, index, pos);
                 pos += compressed;
             }
-            default -> throw corrupt("unknown plane mode " + mode + " at byte " + at + " (" + context + ", plane "
-                    + index + ")");
+            default ->
+                throw corrupt(
+                        "unknown plane mode " + mode + " at byte " + at + " (" + context + ", plane " + index + ")");
         }
     }
 
@@ -227,8 +232,9 @@ final class PayloadReader {
         try {
             produced = DECOMPRESSOR.decompress(buf, pos, compressed, dst, off, len);
         } catch (LZ4Exception e) {
-            throw corrupt("malformed LZ4 block at byte " + pos + " (" + context + ", plane " + index + "): "
-                    + e.getMessage(), e);
+            throw corrupt(
+                    "malformed LZ4 block at byte " + pos + " (" + context + ", plane " + index + "): " + e.getMessage(),
+                    e);
         }
         if (produced != len) {
             throw corrupt("LZ4 block at byte " + pos + " (" + context + ", plane " + index + ") holds " + produced

@@ -8,6 +8,9 @@ import java.util.UUID;
  * What a verified payload says about itself without decompressing its columns: the header and the
  * envelope (which file and stem, which analysis version, the exact metadata).
  */
-public record PayloadSummary(PayloadHeader header, UUID fileMetadataId, StemType stemType, String analysisVersion,
-                             AnalysisMetadata metadata) {
-}
+public record PayloadSummary(
+        PayloadHeader header,
+        UUID fileMetadataId,
+        StemType stemType,
+        String analysisVersion,
+        AnalysisMetadata metadata) {}

@@ -9,6 +9,7 @@ final class PayloadWriter {
 
     /** Plane modes, see the package documentation. */
     static final int RAW = 0;
+
     static final int LZ4 = 1;
     static final int CONST = 2;
 
@@ -100,8 +101,8 @@ final class PayloadWriter {
         }
         byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
         if (utf8.length > maxBytes) {
-            throw new IllegalArgumentException(what + " is " + utf8.length + " UTF-8 bytes, over the format's limit of "
-                    + maxBytes);
+            throw new IllegalArgumentException(
+                    what + " is " + utf8.length + " UTF-8 bytes, over the format's limit of " + maxBytes);
         }
         varint(utf8.length);
         bytes(utf8, 0, utf8.length);
@@ -161,8 +162,8 @@ final class PayloadWriter {
         }
         long needed = (long) pos + n;
         if (needed > MAX_ARRAY) {
-            throw new PayloadTooLargeException("payload would exceed " + MAX_ARRAY
-                    + " bytes, the largest array Java holds");
+            throw new PayloadTooLargeException(
+                    "payload would exceed " + MAX_ARRAY + " bytes, the largest array Java holds");
         }
         buf = Arrays.copyOf(buf, (int) Math.min(MAX_ARRAY, Math.max(needed, 2L * buf.length)));
     }

@@ -12,8 +12,7 @@ final class Scratch {
 
     private static final ThreadLocal<byte[]> KEPT = new ThreadLocal<>();
 
-    private Scratch() {
-    }
+    private Scratch() {}
 
     /** An array of at least {@code size} bytes with undefined contents, valid until the thread's next call. */
     static byte[] bytes(int size) {

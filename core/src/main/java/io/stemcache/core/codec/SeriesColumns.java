@@ -31,8 +31,16 @@ final class SeriesColumns extends RecursiveAction {
     private final int from;
     private final int to;
 
-    private SeriesColumns(PayloadReader in, Precision precision, String[] contexts, int[] starts, long[] sizes,
-                          double[][] values, RuntimeException[] failures, int from, int to) {
+    private SeriesColumns(
+            PayloadReader in,
+            Precision precision,
+            String[] contexts,
+            int[] starts,
+            long[] sizes,
+            double[][] values,
+            RuntimeException[] failures,
+            int from,
+            int to) {
         this.in = in;
         this.precision = precision;
         this.contexts = contexts;

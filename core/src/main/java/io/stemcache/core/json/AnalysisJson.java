@@ -41,20 +41,21 @@ public final class AnalysisJson {
             .disable(JsonWriteFeature.WRITE_HEX_UPPER_CASE)
             .build();
 
-    private AnalysisJson() {
-    }
+    private AnalysisJson() {}
 
     /** Reads one analysis document from a stream (UTF-8, or another encoding JSON allows). */
     public static AudioAnalysis read(InputStream in) {
         Objects.requireNonNull(in, "in");
-        return JsonCursor.parse(() -> JSON.createParser(ObjectReadContext.empty(), in),
+        return JsonCursor.parse(
+                () -> JSON.createParser(ObjectReadContext.empty(), in),
                 cursor -> new AnalysisJsonReader(cursor).analysis());
     }
 
     /** Reads one analysis document. */
     public static AudioAnalysis read(byte[] json) {
         Objects.requireNonNull(json, "json");
-        return JsonCursor.parse(() -> JSON.createParser(ObjectReadContext.empty(), json),
+        return JsonCursor.parse(
+                () -> JSON.createParser(ObjectReadContext.empty(), json),
                 cursor -> new AnalysisJsonReader(cursor).analysis());
     }
 
@@ -65,14 +66,16 @@ public final class AnalysisJson {
      */
     public static LinkedHashMap<String, double[]> readAnalysisData(String json) {
         Objects.requireNonNull(json, "json");
-        return JsonCursor.parse(() -> JSON.createParser(ObjectReadContext.empty(), json),
+        return JsonCursor.parse(
+                () -> JSON.createParser(ObjectReadContext.empty(), json),
                 cursor -> new AnalysisJsonReader(cursor).analysisData());
     }
 
     /** Reads a legacy {@code waveform_data} jsonb value: points, sample rate, duration and markers. */
     public static Waveform readWaveform(String json) {
         Objects.requireNonNull(json, "json");
-        return JsonCursor.parse(() -> JSON.createParser(ObjectReadContext.empty(), json),
+        return JsonCursor.parse(
+                () -> JSON.createParser(ObjectReadContext.empty(), json),
                 cursor -> new AnalysisJsonReader(cursor).waveform());
     }
 
@@ -89,8 +92,8 @@ public final class AnalysisJson {
         Objects.requireNonNull(analysis, "analysis");
         AnalysisJsonWriter.requireFinite(analysis);
         // About 19 bytes per value in the product's documents.
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream((int) Math.min(Integer.MAX_VALUE - 8,
-                analysis.valueCount() * 20 + 1024));
+        ByteArrayOutputStream bytes =
+                new ByteArrayOutputStream((int) Math.min(Integer.MAX_VALUE - 8, analysis.valueCount() * 20 + 1024));
         generate(bytes, writer -> writer.analysis(analysis));
         return bytes.toByteArray();
     }

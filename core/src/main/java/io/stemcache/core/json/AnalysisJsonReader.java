@@ -51,9 +51,13 @@ final class AnalysisJsonReader {
             }
         }
         try {
-            return new AudioAnalysis(in.require(fileMetadataId, "fileMetadataId"), in.require(stemType, "stemType"),
-                    in.require(analysisVersion, "analysisVersion"), in.require(analysisData, "analysisData"),
-                    in.require(waveformData, "waveformData"), in.require(metadata, "metadata"));
+            return new AudioAnalysis(
+                    in.require(fileMetadataId, "fileMetadataId"),
+                    in.require(stemType, "stemType"),
+                    in.require(analysisVersion, "analysisVersion"),
+                    in.require(analysisData, "analysisData"),
+                    in.require(waveformData, "waveformData"),
+                    in.require(metadata, "metadata"));
         } catch (IllegalArgumentException e) {
             throw modelRejected(e);
         }
@@ -86,8 +90,11 @@ final class AnalysisJsonReader {
             }
         }
         try {
-            return new Waveform(in.require(points, "points"), in.require(sampleRate, "sampleRate"),
-                    in.require(duration, "duration"), in.require(markers, "markers"));
+            return new Waveform(
+                    in.require(points, "points"),
+                    in.require(sampleRate, "sampleRate"),
+                    in.require(duration, "duration"),
+                    in.require(markers, "markers"));
         } catch (IllegalArgumentException e) {
             throw modelRejected(e);
         }
@@ -118,8 +125,8 @@ final class AnalysisJsonReader {
                 default -> throw in.unknownField();
             }
         }
-        return new Marker(in.require(time, "time"), in.require(type, "type"), in.require(intensity, "intensity"),
-                frequency);
+        return new Marker(
+                in.require(time, "time"), in.require(type, "type"), in.require(intensity, "intensity"), frequency);
     }
 
     private AnalysisMetadata metadata() {
@@ -140,8 +147,11 @@ final class AnalysisJsonReader {
             }
         }
         try {
-            return new AnalysisMetadata(in.require(sampleRate, "sampleRate"), in.require(duration, "duration"),
-                    in.require(bufferSize, "bufferSize"), in.require(featuresExtracted, "featuresExtracted"),
+            return new AnalysisMetadata(
+                    in.require(sampleRate, "sampleRate"),
+                    in.require(duration, "duration"),
+                    in.require(bufferSize, "bufferSize"),
+                    in.require(featuresExtracted, "featuresExtracted"),
                     in.require(analysisDuration, "analysisDuration"));
         } catch (IllegalArgumentException e) {
             throw modelRejected(e);
@@ -191,7 +201,8 @@ final class AnalysisJsonReader {
 
     /** The model's own checks (lengths, limits) failed: say where in the document. */
     private IllegalArgumentException modelRejected(IllegalArgumentException e) {
-        return e.getMessage() != null && e.getMessage().startsWith("invalid analysis JSON") ? e
+        return e.getMessage() != null && e.getMessage().startsWith("invalid analysis JSON")
+                ? e
                 : in.invalid(e.getMessage(), e);
     }
 }

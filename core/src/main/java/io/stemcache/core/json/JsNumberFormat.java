@@ -12,8 +12,7 @@ final class JsNumberFormat {
     /** Enough for any finite double in this format; the longest (sign, "0.", five zeros, 17 digits) take 25. */
     static final int MAX_LENGTH = 32;
 
-    private JsNumberFormat() {
-    }
+    private JsNumberFormat() {}
 
     /** Writes finite {@code v} into {@code out} (at least {@link #MAX_LENGTH} long); returns the length. */
     static int format(double v, char[] out) {

@@ -146,8 +146,11 @@ final class JsonCursor {
     /** Checks a required field was present; call after the object's end. */
     <T> T require(T value, String field) {
         if (value == null) {
-            throw invalid(path(parser.streamReadContext()) + "." + field, "missing required field '"
-                    + field + "'", parser.currentTokenLocation(), null);
+            throw invalid(
+                    path(parser.streamReadContext()) + "." + field,
+                    "missing required field '" + field + "'",
+                    parser.currentTokenLocation(),
+                    null);
         }
         return value;
     }
@@ -170,15 +173,16 @@ final class JsonCursor {
         return invalid("expected " + what + ", got " + describe(token));
     }
 
-    private static IllegalArgumentException invalid(JsonParser parser, String problem, TokenStreamLocation location,
-                                                    Throwable cause) {
+    private static IllegalArgumentException invalid(
+            JsonParser parser, String problem, TokenStreamLocation location, Throwable cause) {
         String path = parser == null ? "$" : path(parser.streamReadContext());
         return invalid(path, problem, location, cause);
     }
 
-    private static IllegalArgumentException invalid(String path, String problem, TokenStreamLocation location,
-                                                    Throwable cause) {
-        String where = location == null || location == TokenStreamLocation.NA ? ""
+    private static IllegalArgumentException invalid(
+            String path, String problem, TokenStreamLocation location, Throwable cause) {
+        String where = location == null || location == TokenStreamLocation.NA
+                ? ""
                 : " (line " + location.getLineNr() + ", column " + location.getColumnNr() + ")";
         return new IllegalArgumentException("invalid analysis JSON at " + path + ": " + problem + where, cause);
     }

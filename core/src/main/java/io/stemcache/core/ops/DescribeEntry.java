@@ -11,7 +11,8 @@ import java.util.Map;
  * a deletion marker. A project page asks this for all its stems in one {@code executeOnKeys}, so a status costs a
  * few dozen bytes per stem instead of megabytes; the member loads a key memory lacks from PostgreSQL to answer.
  */
-public final class DescribeEntry implements EntryProcessor<AnalysisKey, CachedAudioAnalysis, EntryDescription>, ReadOnly {
+public final class DescribeEntry
+        implements EntryProcessor<AnalysisKey, CachedAudioAnalysis, EntryDescription>, ReadOnly {
 
     @Override
     public EntryDescription process(Map.Entry<AnalysisKey, CachedAudioAnalysis> entry) {

@@ -68,8 +68,9 @@ public final class EntryChecks extends PutInterceptor {
     /** Throws IllegalArgumentException unless {@code entry}'s id, file and stem are those of {@code key}. */
     public static void matchesKey(AnalysisKey key, CachedAudioAnalysis entry) {
         if (!entry.fileMetadataId().equals(key.fileMetadataId()) || entry.stemType() != key.stemType()) {
-            throw new IllegalArgumentException("entry of " + entry.fileMetadataId() + "/" + entry.stemType().code()
-                    + " written under the key of " + key.fileMetadataId() + "/" + key.stemType().code());
+            throw new IllegalArgumentException("entry of " + entry.fileMetadataId() + "/"
+                    + entry.stemType().code() + " written under the key of " + key.fileMetadataId() + "/"
+                    + key.stemType().code());
         }
         if (!entry.id().equals(key.entryId())) {
             throw new IllegalArgumentException("entry id " + entry.id() + " is not its key's (" + key.entryId()
@@ -114,7 +115,7 @@ public final class EntryChecks extends PutInterceptor {
 
     private AnalysisCodec codec() {
         AnalysisCodec current = codec;
-        if (current == null) {   // a copy another member sent
+        if (current == null) { // a copy another member sent
             current = AnalysisCodec.withMaxDecodedBytes(maxDecodedBytes);
             codec = current;
         }
@@ -153,8 +154,9 @@ public final class EntryChecks extends PutInterceptor {
             if (event.getState() == LifecycleEvent.LifecycleState.STARTED && member != null) {
                 // Locally (IMap.addInterceptor would give every member this member's limit); Hazelcast keeps the
                 // first registration of an id, so a copy sent at the join is removed first.
-                MapServiceContext context = ((MapService) ((AbstractDistributedObject<?>) member.getMap(mapName))
-                        .getService()).getMapServiceContext();
+                MapServiceContext context = ((MapService)
+                                ((AbstractDistributedObject<?>) member.getMap(mapName)).getService())
+                        .getMapServiceContext();
                 context.removeInterceptor(mapName, ID);
                 context.addInterceptor(ID, mapName, new EntryChecks(codec));
             }

@@ -17,8 +17,15 @@ import java.util.Objects;
  * @param cacheVersion the cache version it was written under; an older one is a miss to a reader
  * @param updatedAt when it was written
  */
-public record EntryDescription(long version, Precision precision, int size, long rawSize, String contentHash,
-                               String analysisVersion, int cacheVersion, Instant updatedAt) {
+public record EntryDescription(
+        long version,
+        Precision precision,
+        int size,
+        long rawSize,
+        String contentHash,
+        String analysisVersion,
+        int cacheVersion,
+        Instant updatedAt) {
 
     public EntryDescription {
         Objects.requireNonNull(precision, "precision");
@@ -27,7 +34,14 @@ public record EntryDescription(long version, Precision precision, int size, long
     }
 
     static EntryDescription of(CachedAudioAnalysis entry) {
-        return new EntryDescription(entry.version(), entry.precision(), entry.size(), entry.rawSize(),
-                entry.contentHash(), entry.analysisVersion(), entry.cacheVersion(), entry.updatedAt());
+        return new EntryDescription(
+                entry.version(),
+                entry.precision(),
+                entry.size(),
+                entry.rawSize(),
+                entry.contentHash(),
+                entry.analysisVersion(),
+                entry.cacheVersion(),
+                entry.updatedAt());
     }
 }

@@ -61,7 +61,7 @@ public final class EntryVersions extends PutInterceptor {
         }
         CachedAudioAnalysis current = oldValue instanceof CachedAudioAnalysis held ? held : null;
         if (current == null && written.version() > 0) {
-            return null;   // a load: the stored version stands
+            return null; // a load: the stored version stands
         }
         return written.withVersion(next(current, (clock == null ? Clock.systemUTC() : clock).instant()));
     }

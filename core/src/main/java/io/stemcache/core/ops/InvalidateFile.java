@@ -2,11 +2,11 @@ package io.stemcache.core.ops;
 
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.HazelcastInstanceAware;
+import com.hazelcast.core.IExecutorService;
 import com.hazelcast.map.IMap;
 import com.hazelcast.query.Predicates;
 import io.stemcache.core.AnalysisKey;
 import io.stemcache.core.CachedAudioAnalysis;
-import com.hazelcast.core.IExecutorService;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.Set;
@@ -38,7 +38,8 @@ public final class InvalidateFile implements Callable<int[]>, HazelcastInstanceA
     public static int onEveryMember(IExecutorService executor, UUID fileMetadataId, Duration timeout) {
         int inMemory = 0;
         int rows = 0;
-        for (Future<int[]> member : executor.submitToAllMembers(new InvalidateFile(fileMetadataId)).values()) {
+        for (Future<int[]> member :
+                executor.submitToAllMembers(new InvalidateFile(fileMetadataId)).values()) {
             int[] removed = Operations.await(member, "invalidate file " + fileMetadataId, timeout);
             inMemory += removed[0];
             rows += removed[1];
@@ -59,8 +60,8 @@ public final class InvalidateFile implements Callable<int[]>, HazelcastInstanceA
     public int[] call() {
         MemberServices services = MemberServices.of(member);
         IMap<AnalysisKey, CachedAudioAnalysis> map = member.getMap(services.mapName());
-        Set<AnalysisKey> keys = new LinkedHashSet<>(map.localKeySet(
-                Predicates.equal("fileMetadataId", fileMetadataId.toString())));
+        Set<AnalysisKey> keys =
+                new LinkedHashSet<>(map.localKeySet(Predicates.equal("fileMetadataId", fileMetadataId.toString())));
         keys.addAll(services.queuedKeysOfFile(fileMetadataId));
         int inMemory = RemoveEntry.fromEach(map, keys);
         // Rows of entries not in memory; rows of the entries just removed go too (their deletes are queued).

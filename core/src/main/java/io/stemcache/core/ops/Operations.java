@@ -9,8 +9,7 @@ import java.util.concurrent.TimeoutException;
 /** Waits for the answer of an operation a member runs, turning its failure into one message naming the operation. */
 public final class Operations {
 
-    private Operations() {
-    }
+    private Operations() {}
 
     /**
      * The answer of {@code future} within {@code timeout}; throws IllegalStateException "could not {what}: cause"
@@ -23,7 +22,8 @@ public final class Operations {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting to " + what, e);
         } catch (ExecutionException e) {
-            throw new IllegalStateException("could not " + what + ": " + e.getCause().getMessage(), e.getCause());
+            throw new IllegalStateException(
+                    "could not " + what + ": " + e.getCause().getMessage(), e.getCause());
         } catch (TimeoutException e) {
             throw new IllegalStateException("could not " + what + " within " + timeout.toSeconds() + " s", e);
         }

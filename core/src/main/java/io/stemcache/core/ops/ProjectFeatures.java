@@ -32,8 +32,8 @@ public final class ProjectFeatures
     public ProjectFeatures(Collection<String> features) {
         if (features == null || features.isEmpty() || features.stream().anyMatch(Objects::isNull)) {
             // contains(null) throws on immutable collections
-            throw new IllegalArgumentException("name at least one feature to project, and no null one; got "
-                    + features);
+            throw new IllegalArgumentException(
+                    "name at least one feature to project, and no null one; got " + features);
         }
         this.features = List.copyOf(features);
     }

@@ -19,8 +19,14 @@ import java.util.Objects;
  * @param cacheVersion the cache version the entry was written under; an older one is a miss to a reader
  * @param updatedAt when the entry was written
  */
-public record ProjectedAnalysis(byte[] payload, long version, Precision precision, String contentHash,
-                                String analysisVersion, int cacheVersion, Instant updatedAt) {
+public record ProjectedAnalysis(
+        byte[] payload,
+        long version,
+        Precision precision,
+        String contentHash,
+        String analysisVersion,
+        int cacheVersion,
+        Instant updatedAt) {
 
     public ProjectedAnalysis {
         Objects.requireNonNull(payload, "payload");
@@ -31,22 +37,32 @@ public record ProjectedAnalysis(byte[] payload, long version, Precision precisio
 
     /** The fields of {@code entry} with {@code projection}, a projection of its payload. */
     static ProjectedAnalysis of(CachedAudioAnalysis entry, byte[] projection) {
-        return new ProjectedAnalysis(projection, entry.version(), entry.precision(), entry.contentHash(),
-                entry.analysisVersion(), entry.cacheVersion(), entry.updatedAt());
+        return new ProjectedAnalysis(
+                projection,
+                entry.version(),
+                entry.precision(),
+                entry.contentHash(),
+                entry.analysisVersion(),
+                entry.cacheVersion(),
+                entry.updatedAt());
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof ProjectedAnalysis p && Arrays.equals(payload, p.payload) && version == p.version
-                && precision == p.precision && Objects.equals(contentHash, p.contentHash)
-                && analysisVersion.equals(p.analysisVersion) && cacheVersion == p.cacheVersion
+        return o instanceof ProjectedAnalysis p
+                && Arrays.equals(payload, p.payload)
+                && version == p.version
+                && precision == p.precision
+                && Objects.equals(contentHash, p.contentHash)
+                && analysisVersion.equals(p.analysisVersion)
+                && cacheVersion == p.cacheVersion
                 && updatedAt.equals(p.updatedAt);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(Arrays.hashCode(payload), version, precision, contentHash, analysisVersion, cacheVersion,
-                updatedAt);
+        return Objects.hash(
+                Arrays.hashCode(payload), version, precision, contentHash, analysisVersion, cacheVersion, updatedAt);
     }
 
     @Override

@@ -11,8 +11,8 @@ import java.util.Map;
  * Reads a key's entry (loading it from PostgreSQL when memory lacks it, as a get does) without a client's near cache
  * ever holding the key: guests' keys carry their tokens, and a near cache's preloader writes its keys to disk.
  */
-public final class ReadEntry implements EntryProcessor<AnalysisKey, CachedAudioAnalysis, CachedAudioAnalysis>,
-        ReadOnly, Offloadable {
+public final class ReadEntry
+        implements EntryProcessor<AnalysisKey, CachedAudioAnalysis, CachedAudioAnalysis>, ReadOnly, Offloadable {
 
     @Override
     public CachedAudioAnalysis process(Map.Entry<AnalysisKey, CachedAudioAnalysis> entry) {

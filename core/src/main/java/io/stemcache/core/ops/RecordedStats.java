@@ -22,9 +22,20 @@ import java.util.Objects;
  * @param storeFailures write-behind store calls that failed
  * @param lastCleanup when the PostgreSQL cleanup had last finished, or null
  */
-public record RecordedStats(Instant recordedAt, long entries, long storedBytes, long rawBytes, long hits, long misses,
-                            long puts, long removals, long evictions, long expirations, long writeBehindBacklog,
-                            long storeFailures, Instant lastCleanup) {
+public record RecordedStats(
+        Instant recordedAt,
+        long entries,
+        long storedBytes,
+        long rawBytes,
+        long hits,
+        long misses,
+        long puts,
+        long removals,
+        long evictions,
+        long expirations,
+        long writeBehindBacklog,
+        long storeFailures,
+        Instant lastCleanup) {
 
     public RecordedStats {
         Objects.requireNonNull(recordedAt, "recordedAt");

@@ -1,9 +1,9 @@
 package io.stemcache.core.ops;
 
 import com.hazelcast.map.EntryProcessor;
+import com.hazelcast.map.IMap;
 import io.stemcache.core.AnalysisKey;
 import io.stemcache.core.CachedAudioAnalysis;
-import com.hazelcast.map.IMap;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;

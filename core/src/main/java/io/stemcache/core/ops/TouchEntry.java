@@ -13,8 +13,8 @@ import java.util.Map;
  * position on the member (reads served by a near cache never reach it) and queues a
  * {@code last_accessed} update for PostgreSQL. It never writes the entry, so nothing is stored.
  */
-public final class TouchEntry implements EntryProcessor<AnalysisKey, CachedAudioAnalysis, Boolean>,
-        HazelcastInstanceAware {
+public final class TouchEntry
+        implements EntryProcessor<AnalysisKey, CachedAudioAnalysis, Boolean>, HazelcastInstanceAware {
 
     private transient HazelcastInstance member;
 
@@ -28,8 +28,9 @@ public final class TouchEntry implements EntryProcessor<AnalysisKey, CachedAudio
         boolean present = entry.getValue() != null;
         // Reading the value already counted as an access on this member; the services (absent on a bare
         // Hazelcast member) carry it on to PostgreSQL.
-        if (present && member != null && member.getUserContext().get(MemberServices.USER_CONTEXT_KEY)
-                instanceof MemberServices services) {
+        if (present
+                && member != null
+                && member.getUserContext().get(MemberServices.USER_CONTEXT_KEY) instanceof MemberServices services) {
             services.touched(List.of(entry.getKey()));
         }
         return present;

@@ -53,11 +53,13 @@ public final class WriteExactly implements EntryProcessor<AnalysisKey, CachedAud
         return this;
     }
 
-    static void write(Map.Entry<AnalysisKey, CachedAudioAnalysis> mapEntry, CachedAudioAnalysis value, long ttlSeconds) {
+    static void write(
+            Map.Entry<AnalysisKey, CachedAudioAnalysis> mapEntry, CachedAudioAnalysis value, long ttlSeconds) {
         if (ttlSeconds == MAP_TTL) {
             mapEntry.setValue(value);
         } else {
-            ((ExtendedMapEntry<AnalysisKey, CachedAudioAnalysis>) mapEntry).setValue(value, ttlSeconds, TimeUnit.SECONDS);
+            ((ExtendedMapEntry<AnalysisKey, CachedAudioAnalysis>) mapEntry)
+                    .setValue(value, ttlSeconds, TimeUnit.SECONDS);
         }
     }
 }

@@ -13,7 +13,9 @@ final class AnalysisKeySerializer implements CompactSerializer<AnalysisKey> {
     @Override
     public AnalysisKey read(CompactReader reader) {
         Owner owner = Owner.of(Owner.Kind.fromCode(reader.readString("ownerKind")), reader.readString("ownerId"));
-        return new AnalysisKey(owner, UUID.fromString(reader.readString("fileMetadataId")),
+        return new AnalysisKey(
+                owner,
+                UUID.fromString(reader.readString("fileMetadataId")),
                 StemType.fromCode(reader.readString("stemType")));
     }
 

@@ -29,27 +29,31 @@ final class CachedAudioAnalysisSerializer implements CompactSerializer<CachedAud
         if (reader.getFieldKind("size") == FieldKind.INT32 && payload != null) {
             int size = reader.readInt32("size");
             if (size != payload.length) {
-                throw new CorruptPayloadException("entry's size field says " + size + " bytes but its payload is "
-                        + payload.length + " bytes");
+                throw new CorruptPayloadException(
+                        "entry's size field says " + size + " bytes but its payload is " + payload.length + " bytes");
             }
         }
         return new CachedAudioAnalysis(
-                UUID.fromString(reader.readString("id")),
-                UUID.fromString(reader.readString("fileMetadataId")),
-                StemType.fromCode(reader.readString("stemType")),
-                reader.readString("analysisVersion"),
-                reader.readInt32("cacheVersion"),
-                reader.readString("contentHash"),
-                Precision.valueOf(reader.readString("precision")),
-                micros(reader.readInt64("createdAtMicros")),
-                micros(reader.readInt64("updatedAtMicros")),
-                new AnalysisMetadata(reader.readInt32("sampleRate"), reader.readFloat64("duration"),
-                        reader.readInt32("bufferSize"), List.of(reader.readArrayOfString("featuresExtracted")),
-                        reader.readFloat64("analysisDuration")),
-                reader.readInt64("rawSize"),
-                payload,
-                reader.readInt64("version"),
-                reader.readBoolean("deletion")).decodingWith(codec);
+                        UUID.fromString(reader.readString("id")),
+                        UUID.fromString(reader.readString("fileMetadataId")),
+                        StemType.fromCode(reader.readString("stemType")),
+                        reader.readString("analysisVersion"),
+                        reader.readInt32("cacheVersion"),
+                        reader.readString("contentHash"),
+                        Precision.valueOf(reader.readString("precision")),
+                        micros(reader.readInt64("createdAtMicros")),
+                        micros(reader.readInt64("updatedAtMicros")),
+                        new AnalysisMetadata(
+                                reader.readInt32("sampleRate"),
+                                reader.readFloat64("duration"),
+                                reader.readInt32("bufferSize"),
+                                List.of(reader.readArrayOfString("featuresExtracted")),
+                                reader.readFloat64("analysisDuration")),
+                        reader.readInt64("rawSize"),
+                        payload,
+                        reader.readInt64("version"),
+                        reader.readBoolean("deletion"))
+                .decodingWith(codec);
     }
 
     @Override
@@ -67,7 +71,8 @@ final class CachedAudioAnalysisSerializer implements CompactSerializer<CachedAud
         writer.writeInt32("sampleRate", metadata.sampleRate());
         writer.writeFloat64("duration", metadata.duration());
         writer.writeInt32("bufferSize", metadata.bufferSize());
-        writer.writeArrayOfString("featuresExtracted", metadata.featuresExtracted().toArray(String[]::new));
+        writer.writeArrayOfString(
+                "featuresExtracted", metadata.featuresExtracted().toArray(String[]::new));
         writer.writeFloat64("analysisDuration", metadata.analysisDuration());
         writer.writeInt64("rawSize", value.rawSize());
         writer.writeInt32("size", value.size());
@@ -81,7 +86,8 @@ final class CachedAudioAnalysisSerializer implements CompactSerializer<CachedAud
     }
 
     static Instant micros(long epochMicros) {
-        return Instant.ofEpochSecond(Math.floorDiv(epochMicros, 1_000_000L), Math.floorMod(epochMicros, 1_000_000L) * 1_000L);
+        return Instant.ofEpochSecond(
+                Math.floorDiv(epochMicros, 1_000_000L), Math.floorMod(epochMicros, 1_000_000L) * 1_000L);
     }
 
     @Override

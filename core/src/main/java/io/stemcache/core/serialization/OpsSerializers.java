@@ -24,12 +24,22 @@ import java.util.UUID;
 /** Compact serializers of the operations clients send to members, and of their answers. */
 final class OpsSerializers {
 
-    private OpsSerializers() {
-    }
+    private OpsSerializers() {}
 
     static List<CompactSerializer<?>> all() {
-        return List.of(new Touch(), new Invalidate(), new Keys(), new Cleanup(), new Version(), new Read(),
-                new Project(), new Projected(), new Describe(), new Description(), new History(), new Recorded());
+        return List.of(
+                new Touch(),
+                new Invalidate(),
+                new Keys(),
+                new Cleanup(),
+                new Version(),
+                new Read(),
+                new Project(),
+                new Projected(),
+                new Describe(),
+                new Description(),
+                new History(),
+                new Recorded());
     }
 
     static final class Touch implements CompactSerializer<TouchEntry> {
@@ -79,8 +89,9 @@ final class OpsSerializers {
     static final class Keys implements CompactSerializer<OwnerKeys> {
         @Override
         public OwnerKeys read(CompactReader reader) {
-            return new OwnerKeys(Owner.of(Owner.Kind.fromCode(reader.readString("ownerKind")),
-                    reader.readString("ownerId")), reader.readInt32("limit"));
+            return new OwnerKeys(
+                    Owner.of(Owner.Kind.fromCode(reader.readString("ownerKind")), reader.readString("ownerId")),
+                    reader.readInt32("limit"));
         }
 
         @Override
@@ -170,9 +181,13 @@ final class OpsSerializers {
     static final class Projected implements CompactSerializer<ProjectedAnalysis> {
         @Override
         public ProjectedAnalysis read(CompactReader reader) {
-            return new ProjectedAnalysis(reader.readArrayOfInt8("payload"), reader.readInt64("version"),
-                    Precision.valueOf(reader.readString("precision")), reader.readString("contentHash"),
-                    reader.readString("analysisVersion"), reader.readInt32("cacheVersion"),
+            return new ProjectedAnalysis(
+                    reader.readArrayOfInt8("payload"),
+                    reader.readInt64("version"),
+                    Precision.valueOf(reader.readString("precision")),
+                    reader.readString("contentHash"),
+                    reader.readString("analysisVersion"),
+                    reader.readInt32("cacheVersion"),
                     CachedAudioAnalysisSerializer.micros(reader.readInt64("updatedAtMicros")));
         }
 
@@ -245,9 +260,14 @@ final class OpsSerializers {
     static final class Description implements CompactSerializer<EntryDescription> {
         @Override
         public EntryDescription read(CompactReader reader) {
-            return new EntryDescription(reader.readInt64("version"), Precision.valueOf(reader.readString("precision")),
-                    reader.readInt32("size"), reader.readInt64("rawSize"), reader.readString("contentHash"),
-                    reader.readString("analysisVersion"), reader.readInt32("cacheVersion"),
+            return new EntryDescription(
+                    reader.readInt64("version"),
+                    Precision.valueOf(reader.readString("precision")),
+                    reader.readInt32("size"),
+                    reader.readInt64("rawSize"),
+                    reader.readString("contentHash"),
+                    reader.readString("analysisVersion"),
+                    reader.readInt32("cacheVersion"),
                     CachedAudioAnalysisSerializer.micros(reader.readInt64("updatedAtMicros")));
         }
 
@@ -300,11 +320,19 @@ final class OpsSerializers {
         @Override
         public RecordedStats read(CompactReader reader) {
             Long lastCleanup = reader.readNullableInt64("lastCleanupMicros");
-            return new RecordedStats(CachedAudioAnalysisSerializer.micros(reader.readInt64("recordedAtMicros")),
-                    reader.readInt64("entries"), reader.readInt64("storedBytes"), reader.readInt64("rawBytes"),
-                    reader.readInt64("hits"), reader.readInt64("misses"), reader.readInt64("puts"),
-                    reader.readInt64("removals"), reader.readInt64("evictions"), reader.readInt64("expirations"),
-                    reader.readInt64("writeBehindBacklog"), reader.readInt64("storeFailures"),
+            return new RecordedStats(
+                    CachedAudioAnalysisSerializer.micros(reader.readInt64("recordedAtMicros")),
+                    reader.readInt64("entries"),
+                    reader.readInt64("storedBytes"),
+                    reader.readInt64("rawBytes"),
+                    reader.readInt64("hits"),
+                    reader.readInt64("misses"),
+                    reader.readInt64("puts"),
+                    reader.readInt64("removals"),
+                    reader.readInt64("evictions"),
+                    reader.readInt64("expirations"),
+                    reader.readInt64("writeBehindBacklog"),
+                    reader.readInt64("storeFailures"),
                     lastCleanup == null ? null : CachedAudioAnalysisSerializer.micros(lastCleanup));
         }
 
@@ -322,7 +350,8 @@ final class OpsSerializers {
             writer.writeInt64("expirations", row.expirations());
             writer.writeInt64("writeBehindBacklog", row.writeBehindBacklog());
             writer.writeInt64("storeFailures", row.storeFailures());
-            writer.writeNullableInt64("lastCleanupMicros",
+            writer.writeNullableInt64(
+                    "lastCleanupMicros",
                     row.lastCleanup() == null ? null : CachedAudioAnalysisSerializer.toMicros(row.lastCleanup()));
         }
 

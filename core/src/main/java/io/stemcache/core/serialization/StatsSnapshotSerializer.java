@@ -11,11 +11,19 @@ final class StatsSnapshotSerializer implements CompactSerializer<StatsSnapshot> 
     @Override
     public StatsSnapshot read(CompactReader reader) {
         Long lastCleanup = reader.readNullableInt64("lastCleanupMicros");
-        return new StatsSnapshot(CachedAudioAnalysisSerializer.micros(reader.readInt64("publishedAtMicros")),
-                reader.readInt64("hits"), reader.readInt64("misses"), reader.readInt64("nearCacheHits"),
-                reader.readInt64("nearCacheMisses"), reader.readInt64("puts"), reader.readInt64("removals"),
-                reader.readInt64("evictions"), reader.readInt64("expirations"), reader.readInt64("loads"),
-                reader.readInt64("storeFailures"), reader.readInt64("writeBehindBacklog"),
+        return new StatsSnapshot(
+                CachedAudioAnalysisSerializer.micros(reader.readInt64("publishedAtMicros")),
+                reader.readInt64("hits"),
+                reader.readInt64("misses"),
+                reader.readInt64("nearCacheHits"),
+                reader.readInt64("nearCacheMisses"),
+                reader.readInt64("puts"),
+                reader.readInt64("removals"),
+                reader.readInt64("evictions"),
+                reader.readInt64("expirations"),
+                reader.readInt64("loads"),
+                reader.readInt64("storeFailures"),
+                reader.readInt64("writeBehindBacklog"),
                 lastCleanup == null ? null : CachedAudioAnalysisSerializer.micros(lastCleanup));
     }
 
@@ -34,8 +42,8 @@ final class StatsSnapshotSerializer implements CompactSerializer<StatsSnapshot> 
         writer.writeInt64("storeFailures", snapshot.storeFailures());
         writer.writeInt64("writeBehindBacklog", snapshot.writeBehindBacklog());
         Instant lastCleanup = snapshot.lastCleanup();
-        writer.writeNullableInt64("lastCleanupMicros",
-                lastCleanup == null ? null : CachedAudioAnalysisSerializer.toMicros(lastCleanup));
+        writer.writeNullableInt64(
+                "lastCleanupMicros", lastCleanup == null ? null : CachedAudioAnalysisSerializer.toMicros(lastCleanup));
     }
 
     @Override

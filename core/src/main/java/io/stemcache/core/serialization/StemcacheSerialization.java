@@ -64,16 +64,19 @@ public final class StemcacheSerialization {
      * Serializable task or value included, is refused with Hazelcast's "Resolving class ... is not allowed" before
      * any of its code runs.
      */
-    public static final List<String> JAVA_SERIALIZED = List.of(PutInterceptor.class.getName(),
-            EntryVersions.class.getName(), EntryChecks.class.getName(), CorruptPayloadException.class.getName(),
-            PayloadTooLargeException.class.getName(), ProjectFeatures.UnknownFeaturesException.class.getName());
+    public static final List<String> JAVA_SERIALIZED = List.of(
+            PutInterceptor.class.getName(),
+            EntryVersions.class.getName(),
+            EntryChecks.class.getName(),
+            CorruptPayloadException.class.getName(),
+            PayloadTooLargeException.class.getName(),
+            ProjectFeatures.UnknownFeaturesException.class.getName());
 
     /** JDK packages with known deserialization gadgets that the filter's default {@code java} prefix would admit. */
-    static final List<String> JDK_REFUSED = List.of("java.rmi.", "javax.management.", "javax.naming.",
-            "java.beans.", "javax.script.");
+    static final List<String> JDK_REFUSED =
+            List.of("java.rmi.", "javax.management.", "javax.naming.", "java.beans.", "javax.script.");
 
-    private StemcacheSerialization() {
-    }
+    private StemcacheSerialization() {}
 
     /** Adds the serializers, entries decoding with the standard codec, and the Java deserialization filter. */
     public static SerializationConfig register(SerializationConfig config) {

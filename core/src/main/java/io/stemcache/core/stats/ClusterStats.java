@@ -32,8 +32,7 @@ public final class ClusterStats {
     static final String SERVICE = "service:";
     static final String NEAR_CACHE = "nearcache:";
 
-    private ClusterStats() {
-    }
+    private ClusterStats() {}
 
     /** The statistics of the cluster {@code hazelcast} belongs to, for the analysis map {@code mapName}. */
     public static CacheStats read(HazelcastInstance hazelcast, String mapName) {
@@ -66,12 +65,28 @@ public final class ClusterStats {
             if (liveMembers.contains(published.getKey())) {
                 backlog += s.writeBehindBacklog();
             }
-            if (s.lastCleanup() != null && (lastCleanup == null || s.lastCleanup().isAfter(lastCleanup))) {
+            if (s.lastCleanup() != null
+                    && (lastCleanup == null || s.lastCleanup().isAfter(lastCleanup))) {
                 lastCleanup = s.lastCleanup();
             }
         }
-        return new CacheStats(entries, storedBytes, rawBytes, hits, misses, nearHits, puts, removals, evictions,
-                expirations, backlog, nearMisses, loads, storeFailures, lastCleanup, liveMembers.size());
+        return new CacheStats(
+                entries,
+                storedBytes,
+                rawBytes,
+                hits,
+                misses,
+                nearHits,
+                puts,
+                removals,
+                evictions,
+                expirations,
+                backlog,
+                nearMisses,
+                loads,
+                storeFailures,
+                lastCleanup,
+                liveMembers.size());
     }
 
     static IMap<String, StatsSnapshot> snapshots(HazelcastInstance hazelcast) {

@@ -34,15 +34,14 @@ public final class StatsPublisher implements AutoCloseable {
     /** How long a publication may wait for the cluster, so shutdown is never held up by it. */
     private static final long PUBLISH_TIMEOUT_SECONDS = 5;
 
-
     private final HazelcastInstance hazelcast;
     private final Supplier<Map<String, StatsSnapshot>> snapshots;
     private final ScheduledExecutorService scheduler;
     private final UUID lifecycleRegistration;
     private volatile boolean failing;
 
-    private StatsPublisher(HazelcastInstance hazelcast, Supplier<Map<String, StatsSnapshot>> snapshots,
-                           Duration interval) {
+    private StatsPublisher(
+            HazelcastInstance hazelcast, Supplier<Map<String, StatsSnapshot>> snapshots, Duration interval) {
         this.hazelcast = hazelcast;
         this.snapshots = snapshots;
         this.scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -73,22 +72,35 @@ public final class StatsPublisher implements AutoCloseable {
      * service counters go under a key of their own (two services on one client count separately); the near
      * cache's under the client's UUID (two services share one near cache, which must count once).
      */
-    public static StatsPublisher apiNode(HazelcastInstance client, String mapName, LongSupplier hits,
-                                         LongSupplier misses, Duration interval, Clock clock) {
+    public static StatsPublisher apiNode(
+            HazelcastInstance client,
+            String mapName,
+            LongSupplier hits,
+            LongSupplier misses,
+            Duration interval,
+            Clock clock) {
         checkInterval(interval);
         Objects.requireNonNull(mapName, "mapName");
         String serviceKey = ClusterStats.SERVICE + UUID.randomUUID();
-        String nearCacheKey = ClusterStats.NEAR_CACHE + client.getLocalEndpoint().getUuid();
+        String nearCacheKey =
+                ClusterStats.NEAR_CACHE + client.getLocalEndpoint().getUuid();
         IMap<Object, Object> map = client.getMap(mapName);
-        return new StatsPublisher(client, () -> {
-            NearCacheStats near = nearCacheStats(map);
-            StatsSnapshot service = StatsSnapshot.service(clock.instant(), hits.getAsLong(), misses.getAsLong());
-            if (near == null) {
-                return Map.of(serviceKey, service);
-            }
-            return Map.of(serviceKey, service,
-                    nearCacheKey, StatsSnapshot.nearCache(clock.instant(), near.getHits(), near.getMisses()));
-        }, interval);
+        return new StatsPublisher(
+                client,
+                () -> {
+                    NearCacheStats near = nearCacheStats(map);
+                    StatsSnapshot service =
+                            StatsSnapshot.service(clock.instant(), hits.getAsLong(), misses.getAsLong());
+                    if (near == null) {
+                        return Map.of(serviceKey, service);
+                    }
+                    return Map.of(
+                            serviceKey,
+                            service,
+                            nearCacheKey,
+                            StatsSnapshot.nearCache(clock.instant(), near.getHits(), near.getMisses()));
+                },
+                interval);
     }
 
     /** Hazelcast's logging (routed to slf4j by members and clients): core has no logging dependency of its own. */
@@ -130,7 +142,9 @@ public final class StatsPublisher implements AutoCloseable {
 
     /** One publication at a time, each taking its snapshot inside: a late one never overwrites newer counts. */
     private synchronized void publish() throws Exception {
-        ClusterStats.snapshots(hazelcast).setAllAsync(snapshots.get()).toCompletableFuture()
+        ClusterStats.snapshots(hazelcast)
+                .setAllAsync(snapshots.get())
+                .toCompletableFuture()
                 .get(PUBLISH_TIMEOUT_SECONDS, TimeUnit.SECONDS);
     }
 

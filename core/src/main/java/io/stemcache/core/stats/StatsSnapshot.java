@@ -11,23 +11,63 @@ import java.util.Objects;
  * @param publishedAt when the process took the snapshot
  * @param lastCleanup when this member last finished a PostgreSQL cleanup, or null
  */
-public record StatsSnapshot(Instant publishedAt, long hits, long misses, long nearCacheHits, long nearCacheMisses,
-                            long puts, long removals, long evictions, long expirations, long loads,
-                            long storeFailures, long writeBehindBacklog, Instant lastCleanup) {
+public record StatsSnapshot(
+        Instant publishedAt,
+        long hits,
+        long misses,
+        long nearCacheHits,
+        long nearCacheMisses,
+        long puts,
+        long removals,
+        long evictions,
+        long expirations,
+        long loads,
+        long storeFailures,
+        long writeBehindBacklog,
+        Instant lastCleanup) {
 
     public StatsSnapshot {
         Objects.requireNonNull(publishedAt, "publishedAt");
-        if (hits < 0 || misses < 0 || nearCacheHits < 0 || nearCacheMisses < 0 || puts < 0 || removals < 0
-                || evictions < 0 || expirations < 0 || loads < 0 || storeFailures < 0 || writeBehindBacklog < 0) {
+        if (hits < 0
+                || misses < 0
+                || nearCacheHits < 0
+                || nearCacheMisses < 0
+                || puts < 0
+                || removals < 0
+                || evictions < 0
+                || expirations < 0
+                || loads < 0
+                || storeFailures < 0
+                || writeBehindBacklog < 0) {
             throw new IllegalArgumentException("statistics counters cannot be negative: " + this);
         }
     }
 
     /** A member's figures: map events seen by its local entry listener, store failures and its write-behind queue. */
-    public static StatsSnapshot member(Instant now, long puts, long removals, long evictions, long expirations,
-                                       long loads, long storeFailures, long writeBehindBacklog, Instant lastCleanup) {
-        return new StatsSnapshot(now, 0, 0, 0, 0, puts, removals, evictions, expirations, loads, storeFailures,
-                writeBehindBacklog, lastCleanup);
+    public static StatsSnapshot member(
+            Instant now,
+            long puts,
+            long removals,
+            long evictions,
+            long expirations,
+            long loads,
+            long storeFailures,
+            long writeBehindBacklog,
+            Instant lastCleanup) {
+        return new StatsSnapshot(
+                now,
+                0,
+                0,
+                0,
+                0,
+                puts,
+                removals,
+                evictions,
+                expirations,
+                loads,
+                storeFailures,
+                writeBehindBacklog,
+                lastCleanup);
     }
 
     /** An API node's service counters. */

@@ -31,7 +31,8 @@ class BitPlanesTest {
                 double[] back = new double[n];
                 BitPlanes.unshuffle(planes, pre, back);
                 for (int i = 0; i < n; i++) {
-                    assertThat(Double.doubleToRawLongBits(back[i])).as("n=%d pre=%d i=%d", n, pre, i)
+                    assertThat(Double.doubleToRawLongBits(back[i]))
+                            .as("n=%d pre=%d i=%d", n, pre, i)
                             .isEqualTo(Double.doubleToRawLongBits(values[i]));
                 }
             }

@@ -7,8 +7,7 @@ import java.util.Map;
 /** The lossy precisions' stated error bounds, checked value by value. */
 final class CodecAssertions {
 
-    private CodecAssertions() {
-    }
+    private CodecAssertions() {}
 
     /** FLOAT32: relative error at most 2^-24 (absolute 2^-150 below float32's normal range). */
     static void assertWithinFloat32Bound(AudioAnalysis expected, AudioAnalysis actual) {
@@ -47,8 +46,8 @@ final class CodecAssertions {
                 min = Math.min(min, v);
                 max = Math.max(max, v);
             }
-            double bound = (max - min) / 131070
-                    + (plusHalfUlp ? Math.ulp(Math.max(Math.abs(min), Math.abs(max))) / 2 : 0);
+            double bound =
+                    (max - min) / 131070 + (plusHalfUlp ? Math.ulp(Math.max(Math.abs(min), Math.abs(max))) / 2 : 0);
             for (int i = 0; i < x.length; i++) {
                 if (!(Math.abs(x[i] - y[i]) <= bound)) {
                     throw new AssertionError("series '" + series.getKey() + "'[" + i + "]: " + x[i] + " decoded as "
@@ -60,10 +59,12 @@ final class CodecAssertions {
     }
 
     private static void assertSameShape(AudioAnalysis expected, AudioAnalysis actual) {
-        if (!expected.analysisData().keySet().stream().toList()
+        if (!expected.analysisData().keySet().stream()
+                .toList()
                 .equals(actual.analysisData().keySet().stream().toList())) {
-            throw new AssertionError("series names differ: " + expected.analysisData().keySet() + " vs "
-                    + actual.analysisData().keySet());
+            throw new AssertionError(
+                    "series names differ: " + expected.analysisData().keySet() + " vs "
+                            + actual.analysisData().keySet());
         }
         expected.analysisData().forEach((name, values) -> {
             if (values.length != actual.analysisData().get(name).length) {
@@ -74,7 +75,8 @@ final class CodecAssertions {
 
     private static void exactExceptSeries(AudioAnalysis expected, AudioAnalysis actual) {
         Analyses.assertBitExact(expected.waveformData(), actual.waveformData());
-        if (!expected.metadata().equals(actual.metadata()) || !expected.fileMetadataId().equals(actual.fileMetadataId())
+        if (!expected.metadata().equals(actual.metadata())
+                || !expected.fileMetadataId().equals(actual.fileMetadataId())
                 || expected.stemType() != actual.stemType()
                 || !expected.analysisVersion().equals(actual.analysisVersion())) {
             throw new AssertionError("envelope differs: " + expected + " vs " + actual);

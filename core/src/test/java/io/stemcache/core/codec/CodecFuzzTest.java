@@ -29,8 +29,29 @@ class CodecFuzzTest {
     private static final long SEED = Long.getLong("stemcache.fuzz.seed", 0x5eed_c0dec_0001L);
     /** Big enough for the seeds (about 100 KB raw), small enough that a lying length cannot allocate much. */
     private static final long LIMIT = 256 << 10;
-    private static final long[] LENGTHS = {0, 1, 7, 8, 9, 127, 128, 255, 300, 2000, 2001, 16_383, 16_384, 32_767,
-            1 << 20, (1 << 28) - 64, Integer.MAX_VALUE, 1L << 32, Long.MAX_VALUE, -1};
+
+    private static final long[] LENGTHS = {
+        0,
+        1,
+        7,
+        8,
+        9,
+        127,
+        128,
+        255,
+        300,
+        2000,
+        2001,
+        16_383,
+        16_384,
+        32_767,
+        1 << 20,
+        (1 << 28) - 64,
+        Integer.MAX_VALUE,
+        1L << 32,
+        Long.MAX_VALUE,
+        -1
+    };
 
     /**
      * Bytes a decode may allocate per decoded byte its header declares: the values themselves (1x), the markers'
@@ -49,7 +70,9 @@ class CodecFuzzTest {
 
     @Test
     void decode_randomAndMutatedPayloads_throwOnlyCorruptPayloadAndFinishQuicklyWithinBoundedAllocation() {
-        assertThat(THREADS.isThreadAllocatedMemorySupported()).as("HotSpot's per-thread allocation counter").isTrue();
+        assertThat(THREADS.isThreadAllocatedMemorySupported())
+                .as("HotSpot's per-thread allocation counter")
+                .isTrue();
         THREADS.setThreadAllocatedMemoryEnabled(true);
         // Below this size one thread decodes every column, so this thread's counter sees every allocation.
         assertThat(LIMIT / Double.BYTES).isLessThan(SeriesColumns.PARALLEL_MIN_VALUES);
@@ -73,8 +96,10 @@ class CodecFuzzTest {
             } catch (CorruptPayloadException e) {
                 refusal = e;
             } catch (Throwable t) {
-                throw new AssertionError("iteration " + i + " (seed " + SEED + ") escaped with " + t + "; input "
-                        + Base64.getEncoder().encodeToString(input), t);
+                throw new AssertionError(
+                        "iteration " + i + " (seed " + SEED + ") escaped with " + t + "; input "
+                                + Base64.getEncoder().encodeToString(input),
+                        t);
             }
             long allocated = THREADS.getCurrentThreadAllocatedBytes() - allocatedBefore;
             slowest = Math.max(slowest, System.nanoTime() - t0);
@@ -96,14 +121,23 @@ class CodecFuzzTest {
                 rejected++;
             }
         }
-        System.out.printf("RESULT codec-fuzz iterations=%d seed=%d ms=%d decoded=%d rejected=%d slowest_ms=%.2f"
-                        + " most_allocated_bytes=%d declared_bytes=%d limit_bytes=%d%n", ITERATIONS, SEED,
-                (System.nanoTime() - start) / 1_000_000, decoded, rejected, slowest / 1e6, mostAllocated,
-                mostAllocatedDeclared, LIMIT);
+        System.out.printf(
+                "RESULT codec-fuzz iterations=%d seed=%d ms=%d decoded=%d rejected=%d slowest_ms=%.2f"
+                        + " most_allocated_bytes=%d declared_bytes=%d limit_bytes=%d%n",
+                ITERATIONS,
+                SEED,
+                (System.nanoTime() - start) / 1_000_000,
+                decoded,
+                rejected,
+                slowest / 1e6,
+                mostAllocated,
+                mostAllocatedDeclared,
+                LIMIT);
         assertThat(rejected).isGreaterThan(ITERATIONS / 2);
         // Generous for a loaded CI box: a hang or a runaway loop is what this catches.
         assertThat(slowest).as("slowest decode, ns").isLessThan(2_000_000_000L);
-        assertThat(mostAllocated).as("most bytes one decode allocated")
+        assertThat(mostAllocated)
+                .as("most bytes one decode allocated")
                 .isLessThanOrEqualTo(ALLOCATED_PER_DECLARED_BYTE * LIMIT + ALLOCATED_FIXED);
     }
 
@@ -215,7 +249,8 @@ class CodecFuzzTest {
     /** Header fields, resealed: other value counts and precisions over a valid body. */
     private static byte[] headerField(Random random, byte[] b) {
         PayloadHeader header = TestPayloads.headerFields(b);
-        long valueCount = random.nextBoolean() ? header.valueCount() + random.nextInt(2001) - 1000
+        long valueCount = random.nextBoolean()
+                ? header.valueCount() + random.nextInt(2001) - 1000
                 : LENGTHS[random.nextInt(LENGTHS.length)];
         Precision precision = Precision.values()[random.nextInt(3)];
         return TestPayloads.reseal(b, precision, Math.max(0, valueCount));

@@ -52,21 +52,26 @@ class CompressionBombTest {
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         long thread = Thread.currentThread().getId();
         try {
-            codec.decode(bomb);   // once before measuring: loads the classes the refusal uses
+            codec.decode(bomb); // once before measuring: loads the classes the refusal uses
         } catch (CorruptPayloadException expected) {
             // measured below
         }
 
         long before = threads.getThreadAllocatedBytes(thread);
-        assertThatThrownBy(() -> codec.decode(bomb)).isInstanceOf(CorruptPayloadException.class)
+        assertThatThrownBy(() -> codec.decode(bomb))
+                .isInstanceOf(CorruptPayloadException.class)
                 .hasMessageContaining("payload of " + bomb.length + " bytes claims " + CLAIMED + " float64 values")
-                .hasMessageContaining("at most " + AnalysisCodec.MAX_COMPRESSION_RATIO + " decoded bytes per payload byte");
-        assertThatThrownBy(() -> codec.verify(bomb)).isInstanceOf(CorruptPayloadException.class)
+                .hasMessageContaining(
+                        "at most " + AnalysisCodec.MAX_COMPRESSION_RATIO + " decoded bytes per payload byte");
+        assertThatThrownBy(() -> codec.verify(bomb))
+                .isInstanceOf(CorruptPayloadException.class)
                 .hasMessageContaining("decoded bytes per payload byte");
         assertThatThrownBy(() -> codec.project(bomb, List.of("x"))).isInstanceOf(CorruptPayloadException.class);
         long allocated = threads.getThreadAllocatedBytes(thread) - before;
 
-        assertThat(allocated).as("bytes allocated refusing a 256 MiB claim three times").isLessThan(1 << 20);
+        assertThat(allocated)
+                .as("bytes allocated refusing a 256 MiB claim three times")
+                .isLessThan(1 << 20);
     }
 
     @Test
@@ -74,16 +79,22 @@ class CompressionBombTest {
         for (int length : new int[] {24, 1000, 60_000}) {
             byte[] payload = new byte[length];
             long allowed = AnalysisCodec.maxDecodedBytes(length) / Double.BYTES;
-            assertThat(allowed).isEqualTo((AnalysisCodec.RATIO_ALLOWANCE_BYTES
-                    + (long) AnalysisCodec.MAX_COMPRESSION_RATIO * length) / Double.BYTES);
-            assertThat(codec.header(TestPayloads.reseal(payload, Precision.FLOAT64, allowed)).valueCount()).isEqualTo(allowed);
+            assertThat(allowed)
+                    .isEqualTo(
+                            (AnalysisCodec.RATIO_ALLOWANCE_BYTES + (long) AnalysisCodec.MAX_COMPRESSION_RATIO * length)
+                                    / Double.BYTES);
+            assertThat(codec.header(TestPayloads.reseal(payload, Precision.FLOAT64, allowed))
+                            .valueCount())
+                    .isEqualTo(allowed);
             assertThatThrownBy(() -> codec.header(TestPayloads.reseal(payload, Precision.FLOAT64, allowed + 1)))
-                    .isInstanceOf(CorruptPayloadException.class).hasMessageContaining("decoded bytes per payload byte");
+                    .isInstanceOf(CorruptPayloadException.class)
+                    .hasMessageContaining("decoded bytes per payload byte");
         }
         // The configured cap still applies below the ratio.
-        assertThatThrownBy(() -> AnalysisCodec.withMaxDecodedBytes(1 << 10).header(
-                TestPayloads.reseal(new byte[70_000], Precision.FLOAT64, 1000)))
-                .isInstanceOf(CorruptPayloadException.class).hasMessageContaining("over this codec's limit of 1024");
+        assertThatThrownBy(() -> AnalysisCodec.withMaxDecodedBytes(1 << 10)
+                        .header(TestPayloads.reseal(new byte[70_000], Precision.FLOAT64, 1000)))
+                .isInstanceOf(CorruptPayloadException.class)
+                .hasMessageContaining("over this codec's limit of 1024");
     }
 
     /** A silent stem of about 21 minutes: 35 series of zeros, zero points. Honest, and compressible beyond the ratio. */
@@ -112,11 +123,17 @@ class CompressionBombTest {
         Map<String, double[]> series = new LinkedHashMap<>();
         series.put("noise", random.doubles(20_000).toArray());
         series.put("flat", new double[20_000]);
-        AudioAnalysis analysis = TestPayloads.analysis(series, random.doubles(2000).toArray(), List.of());
+        AudioAnalysis analysis =
+                TestPayloads.analysis(series, random.doubles(2000).toArray(), List.of());
         byte[] both = codec.encode(analysis, Precision.FLOAT64);
-        byte[] noiseOnly = codec.encode(TestPayloads.analysis(Map.of("noise", series.get("noise")),
-                analysis.waveformData().points(), List.of()), Precision.FLOAT64);
-        assertThat(both.length - noiseOnly.length).as("the flat series: 22 constant planes and its name")
+        byte[] noiseOnly = codec.encode(
+                TestPayloads.analysis(
+                        Map.of("noise", series.get("noise")),
+                        analysis.waveformData().points(),
+                        List.of()),
+                Precision.FLOAT64);
+        assertThat(both.length - noiseOnly.length)
+                .as("the flat series: 22 constant planes and its name")
                 .isLessThan(64);
     }
 
@@ -138,7 +155,9 @@ class CompressionBombTest {
 
         AudioAnalysis projected = codec.decode(projection);
         assertThat(projected.analysisData().keySet()).containsExactly("flat");
-        Analyses.assertBitExact("flat", codec.decode(payload).analysisData().get("flat"),
+        Analyses.assertBitExact(
+                "flat",
+                codec.decode(payload).analysisData().get("flat"),
                 projected.analysisData().get("flat"));
         assertThat(projected.metadata()).isEqualTo(analysis.metadata());
     }

@@ -17,7 +17,8 @@ class Lz4ImplementationTest {
 
     @Test
     void codecLoadsNativeLz4_underAnotherClassLoader() throws Exception {
-        assumeTrue(LZ4Factory.fastestInstance().toString().contains("JNI"),
+        assumeTrue(
+                LZ4Factory.fastestInstance().toString().contains("JNI"),
                 "this platform has no lz4-java native library");
         try (URLClassLoader launcherLike = isolatedLoader()) {
             Class<?> codec = Class.forName(AnalysisCodec.class.getName(), true, launcherLike);

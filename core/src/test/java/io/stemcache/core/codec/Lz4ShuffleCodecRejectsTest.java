@@ -1,6 +1,5 @@
 package io.stemcache.core.codec;
 
-import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.stemcache.core.AudioAnalysis;
@@ -60,7 +59,8 @@ class Lz4ShuffleCodecRejectsTest {
     @Test
     void decode_valueCountOverTheLimit_namesTheLimitAndTheSetting() {
         AnalysisCodec small = AnalysisCodec.withMaxDecodedBytes(100);
-        assertThatThrownBy(() -> small.decode(valid)).isInstanceOf(CorruptPayloadException.class)
+        assertThatThrownBy(() -> small.decode(valid))
+                .isInstanceOf(CorruptPayloadException.class)
                 .hasMessageContaining("over this codec's limit of 100 decoded bytes")
                 .hasMessageContaining("stemcache.max-analysis-mb");
         assertThatThrownBy(() -> small.header(valid)).isInstanceOf(CorruptPayloadException.class);
@@ -90,8 +90,8 @@ class Lz4ShuffleCodecRejectsTest {
 
         AudioAnalysis decoded = codec.decode(TestPayloads.seal(body, Precision.FLOAT64, 3));
 
-        Analyses.assertBitExact(TestPayloads.analysis(Map.of("rms", new double[] {1, 2, 3}), new double[0], List.of()),
-                decoded);
+        Analyses.assertBitExact(
+                TestPayloads.analysis(Map.of("rms", new double[] {1, 2, 3}), new double[0], List.of()), decoded);
     }
 
     @Test
@@ -106,7 +106,8 @@ class Lz4ShuffleCodecRejectsTest {
     void decode_tooManySeries_namesTheCount() {
         PayloadWriter body = TestPayloads.body(RMS);
         body.varint(5000);
-        rejects(TestPayloads.seal(body, Precision.FLOAT64, 3)).hasMessageContaining("series count 5000")
+        rejects(TestPayloads.seal(body, Precision.FLOAT64, 3))
+                .hasMessageContaining("series count 5000")
                 .hasMessageContaining("exceeds the limit of 4096");
     }
 
@@ -116,7 +117,8 @@ class Lz4ShuffleCodecRejectsTest {
         body.varint(3);
         body.u8(BitPlanes.DELTA);
         body.u8(7);
-        rejects(TestPayloads.seal(body, Precision.FLOAT64, 3)).hasMessageContaining("unknown plane mode 7")
+        rejects(TestPayloads.seal(body, Precision.FLOAT64, 3))
+                .hasMessageContaining("unknown plane mode 7")
                 .hasMessageContaining("series 'rms', plane 0");
 
         body = rmsHeader();
@@ -173,7 +175,8 @@ class Lz4ShuffleCodecRejectsTest {
             FloatColumns.writeExact(body, new double[] {1}, BitPlanes.DELTA);
         }
         noPointsNoMarkers(body);
-        rejects(TestPayloads.seal(body, Precision.FLOAT64, 2)).hasMessageContaining("series name 'rms'")
+        rejects(TestPayloads.seal(body, Precision.FLOAT64, 2))
+                .hasMessageContaining("series name 'rms'")
                 .hasMessageContaining("repeated");
     }
 
@@ -182,25 +185,28 @@ class Lz4ShuffleCodecRejectsTest {
         rejects(markers(3, body -> body.varint(1_000_000)))
                 .hasMessageContaining("1000000 markers hold 3000000 values, over the 3 left of the header's 3");
         rejects(markers(3, body -> {
-            body.varint(1);
-            body.u8(PayloadWriter.RAW);
-            body.u8(8);
-        })).hasMessageContaining("unknown type code 0x8 of marker 0");
+                    body.varint(1);
+                    body.u8(PayloadWriter.RAW);
+                    body.u8(8);
+                }))
+                .hasMessageContaining("unknown type code 0x8 of marker 0");
         rejects(markers(3, body -> {
-            body.varint(1);
-            body.u8(PayloadWriter.CONST);
-            body.u8(0);
-            body.u8(2);
-        })).hasMessageContaining("unknown marker time layout 2");
+                    body.varint(1);
+                    body.u8(PayloadWriter.CONST);
+                    body.u8(0);
+                    body.u8(2);
+                }))
+                .hasMessageContaining("unknown marker time layout 2");
         rejects(markers(3, body -> {
-            body.varint(1);
-            body.u8(PayloadWriter.CONST);
-            body.u8(0);
-            body.u8(1);
-            body.varint(4);
-            FloatColumns.writeExact(body, new double[] {0.5}, BitPlanes.NONE);
-            FloatColumns.writeExact(body, new double[] {440}, BitPlanes.NONE);
-        })).hasMessageContaining("column length 1 does not match the 0 expected")
+                    body.varint(1);
+                    body.u8(PayloadWriter.CONST);
+                    body.u8(0);
+                    body.u8(1);
+                    body.varint(4);
+                    FloatColumns.writeExact(body, new double[] {0.5}, BitPlanes.NONE);
+                    FloatColumns.writeExact(body, new double[] {440}, BitPlanes.NONE);
+                }))
+                .hasMessageContaining("column length 1 does not match the 0 expected")
                 .hasMessageContaining("marker frequencies");
     }
 
@@ -261,7 +267,8 @@ class Lz4ShuffleCodecRejectsTest {
         blankVersion[version] = ' ';
         blankVersion[version + 1] = ' ';
         blankVersion[version + 2] = ' ';
-        rejects(TestPayloads.reseal(blankVersion)).hasMessageContaining("payload decodes to an invalid analysis")
+        rejects(TestPayloads.reseal(blankVersion))
+                .hasMessageContaining("payload decodes to an invalid analysis")
                 .hasMessageContaining("analysisVersion must be 1 to 20 characters");
     }
 

@@ -28,7 +28,8 @@ class Lz4ShuffleCodecTest {
 
     @Test
     void encode_markerTimesOffTheFrameGrid_roundTripBitExact() {
-        List<Marker> markers = List.of(new Marker(0.1234, MarkerType.BEAT, 0.5),
+        List<Marker> markers = List.of(
+                new Marker(0.1234, MarkerType.BEAT, 0.5),
                 new Marker(TestPayloads.frameTime(9), MarkerType.ONSET, 0.25, 100.0),
                 new Marker(Double.NaN, MarkerType.DROP, 1.0));
         AudioAnalysis analysis = TestPayloads.analysis(Map.of("rms", new double[] {1, 2}), new double[0], markers);
@@ -45,8 +46,10 @@ class Lz4ShuffleCodecTest {
 
     @Test
     void encode_lossyPrecisions_keepPointsMarkersAndEnvelopeExact() {
-        AudioAnalysis analysis = TestPayloads.analysis(Map.of("rms", TestPayloads.ramp(100, 0.01)),
-                TestPayloads.awkward().waveformData().points(), TestPayloads.awkward().waveformData().markers());
+        AudioAnalysis analysis = TestPayloads.analysis(
+                Map.of("rms", TestPayloads.ramp(100, 0.01)),
+                TestPayloads.awkward().waveformData().points(),
+                TestPayloads.awkward().waveformData().markers());
         for (Precision precision : List.of(Precision.FLOAT32, Precision.Q16)) {
             AudioAnalysis decoded = codec.decode(codec.encode(analysis, precision));
             Analyses.assertBitExact(analysis.waveformData(), decoded.waveformData());
@@ -68,7 +71,8 @@ class Lz4ShuffleCodecTest {
         assertThat(header.valueCount()).isEqualTo(analysis.valueCount());
         assertThat(header.rawSize()).isEqualTo(codec.rawSize(analysis));
         assertThat(header.bodyLength()).isEqualTo(payload.length - 24);
-        assertThatThrownBy(() -> codec.decode(payload)).isInstanceOf(CorruptPayloadException.class)
+        assertThatThrownBy(() -> codec.decode(payload))
+                .isInstanceOf(CorruptPayloadException.class)
                 .hasMessageContaining("checksum mismatch");
     }
 
@@ -82,23 +86,26 @@ class Lz4ShuffleCodecTest {
                 .isInstanceOf(PayloadTooLargeException.class)
                 .hasMessageContaining("limit of " + limit + " bytes")
                 .hasMessageContaining("stemcache.max-analysis-mb");
-        assertThat(AnalysisCodec.withMaxDecodedBytes(limit + 1).encode(analysis, Precision.FLOAT64)).isNotEmpty();
+        assertThat(AnalysisCodec.withMaxDecodedBytes(limit + 1).encode(analysis, Precision.FLOAT64))
+                .isNotEmpty();
     }
 
     @Test
     void withMaxDecodedBytes_notPositive_throws() {
-        assertThatThrownBy(() -> AnalysisCodec.withMaxDecodedBytes(0)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> AnalysisCodec.withMaxDecodedBytes(0))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("maxDecodedBytes must be positive");
     }
 
     @Test
     void encode_q16WithNaNOrInfinity_throwsNamingTheSeries() {
         for (double bad : new double[] {Double.NaN, Double.POSITIVE_INFINITY}) {
-            AudioAnalysis analysis = TestPayloads.analysis(Map.of("spectralFlux", new double[] {0, bad, 1}),
-                    new double[0], List.of());
+            AudioAnalysis analysis =
+                    TestPayloads.analysis(Map.of("spectralFlux", new double[] {0, bad, 1}), new double[0], List.of());
             assertThatThrownBy(() -> codec.encode(analysis, Precision.Q16))
                     .isInstanceOf(IllegalArgumentException.class)
-                    .hasMessageContaining("series 'spectralFlux'").hasMessageContaining("index 1");
+                    .hasMessageContaining("series 'spectralFlux'")
+                    .hasMessageContaining("index 1");
         }
     }
 
@@ -106,7 +113,8 @@ class Lz4ShuffleCodecTest {
     void encode_float32OutOfRange_throwsNamingTheSeries() {
         AudioAnalysis analysis = TestPayloads.analysis(Map.of("energy", new double[] {1e39}), new double[0], List.of());
         assertThatThrownBy(() -> codec.encode(analysis, Precision.FLOAT32))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("series 'energy'")
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("series 'energy'")
                 .hasMessageContaining("float32 range");
     }
 
@@ -119,7 +127,8 @@ class Lz4ShuffleCodecTest {
 
         byte[] payload = codec.encode(analysis, Precision.Q16);
 
-        Analyses.assertBitExact("flat", constant, codec.decode(payload).analysisData().get("flat"));
+        Analyses.assertBitExact(
+                "flat", constant, codec.decode(payload).analysisData().get("flat"));
         // Only the varint length grows (1 to 2 bytes): a constant series is its length, minimum and maximum.
         assertThat(payload.length).isEqualTo(codec.encode(single, Precision.Q16).length + 1);
     }
@@ -159,7 +168,8 @@ class Lz4ShuffleCodecTest {
         AudioAnalysis analysis =
                 TestPayloads.analysis(Map.of("bad\uD800name", new double[1]), new double[0], List.of());
         assertThatThrownBy(() -> codec.encode(analysis, Precision.FLOAT64))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("unpaired surrogate");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("unpaired surrogate");
     }
 
     /** A version 1 payload as encoded when the format was fixed: it must decode the same forever. */

@@ -45,8 +45,12 @@ class PayloadFormatDocTest {
         series.put("rms", new double[] {0.5, 0.25, 0.25, 0.125});
         series.put("centroid", new double[] {440.0, 441.5, 443.0, 442.1});
         List<Marker> markers = List.of(new Marker(0.5, MarkerType.ONSET, 0.75, 440.0));
-        return new AudioAnalysis(UUID.fromString("00112233-4455-6677-8899-aabbccddeeff"), StemType.DRUMS, "1.0",
-                series, new Waveform(new double[] {0.0, 0.5, -0.25}, 8000, 1.0, markers),
+        return new AudioAnalysis(
+                UUID.fromString("00112233-4455-6677-8899-aabbccddeeff"),
+                StemType.DRUMS,
+                "1.0",
+                series,
+                new Waveform(new double[] {0.0, 0.5, -0.25}, 8000, 1.0, markers),
                 new AnalysisMetadata(8000, 1.0, 2000, List.of("rms", "centroid"), 12.5));
     }
 
@@ -110,10 +114,13 @@ class PayloadFormatDocTest {
             if (tokens[0].isEmpty()) {
                 continue;
             }
-            assertThat(Integer.parseInt(tokens[0], 16)).as("offset of the line '%s' in %s", line, name)
+            assertThat(Integer.parseInt(tokens[0], 16))
+                    .as("offset of the line '%s' in %s", line, name)
                     .isEqualTo(bytes.size());
             for (int i = 1; i < tokens.length; i++) {
-                assertThat(tokens[i]).as("a byte of the line '%s' in %s", line, name).matches("[0-9a-f]{2}");
+                assertThat(tokens[i])
+                        .as("a byte of the line '%s' in %s", line, name)
+                        .matches("[0-9a-f]{2}");
                 bytes.write(HexFormat.fromHexDigits(tokens[i]));
             }
         }
@@ -134,7 +141,8 @@ class PayloadFormatDocTest {
         int end = doc.indexOf(close);
         assertThat(start).as("%s in %s", open, DOC).isNotNegative();
         assertThat(end).as("%s in %s", close, DOC).isGreaterThan(start);
-        return doc.substring(start + open.length(), end).lines()
+        return doc.substring(start + open.length(), end)
+                .lines()
                 .filter(line -> !line.startsWith("```"))
                 .filter(line -> !line.isBlank())
                 .collect(Collectors.joining("\n"));
@@ -148,11 +156,17 @@ class PayloadFormatDocTest {
             line(text, "fileMetadataId", a.fileMetadataId().toString());
             line(text, "stemType", a.stemType().code());
             line(text, "analysisVersion", a.analysisVersion());
-            line(text, "metadata", "sampleRate " + m.sampleRate() + ", duration " + m.duration() + ", bufferSize "
-                    + m.bufferSize() + ", analysisDuration " + m.analysisDuration());
+            line(
+                    text,
+                    "metadata",
+                    "sampleRate " + m.sampleRate() + ", duration " + m.duration() + ", bufferSize " + m.bufferSize()
+                            + ", analysisDuration " + m.analysisDuration());
             line(text, "featuresExtracted", String.join(", ", m.featuresExtracted()));
-            line(text, "waveform", "sampleRate " + a.waveformData().sampleRate() + ", duration "
-                    + a.waveformData().duration());
+            line(
+                    text,
+                    "waveform",
+                    "sampleRate " + a.waveformData().sampleRate() + ", duration "
+                            + a.waveformData().duration());
         }
         a.analysisData().forEach((name, values) -> line(text, "series " + name, values(values)));
         if (precision == Precision.FLOAT64) {
@@ -160,8 +174,11 @@ class PayloadFormatDocTest {
             List<Marker> markers = a.waveformData().markers();
             for (int i = 0; i < markers.size(); i++) {
                 Marker marker = markers.get(i);
-                line(text, "marker " + i, "time " + marker.time() + ", " + marker.type().code() + ", intensity "
-                        + marker.intensity() + ", frequency " + marker.frequency());
+                line(
+                        text,
+                        "marker " + i,
+                        "time " + marker.time() + ", " + marker.type().code() + ", intensity " + marker.intensity()
+                                + ", frequency " + marker.frequency());
             }
         }
         return text.toString().stripTrailing();
@@ -179,8 +196,9 @@ class PayloadFormatDocTest {
     private static String dump(byte[] payload) {
         StringBuilder text = new StringBuilder();
         for (int off = 0; off < payload.length; off += 16) {
-            text.append(String.format("%04x  %s%n", off,
-                    HexFormat.ofDelimiter(" ").formatHex(payload, off, Math.min(payload.length, off + 16))));
+            text.append(String.format(
+                    "%04x  %s%n",
+                    off, HexFormat.ofDelimiter(" ").formatHex(payload, off, Math.min(payload.length, off + 16))));
         }
         return text.toString();
     }

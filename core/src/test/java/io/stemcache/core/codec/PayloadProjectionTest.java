@@ -48,9 +48,16 @@ class PayloadProjectionTest {
             Analyses.assertBitExact(cut(full, FOUR), codec.decode(projection));
             assertThat(codec.header(projection).precision()).isEqualTo(precision);
             double share = (double) projection.length / payload.length;
-            System.out.printf("projection %s %s: 4 of %d features %d of %d bytes = %.4f%n", file.getFileName(),
-                    precision, full.analysisData().size(), projection.length, payload.length, share);
-            assertThat(share).as("4-feature share of %s at %s", file.getFileName(), precision)
+            System.out.printf(
+                    "projection %s %s: 4 of %d features %d of %d bytes = %.4f%n",
+                    file.getFileName(),
+                    precision,
+                    full.analysisData().size(),
+                    projection.length,
+                    payload.length,
+                    share);
+            assertThat(share)
+                    .as("4-feature share of %s at %s", file.getFileName(), precision)
                     .isLessThanOrEqualTo(MAX_FOUR_FEATURE_SHARE);
         }
     }
@@ -77,9 +84,14 @@ class PayloadProjectionTest {
         }
         long projectMedian = median(project);
         long decodeMedian = median(decode);
-        System.out.printf("projection of 4 features of %s (FLOAT64, %d bytes): median %.3f ms; verify %.3f ms,"
-                + " decode %.3f ms%n", Corpus.files().get(0).getFileName(), payload.length, projectMedian / 1e6,
-                median(verify) / 1e6, decodeMedian / 1e6);
+        System.out.printf(
+                "projection of 4 features of %s (FLOAT64, %d bytes): median %.3f ms; verify %.3f ms,"
+                        + " decode %.3f ms%n",
+                Corpus.files().get(0).getFileName(),
+                payload.length,
+                projectMedian / 1e6,
+                median(verify) / 1e6,
+                decodeMedian / 1e6);
         assertThat(projectMedian).isLessThan(decodeMedian);
     }
 
@@ -129,11 +141,14 @@ class PayloadProjectionTest {
     @Test
     void project_noNames_isTheCallersError_beforeThePayloadIsRead() {
         assertThatThrownBy(() -> codec.project(new byte[3], List.of()))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least one feature");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("at least one feature");
         assertThatThrownBy(() -> codec.project(new byte[3], null))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least one feature");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("at least one feature");
         assertThatThrownBy(() -> codec.project(new byte[3], Arrays.asList("rms", null)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("must not be null");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("must not be null");
     }
 
     @Test
@@ -142,7 +157,8 @@ class PayloadProjectionTest {
         payload[60] ^= 1;
 
         assertThatThrownBy(() -> codec.project(payload, List.of("rms")))
-                .isInstanceOf(CorruptPayloadException.class).hasMessageStartingWith("checksum mismatch");
+                .isInstanceOf(CorruptPayloadException.class)
+                .hasMessageStartingWith("checksum mismatch");
     }
 
     @Test
@@ -152,9 +168,12 @@ class PayloadProjectionTest {
         AnalysisCodec small = AnalysisCodec.withMaxDecodedBytes(analysis.valueCount() * 8 - 1);
 
         assertThatThrownBy(() -> small.project(payload, List.of("rms")))
-                .isInstanceOf(CorruptPayloadException.class).hasMessageContaining("over this codec's limit");
-        assertThatThrownBy(() -> codec.project(TestPayloads.reseal(payload.clone(), Precision.FLOAT64, -1),
-                List.of("rms"))).isInstanceOf(CorruptPayloadException.class).hasMessageContaining("limit");
+                .isInstanceOf(CorruptPayloadException.class)
+                .hasMessageContaining("over this codec's limit");
+        assertThatThrownBy(() ->
+                        codec.project(TestPayloads.reseal(payload.clone(), Precision.FLOAT64, -1), List.of("rms")))
+                .isInstanceOf(CorruptPayloadException.class)
+                .hasMessageContaining("limit");
     }
 
     @Test
@@ -166,17 +185,21 @@ class PayloadProjectionTest {
         byte[] payload = TestPayloads.seal(body, Precision.FLOAT64, 10);
 
         assertThatThrownBy(() -> codec.project(payload, List.of("rms")))
-                .isInstanceOf(CorruptPayloadException.class).hasMessageContaining("series 'rms' length");
+                .isInstanceOf(CorruptPayloadException.class)
+                .hasMessageContaining("series 'rms' length");
     }
 
     @Test
     void project_markersTruncatedOrFollowedByBytes_isRefused() {
         byte[] payload = codec.encode(TestPayloads.awkward(), Precision.FLOAT64);
 
-        assertThatThrownBy(() -> codec.project(TestPayloads.reseal(Arrays.copyOf(payload, payload.length - 1)),
-                List.of("rms"))).isInstanceOf(CorruptPayloadException.class).hasMessageContaining("truncated");
-        assertThatThrownBy(() -> codec.project(TestPayloads.reseal(TestPayloads.concat(payload, new byte[1])),
-                List.of("rms"))).isInstanceOf(CorruptPayloadException.class)
+        assertThatThrownBy(() ->
+                        codec.project(TestPayloads.reseal(Arrays.copyOf(payload, payload.length - 1)), List.of("rms")))
+                .isInstanceOf(CorruptPayloadException.class)
+                .hasMessageContaining("truncated");
+        assertThatThrownBy(() ->
+                        codec.project(TestPayloads.reseal(TestPayloads.concat(payload, new byte[1])), List.of("rms")))
+                .isInstanceOf(CorruptPayloadException.class)
                 .hasMessageContaining("unexpected bytes after the markers");
     }
 
@@ -211,8 +234,10 @@ class PayloadProjectionTest {
             } catch (IllegalArgumentException e) {
                 assertThat(e.getMessage()).startsWith("unknown feature 'rms'");
             } catch (Throwable t) {
-                throw new AssertionError("iteration " + i + " escaped with " + t + "; input "
-                        + Base64.getEncoder().encodeToString(input), t);
+                throw new AssertionError(
+                        "iteration " + i + " escaped with " + t + "; input "
+                                + Base64.getEncoder().encodeToString(input),
+                        t);
             }
         }
         System.out.printf("projection fuzz: 5000 inputs, %d projected%n", projected);
@@ -241,7 +266,12 @@ class PayloadProjectionTest {
                 series.put(name, values);
             }
         });
-        return new AudioAnalysis(analysis.fileMetadataId(), analysis.stemType(), analysis.analysisVersion(), series,
-                analysis.waveformData(), analysis.metadata());
+        return new AudioAnalysis(
+                analysis.fileMetadataId(),
+                analysis.stemType(),
+                analysis.analysisVersion(),
+                series,
+                analysis.waveformData(),
+                analysis.metadata());
     }
 }

@@ -26,15 +26,19 @@ class SeriesColumnsTest {
         assertThat(analysis.valueCount()).isGreaterThan(SeriesColumns.PARALLEL_MIN_VALUES);
 
         AudioAnalysis exact = codec.decode(codec.encode(analysis, Precision.FLOAT64));
-        assertThat(exact.analysisData().keySet()).containsExactlyElementsOf(analysis.analysisData().keySet());
-        analysis.analysisData().forEach((name, values) ->
-                assertThat(exact.analysisData().get(name)).as(name).containsExactly(values));
+        assertThat(exact.analysisData().keySet())
+                .containsExactlyElementsOf(analysis.analysisData().keySet());
+        analysis.analysisData()
+                .forEach((name, values) ->
+                        assertThat(exact.analysisData().get(name)).as(name).containsExactly(values));
 
         AudioAnalysis q16 = codec.decode(codec.encode(analysis, Precision.Q16));
         analysis.analysisData().forEach((name, values) -> {
             double[] decoded = q16.analysisData().get(name);
             for (int i = 0; i < values.length; i++) {
-                assertThat(Math.abs(decoded[i] - values[i])).as(name + "[" + i + "]").isLessThanOrEqualTo(1.0 / 131_070);
+                assertThat(Math.abs(decoded[i] - values[i]))
+                        .as(name + "[" + i + "]")
+                        .isLessThanOrEqualTo(1.0 / 131_070);
             }
         });
     }

@@ -20,15 +20,26 @@ final class TestPayloads {
     static final int SAMPLE_RATE = 44100;
     static final int BUFFER_SIZE = 512;
 
-    private TestPayloads() {
-    }
+    private TestPayloads() {}
 
     /** A small analysis with awkward values: NaN payloads, -0.0, infinities, an empty series. */
     static AudioAnalysis awkward() {
         Map<String, double[]> series = new LinkedHashMap<>();
-        series.put("rms", new double[] {0.5, -0.0, 0.0, Double.longBitsToDouble(0x7ff8_0000_dead_beefL),
-                Double.longBitsToDouble(0xfff0_0000_0000_0001L), Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY,
-                Double.MIN_VALUE, -Double.MAX_VALUE, 1e-300, 0.1, 0.2, 0.3});
+        series.put("rms", new double[] {
+            0.5,
+            -0.0,
+            0.0,
+            Double.longBitsToDouble(0x7ff8_0000_dead_beefL),
+            Double.longBitsToDouble(0xfff0_0000_0000_0001L),
+            Double.POSITIVE_INFINITY,
+            Double.NEGATIVE_INFINITY,
+            Double.MIN_VALUE,
+            -Double.MAX_VALUE,
+            1e-300,
+            0.1,
+            0.2,
+            0.3
+        });
         series.put("empty", new double[0]);
         series.put("zcr", ramp(37, 0.25));
         List<Marker> markers = List.of(
@@ -41,7 +52,11 @@ final class TestPayloads {
 
     static AudioAnalysis analysis(Map<String, double[]> series, double[] points, List<Marker> markers) {
         List<String> names = List.copyOf(series.keySet());
-        return new AudioAnalysis(ID, StemType.DRUMS, "1.0", series,
+        return new AudioAnalysis(
+                ID,
+                StemType.DRUMS,
+                "1.0",
+                series,
                 new Waveform(points, SAMPLE_RATE, 12.5, markers),
                 new AnalysisMetadata(SAMPLE_RATE, 12.5, BUFFER_SIZE, names, 1234.5));
     }
@@ -97,8 +112,13 @@ final class TestPayloads {
 
     static byte[] reseal(byte[] payload, Precision precision, long valueCount) {
         int bodyLength = payload.length - PayloadHeader.BYTES;
-        new PayloadHeader(PayloadHeader.FORMAT_VERSION, precision, valueCount, bodyLength,
-                Lz4ShuffleCodec.checksum(payload, bodyLength)).writeTo(payload);
+        new PayloadHeader(
+                        PayloadHeader.FORMAT_VERSION,
+                        precision,
+                        valueCount,
+                        bodyLength,
+                        Lz4ShuffleCodec.checksum(payload, bodyLength))
+                .writeTo(payload);
         return payload;
     }
 

@@ -28,57 +28,86 @@ class AnalysisJsonRejectsTest {
 
     static Stream<Arguments> badDocuments() {
         return Stream.of(
-                arguments("unknown top-level field", edit("\"stemType\"", "\"colour\":\"red\",\"stemType\""),
+                arguments(
+                        "unknown top-level field",
+                        edit("\"stemType\"", "\"colour\":\"red\",\"stemType\""),
                         new String[] {"$.colour", "unknown field 'colour'"}),
-                arguments("unknown marker field", edit("\"intensity\":0.5}", "\"intensity\":0.5,\"label\":1}"),
+                arguments(
+                        "unknown marker field",
+                        edit("\"intensity\":0.5}", "\"intensity\":0.5,\"label\":1}"),
                         new String[] {"$.waveformData.markers[0].label", "unknown field"}),
-                arguments("missing top-level field", edit("\"stemType\":\"drums\",", ""),
-                        new String[] {"$.stemType", "missing required field 'stemType'"}),
-                arguments("missing metadata field", edit("\"bufferSize\":512,", ""),
-                        new String[] {"$.metadata.bufferSize", "missing required field"}),
-                arguments("missing marker field", edit("\"intensity\":0.25,", ""),
-                        new String[] {"$.waveformData.markers[1].intensity", "missing required field"}),
-                arguments("string in a series", edit("[0,0.5,1]", "[0,\"0.5\",1]"),
-                        new String[] {"$.analysisData.rms[1]", "expected a number, got a string"}),
-                arguments("null in a series", edit("[0,0.5,1]", "[0,null,1]"),
-                        new String[] {"$.analysisData.rms[1]", "expected a number, got null"}),
-                arguments("string sample rate", edit("\"sampleRate\":44100,\"duration\":0.0348,\"markers\"",
-                        "\"sampleRate\":\"44100\",\"duration\":0.0348,\"markers\""),
+                arguments("missing top-level field", edit("\"stemType\":\"drums\",", ""), new String[] {
+                    "$.stemType", "missing required field 'stemType'"
+                }),
+                arguments("missing metadata field", edit("\"bufferSize\":512,", ""), new String[] {
+                    "$.metadata.bufferSize", "missing required field"
+                }),
+                arguments("missing marker field", edit("\"intensity\":0.25,", ""), new String[] {
+                    "$.waveformData.markers[1].intensity", "missing required field"
+                }),
+                arguments("string in a series", edit("[0,0.5,1]", "[0,\"0.5\",1]"), new String[] {
+                    "$.analysisData.rms[1]", "expected a number, got a string"
+                }),
+                arguments("null in a series", edit("[0,0.5,1]", "[0,null,1]"), new String[] {
+                    "$.analysisData.rms[1]", "expected a number, got null"
+                }),
+                arguments(
+                        "string sample rate",
+                        edit(
+                                "\"sampleRate\":44100,\"duration\":0.0348,\"markers\"",
+                                "\"sampleRate\":\"44100\",\"duration\":0.0348,\"markers\""),
                         new String[] {"$.waveformData.sampleRate", "expected an integer, got a string"}),
-                arguments("fractional buffer size", edit("\"bufferSize\":512", "\"bufferSize\":512.5"),
-                        new String[] {"$.metadata.bufferSize", "expected an integer"}),
-                arguments("huge buffer size", edit("\"bufferSize\":512", "\"bufferSize\":5120000000"),
-                        new String[] {"$.metadata.bufferSize", "int range"}),
-                arguments("series object as array", edit("{\"rms\":[0,0.5,1],\"zcr\":[0.25,1.2e-7,0.000015]}", "[]"),
+                arguments("fractional buffer size", edit("\"bufferSize\":512", "\"bufferSize\":512.5"), new String[] {
+                    "$.metadata.bufferSize", "expected an integer"
+                }),
+                arguments("huge buffer size", edit("\"bufferSize\":512", "\"bufferSize\":5120000000"), new String[] {
+                    "$.metadata.bufferSize", "int range"
+                }),
+                arguments(
+                        "series object as array",
+                        edit("{\"rms\":[0,0.5,1],\"zcr\":[0.25,1.2e-7,0.000015]}", "[]"),
                         new String[] {"$.analysisData", "expected an object of series, got an array"}),
-                arguments("number in features", edit("[\"rms\",\"zcr\"]", "[\"rms\",7]"),
-                        new String[] {"$.metadata.featuresExtracted[1]", "expected a string, got a number"}),
-                arguments("truncated", VALID.substring(0, VALID.indexOf("0.000015") + 3),
-                        new String[] {"$.analysisData.zcr", "end-of-input"}),
+                arguments("number in features", edit("[\"rms\",\"zcr\"]", "[\"rms\",7]"), new String[] {
+                    "$.metadata.featuresExtracted[1]", "expected a string, got a number"
+                }),
+                arguments("truncated", VALID.substring(0, VALID.indexOf("0.000015") + 3), new String[] {
+                    "$.analysisData.zcr", "end-of-input"
+                }),
                 arguments("NaN token", edit("[0,0.5,1]", "[0,NaN,1]"), new String[] {"$.analysisData.rms", "NaN"}),
-                arguments("Infinity token", edit("[0,0.5,1]", "[0,Infinity,1]"),
-                        new String[] {"$.analysisData.rms", "Infinity"}),
-                arguments("number beyond float64", edit("[0,0.5,1]", "[0,1e400,1]"),
-                        new String[] {"$.analysisData.rms[1]", "1e400 is outside the float64 range"}),
-                arguments("invalid stem type", edit("\"drums\"", "\"piano\""),
-                        new String[] {"$.stemType", "stem type must be one of", "'piano'"}),
-                arguments("invalid marker type", edit("\"beat\"", "\"clap\""),
-                        new String[] {"$.waveformData.markers[0].type", "marker type", "'clap'"}),
-                arguments("invalid UUID", edit("3b627814-5984-4bd1-8145-31a98cbb302b", "not-a-uuid"),
-                        new String[] {"$.fileMetadataId", "expected a UUID, got 'not-a-uuid'"}),
-                arguments("non-canonical UUID", edit("3b627814-5984-4bd1-8145-31a98cbb302b", "1-2-3-4-5"),
+                arguments("Infinity token", edit("[0,0.5,1]", "[0,Infinity,1]"), new String[] {
+                    "$.analysisData.rms", "Infinity"
+                }),
+                arguments("number beyond float64", edit("[0,0.5,1]", "[0,1e400,1]"), new String[] {
+                    "$.analysisData.rms[1]", "1e400 is outside the float64 range"
+                }),
+                arguments("invalid stem type", edit("\"drums\"", "\"piano\""), new String[] {
+                    "$.stemType", "stem type must be one of", "'piano'"
+                }),
+                arguments("invalid marker type", edit("\"beat\"", "\"clap\""), new String[] {
+                    "$.waveformData.markers[0].type", "marker type", "'clap'"
+                }),
+                arguments("invalid UUID", edit("3b627814-5984-4bd1-8145-31a98cbb302b", "not-a-uuid"), new String[] {
+                    "$.fileMetadataId", "expected a UUID, got 'not-a-uuid'"
+                }),
+                arguments(
+                        "non-canonical UUID",
+                        edit("3b627814-5984-4bd1-8145-31a98cbb302b", "1-2-3-4-5"),
                         new String[] {"$.fileMetadataId", "canonical UUID"}),
-                arguments("duplicate series", edit("\"zcr\":", "\"rms\":"),
-                        new String[] {"$.analysisData", "Duplicate", "rms"}),
+                arguments("duplicate series", edit("\"zcr\":", "\"rms\":"), new String[] {
+                    "$.analysisData", "Duplicate", "rms"
+                }),
                 arguments("trailing content", VALID + "{}", new String[] {"after the root object"}),
                 arguments("empty input", "", new String[] {"$", "expected a JSON object, got end of input"}),
                 arguments("array root", "[]", new String[] {"expected a JSON object, got an array"}),
-                arguments("too many points", edit("[0,-0.5,0.5]", "[" + "0,".repeat(2000) + "0]"),
-                        new String[] {"$.waveformData", "at most 2000"}),
-                arguments("version too long", edit("\"1.0\"", "\"" + "1".repeat(21) + "\""),
-                        new String[] {"analysisVersion must be 1 to 20 characters"}),
-                arguments("comment", edit("{\"fileMetadataId\"", "{/* hi */\"fileMetadataId\""),
-                        new String[] {"$", "comment"}));
+                arguments("too many points", edit("[0,-0.5,0.5]", "[" + "0,".repeat(2000) + "0]"), new String[] {
+                    "$.waveformData", "at most 2000"
+                }),
+                arguments("version too long", edit("\"1.0\"", "\"" + "1".repeat(21) + "\""), new String[] {
+                    "analysisVersion must be 1 to 20 characters"
+                }),
+                arguments("comment", edit("{\"fileMetadataId\"", "{/* hi */\"fileMetadataId\""), new String[] {
+                    "$", "comment"
+                }));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -102,7 +131,9 @@ class AnalysisJsonRejectsTest {
         assertThat(analysis.waveformData().markers().get(0).hasFrequency()).isFalse();
         assertThat(analysis.waveformData().markers().get(1).frequency()).isEqualTo(440);
         assertThat(analysis.metadata().analysisDuration()).isEqualTo(1.5);
-        assertThat(AnalysisJson.toBytes(analysis)).asString(StandardCharsets.UTF_8).isEqualTo(VALID);
+        assertThat(AnalysisJson.toBytes(analysis))
+                .asString(StandardCharsets.UTF_8)
+                .isEqualTo(VALID);
     }
 
     @Test
@@ -118,7 +149,9 @@ class AnalysisJsonRejectsTest {
     void read_negativeZeroInteger_keepsTheSign() {
         String json = edit("[0,0.5,1]", "[-0,0.5,1]");
 
-        double first = AnalysisJson.read(json.getBytes(StandardCharsets.UTF_8)).analysisData().get("rms")[0];
+        double first = AnalysisJson.read(json.getBytes(StandardCharsets.UTF_8))
+                .analysisData()
+                .get("rms")[0];
 
         assertThat(Double.doubleToRawLongBits(first)).isEqualTo(Double.doubleToRawLongBits(-0.0));
     }

@@ -18,9 +18,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 import tools.jackson.core.ObjectReadContext;
@@ -58,9 +58,11 @@ class AnalysisJsonTest {
         assertThat(analysis.stemType().code()).isEqualTo(manifest.get("stem_type"));
         assertThat(analysis.waveformData().markers()).hasSize(Integer.parseInt(manifest.get("markers")));
         assertThat(analysis.analysisData()).hasSize(35);
-        assertThat(analysis.analysisData().keySet()).containsExactlyElementsOf(analysis.metadata().featuresExtracted());
+        assertThat(analysis.analysisData().keySet())
+                .containsExactlyElementsOf(analysis.metadata().featuresExtracted());
         int frames = Integer.parseInt(manifest.get("frames"));
-        analysis.analysisData().forEach((name, values) -> assertThat(values).as(name).hasSize(frames));
+        analysis.analysisData()
+                .forEach((name, values) -> assertThat(values).as(name).hasSize(frames));
         assertThat(jsonNumberCount(analysis) * 8).isEqualTo(Long.parseLong(manifest.get("float64_raw_bytes")));
     }
 
@@ -118,8 +120,20 @@ class AnalysisJsonTest {
 
     @Test
     void write_edgeValues_readBackBitExact() {
-        double[] edges = {-0.0, 0.0, Double.MIN_VALUE, -Double.MIN_VALUE, Double.MIN_NORMAL, Double.MAX_VALUE,
-                1e21, 1e-7, 123456789012345680000.0, 0.1 + 0.2, -1, 1.0 / 3};
+        double[] edges = {
+            -0.0,
+            0.0,
+            Double.MIN_VALUE,
+            -Double.MIN_VALUE,
+            Double.MIN_NORMAL,
+            Double.MAX_VALUE,
+            1e21,
+            1e-7,
+            123456789012345680000.0,
+            0.1 + 0.2,
+            -1,
+            1.0 / 3
+        };
         AudioAnalysis analysis = withSeries(Corpus.small(4), "rms", edges);
 
         AudioAnalysis back = AnalysisJson.read(AnalysisJson.toBytes(analysis));
@@ -133,15 +147,24 @@ class AnalysisJsonTest {
     @Test
     void write_markerWithoutFrequency_omitsIt() {
         AudioAnalysis small = Corpus.small(4);
-        Waveform waveform = new Waveform(small.waveformData().points(), 44100, 0.5,
+        Waveform waveform = new Waveform(
+                small.waveformData().points(),
+                44100,
+                0.5,
                 List.of(new Marker(0.25, MarkerType.BEAT, 0.5), new Marker(0.5, MarkerType.PEAK, 1, 440)));
-        AudioAnalysis analysis = new AudioAnalysis(small.fileMetadataId(), small.stemType(),
-                small.analysisVersion(), small.analysisData(), waveform, small.metadata());
+        AudioAnalysis analysis = new AudioAnalysis(
+                small.fileMetadataId(),
+                small.stemType(),
+                small.analysisVersion(),
+                small.analysisData(),
+                waveform,
+                small.metadata());
 
         String json = AnalysisJson.waveformJson(analysis);
 
-        assertThat(json).endsWith("\"markers\":[{\"time\":0.25,\"type\":\"beat\",\"intensity\":0.5},"
-                + "{\"time\":0.5,\"type\":\"peak\",\"intensity\":1,\"frequency\":440}]}");
+        assertThat(json)
+                .endsWith("\"markers\":[{\"time\":0.25,\"type\":\"beat\",\"intensity\":0.5},"
+                        + "{\"time\":0.5,\"type\":\"peak\",\"intensity\":1,\"frequency\":440}]}");
         Analyses.assertBitExact(waveform, AnalysisJson.readWaveform(json));
     }
 
@@ -154,17 +177,21 @@ class AnalysisJsonTest {
                 .hasMessageContaining("analysisData.zcr[1] is NaN");
         assertThatThrownBy(() -> AnalysisJson.write(analysis, new ByteArrayOutputStream()))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> AnalysisJson.analysisDataJson(analysis))
-                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> AnalysisJson.analysisDataJson(analysis)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
     void write_infiniteMarkerFrequency_namesTheMarker() {
         AudioAnalysis small = Corpus.small(4);
-        Waveform waveform = new Waveform(new double[0], 44100, 1,
-                List.of(new Marker(0.5, MarkerType.ONSET, 1, Double.POSITIVE_INFINITY)));
-        AudioAnalysis analysis = new AudioAnalysis(small.fileMetadataId(), small.stemType(),
-                small.analysisVersion(), small.analysisData(), waveform, small.metadata());
+        Waveform waveform = new Waveform(
+                new double[0], 44100, 1, List.of(new Marker(0.5, MarkerType.ONSET, 1, Double.POSITIVE_INFINITY)));
+        AudioAnalysis analysis = new AudioAnalysis(
+                small.fileMetadataId(),
+                small.stemType(),
+                small.analysisVersion(),
+                small.analysisData(),
+                waveform,
+                small.metadata());
 
         assertThatThrownBy(() -> AnalysisJson.waveformJson(analysis))
                 .isInstanceOf(IllegalArgumentException.class)
@@ -178,16 +205,23 @@ class AnalysisJsonTest {
         Map<String, double[]> analysisData = AnalysisJson.readAnalysisData(AnalysisJson.analysisDataJson(analysis));
         Waveform waveform = AnalysisJson.readWaveform(AnalysisJson.waveformJson(analysis));
 
-        assertThat(analysisData.keySet()).containsExactlyElementsOf(analysis.analysisData().keySet());
-        analysisData.forEach((name, values) -> Analyses.assertBitExact(name, analysis.analysisData().get(name), values));
+        assertThat(analysisData.keySet())
+                .containsExactlyElementsOf(analysis.analysisData().keySet());
+        analysisData.forEach((name, values) ->
+                Analyses.assertBitExact(name, analysis.analysisData().get(name), values));
         Analyses.assertBitExact(analysis.waveformData(), waveform);
     }
 
     static AudioAnalysis withSeries(AudioAnalysis base, String name, double[] values) {
         Map<String, double[]> series = new LinkedHashMap<>(base.analysisData());
         series.put(name, values);
-        return new AudioAnalysis(base.fileMetadataId(), base.stemType(), base.analysisVersion(), series,
-                base.waveformData(), base.metadata());
+        return new AudioAnalysis(
+                base.fileMetadataId(),
+                base.stemType(),
+                base.analysisVersion(),
+                series,
+                base.waveformData(),
+                base.metadata());
     }
 
     /** Every number the JSON holds: series, points, waveform sample rate and duration, marker fields, metadata. */

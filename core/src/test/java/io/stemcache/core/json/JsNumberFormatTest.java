@@ -4,35 +4,35 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 class JsNumberFormatTest {
 
     /** Expected texts are what Node.js prints for {@code String(x)}. */
     @ParameterizedTest
     @CsvSource({
-            "0, 0",
-            "1, 1",
-            "-1, -1",
-            "44100, 44100",
-            "0.5, 0.5",
-            "0.000015, 0.000015",
-            "0.000001, 0.000001",
-            "1.2e-7, 1.2e-7",
-            "1e-7, 1e-7",
-            "123.456, 123.456",
-            "1e20, 100000000000000000000",
-            "1e21, 1e+21",
-            "1.5e300, 1.5e+300",
-            "4.9e-324, 5e-324",
-            "-4.9e-324, -5e-324",
-            "2e23, 2e+23",
-            "1.7976931348623157e308, 1.7976931348623157e+308",
-            "0.30000000000000004, 0.30000000000000004",
-            "182.19299319727892, 182.19299319727892",
-            "2.82879384806159e17, 282879384806159000",
+        "0, 0",
+        "1, 1",
+        "-1, -1",
+        "44100, 44100",
+        "0.5, 0.5",
+        "0.000015, 0.000015",
+        "0.000001, 0.000001",
+        "1.2e-7, 1.2e-7",
+        "1e-7, 1e-7",
+        "123.456, 123.456",
+        "1e20, 100000000000000000000",
+        "1e21, 1e+21",
+        "1.5e300, 1.5e+300",
+        "4.9e-324, 5e-324",
+        "-4.9e-324, -5e-324",
+        "2e23, 2e+23",
+        "1.7976931348623157e308, 1.7976931348623157e+308",
+        "0.30000000000000004, 0.30000000000000004",
+        "182.19299319727892, 182.19299319727892",
+        "2.82879384806159e17, 282879384806159000",
     })
     void format_value_matchesJavaScript(double value, String expected) {
         assertThat(format(value)).isEqualTo(expected);

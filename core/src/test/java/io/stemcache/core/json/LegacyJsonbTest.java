@@ -26,8 +26,21 @@ class LegacyJsonbTest {
     private static final Comparator<String> JSONB_KEYS =
             Comparator.comparingInt(String::length).thenComparing(Comparator.naturalOrder());
 
-    private static final double[] EXTREMES = {1.2e-7, 0.000015, Double.MIN_VALUE, Double.MIN_NORMAL,
-            Double.MAX_VALUE, 1e21, 1e22, 0.1, 1.0 / 3, 123456.789, 9007199254740993.0, 0, 1};
+    private static final double[] EXTREMES = {
+        1.2e-7,
+        0.000015,
+        Double.MIN_VALUE,
+        Double.MIN_NORMAL,
+        Double.MAX_VALUE,
+        1e21,
+        1e22,
+        0.1,
+        1.0 / 3,
+        123456.789,
+        9007199254740993.0,
+        0,
+        1
+    };
 
     @Test
     void readAnalysisData_plainDecimalSample_isBitExact() {
@@ -89,7 +102,10 @@ class LegacyJsonbTest {
     private static String object(Map<String, String> fields) {
         StringBuilder json = new StringBuilder("{");
         fields.forEach((name, value) -> json.append(json.length() > 1 ? ", " : "")
-                .append('"').append(name).append("\": ").append(value));
+                .append('"')
+                .append(name)
+                .append("\": ")
+                .append(value));
         return json.append('}').toString();
     }
 }

@@ -12,8 +12,7 @@ import java.lang.reflect.Proxy;
 /** Serializers a hostile client could register: stemcache's schemas, with values its own serializers never write. */
 public final class HostileSerialization {
 
-    private HostileSerialization() {
-    }
+    private HostileSerialization() {}
 
     /** Keys as stemcache writes them; entries whose {@code size} field is {@code sizeDelta} off the payload's length. */
     public static SerializationConfig lyingAboutSize(SerializationConfig config, int sizeDelta) {
@@ -24,7 +23,8 @@ public final class HostileSerialization {
 
     private static final class LyingSize implements CompactSerializer<CachedAudioAnalysis> {
 
-        private final CachedAudioAnalysisSerializer honest = new CachedAudioAnalysisSerializer(AnalysisCodec.standard());
+        private final CachedAudioAnalysisSerializer honest =
+                new CachedAudioAnalysisSerializer(AnalysisCodec.standard());
         private final int sizeDelta;
 
         LyingSize(int sizeDelta) {
@@ -38,8 +38,10 @@ public final class HostileSerialization {
 
         @Override
         public void write(CompactWriter writer, CachedAudioAnalysis value) {
-            CompactWriter lying = (CompactWriter) Proxy.newProxyInstance(CompactWriter.class.getClassLoader(),
-                    new Class<?>[] {CompactWriter.class}, (proxy, method, args) -> {
+            CompactWriter lying = (CompactWriter) Proxy.newProxyInstance(
+                    CompactWriter.class.getClassLoader(),
+                    new Class<?>[] {CompactWriter.class},
+                    (proxy, method, args) -> {
                         if (method.getName().equals("writeInt32") && "size".equals(args[0])) {
                             args[1] = (Integer) args[1] + sizeDelta;
                         }

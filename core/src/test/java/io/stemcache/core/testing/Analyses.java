@@ -11,8 +11,7 @@ import java.util.Map;
 /** Assertions on analyses that say exactly where two differ. */
 public final class Analyses {
 
-    private Analyses() {
-    }
+    private Analyses() {}
 
     /**
      * Fails unless every field is equal and every double has the same raw bits, naming the first
@@ -23,16 +22,24 @@ public final class Analyses {
             check(expected == actual, "analysis", expected, actual);
             return;
         }
-        check(expected.fileMetadataId().equals(actual.fileMetadataId()), "fileMetadataId",
-                expected.fileMetadataId(), actual.fileMetadataId());
+        check(
+                expected.fileMetadataId().equals(actual.fileMetadataId()),
+                "fileMetadataId",
+                expected.fileMetadataId(),
+                actual.fileMetadataId());
         check(expected.stemType() == actual.stemType(), "stemType", expected.stemType(), actual.stemType());
-        check(expected.analysisVersion().equals(actual.analysisVersion()), "analysisVersion",
-                expected.analysisVersion(), actual.analysisVersion());
+        check(
+                expected.analysisVersion().equals(actual.analysisVersion()),
+                "analysisVersion",
+                expected.analysisVersion(),
+                actual.analysisVersion());
         List<String> names = new ArrayList<>(expected.analysisData().keySet());
         List<String> actualNames = new ArrayList<>(actual.analysisData().keySet());
         check(names.equals(actualNames), "analysisData series names (in order)", names, actualNames);
         for (Map.Entry<String, double[]> series : expected.analysisData().entrySet()) {
-            assertBitExact("analysisData." + series.getKey(), series.getValue(),
+            assertBitExact(
+                    "analysisData." + series.getKey(),
+                    series.getValue(),
                     actual.analysisData().get(series.getKey()));
         }
         assertBitExact(expected.waveformData(), actual.waveformData());
@@ -42,11 +49,17 @@ public final class Analyses {
     /** Like {@link #assertBitExact(AudioAnalysis, AudioAnalysis)} for a waveform and its markers. */
     public static void assertBitExact(Waveform expected, Waveform actual) {
         assertBitExact("waveformData.points", expected.points(), actual.points());
-        check(expected.sampleRate() == actual.sampleRate(), "waveformData.sampleRate",
-                expected.sampleRate(), actual.sampleRate());
+        check(
+                expected.sampleRate() == actual.sampleRate(),
+                "waveformData.sampleRate",
+                expected.sampleRate(),
+                actual.sampleRate());
         assertBitExact("waveformData.duration", expected.duration(), actual.duration());
-        check(expected.markers().size() == actual.markers().size(), "waveformData.markers count",
-                expected.markers().size(), actual.markers().size());
+        check(
+                expected.markers().size() == actual.markers().size(),
+                "waveformData.markers count",
+                expected.markers().size(),
+                actual.markers().size());
         for (int i = 0; i < expected.markers().size(); i++) {
             Marker e = expected.markers().get(i);
             Marker a = actual.markers().get(i);
@@ -73,13 +86,22 @@ public final class Analyses {
     }
 
     private static void assertBitExact(AnalysisMetadata expected, AnalysisMetadata actual) {
-        check(expected.sampleRate() == actual.sampleRate(), "metadata.sampleRate",
-                expected.sampleRate(), actual.sampleRate());
+        check(
+                expected.sampleRate() == actual.sampleRate(),
+                "metadata.sampleRate",
+                expected.sampleRate(),
+                actual.sampleRate());
         assertBitExact("metadata.duration", expected.duration(), actual.duration());
-        check(expected.bufferSize() == actual.bufferSize(), "metadata.bufferSize",
-                expected.bufferSize(), actual.bufferSize());
-        check(expected.featuresExtracted().equals(actual.featuresExtracted()), "metadata.featuresExtracted",
-                expected.featuresExtracted(), actual.featuresExtracted());
+        check(
+                expected.bufferSize() == actual.bufferSize(),
+                "metadata.bufferSize",
+                expected.bufferSize(),
+                actual.bufferSize());
+        check(
+                expected.featuresExtracted().equals(actual.featuresExtracted()),
+                "metadata.featuresExtracted",
+                expected.featuresExtracted(),
+                actual.featuresExtracted());
         assertBitExact("metadata.analysisDuration", expected.analysisDuration(), actual.analysisDuration());
     }
 

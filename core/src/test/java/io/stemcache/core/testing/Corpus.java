@@ -35,16 +35,14 @@ public final class Corpus {
     private static final int KEPT_ANALYSES = 3;
 
     /** Most recently used last; values are soft so a tight heap can still take them back. */
-    private static final Map<Path, SoftReference<AudioAnalysis>> PARSED =
-            new LinkedHashMap<>(16, 0.75f, true) {
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<Path, SoftReference<AudioAnalysis>> eldest) {
-                    return size() > KEPT_ANALYSES;
-                }
-            };
+    private static final Map<Path, SoftReference<AudioAnalysis>> PARSED = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Path, SoftReference<AudioAnalysis>> eldest) {
+            return size() > KEPT_ANALYSES;
+        }
+    };
 
-    private Corpus() {
-    }
+    private Corpus() {}
 
     /** The corpus folder. */
     public static Path dir() {
@@ -64,9 +62,12 @@ public final class Corpus {
     public static List<Path> files() {
         Path dir = dir();
         try (Stream<Path> entries = Files.list(dir)) {
-            List<Path> files = entries.filter(f -> f.getFileName().toString().endsWith(".json.gz")).sorted().toList();
+            List<Path> files = entries.filter(f -> f.getFileName().toString().endsWith(".json.gz"))
+                    .sorted()
+                    .toList();
             if (files.isEmpty()) {
-                throw new IllegalStateException("no *.json.gz files in the corpus folder " + dir + " (" + PROPERTY + ")");
+                throw new IllegalStateException(
+                        "no *.json.gz files in the corpus folder " + dir + " (" + PROPERTY + ")");
             }
             return files;
         } catch (IOException e) {
@@ -126,11 +127,20 @@ public final class Corpus {
         AnalysisMetadata metadata = full.metadata();
         double duration = (double) frames * metadata.bufferSize() / metadata.sampleRate();
         Waveform waveform = full.waveformData();
-        List<Marker> markers = waveform.markers().stream().filter(m -> m.time() < duration).toList();
-        return new AudioAnalysis(full.fileMetadataId(), full.stemType(), full.analysisVersion(), series,
+        List<Marker> markers =
+                waveform.markers().stream().filter(m -> m.time() < duration).toList();
+        return new AudioAnalysis(
+                full.fileMetadataId(),
+                full.stemType(),
+                full.analysisVersion(),
+                series,
                 new Waveform(waveform.points(), waveform.sampleRate(), duration, markers),
-                new AnalysisMetadata(metadata.sampleRate(), duration, metadata.bufferSize(),
-                        metadata.featuresExtracted(), metadata.analysisDuration()));
+                new AnalysisMetadata(
+                        metadata.sampleRate(),
+                        duration,
+                        metadata.bufferSize(),
+                        metadata.featuresExtracted(),
+                        metadata.analysisDuration()));
     }
 
     /** The file's row of {@code MANIFEST.tsv}, column name to value. */

@@ -1,5 +1,8 @@
 package io.stemcache.liquibase.testing;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.stemcache.liquibase.SchemaMigrations;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -9,10 +12,6 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
-
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
-import io.stemcache.liquibase.SchemaMigrations;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -85,13 +84,14 @@ public final class FreshDatabase implements AutoCloseable {
         String serverUrl = System.getProperty(SERVER_PROPERTY, DEFAULT_SERVER);
         Matcher url = POSTGRES_URL.matcher(serverUrl);
         if (!url.matches()) {
-            throw new IllegalArgumentException(SERVER_PROPERTY + " must look like jdbc:postgresql://host:port/database,"
-                    + " got " + serverUrl);
+            throw new IllegalArgumentException(
+                    SERVER_PROPERTY + " must look like jdbc:postgresql://host:port/database," + " got " + serverUrl);
         }
         String user = System.getProperty(USER_PROPERTY, "postgres");
         String password = System.getProperty(PASSWORD_PROPERTY, "");
         String name = "stemcache_test_" + purpose + "_"
-                + Long.toString(ThreadLocalRandom.current().nextLong() >>> 24, 36).toLowerCase(Locale.ROOT);
+                + Long.toString(ThreadLocalRandom.current().nextLong() >>> 24, 36)
+                        .toLowerCase(Locale.ROOT);
         String jdbcUrl = url.group(1) + name + (url.group(3) == null ? "" : url.group(3));
 
         executeOnServer(serverUrl, user, password, "CREATE DATABASE " + name);
@@ -178,8 +178,10 @@ public final class FreshDatabase implements AutoCloseable {
                 Statement statement = connection.createStatement()) {
             statement.execute(sql);
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot run '" + sql + "' on " + serverUrl + " as " + user + ": "
-                    + e.getMessage() + " (set " + SERVER_PROPERTY + " to a reachable PostgreSQL server)", e);
+            throw new IllegalStateException(
+                    "cannot run '" + sql + "' on " + serverUrl + " as " + user + ": " + e.getMessage() + " (set "
+                            + SERVER_PROPERTY + " to a reachable PostgreSQL server)",
+                    e);
         }
     }
 }

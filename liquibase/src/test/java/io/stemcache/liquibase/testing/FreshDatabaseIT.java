@@ -7,7 +7,6 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-
 import org.junit.jupiter.api.Test;
 
 class FreshDatabaseIT {
@@ -23,7 +22,8 @@ class FreshDatabaseIT {
 
     @Test
     void create_twice_givesTwoDatabases() {
-        try (FreshDatabase first = FreshDatabase.create("twice"); FreshDatabase second = FreshDatabase.create("twice")) {
+        try (FreshDatabase first = FreshDatabase.create("twice");
+                FreshDatabase second = FreshDatabase.create("twice")) {
             assertThat(first.name()).isNotEqualTo(second.name());
         }
     }
@@ -31,7 +31,8 @@ class FreshDatabaseIT {
     @Test
     void create_isEmpty() throws SQLException {
         try (FreshDatabase db = FreshDatabase.create("empty")) {
-            assertThat(count(db, "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'")).isZero();
+            assertThat(count(db, "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'"))
+                    .isZero();
         }
     }
 
@@ -86,7 +87,8 @@ class FreshDatabaseIT {
         String server = System.getProperty(FreshDatabase.SERVER_PROPERTY, FreshDatabase.DEFAULT_SERVER);
         try (Connection connection = DriverManager.getConnection(server, "postgres", "");
                 Statement statement = connection.createStatement();
-                ResultSet rows = statement.executeQuery("SELECT count(*) FROM pg_database WHERE datname = '" + name + "'")) {
+                ResultSet rows =
+                        statement.executeQuery("SELECT count(*) FROM pg_database WHERE datname = '" + name + "'")) {
             rows.next();
             return rows.getInt(1) == 1;
         } catch (SQLException e) {

@@ -23,13 +23,15 @@ class FreshDatabaseTest {
     void create_purposeWithCapitals_isRejected() {
         assertThatThrownBy(() -> FreshDatabase.create("MapStore"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("purpose must be").hasMessageContaining("MapStore");
+                .hasMessageContaining("purpose must be")
+                .hasMessageContaining("MapStore");
     }
 
     @Test
     void create_purposeTooLongForADatabaseName_isRejected() {
         assertThatThrownBy(() -> FreshDatabase.create("a".repeat(32)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at most 31");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("at most 31");
     }
 
     @Test
@@ -43,7 +45,8 @@ class FreshDatabaseTest {
 
         assertThatThrownBy(() -> FreshDatabase.create("bad_server"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("stemcache.test.jdbc must look like").hasMessageContaining("jdbc:h2:mem:test");
+                .hasMessageContaining("stemcache.test.jdbc must look like")
+                .hasMessageContaining("jdbc:h2:mem:test");
     }
 
     @Test
@@ -52,6 +55,7 @@ class FreshDatabaseTest {
 
         assertThatThrownBy(() -> FreshDatabase.create("unreachable"))
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("127.0.0.1:1").hasMessageContaining("set stemcache.test.jdbc");
+                .hasMessageContaining("127.0.0.1:1")
+                .hasMessageContaining("set stemcache.test.jdbc");
     }
 }

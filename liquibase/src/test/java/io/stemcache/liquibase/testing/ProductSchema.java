@@ -1,13 +1,12 @@
 package io.stemcache.liquibase.testing;
 
+import io.stemcache.liquibase.SchemaMigrations;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.UUID;
 import javax.sql.DataSource;
-
-import io.stemcache.liquibase.SchemaMigrations;
 
 /**
  * The product's own schema as its migration 012 creates it in production (Supabase's auth.users,
@@ -75,8 +74,7 @@ public final class ProductSchema {
     /** The product's row-level security policy on audio_analysis_cache. */
     public static final String POLICY = "Users can access own audio analysis cache";
 
-    private ProductSchema() {
-    }
+    private ProductSchema() {}
 
     /** A fresh database holding the product's schema only, as production was before stemcache. */
     public static FreshDatabase create(String purpose) {
@@ -104,7 +102,8 @@ public final class ProductSchema {
 
     /** Creates the product's schema ({@link #DDL}) in an empty database. */
     public static void apply(DataSource dataSource) {
-        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+        try (Connection connection = dataSource.getConnection();
+                Statement statement = connection.createStatement()) {
             // pgjdbc splits the script into its statements itself, leaving $$ bodies whole.
             statement.execute(DDL);
         } catch (SQLException e) {
@@ -122,8 +121,13 @@ public final class ProductSchema {
     /** Inserts the user's uploaded file and returns its id. */
     public static UUID insertFile(DataSource dataSource, UUID user, String fileName) {
         UUID id = UUID.randomUUID();
-        update(dataSource, "INSERT INTO file_metadata (id, user_id, file_name, s3_key) VALUES (?, ?, ?, ?)",
-                id, user, fileName, "uploads/" + user + "/" + fileName);
+        update(
+                dataSource,
+                "INSERT INTO file_metadata (id, user_id, file_name, s3_key) VALUES (?, ?, ?, ?)",
+                id,
+                user,
+                fileName,
+                "uploads/" + user + "/" + fileName);
         return id;
     }
 
@@ -138,8 +142,7 @@ public final class ProductSchema {
                 INSERT INTO audio_analysis_cache (id, user_id, file_metadata_id, stem_type, sample_rate, duration,
                   buffer_size, features_extracted, analysis_data, waveform_data, analysis_duration)
                 VALUES (?, ?, ?, ?, 44100, 183.250, 2048, '{tempo,key}',
-                  '{"tempo": 120.5, "key": "A minor"}', '{"peaks": [0.1, 0.9, 0.4]}', 850)""",
-                id, user, file, stemType);
+                  '{"tempo": 120.5, "key": "A minor"}', '{"peaks": [0.1, 0.9, 0.4]}', 850)""", id, user, file, stemType);
         return id;
     }
 

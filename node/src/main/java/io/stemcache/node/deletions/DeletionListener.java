@@ -36,8 +36,10 @@ final class DeletionListener implements Runnable {
     private boolean resolved;
     private boolean listening;
 
-    DeletionListener(ListenerConnections connections, DeletionSettings settings,
-                     Supplier<IMap<AnalysisKey, CachedAudioAnalysis>> map) {
+    DeletionListener(
+            ListenerConnections connections,
+            DeletionSettings settings,
+            Supplier<IMap<AnalysisKey, CachedAudioAnalysis>> map) {
         this.connections = connections;
         this.settings = settings;
         this.map = map;
@@ -63,7 +65,8 @@ final class DeletionListener implements Runnable {
             }
         } finally {
             if (listening) {
-                log.info("Row deletions: this member stops listening; another member takes over within {}",
+                log.info(
+                        "Row deletions: this member stops listening; another member takes over within {}",
                         settings.pollInterval());
             }
             close();
@@ -102,16 +105,20 @@ final class DeletionListener implements Runnable {
                 DeletionLog.listen(session);
                 listening = true;
                 state.set(ProductDeletes.State.LISTENING);
-                log.info("Row deletions: this member took the listener lock (backend pid {}); applying the log",
+                log.info(
+                        "Row deletions: this member took the listener lock (backend pid {}); applying the log",
                         DeletionLog.backendPid(session));
             } else {
-                session.unwrap(PGConnection.class).getNotifications((int) settings.pollInterval().toMillis());
+                session.unwrap(PGConnection.class)
+                        .getNotifications((int) settings.pollInterval().toMillis());
             }
             drain(session);
         } catch (SQLException e) {
             if (!stopping()) {
-                log.warn("Row deletions: the listener's PostgreSQL session failed ({}){}; reconnecting in {}",
-                        e.getMessage(), listening ? ": this member lost the listener lock" : "",
+                log.warn(
+                        "Row deletions: the listener's PostgreSQL session failed ({}){}; reconnecting in {}",
+                        e.getMessage(),
+                        listening ? ": this member lost the listener lock" : "",
                         settings.pollInterval());
                 close();
                 if (resolved) {
@@ -121,8 +128,11 @@ final class DeletionListener implements Runnable {
             }
         } catch (RuntimeException e) {
             if (!stopping()) {
-                log.warn("Row deletions: applying a batch to memory failed; its rows stay logged and are applied again"
-                        + " in {}", settings.pollInterval(), e);
+                log.warn(
+                        "Row deletions: applying a batch to memory failed; its rows stay logged and are applied again"
+                                + " in {}",
+                        settings.pollInterval(),
+                        e);
                 pause();
             }
         }
@@ -163,8 +173,13 @@ final class DeletionListener implements Runnable {
             appliedRows.addAndGet(batch.size());
             removedEntries.addAndGet(removed);
             // File ids, never owner ids: a guest's id is its session token.
-            log.info("Row deletions: applied {} logged deletes (seq {} to {}): {} entries removed from memory,"
-                    + " files {}", batch.size(), batch.get(0).seq(), batch.get(batch.size() - 1).seq(), removed,
+            log.info(
+                    "Row deletions: applied {} logged deletes (seq {} to {}): {} entries removed from memory,"
+                            + " files {}",
+                    batch.size(),
+                    batch.get(0).seq(),
+                    batch.get(batch.size() - 1).seq(),
+                    removed,
                     LoggedDeletion.filesOf(batch));
             if (batch.size() < settings.batchSize()) {
                 return;

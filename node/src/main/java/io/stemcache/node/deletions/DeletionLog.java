@@ -34,8 +34,8 @@ final class DeletionLog {
 
     private static final String FORGET = "DELETE FROM " + LOG_TABLE + " WHERE seq = ANY (?::bigint[])";
 
-    private static final String ADVANCE = "UPDATE " + CURSOR_TABLE
-            + " SET last_seq = GREATEST(last_seq, ?) WHERE id = 1";
+    private static final String ADVANCE =
+            "UPDATE " + CURSOR_TABLE + " SET last_seq = GREATEST(last_seq, ?) WHERE id = 1";
 
     private static final String HAS_FOREIGN_KEYS = "SELECT EXISTS (SELECT 1 FROM pg_constraint"
             + " WHERE conrelid = to_regclass('audio_analysis_cache') AND contype = 'f')";
@@ -43,8 +43,7 @@ final class DeletionLog {
     private static final String LOG_EXISTS = "SELECT to_regclass('" + LOG_TABLE + "') IS NOT NULL"
             + " AND to_regclass('" + CURSOR_TABLE + "') IS NOT NULL";
 
-    private DeletionLog() {
-    }
+    private DeletionLog() {}
 
     /** True when {@code audio_analysis_cache} has foreign keys: the product's table (auth.users, file_metadata). */
     static boolean isProductTable(Connection connection) throws SQLException {
@@ -69,7 +68,7 @@ final class DeletionLog {
     /** The session's server process, which operators find in pg_stat_activity. */
     static int backendPid(Connection connection) throws SQLException {
         try (Statement statement = connection.createStatement();
-             ResultSet result = statement.executeQuery("SELECT pg_backend_pid()")) {
+                ResultSet result = statement.executeQuery("SELECT pg_backend_pid()")) {
             return result.next() ? result.getInt(1) : -1;
         }
     }
@@ -87,8 +86,13 @@ final class DeletionLog {
             statement.setInt(1, limit);
             try (ResultSet result = statement.executeQuery()) {
                 while (result.next()) {
-                    rows.add(LoggedDeletion.of(result.getLong(1), result.getString(2), result.getString(3),
-                            result.getObject(4, UUID.class), result.getString(5), result.getLong(6),
+                    rows.add(LoggedDeletion.of(
+                            result.getLong(1),
+                            result.getString(2),
+                            result.getString(3),
+                            result.getObject(4, UUID.class),
+                            result.getString(5),
+                            result.getLong(6),
                             result.getBoolean(7)));
                 }
             }
@@ -105,7 +109,7 @@ final class DeletionLog {
         long highest = applied.stream().mapToLong(LoggedDeletion::seq).max().orElseThrow();
         connection.setAutoCommit(false);
         try (PreparedStatement forget = connection.prepareStatement(FORGET);
-             PreparedStatement advance = connection.prepareStatement(ADVANCE)) {
+                PreparedStatement advance = connection.prepareStatement(ADVANCE)) {
             forget.setArray(1, connection.createArrayOf("bigint", seqs));
             forget.executeUpdate();
             advance.setLong(1, highest);
@@ -133,7 +137,8 @@ final class DeletionLog {
     }
 
     private static boolean queryBoolean(Connection connection, String sql) throws SQLException {
-        try (Statement statement = connection.createStatement(); ResultSet result = statement.executeQuery(sql)) {
+        try (Statement statement = connection.createStatement();
+                ResultSet result = statement.executeQuery(sql)) {
             return result.next() && result.getBoolean(1);
         }
     }

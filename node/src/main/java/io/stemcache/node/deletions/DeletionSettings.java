@@ -17,6 +17,7 @@ public record DeletionSettings(String mapName, RowDeletionMode mode, Duration po
 
     /** {@link #DEFAULT_POLL_INTERVAL} in milliseconds. */
     public static final int DEFAULT_POLL_INTERVAL_MILLIS = 2000;
+
     public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofMillis(DEFAULT_POLL_INTERVAL_MILLIS);
     public static final int DEFAULT_BATCH_SIZE = 500;
     /** The largest batch: a batch's file ids go into one in-memory query. */
@@ -53,7 +54,8 @@ public record DeletionSettings(String mapName, RowDeletionMode mode, Duration po
         if (mode == null) {
             throw new IllegalArgumentException("stemcache.row-deletions.mode must be auto, on or off");
         }
-        if (pollInterval == null || pollInterval.compareTo(MIN_POLL_INTERVAL) < 0
+        if (pollInterval == null
+                || pollInterval.compareTo(MIN_POLL_INTERVAL) < 0
                 || pollInterval.compareTo(MAX_POLL_INTERVAL) > 0) {
             throw new IllegalArgumentException("stemcache.row-deletions.poll-interval must be between "
                     + MIN_POLL_INTERVAL.toMillis() + "ms and 1h, got " + pollInterval);

@@ -18,12 +18,18 @@ import java.util.UUID;
 record LoggedDeletion(long seq, AnalysisKey key, UUID fileMetadataId, long entryVersion, boolean cascade) {
 
     /** A logged row as read; a key that cannot be rebuilt becomes null (nothing in memory can have it). */
-    static LoggedDeletion of(long seq, String ownerKind, String ownerId, UUID fileMetadataId, String stemType,
-                             long entryVersion, boolean cascade) {
+    static LoggedDeletion of(
+            long seq,
+            String ownerKind,
+            String ownerId,
+            UUID fileMetadataId,
+            String stemType,
+            long entryVersion,
+            boolean cascade) {
         AnalysisKey key;
         try {
-            key = new AnalysisKey(Owner.of(Owner.Kind.fromCode(ownerKind), ownerId), fileMetadataId,
-                    StemType.fromCode(stemType));
+            key = new AnalysisKey(
+                    Owner.of(Owner.Kind.fromCode(ownerKind), ownerId), fileMetadataId, StemType.fromCode(stemType));
         } catch (IllegalArgumentException e) {
             key = null;
         }
@@ -32,7 +38,10 @@ record LoggedDeletion(long seq, AnalysisKey key, UUID fileMetadataId, long entry
 
     /** The batch's files for a log line (three, then how many more); never owners: a guest's id is its token. */
     static String filesOf(List<LoggedDeletion> batch) {
-        List<String> files = batch.stream().map(row -> row.fileMetadataId().toString()).distinct().toList();
+        List<String> files = batch.stream()
+                .map(row -> row.fileMetadataId().toString())
+                .distinct()
+                .toList();
         int shown = Math.min(files.size(), 3);
         return String.join(", ", files.subList(0, shown))
                 + (files.size() > shown ? " and " + (files.size() - shown) + " more" : "");

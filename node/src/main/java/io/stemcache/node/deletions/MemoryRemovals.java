@@ -24,8 +24,7 @@ final class MemoryRemovals {
     /** The version a cascade removes up to: any (the file or user is gone). */
     private static final long ANY_VERSION = Long.MAX_VALUE;
 
-    private MemoryRemovals() {
-    }
+    private MemoryRemovals() {}
 
     /** Removes the batch's entries that are in memory, one processor per key; answers how many it removed. */
     static int apply(IMap<AnalysisKey, CachedAudioAnalysis> map, List<LoggedDeletion> batch) {

@@ -15,8 +15,7 @@ final class ModeCheck {
 
     private static final Logger log = LoggerFactory.getLogger(ModeCheck.class);
 
-    private ModeCheck() {
-    }
+    private ModeCheck() {}
 
     static boolean isOn(RowDeletionMode mode, Connection session) throws SQLException {
         if (mode == RowDeletionMode.OFF) {
@@ -28,8 +27,11 @@ final class ModeCheck {
             return false;
         }
         if (!DeletionLog.exists(session)) {
-            log.error("Row deletions: off, although stemcache.row-deletions.mode={}: tables {} and {} are missing;"
-                    + " run the stemcache migrations", mode.name().toLowerCase(Locale.ROOT), DeletionLog.LOG_TABLE,
+            log.error(
+                    "Row deletions: off, although stemcache.row-deletions.mode={}: tables {} and {} are missing;"
+                            + " run the stemcache migrations",
+                    mode.name().toLowerCase(Locale.ROOT),
+                    DeletionLog.LOG_TABLE,
                     DeletionLog.CURSOR_TABLE);
             return false;
         }

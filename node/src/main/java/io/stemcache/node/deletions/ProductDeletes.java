@@ -52,7 +52,8 @@ public final class ProductDeletes implements AutoCloseable {
 
     ProductDeletes(ListenerConnections connections, DeletionSettings settings) {
         this.settings = Objects.requireNonNull(settings, "settings");
-        this.listener = new DeletionListener(connections, settings, () -> member.get().getMap(settings.mapName()));
+        this.listener =
+                new DeletionListener(connections, settings, () -> member.get().getMap(settings.mapName()));
     }
 
     /** Attaches this instance to a member's configuration; each member needs its own. */
@@ -88,8 +89,11 @@ public final class ProductDeletes implements AutoCloseable {
         Thread worker = new Thread(listener, "stemcache-row-deletions-" + THREADS.incrementAndGet());
         worker.setDaemon(true);
         if (thread.compareAndSet(null, worker)) {
-            log.info("Row deletions: mode {}, poll interval {}, batches of {}",
-                    settings.mode().name().toLowerCase(Locale.ROOT), settings.pollInterval(), settings.batchSize());
+            log.info(
+                    "Row deletions: mode {}, poll interval {}, batches of {}",
+                    settings.mode().name().toLowerCase(Locale.ROOT),
+                    settings.pollInterval(),
+                    settings.batchSize());
             worker.start();
         }
     }
@@ -105,7 +109,8 @@ public final class ProductDeletes implements AutoCloseable {
         try {
             worker.join(STOP_WAIT_MILLIS);
             if (worker.isAlive()) {
-                log.warn("Row deletions: the listener thread was still busy {} ms after the member began to stop",
+                log.warn(
+                        "Row deletions: the listener thread was still busy {} ms after the member began to stop",
                         STOP_WAIT_MILLIS);
             }
         } catch (InterruptedException e) {

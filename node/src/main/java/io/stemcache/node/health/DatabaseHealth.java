@@ -30,7 +30,8 @@ import org.springframework.boot.health.contributor.Status;
 final class DatabaseHealth implements HealthIndicator, AutoCloseable {
 
     /** PostgreSQL is unreachable or refuses the stores; served as HTTP 200 (application.yaml's health status mapping). */
-    static final Status DEGRADED = new Status("DEGRADED",
+    static final Status DEGRADED = new Status(
+            "DEGRADED",
             "PostgreSQL is unreachable or refusing writes: reads are served from memory, writes wait in the backlog");
 
     private static final Logger log = LoggerFactory.getLogger(DatabaseHealth.class);
@@ -44,9 +45,16 @@ final class DatabaseHealth implements HealthIndicator, AutoCloseable {
     private volatile Check last;
 
     /** The outcome of one check; {@code storesFailing}: stores failed since the previous check and none succeeded. */
-    private record Check(Instant at, boolean reachable, boolean storesFailing, long storeBatches, long storeFailures,
-                         Instant lastSuccess, String lastError, Instant lastErrorAt, Instant unreachableSince) {
-    }
+    private record Check(
+            Instant at,
+            boolean reachable,
+            boolean storesFailing,
+            long storeBatches,
+            long storeFailures,
+            Instant lastSuccess,
+            String lastError,
+            Instant lastErrorAt,
+            Instant unreachableSince) {}
 
     private DatabaseHealth(DataSource dataSource, StoreMetrics store, BacklogLimit backlog, Clock clock) {
         this.dataSource = dataSource;
@@ -80,10 +88,12 @@ final class DatabaseHealth implements HealthIndicator, AutoCloseable {
         }
         long batches = store.storeBatches();
         long failures = store.storeFailures();
-        boolean storesFailing = previous != null && failures > previous.storeFailures() && batches == previous.storeBatches();
+        boolean storesFailing =
+                previous != null && failures > previous.storeFailures() && batches == previous.storeBatches();
         boolean reachable = error == null;
         if (reachable && storesFailing) {
-            error = (failures - previous.storeFailures()) + " write-behind stores failed since the last check, none succeeded";
+            error = (failures - previous.storeFailures())
+                    + " write-behind stores failed since the last check, none succeeded";
         }
         boolean healthy = reachable && !storesFailing;
         boolean wasHealthy = previous == null || (previous.reachable() && !previous.storesFailing());
@@ -92,11 +102,18 @@ final class DatabaseHealth implements HealthIndicator, AutoCloseable {
         } else if (!wasHealthy && healthy) {
             log.info("PostgreSQL is back (write-behind backlog: {} entries)", backlog.backlog());
         }
-        last = new Check(now, reachable, storesFailing, batches, failures,
+        last = new Check(
+                now,
+                reachable,
+                storesFailing,
+                batches,
+                failures,
                 reachable ? now : previous == null ? null : previous.lastSuccess(),
                 error != null ? error : previous == null ? null : previous.lastError(),
                 error != null ? now : previous == null ? null : previous.lastErrorAt(),
-                reachable ? null : previous != null && previous.unreachableSince() != null ? previous.unreachableSince() : now);
+                reachable
+                        ? null
+                        : previous != null && previous.unreachableSince() != null ? previous.unreachableSince() : now);
     }
 
     @Override
@@ -140,7 +157,8 @@ final class DatabaseHealth implements HealthIndicator, AutoCloseable {
     /** The failure and its first cause, which says why (the pool's own message only says it timed out). */
     private static String describe(Exception e) {
         Throwable cause = e.getCause();
-        return cause == null || cause.getMessage() == null ? String.valueOf(e.getMessage())
+        return cause == null || cause.getMessage() == null
+                ? String.valueOf(e.getMessage())
                 : e.getMessage() + " (" + cause.getClass().getSimpleName() + ": " + cause.getMessage() + ")";
     }
 }

@@ -27,8 +27,12 @@ class HealthConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    DatabaseHealth databaseHealthIndicator(DataSource dataSource, PostgresAnalysisStore store, BacklogLimit backlogLimit,
-                                           StemcacheProperties properties) {
-        return DatabaseHealth.start(dataSource, store.metrics(), backlogLimit, properties.health().databaseCheckInterval());
+    DatabaseHealth databaseHealthIndicator(
+            DataSource dataSource,
+            PostgresAnalysisStore store,
+            BacklogLimit backlogLimit,
+            StemcacheProperties properties) {
+        return DatabaseHealth.start(
+                dataSource, store.metrics(), backlogLimit, properties.health().databaseCheckInterval());
     }
 }

@@ -28,8 +28,8 @@ import org.springframework.boot.health.contributor.Health;
 final class MemberReadiness extends AbstractHealthIndicator {
 
     /** States in which the member serves map reads and writes; PASSIVE refuses them, IN_TRANSITION is a change under way. */
-    private static final Set<ClusterState> SERVING = EnumSet.of(ClusterState.ACTIVE, ClusterState.NO_MIGRATION,
-            ClusterState.FROZEN);
+    private static final Set<ClusterState> SERVING =
+            EnumSet.of(ClusterState.ACTIVE, ClusterState.NO_MIGRATION, ClusterState.FROZEN);
 
     private final HazelcastInstance hazelcast;
 
@@ -67,6 +67,7 @@ final class MemberReadiness extends AbstractHealthIndicator {
         if (hazelcast instanceof HazelcastInstanceImpl instance) {
             return instance.node;
         }
-        throw new IllegalStateException("not a Hazelcast member: " + hazelcast.getClass().getName());
+        throw new IllegalStateException(
+                "not a Hazelcast member: " + hazelcast.getClass().getName());
     }
 }

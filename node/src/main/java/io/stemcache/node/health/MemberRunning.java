@@ -20,7 +20,10 @@ final class MemberRunning implements HealthIndicator {
 
     @Override
     public Health health() {
-        return hazelcast.getLifecycleService().isRunning() ? Health.up().build()
-                : Health.down().withDetail("reason", "the Hazelcast instance has shut down").build();
+        return hazelcast.getLifecycleService().isRunning()
+                ? Health.up().build()
+                : Health.down()
+                        .withDetail("reason", "the Hazelcast instance has shut down")
+                        .build();
     }
 }

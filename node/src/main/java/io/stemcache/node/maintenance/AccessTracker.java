@@ -99,9 +99,13 @@ final class AccessTracker {
             for (int i = 0; i < batch.keys.size(); i++) {
                 add(batch.keys.get(i), batch.reads.get(i));
             }
-            log.warn("Could not record the reads of {} entries in {} (kept for the next flush): {}",
-                    batch.keys.size(), AnalysisRows.tableOf(batch.kind),
-                    e instanceof AnalysisStoreException && e.getCause() != null ? e.getCause().getMessage() : e.getMessage());
+            log.warn(
+                    "Could not record the reads of {} entries in {} (kept for the next flush): {}",
+                    batch.keys.size(),
+                    AnalysisRows.tableOf(batch.kind),
+                    e instanceof AnalysisStoreException && e.getCause() != null
+                            ? e.getCause().getMessage()
+                            : e.getMessage());
             return 0;
         }
     }

@@ -21,11 +21,17 @@ final class CleanupHistory {
             case COMPLETED -> {
                 completed.incrementAndGet();
                 last.set(report);
-                log.info("Cleanup of PostgreSQL in {} ms: expired user rows {}, expired guest rows {}, old-version rows {}"
+                log.info(
+                        "Cleanup of PostgreSQL in {} ms: expired user rows {}, expired guest rows {}, old-version rows {}"
                                 + " (entries {}), guest-quota rows {}, total-cap rows {}, old tombstones {}",
-                        report.duration().toMillis(), report.expiredUserRows(), report.expiredGuestRows(),
-                        report.oldVersionRows(), report.oldVersionEntries(), report.overGuestQuotaRows(),
-                        report.overTotalCapRows(), report.oldTombstones());
+                        report.duration().toMillis(),
+                        report.expiredUserRows(),
+                        report.expiredGuestRows(),
+                        report.oldVersionRows(),
+                        report.oldVersionEntries(),
+                        report.overGuestQuotaRows(),
+                        report.overTotalCapRows(),
+                        report.oldTombstones());
             }
             case SKIPPED -> {
                 skipped.incrementAndGet();
@@ -34,8 +40,11 @@ final class CleanupHistory {
             case FAILED -> {
                 failed.incrementAndGet();
                 last.set(report);
-                log.warn("Cleanup of PostgreSQL failed after {} ms (deleted {} rows first): {}",
-                        report.duration().toMillis(), report.deletedRows(), report.failure());
+                log.warn(
+                        "Cleanup of PostgreSQL failed after {} ms (deleted {} rows first): {}",
+                        report.duration().toMillis(),
+                        report.deletedRows(),
+                        report.failure());
             }
         }
         return report;

@@ -19,9 +19,18 @@ import java.time.Instant;
  * @param oldTombstones      tombstones deleted for being older than the tombstone retention
  * @param failure            why the run failed; null unless {@code outcome} is FAILED
  */
-public record CleanupReport(Instant startedAt, Instant finishedAt, Outcome outcome, long expiredUserRows,
-                            long expiredGuestRows, long oldVersionRows, long oldVersionEntries,
-                            long overTotalCapRows, long overGuestQuotaRows, long oldTombstones, String failure) {
+public record CleanupReport(
+        Instant startedAt,
+        Instant finishedAt,
+        Outcome outcome,
+        long expiredUserRows,
+        long expiredGuestRows,
+        long oldVersionRows,
+        long oldVersionEntries,
+        long overTotalCapRows,
+        long overGuestQuotaRows,
+        long oldTombstones,
+        String failure) {
 
     /** How a run ended. */
     public enum Outcome {

@@ -7,5 +7,4 @@ package io.stemcache.node.maintenance;
  * @param skipped   attempts that found another member's run holding the lock
  * @param failed    runs that stopped on an error
  */
-public record CleanupRuns(long completed, long skipped, long failed) {
-}
+public record CleanupRuns(long completed, long skipped, long failed) {}

@@ -44,15 +44,22 @@ final class MaintenanceSchedule {
             return;
         }
         long flushMillis = settings.accessFlushInterval().toMillis();
-        executor.scheduleWithFixedDelay(guarded("access flush", access::flush), flushMillis, flushMillis,
-                TimeUnit.MILLISECONDS);
+        executor.scheduleWithFixedDelay(
+                guarded("access flush", access::flush), flushMillis, flushMillis, TimeUnit.MILLISECONDS);
         if (settings.cleanupEnabled()) {
-            executor.scheduleWithFixedDelay(guarded("cleanup", cleanup), settings.cleanupInitialDelay().toMillis(),
-                    settings.cleanupInterval().toMillis(), TimeUnit.MILLISECONDS);
+            executor.scheduleWithFixedDelay(
+                    guarded("cleanup", cleanup),
+                    settings.cleanupInitialDelay().toMillis(),
+                    settings.cleanupInterval().toMillis(),
+                    TimeUnit.MILLISECONDS);
         }
-        log.info("Maintenance of map '{}': reads written every {}, cleanup {}", settings.mapName(),
-                settings.accessFlushInterval(), settings.cleanupEnabled()
-                        ? "every " + settings.cleanupInterval() + " from " + settings.cleanupInitialDelay() + " after start"
+        log.info(
+                "Maintenance of map '{}': reads written every {}, cleanup {}",
+                settings.mapName(),
+                settings.accessFlushInterval(),
+                settings.cleanupEnabled()
+                        ? "every " + settings.cleanupInterval() + " from " + settings.cleanupInitialDelay()
+                                + " after start"
                         : "off (stemcache.cleanup.enabled=false)");
     }
 

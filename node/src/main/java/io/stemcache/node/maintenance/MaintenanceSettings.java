@@ -14,8 +14,8 @@ import java.time.Duration;
  * @param accessFlushInterval how often coalesced reads reach {@code last_accessed} and {@code access_count}
  * @param cleanup             the cleanup's schedule and limits ({@code stemcache.cleanup.*})
  */
-public record MaintenanceSettings(String mapName, int cacheVersion, Duration accessFlushInterval,
-                                  StemcacheProperties.Cleanup cleanup) {
+public record MaintenanceSettings(
+        String mapName, int cacheVersion, Duration accessFlushInterval, StemcacheProperties.Cleanup cleanup) {
 
     /** Rows per cleanup transaction: short enough to hold row locks for milliseconds. */
     public static final int DEFAULT_BATCH_SIZE = 500;
@@ -26,8 +26,8 @@ public record MaintenanceSettings(String mapName, int cacheVersion, Duration acc
     /** The node's defaults ({@link StemcacheProperties#defaults()}) for {@code mapName}. */
     public static MaintenanceSettings defaults(String mapName) {
         StemcacheProperties defaults = StemcacheProperties.defaults();
-        return new MaintenanceSettings(mapName, defaults.cacheVersion(), defaults.accessFlushInterval(),
-                defaults.cleanup());
+        return new MaintenanceSettings(
+                mapName, defaults.cacheVersion(), defaults.accessFlushInterval(), defaults.cleanup());
     }
 
     /** Whether this member schedules the cleanup (it still runs it on request). */
@@ -128,18 +128,18 @@ public record MaintenanceSettings(String mapName, int cacheVersion, Duration acc
         // Cleanup's constructor has checked its durations; its numbers are bounded by Bean Validation when bound
         int batchSize = cleanup.batchSize();
         if (batchSize < 1 || batchSize > MAX_BATCH_SIZE) {
-            throw new IllegalArgumentException("stemcache.cleanup.batch-size must be between 1 and " + MAX_BATCH_SIZE
-                    + ", got " + batchSize);
+            throw new IllegalArgumentException(
+                    "stemcache.cleanup.batch-size must be between 1 and " + MAX_BATCH_SIZE + ", got " + batchSize);
         }
         long maxTotalMb = cleanup.maxTotalMb();
         long guestQuotaMb = cleanup.guestQuotaMb();
         if (maxTotalMb < 0) {
-            throw new IllegalArgumentException("stemcache.cleanup.max-total-mb must be 0 (no cap) or positive, got "
-                    + maxTotalMb);
+            throw new IllegalArgumentException(
+                    "stemcache.cleanup.max-total-mb must be 0 (no cap) or positive, got " + maxTotalMb);
         }
         if (guestQuotaMb < 0) {
-            throw new IllegalArgumentException("stemcache.cleanup.guest-quota-mb must be 0 (no quota) or positive, got "
-                    + guestQuotaMb);
+            throw new IllegalArgumentException(
+                    "stemcache.cleanup.guest-quota-mb must be 0 (no quota) or positive, got " + guestQuotaMb);
         }
         return this;
     }

@@ -70,8 +70,8 @@ public final class PostgresMemberServices implements MemberServices, AutoCloseab
     public Config registerIn(Config config) {
         Object previous = config.getUserContext().putIfAbsent(USER_CONTEXT_KEY, this);
         if (previous != null && previous != this) {
-            throw new IllegalStateException("this Hazelcast config already has MemberServices under "
-                    + USER_CONTEXT_KEY + "; every member needs its own PostgresMemberServices");
+            throw new IllegalStateException("this Hazelcast config already has MemberServices under " + USER_CONTEXT_KEY
+                    + "; every member needs its own PostgresMemberServices");
         }
         if (previous == null) {
             config.addListenerConfig(new ListenerConfig(new Lifecycle()));
@@ -102,7 +102,8 @@ public final class PostgresMemberServices implements MemberServices, AutoCloseab
             log.debug("Deleted the {} rows of file {} (every owner)", deleted, fileMetadataId);
             return deleted;
         } catch (AnalysisStoreException e) {
-            // The service's callers (operations, endpoints) expect an IllegalStateException; the message names the file.
+            // The service's callers (operations, endpoints) expect an IllegalStateException; the message names the
+            // file.
             throw new IllegalStateException(e.getMessage(), e);
         }
     }
@@ -151,8 +152,8 @@ public final class PostgresMemberServices implements MemberServices, AutoCloseab
     @Override
     public List<RecordedStats> statsHistory(int limit) {
         if (limit < 1 || limit > StatsHistory.MAX_ROWS) {
-            throw new IllegalArgumentException("limit must be between 1 and " + StatsHistory.MAX_ROWS + " rows, got "
-                    + limit);
+            throw new IllegalArgumentException(
+                    "limit must be between 1 and " + StatsHistory.MAX_ROWS + " rows, got " + limit);
         }
         HazelcastInstance instance = member.get();
         if (instance == null) {

@@ -31,13 +31,12 @@ final class QueuedKeys {
 
     private static final int ATTEMPTS = 5;
 
-    private QueuedKeys() {
-    }
+    private QueuedKeys() {}
 
     static Set<AnalysisKey> ofFile(HazelcastInstance member, String mapName, UUID fileMetadataId) {
         IMap<Object, Object> map = member.getMap(mapName);
-        MapServiceContext context = ((MapService) ((AbstractDistributedObject<?>) map).getService())
-                .getMapServiceContext();
+        MapServiceContext context =
+                ((MapService) ((AbstractDistributedObject<?>) map).getService()).getMapServiceContext();
         Set<AnalysisKey> keys = new LinkedHashSet<>();
         for (Partition partition : member.getPartitionService().getPartitions()) {
             if (partition.getOwner() == null || !partition.getOwner().localMember()) {
@@ -52,7 +51,8 @@ final class QueuedKeys {
             if (dataStore instanceof WriteBehindStore writeBehind) {
                 for (DelayedEntry<?, ?> queued : copy(writeBehind)) {
                     Object key = context.toObject(queued.getKey());
-                    if (key instanceof AnalysisKey analysisKey && analysisKey.fileMetadataId().equals(fileMetadataId)) {
+                    if (key instanceof AnalysisKey analysisKey
+                            && analysisKey.fileMetadataId().equals(fileMetadataId)) {
                         keys.add(analysisKey);
                     }
                 }
@@ -65,7 +65,8 @@ final class QueuedKeys {
     private static List<DelayedEntry<?, ?>> copy(WriteBehindStore store) {
         for (int attempt = 1; ; attempt++) {
             try {
-                return (List<DelayedEntry<?, ?>>) (List<?>) store.getWriteBehindQueue().asList();
+                return (List<DelayedEntry<?, ?>>)
+                        (List<?>) store.getWriteBehindQueue().asList();
             } catch (ConcurrentModificationException e) {
                 if (attempt == ATTEMPTS) {
                     throw new IllegalStateException("the write-behind queue kept changing while it was read", e);

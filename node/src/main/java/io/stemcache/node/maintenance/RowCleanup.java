@@ -43,8 +43,11 @@ final class RowCleanup {
     private final Supplier<HazelcastInstance> member;
     private final BooleanSupplier stopping;
 
-    RowCleanup(AnalysisRows rows, MaintenanceSettings settings, Supplier<HazelcastInstance> member,
-               BooleanSupplier stopping) {
+    RowCleanup(
+            AnalysisRows rows,
+            MaintenanceSettings settings,
+            Supplier<HazelcastInstance> member,
+            BooleanSupplier stopping) {
         this.rows = rows;
         this.settings = settings;
         this.member = member;
@@ -71,14 +74,17 @@ final class RowCleanup {
     private void steps(CleanupRun run, Tally tally) {
         int batch = settings.batchSize();
         inBatches(n -> tally.expiredUserRows += n, () -> run.deleteExpired(Owner.Kind.USER, settings.userTtl(), batch));
-        inBatches(n -> tally.expiredGuestRows += n,
+        inBatches(
+                n -> tally.expiredGuestRows += n,
                 () -> run.deleteExpired(Owner.Kind.GUEST, settings.guestTtl(), batch));
         tally.oldVersionEntries = removeOldVersionsFromMemory();
         for (Owner.Kind kind : List.of(Owner.Kind.USER, Owner.Kind.GUEST)) {
-            inBatches(n -> tally.oldVersionRows += n, () -> run.deleteOldVersions(kind, settings.cacheVersion(), batch));
+            inBatches(
+                    n -> tally.oldVersionRows += n, () -> run.deleteOldVersions(kind, settings.cacheVersion(), batch));
         }
         if (settings.guestQuotaMb() > 0) {
-            inBatches(n -> tally.overGuestQuotaRows += n,
+            inBatches(
+                    n -> tally.overGuestQuotaRows += n,
                     () -> run.deleteOverGuestQuota(settings.guestQuotaMb() << 20, batch));
         }
         if (settings.maxTotalMb() > 0) {
@@ -106,7 +112,7 @@ final class RowCleanup {
                 excess -= deleted.bytes();
                 tally.overTotalCapRows += deleted.rows();
                 if (deleted.rows() == 0) {
-                    break;   // the table is empty, or what is left is locked by writers right now
+                    break; // the table is empty, or what is left is locked by writers right now
                 }
             }
         }
@@ -145,8 +151,18 @@ final class RowCleanup {
         }
 
         CleanupReport report(Outcome outcome, String failure) {
-            return new CleanupReport(started, Instant.now(), outcome, expiredUserRows, expiredGuestRows,
-                    oldVersionRows, oldVersionEntries, overTotalCapRows, overGuestQuotaRows, oldTombstones, failure);
+            return new CleanupReport(
+                    started,
+                    Instant.now(),
+                    outcome,
+                    expiredUserRows,
+                    expiredGuestRows,
+                    oldVersionRows,
+                    oldVersionEntries,
+                    overTotalCapRows,
+                    overGuestQuotaRows,
+                    oldTombstones,
+                    failure);
         }
     }
 }

@@ -32,14 +32,25 @@ final class StatisticsRows {
     List<RecordedStats> latest(String clusterName, int limit) throws SQLException {
         List<RecordedStats> rows = new ArrayList<>();
         try (Connection connection = dataSource.getConnection();
-             PreparedStatement select = connection.prepareStatement(LATEST)) {
+                PreparedStatement select = connection.prepareStatement(LATEST)) {
             select.setString(1, clusterName);
             select.setInt(2, limit);
             try (ResultSet row = select.executeQuery()) {
                 while (row.next()) {
-                    rows.add(new RecordedStats(instant(row, 1), row.getLong(2), row.getLong(3), row.getLong(4),
-                            row.getLong(5), row.getLong(6), row.getLong(7), row.getLong(8), row.getLong(9),
-                            row.getLong(10), row.getLong(11), row.getLong(12), instant(row, 13)));
+                    rows.add(new RecordedStats(
+                            instant(row, 1),
+                            row.getLong(2),
+                            row.getLong(3),
+                            row.getLong(4),
+                            row.getLong(5),
+                            row.getLong(6),
+                            row.getLong(7),
+                            row.getLong(8),
+                            row.getLong(9),
+                            row.getLong(10),
+                            row.getLong(11),
+                            row.getLong(12),
+                            instant(row, 13)));
                 }
             }
         }

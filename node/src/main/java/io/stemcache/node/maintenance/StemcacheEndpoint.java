@@ -3,8 +3,8 @@ package io.stemcache.node.maintenance;
 import com.hazelcast.core.HazelcastInstance;
 import io.stemcache.core.ops.InvalidateFile;
 import io.stemcache.core.ops.MemberServices;
-import java.util.Objects;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.UUID;
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
@@ -40,17 +40,18 @@ public final class StemcacheEndpoint {
     }
 
     /** What {@code GET /actuator/stemcache} answers. */
-    public record Status(int cacheVersion, CleanupReport lastCleanup, CleanupRuns cleanupRuns, int pendingReadKeys) {
-    }
+    public record Status(int cacheVersion, CleanupReport lastCleanup, CleanupRuns cleanupRuns, int pendingReadKeys) {}
 
     /** What invalidating a file answers: the file and how many entries or rows it removed. */
-    public record Invalidated(UUID fileMetadataId, int removed) {
-    }
+    public record Invalidated(UUID fileMetadataId, int removed) {}
 
     @ReadOperation
     public Status status() {
-        return new Status(services.settings().cacheVersion(), services.lastCleanup().orElse(null),
-                services.cleanupRuns(), services.access().pendingKeys());
+        return new Status(
+                services.settings().cacheVersion(),
+                services.lastCleanup().orElse(null),
+                services.cleanupRuns(),
+                services.access().pendingKeys());
     }
 
     /** {@code POST /actuator/stemcache/cleanup}: runs the cleanup now and answers its report. */
@@ -68,19 +69,23 @@ public final class StemcacheEndpoint {
         try {
             file = UUID.fromString(fileMetadataId);
         } catch (IllegalArgumentException e) {
-            throw new InvalidEndpointRequestException("fileMetadataId must be a UUID, got '" + fileMetadataId + "'",
-                    "invalid fileMetadataId");
+            throw new InvalidEndpointRequestException(
+                    "fileMetadataId must be a UUID, got '" + fileMetadataId + "'", "invalid fileMetadataId");
         }
-        return new Invalidated(file, InvalidateFile.onEveryMember(member.getExecutorService(MemberServices.EXECUTOR),
-                file, INVALIDATE_TIMEOUT));
+        return new Invalidated(
+                file,
+                InvalidateFile.onEveryMember(
+                        member.getExecutorService(MemberServices.EXECUTOR), file, INVALIDATE_TIMEOUT));
     }
 
     private static final Duration INVALIDATE_TIMEOUT = Duration.ofMinutes(2);
 
     private static void expect(String expected, String action) {
         if (!expected.equals(action)) {
-            throw new InvalidEndpointRequestException("unknown operation '" + action + "': POST /actuator/stemcache/"
-                    + "cleanup or /actuator/stemcache/invalidate/{fileMetadataId}", "unknown operation");
+            throw new InvalidEndpointRequestException(
+                    "unknown operation '" + action + "': POST /actuator/stemcache/"
+                            + "cleanup or /actuator/stemcache/invalidate/{fileMetadataId}",
+                    "unknown operation");
         }
     }
 }

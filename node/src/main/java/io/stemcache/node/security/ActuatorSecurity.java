@@ -1,8 +1,8 @@
 package io.stemcache.node.security;
 
-import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.security.autoconfigure.actuate.web.servlet.EndpointRequest;
 import org.springframework.context.annotation.Bean;
@@ -43,11 +43,14 @@ public class ActuatorSecurity {
     SecurityFilterChain actuator(HttpSecurity http) throws Exception {
         http.csrf(csrf -> csrf.disable())
                 .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
-                .authorizeHttpRequests(requests -> requests
-                        .requestMatchers(EndpointRequest.to("health", "prometheus")).permitAll()
-                        .requestMatchers(new AndRequestMatcher(EndpointRequest.to("stemcache"),
-                                PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.GET, "/**"))).permitAll()
-                        .anyRequest().hasRole(ROLE))
+                .authorizeHttpRequests(requests -> requests.requestMatchers(EndpointRequest.to("health", "prometheus"))
+                        .permitAll()
+                        .requestMatchers(new AndRequestMatcher(
+                                EndpointRequest.to("stemcache"),
+                                PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.GET, "/**")))
+                        .permitAll()
+                        .anyRequest()
+                        .hasRole(ROLE))
                 .httpBasic(basic -> basic.realmName("stemcache member"));
         return http.build();
     }
@@ -59,12 +62,16 @@ public class ActuatorSecurity {
     @Bean
     UserDetailsService operators(ManagementProperties properties) {
         if (!properties.writesEnabled()) {
-            log.info("Actuator write operations are off: set stemcache.management.password to run "
-                    + "POST /actuator/stemcache/... as user '{}' (HTTP Basic)", OPERATOR);
+            log.info(
+                    "Actuator write operations are off: set stemcache.management.password to run "
+                            + "POST /actuator/stemcache/... as user '{}' (HTTP Basic)",
+                    OPERATOR);
             return new InMemoryUserDetailsManager();
         }
         return new InMemoryUserDetailsManager(User.withUsername(OPERATOR)
-                .password(PasswordEncoderFactories.createDelegatingPasswordEncoder().encode(properties.password()))
-                .roles(ROLE).build());
+                .password(PasswordEncoderFactories.createDelegatingPasswordEncoder()
+                        .encode(properties.password()))
+                .roles(ROLE)
+                .build());
     }
 }

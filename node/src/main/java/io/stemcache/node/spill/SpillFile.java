@@ -30,11 +30,9 @@ final class SpillFile {
     private static final int MAX_RECORD = Integer.MAX_VALUE - 64;
 
     /** Which map and database a file is for: only a member of the same map on the same database replays it. */
-    record Header(String mapName, String database) {
-    }
+    record Header(String mapName, String database) {}
 
-    private SpillFile() {
-    }
+    private SpillFile() {}
 
     /** Writes records to a new file, holding its lock until {@link #close()}. */
     static final class Writer implements AutoCloseable {

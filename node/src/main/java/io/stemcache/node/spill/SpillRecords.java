@@ -28,11 +28,9 @@ final class SpillRecords {
     static final byte DELETE = 2;
 
     /** A decoded record: {@code value} is null for a delete. */
-    record Record(AnalysisKey key, CachedAudioAnalysis value) {
-    }
+    record Record(AnalysisKey key, CachedAudioAnalysis value) {}
 
-    private SpillRecords() {
-    }
+    private SpillRecords() {}
 
     static byte[] store(AnalysisKey key, CachedAudioAnalysis value) {
         return encode(STORE, key, value);
@@ -120,8 +118,8 @@ final class SpillRecords {
             for (int i = 0; i < features; i++) {
                 featuresExtracted.add(in.readUTF());
             }
-            AnalysisMetadata metadata = new AnalysisMetadata(sampleRate, duration, bufferSize, featuresExtracted,
-                    in.readDouble());
+            AnalysisMetadata metadata =
+                    new AnalysisMetadata(sampleRate, duration, bufferSize, featuresExtracted, in.readDouble());
             long rawSize = in.readLong();
             int payloadLength = in.readInt();
             if (payloadLength < 0 || payloadLength > body.length) {
@@ -131,9 +129,21 @@ final class SpillRecords {
             if (payload.length != payloadLength) {
                 throw new IOException("payload cut short");
             }
-            CachedAudioAnalysis value = new CachedAudioAnalysis(id, fileMetadataId, stemType, analysisVersion,
-                    cacheVersion, contentHash, precision, createdAt, updatedAt, metadata, rawSize, payload,
-                    in.readLong(), in.readBoolean());
+            CachedAudioAnalysis value = new CachedAudioAnalysis(
+                    id,
+                    fileMetadataId,
+                    stemType,
+                    analysisVersion,
+                    cacheVersion,
+                    contentHash,
+                    precision,
+                    createdAt,
+                    updatedAt,
+                    metadata,
+                    rawSize,
+                    payload,
+                    in.readLong(),
+                    in.readBoolean());
             return new Record(key, value);
         }
     }

@@ -31,11 +31,9 @@ final class SpillReplay {
     private static final long BATCH_BYTES = 64L << 20;
 
     /** What a replay did. */
-    record Result(int files, long entries, int skipped) {
-    }
+    record Result(int files, long entries, int skipped) {}
 
-    private SpillReplay() {
-    }
+    private SpillReplay() {}
 
     static Result run(Path directory, SpillFile.Header header, PostgresAnalysisStore store) {
         List<Path> files = new ArrayList<>();
@@ -58,8 +56,12 @@ final class SpillReplay {
             }
         }
         if (replayed > 0 || skipped > 0) {
-            log.warn("replayed {} entries from {} spill files in {} into PostgreSQL ({} files left alone)", entries,
-                    replayed, directory, skipped);
+            log.warn(
+                    "replayed {} entries from {} spill files in {} into PostgreSQL ({} files left alone)",
+                    entries,
+                    replayed,
+                    directory,
+                    skipped);
         }
         return new Result(replayed, entries, skipped);
     }
@@ -74,8 +76,13 @@ final class SpillReplay {
                 return -1;
             }
             if (!reader.header().equals(header)) {
-                log.warn("spill file {} is for map '{}' on database '{}', this member for '{}' on '{}'; left alone",
-                        file, reader.header().mapName(), reader.header().database(), header.mapName(), header.database());
+                log.warn(
+                        "spill file {} is for map '{}' on database '{}', this member for '{}' on '{}'; left alone",
+                        file,
+                        reader.header().mapName(),
+                        reader.header().database(),
+                        header.mapName(),
+                        header.database());
                 return -1;
             }
             Batch batch = new Batch(store);
@@ -95,7 +102,10 @@ final class SpillReplay {
                 try {
                     record = SpillRecords.decode(body);
                 } catch (IOException | IllegalArgumentException e) {
-                    log.error("spill file {}: the record at byte {} cannot be read ({}); it is skipped", file, offset,
+                    log.error(
+                            "spill file {}: the record at byte {} cannot be read ({}); it is skipped",
+                            file,
+                            offset,
                             e.getMessage());
                     continue;
                 }
@@ -105,15 +115,22 @@ final class SpillReplay {
         } catch (IOException e) {
             throw new IllegalStateException("cannot read the spill file " + file + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
-            throw new IllegalStateException("storing the spill file " + file + " in PostgreSQL failed after " + stored
-                    + " entries; the file is kept and the next start stores it again", e);
+            throw new IllegalStateException(
+                    "storing the spill file " + file + " in PostgreSQL failed after " + stored
+                            + " entries; the file is kept and the next start stores it again",
+                    e);
         }
         try {
             if (damage != null) {
                 Path kept = file.resolveSibling(file.getFileName() + ".damaged");
                 Files.move(file, kept, StandardCopyOption.REPLACE_EXISTING);
-                log.error("spill file {} is damaged ({}): the {} entries before it were stored, the rest is lost; "
-                        + "kept as {}", file, damage, stored, kept);
+                log.error(
+                        "spill file {} is damaged ({}): the {} entries before it were stored, the rest is lost; "
+                                + "kept as {}",
+                        file,
+                        damage,
+                        stored,
+                        kept);
             } else {
                 Files.delete(file);
             }
@@ -138,9 +155,12 @@ final class SpillReplay {
         long add(SpillRecords.Record record) {
             boolean delete = record.value() == null;
             long flushed = 0;
-            if (stores.containsKey(record.key()) || deletes.contains(record.key())
-                    || delete && !stores.isEmpty() || !delete && !deletes.isEmpty()
-                    || stores.size() >= BATCH_ENTRIES || bytes >= BATCH_BYTES) {
+            if (stores.containsKey(record.key())
+                    || deletes.contains(record.key())
+                    || delete && !stores.isEmpty()
+                    || !delete && !deletes.isEmpty()
+                    || stores.size() >= BATCH_ENTRIES
+                    || bytes >= BATCH_BYTES) {
                 flushed = flush();
             }
             if (delete) {

@@ -60,11 +60,13 @@ public final class SpillingStore implements MapStore<AnalysisKey, CachedAudioAna
         try {
             Files.createDirectories(directory);
         } catch (IOException e) {
-            throw new IllegalStateException("stemcache.write-behind.spill-dir " + directory + " cannot be created: " + e, e);
+            throw new IllegalStateException(
+                    "stemcache.write-behind.spill-dir " + directory + " cannot be created: " + e, e);
         }
         if (!Files.isWritable(directory)) {
-            throw new IllegalStateException("stemcache.write-behind.spill-dir " + directory + " is not writable: a member "
-                    + "stopping while PostgreSQL is down could not keep its write-behind queue");
+            throw new IllegalStateException(
+                    "stemcache.write-behind.spill-dir " + directory + " is not writable: a member "
+                            + "stopping while PostgreSQL is down could not keep its write-behind queue");
         }
         return new SpillingStore(store, directory, new SpillFile.Header(mapName, database));
     }
@@ -110,7 +112,10 @@ public final class SpillingStore implements MapStore<AnalysisKey, CachedAudioAna
         if (!databaseDown && tryPostgres(() -> store.storeAll(entries))) {
             return;
         }
-        spill(entries.entrySet().stream().map(entry -> SpillRecords.store(entry.getKey(), entry.getValue())).toList(),
+        spill(
+                entries.entrySet().stream()
+                        .map(entry -> SpillRecords.store(entry.getKey(), entry.getValue()))
+                        .toList(),
                 entries.size());
     }
 
@@ -138,8 +143,11 @@ public final class SpillingStore implements MapStore<AnalysisKey, CachedAudioAna
             return true;
         } catch (RuntimeException e) {
             databaseDown = true;
-            log.warn("PostgreSQL refused a store while the member shuts down ({}); what Hazelcast still holds goes to "
-                    + "the spill directory {}", e.getMessage(), directory);
+            log.warn(
+                    "PostgreSQL refused a store while the member shuts down ({}); what Hazelcast still holds goes to "
+                            + "the spill directory {}",
+                    e.getMessage(),
+                    directory);
             return false;
         }
     }
@@ -150,8 +158,11 @@ public final class SpillingStore implements MapStore<AnalysisKey, CachedAudioAna
                 String name = "spill-" + header.mapName() + "-" + STAMP.format(LocalDateTime.now(ZoneOffset.UTC)) + "-"
                         + UUID.randomUUID() + SpillFile.SUFFIX;
                 writer = new SpillFile.Writer(directory.resolve(name), header);
-                log.warn("PostgreSQL is unreachable while the member shuts down: the entries of map '{}' it still holds "
-                        + "go to {}", header.mapName(), writer.path());
+                log.warn(
+                        "PostgreSQL is unreachable while the member shuts down: the entries of map '{}' it still holds "
+                                + "go to {}",
+                        header.mapName(),
+                        writer.path());
             }
             for (byte[] record : records) {
                 writer.append(record);
@@ -163,8 +174,10 @@ public final class SpillingStore implements MapStore<AnalysisKey, CachedAudioAna
             }
         } catch (IOException e) {
             // Hazelcast retries the batch, then drops it: nothing else can keep it now.
-            throw new UncheckedIOException("cannot spill " + entries + " entries of map '" + header.mapName() + "' to "
-                    + directory + " (stemcache.write-behind.spill-dir)", e);
+            throw new UncheckedIOException(
+                    "cannot spill " + entries + " entries of map '" + header.mapName() + "' to " + directory
+                            + " (stemcache.write-behind.spill-dir)",
+                    e);
         }
     }
 
@@ -195,9 +208,14 @@ public final class SpillingStore implements MapStore<AnalysisKey, CachedAudioAna
             if (writer != null) {
                 try {
                     writer.close();
-                    log.warn("spilled {} entries ({} MB) of map '{}' to {}: PostgreSQL was unreachable when the member "
+                    log.warn(
+                            "spilled {} entries ({} MB) of map '{}' to {}: PostgreSQL was unreachable when the member "
                                     + "stopped; a member started with stemcache.write-behind.spill-dir={} stores them",
-                            writer.records(), writer.bytes() >> 20, header.mapName(), writer.path(), directory);
+                            writer.records(),
+                            writer.bytes() >> 20,
+                            header.mapName(),
+                            writer.path(),
+                            directory);
                 } catch (IOException e) {
                     log.error("closing the spill file {} failed; what it holds may be incomplete", writer.path(), e);
                 }

@@ -18,10 +18,15 @@ import java.util.concurrent.atomic.LongAdder;
  * expired listeners on purpose: without them Hazelcast reports loads as adds and expirations as evictions.
  * It never reads an event's value, so multi-MB values are not deserialized.
  */
-final class MapEventCounts implements EntryAddedListener<Object, Object>, EntryUpdatedListener<Object, Object>,
-        EntryRemovedListener<Object, Object>, EntryEvictedListener<Object, Object>,
-        EntryExpiredListener<Object, Object>, EntryLoadedListener<Object, Object>, MapClearedListener,
-        MapEvictedListener {
+final class MapEventCounts
+        implements EntryAddedListener<Object, Object>,
+                EntryUpdatedListener<Object, Object>,
+                EntryRemovedListener<Object, Object>,
+                EntryEvictedListener<Object, Object>,
+                EntryExpiredListener<Object, Object>,
+                EntryLoadedListener<Object, Object>,
+                MapClearedListener,
+                MapEvictedListener {
 
     private final LongAdder puts = new LongAdder();
     private final LongAdder removals = new LongAdder();

@@ -26,11 +26,16 @@ public final class MemberStatistics implements AutoCloseable {
     }
 
     /** Starts both for a running member whose store and services are {@code store} and {@code services}. */
-    public static MemberStatistics start(HazelcastInstance member, String mapName, PostgresAnalysisStore store,
-                                         PostgresMemberServices services, DataSource dataSource,
-                                         Duration publishInterval, Duration persistInterval) {
-        MemberStats stats = MemberStats.start(member, mapName, store.metrics()::storeFailures,
-                lastCompletedCleanup(services), publishInterval);
+    public static MemberStatistics start(
+            HazelcastInstance member,
+            String mapName,
+            PostgresAnalysisStore store,
+            PostgresMemberServices services,
+            DataSource dataSource,
+            Duration publishInterval,
+            Duration persistInterval) {
+        MemberStats stats = MemberStats.start(
+                member, mapName, store.metrics()::storeFailures, lastCompletedCleanup(services), publishInterval);
         try {
             return new MemberStatistics(stats, StatsRecorder.start(member, mapName, dataSource, persistInterval));
         } catch (RuntimeException e) {

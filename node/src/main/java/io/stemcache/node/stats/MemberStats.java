@@ -29,8 +29,13 @@ final class MemberStats implements AutoCloseable {
     private final Clock clock;
     private final StatsPublisher publisher;
 
-    private MemberStats(HazelcastInstance member, String mapName, LongSupplier storeFailures,
-                        Supplier<Instant> lastCleanup, Duration publishInterval, Clock clock) {
+    private MemberStats(
+            HazelcastInstance member,
+            String mapName,
+            LongSupplier storeFailures,
+            Supplier<Instant> lastCleanup,
+            Duration publishInterval,
+            Clock clock) {
         this.member = member;
         this.map = member.getMap(mapName);
         this.storeFailures = storeFailures;
@@ -46,14 +51,26 @@ final class MemberStats implements AutoCloseable {
      * @param storeFailures the map-store's failed store calls so far
      * @param lastCleanup when this member last finished a cleanup of PostgreSQL, or null
      */
-    static MemberStats start(HazelcastInstance member, String mapName, LongSupplier storeFailures,
-                             Supplier<Instant> lastCleanup, Duration publishInterval) {
+    static MemberStats start(
+            HazelcastInstance member,
+            String mapName,
+            LongSupplier storeFailures,
+            Supplier<Instant> lastCleanup,
+            Duration publishInterval) {
         return new MemberStats(member, mapName, storeFailures, lastCleanup, publishInterval, Clock.systemUTC());
     }
 
     StatsSnapshot snapshot() {
-        return StatsSnapshot.member(clock.instant(), events.puts(), events.removals(), events.evictions(),
-                events.expirations(), events.loads(), storeFailures(), writeBehindBacklog(), lastCleanup());
+        return StatsSnapshot.member(
+                clock.instant(),
+                events.puts(),
+                events.removals(),
+                events.evictions(),
+                events.expirations(),
+                events.loads(),
+                storeFailures(),
+                writeBehindBacklog(),
+                lastCleanup());
     }
 
     MapEventCounts events() {
@@ -82,7 +99,8 @@ final class MemberStats implements AutoCloseable {
     /** The latest cleanup this member ever reported: kept when a later run is skipped or its report is gone. */
     Instant lastCleanup() {
         Instant reported = lastCleanup.get();
-        return reported == null ? latestCleanup.get()
+        return reported == null
+                ? latestCleanup.get()
                 : latestCleanup.accumulateAndGet(reported, (a, b) -> a == null || b.isAfter(a) ? b : a);
     }
 

@@ -20,22 +20,32 @@ class StatsConfiguration {
     private static final Duration CLUSTER_FIGURES_MAX_AGE = Duration.ofSeconds(1);
 
     @Bean(destroyMethod = "close")
-    MemberStats memberStats(HazelcastInstance hazelcast, PostgresAnalysisStore store, PostgresMemberServices services,
-                            StemcacheProperties properties) {
+    MemberStats memberStats(
+            HazelcastInstance hazelcast,
+            PostgresAnalysisStore store,
+            PostgresMemberServices services,
+            StemcacheProperties properties) {
         // MemberStats keeps the latest completed cleanup when a later run fails.
-        return MemberStats.start(hazelcast, properties.mapName(), store.metrics()::storeFailures,
-                MemberStatistics.lastCompletedCleanup(services), properties.stats().publishInterval());
+        return MemberStats.start(
+                hazelcast,
+                properties.mapName(),
+                store.metrics()::storeFailures,
+                MemberStatistics.lastCompletedCleanup(services),
+                properties.stats().publishInterval());
     }
 
     @Bean(destroyMethod = "close")
     StatsRecorder statsRecorder(HazelcastInstance hazelcast, DataSource dataSource, StemcacheProperties properties) {
-        return StatsRecorder.start(hazelcast, properties.mapName(), dataSource, properties.stats().persistInterval());
+        return StatsRecorder.start(
+                hazelcast, properties.mapName(), dataSource, properties.stats().persistInterval());
     }
 
     @Bean
     MeterBinder stemcacheMeters(MemberStats memberStats, HazelcastInstance hazelcast, StemcacheProperties properties) {
-        return new StatsMeters(memberStats,
-                new ClusterFigures(hazelcast, properties.mapName(), CLUSTER_FIGURES_MAX_AGE), hazelcast,
+        return new StatsMeters(
+                memberStats,
+                new ClusterFigures(hazelcast, properties.mapName(), CLUSTER_FIGURES_MAX_AGE),
+                hazelcast,
                 properties.mapName());
     }
 
@@ -44,16 +54,28 @@ class StatsConfiguration {
      * {@code audio_analysis_dead_letter}.
      */
     @Bean
-    MeterBinder stemcacheDeadLetterMeter(PostgresAnalysisStore store, HazelcastInstance hazelcast,
-                                         StemcacheProperties properties) {
+    MeterBinder stemcacheDeadLetterMeter(
+            PostgresAnalysisStore store, HazelcastInstance hazelcast, StemcacheProperties properties) {
         // The store bean keeps its metrics, which the counter holds weakly, alive.
         return registry -> {
             FunctionCounter.builder("stemcache.store.deadlettered", store.metrics(), StoreMetrics::deadLettered)
-                    .tags("map", properties.mapName(), "cluster", hazelcast.getConfig().getClusterName(), "scope", "member")
+                    .tags(
+                            "map",
+                            properties.mapName(),
+                            "cluster",
+                            hazelcast.getConfig().getClusterName(),
+                            "scope",
+                            "member")
                     .description("Entries PostgreSQL refused for good, set aside in audio_analysis_dead_letter")
                     .register(registry);
             FunctionCounter.builder("stemcache.store.quarantined", store.metrics(), StoreMetrics::quarantined)
-                    .tags("map", properties.mapName(), "cluster", hazelcast.getConfig().getClusterName(), "scope", "member")
+                    .tags(
+                            "map",
+                            properties.mapName(),
+                            "cluster",
+                            hazelcast.getConfig().getClusterName(),
+                            "scope",
+                            "member")
                     .description("Unreadable rows a load moved to audio_analysis_dead_letter for inspection")
                     .register(registry);
         };

@@ -40,10 +40,11 @@ final class StatsRecorder implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final LongAdder rowsWritten = new LongAdder();
 
-    private StatsRecorder(HazelcastInstance member, String mapName, DataSource dataSource, Duration interval,
-                          Clock clock) {
+    private StatsRecorder(
+            HazelcastInstance member, String mapName, DataSource dataSource, Duration interval, Clock clock) {
         if (interval == null || interval.toMillis() < 1) {
-            throw new IllegalArgumentException("stemcache.stats.persist-interval must be at least 1ms, got " + interval);
+            throw new IllegalArgumentException(
+                    "stemcache.stats.persist-interval must be at least 1ms, got " + interval);
         }
         this.member = member;
         this.mapName = mapName;
@@ -76,7 +77,7 @@ final class StatsRecorder implements AutoCloseable {
 
     private void record(CacheStats stats) throws SQLException {
         try (Connection connection = dataSource.getConnection();
-             PreparedStatement insert = connection.prepareStatement(INSERT)) {
+                PreparedStatement insert = connection.prepareStatement(INSERT)) {
             insert.setObject(1, OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC));
             insert.setString(2, member.getConfig().getClusterName());
             insert.setLong(3, stats.entries());

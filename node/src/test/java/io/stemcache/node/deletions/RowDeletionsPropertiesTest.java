@@ -17,8 +17,7 @@ class RowDeletionsPropertiesTest {
 
     @Configuration(proxyBeanMethods = false)
     @EnableConfigurationProperties(StemcacheProperties.class)
-    static class Properties {
-    }
+    static class Properties {}
 
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
             .withConfiguration(AutoConfigurations.of(ValidationAutoConfiguration.class))
@@ -26,26 +25,38 @@ class RowDeletionsPropertiesTest {
 
     @Test
     void noProperties_bindTheDefaults() {
-        runner.run(context -> assertThat(context.getBean(StemcacheProperties.class).rowDeletions().settings("analyses"))
+        runner.run(context -> assertThat(context.getBean(StemcacheProperties.class)
+                        .rowDeletions()
+                        .settings("analyses"))
                 .isEqualTo(DeletionSettings.defaults("analyses"))
                 .isEqualTo(new DeletionSettings("analyses", RowDeletionMode.AUTO, Duration.ofSeconds(2), 500)));
     }
 
     @Test
     void properties_bindFromTheirNames() {
-        runner.withPropertyValues("stemcache.row-deletions.mode=on", "stemcache.row-deletions.poll-interval=250ms",
-                "stemcache.row-deletions.batch-size=50").run(context -> assertThat(context
-                .getBean(StemcacheProperties.class).rowDeletions())
-                .isEqualTo(new StemcacheProperties.RowDeletions(RowDeletionMode.ON, Duration.ofMillis(250), 50)));
+        runner.withPropertyValues(
+                        "stemcache.row-deletions.mode=on",
+                        "stemcache.row-deletions.poll-interval=250ms",
+                        "stemcache.row-deletions.batch-size=50")
+                .run(context -> assertThat(
+                                context.getBean(StemcacheProperties.class).rowDeletions())
+                        .isEqualTo(
+                                new StemcacheProperties.RowDeletions(RowDeletionMode.ON, Duration.ofMillis(250), 50)));
     }
 
     @Test
     void yamlBooleans_bindAsOnAndOff() {
         // YAML reads an unquoted "mode: off" as false; Spring Boot maps it back to OFF.
-        runner.withPropertyValues("stemcache.row-deletions.mode=false").run(context -> assertThat(context
-                .getBean(StemcacheProperties.class).rowDeletions().mode()).isEqualTo(RowDeletionMode.OFF));
-        runner.withPropertyValues("stemcache.row-deletions.mode=true").run(context -> assertThat(context
-                .getBean(StemcacheProperties.class).rowDeletions().mode()).isEqualTo(RowDeletionMode.ON));
+        runner.withPropertyValues("stemcache.row-deletions.mode=false")
+                .run(context -> assertThat(context.getBean(StemcacheProperties.class)
+                                .rowDeletions()
+                                .mode())
+                        .isEqualTo(RowDeletionMode.OFF));
+        runner.withPropertyValues("stemcache.row-deletions.mode=true")
+                .run(context -> assertThat(context.getBean(StemcacheProperties.class)
+                                .rowDeletions()
+                                .mode())
+                        .isEqualTo(RowDeletionMode.ON));
     }
 
     @Test
@@ -62,7 +73,8 @@ class RowDeletionsPropertiesTest {
         DeletionSettings defaults = DeletionSettings.defaults("analyses");
         assertThatThrownBy(() -> defaults.withPollInterval(Duration.ofMillis(5)))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("stemcache.row-deletions.poll-interval").hasMessageContaining("PT0.005S");
+                .hasMessageContaining("stemcache.row-deletions.poll-interval")
+                .hasMessageContaining("PT0.005S");
         assertThatThrownBy(() -> defaults.withBatchSize(-1)).hasMessageContaining("stemcache.row-deletions.batch-size");
         assertThatThrownBy(() -> defaults.withMode(null)).hasMessageContaining("stemcache.row-deletions.mode");
     }

@@ -29,14 +29,18 @@ class MemberHealthTest {
     @Test
     void readiness_ofAJoinedSafeMember_isUpWithItsState() {
         HazelcastInstance first = member();
-        HazelcastInstance second = factory.newHazelcastInstance(new Config().setClusterName(first.getConfig().getClusterName()));
+        HazelcastInstance second = factory.newHazelcastInstance(
+                new Config().setClusterName(first.getConfig().getClusterName()));
         second.getMap("analyses").put("k", "v");
 
         for (HazelcastInstance member : new HazelcastInstance[] {first, second}) {
             Health health = new MemberReadiness(member).health();
             assertThat(health.getStatus()).as(health.toString()).isEqualTo(Status.UP);
-            assertThat(health.getDetails()).containsEntry("joined", true).containsEntry("clusterState", ClusterState.ACTIVE)
-                    .containsEntry("localMemberSafe", true).containsEntry("members", 2);
+            assertThat(health.getDetails())
+                    .containsEntry("joined", true)
+                    .containsEntry("clusterState", ClusterState.ACTIVE)
+                    .containsEntry("localMemberSafe", true)
+                    .containsEntry("members", 2);
         }
         assertThat(new MemberReadiness(first).health().getDetails()).containsEntry("master", true);
         assertThat(new MemberReadiness(second).health().getDetails()).containsEntry("master", false);

@@ -50,8 +50,8 @@ class AccessTrackingIT {
 
     @Test
     void touched_thousandReadsOfTenKeys_areOneStatement() {
-        PostgresMemberServices services = new PostgresMemberServices(cluster.database.dataSource(),
-                TestCluster.UNSCHEDULED);
+        PostgresMemberServices services =
+                new PostgresMemberServices(cluster.database.dataSource(), TestCluster.UNSCHEDULED);
         List<AnalysisKey> keys = rowsReadTwoDaysAgo(10);
         AnalysisKey notStoredYet = TestCluster.key(TestCluster.user(), UUID.randomUUID(), StemType.BASS);
         List<CompletableFuture<Void>> readers = new ArrayList<>();
@@ -80,8 +80,8 @@ class AccessTrackingIT {
 
     @Test
     void touched_guestsAndUsersKeys_updateTheirOwnTables_inOneStatementEach() {
-        PostgresMemberServices services = new PostgresMemberServices(cluster.database.dataSource(),
-                TestCluster.UNSCHEDULED);
+        PostgresMemberServices services =
+                new PostgresMemberServices(cluster.database.dataSource(), TestCluster.UNSCHEDULED);
         List<AnalysisKey> guests = rowsReadTwoDaysAgo(TestCluster.guest(), 3);
         List<AnalysisKey> users = rowsReadTwoDaysAgo(2);
         AnalysisKey unread = rowsReadTwoDaysAgo(TestCluster.guest(), 1).get(0);
@@ -93,7 +93,8 @@ class AccessTrackingIT {
 
         assertThat(services.access().statements()).as("one per table").isEqualTo(2);
         assertThat(cluster.rows.accessCount(guests.get(0))).isEqualTo(2);
-        assertThat(guests.subList(1, 3)).allSatisfy(key -> assertThat(cluster.rows.accessCount(key)).isEqualTo(1));
+        assertThat(guests.subList(1, 3))
+                .allSatisfy(key -> assertThat(cluster.rows.accessCount(key)).isEqualTo(1));
         assertThat(guests).allMatch(cluster.rows::readWithinAMinute);
         assertThat(users).allSatisfy(key -> {
             assertThat(cluster.rows.accessCount(key)).isEqualTo(1);
@@ -105,8 +106,8 @@ class AccessTrackingIT {
 
     @Test
     void touched_onlyGuestsKeys_isOneStatementOnTheGuestTable() {
-        PostgresMemberServices services = new PostgresMemberServices(cluster.database.dataSource(),
-                TestCluster.UNSCHEDULED);
+        PostgresMemberServices services =
+                new PostgresMemberServices(cluster.database.dataSource(), TestCluster.UNSCHEDULED);
         List<AnalysisKey> guests = rowsReadTwoDaysAgo(TestCluster.guest(), 2);
         services.touched(guests);
 
@@ -130,7 +131,9 @@ class AccessTrackingIT {
             assertThat(map.executeOnKey(key, new TouchEntry())).isTrue();
         }
         AnalysisKey absent = TestCluster.key(TestCluster.user(), UUID.randomUUID(), StemType.MASTER);
-        assertThat(map.executeOnKey(absent, new TouchEntry())).as("no entry, nothing recorded").isFalse();
+        assertThat(map.executeOnKey(absent, new TouchEntry()))
+                .as("no entry, nothing recorded")
+                .isFalse();
 
         await().atMost(Duration.ofSeconds(10)).until(() -> cluster.rows.accessCount(key) == 3);
         assertThat(cluster.rows.readWithinAMinute(key)).isTrue();

@@ -63,12 +63,15 @@ class CleanupLockIT {
 
         List<CleanupReport> reports = runs.stream().map(CompletableFuture::join).toList();
 
-        assertThat(reports).extracting(CleanupReport::outcome)
+        assertThat(reports)
+                .extracting(CleanupReport::outcome)
                 .containsExactlyInAnyOrder(Outcome.COMPLETED, Outcome.SKIPPED, Outcome.SKIPPED);
         assertThat(reports).extracting(CleanupReport::deletedRows).containsExactlyInAnyOrder(300L, 0L, 0L);
         assertThat(cluster.rows.count()).isZero();
-        assertThat(cluster.allServices()).extracting(PostgresMemberServices::cleanupRuns)
-                .containsExactlyInAnyOrder(new CleanupRuns(1, 0, 0), new CleanupRuns(0, 1, 0), new CleanupRuns(0, 1, 0));
+        assertThat(cluster.allServices())
+                .extracting(PostgresMemberServices::cleanupRuns)
+                .containsExactlyInAnyOrder(
+                        new CleanupRuns(1, 0, 0), new CleanupRuns(0, 1, 0), new CleanupRuns(0, 1, 0));
     }
 
     @Test
@@ -82,7 +85,9 @@ class CleanupLockIT {
             assertThat(services.cleanupNow()).isZero();
             assertThat(services.runCleanup().outcome()).isEqualTo(Outcome.SKIPPED);
             assertThat(cluster.rows.count()).isEqualTo(4);
-            assertThat(services.lastCleanup()).as("skipped attempts are not a last cleanup").isEmpty();
+            assertThat(services.lastCleanup())
+                    .as("skipped attempts are not a last cleanup")
+                    .isEmpty();
 
             lock(other, "pg_advisory_unlock");
         }
@@ -104,15 +109,18 @@ class CleanupLockIT {
         HazelcastInstance oldest = cluster.member(scheduled);
         cluster.member(scheduled);
         cluster.member(scheduled);
-        assertThat(oldest.getCluster().getMembers().iterator().next().localMember()).isTrue();
+        assertThat(oldest.getCluster().getMembers().iterator().next().localMember())
+                .isTrue();
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> cluster.services(0).cleanupRuns().completed() >= 5);
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> cluster.services(0).cleanupRuns().completed() >= 5);
         insertExpired(3);
         await().atMost(Duration.ofSeconds(20)).until(() -> cluster.rows.count() == 0);
 
         long elapsedMillis = (System.nanoTime() - started) / 1_000_000;
         long runs = cluster.services(0).cleanupRuns().completed();
-        assertThat(runs).as("runs in %d ms at one per %s", elapsedMillis, interval)
+        assertThat(runs)
+                .as("runs in %d ms at one per %s", elapsedMillis, interval)
                 .isLessThanOrEqualTo(elapsedMillis / interval.toMillis() + 1);
         assertThat(cluster.services(1).cleanupRuns()).isEqualTo(new CleanupRuns(0, 0, 0));
         assertThat(cluster.services(2).cleanupRuns()).isEqualTo(new CleanupRuns(0, 0, 0));
@@ -120,11 +128,12 @@ class CleanupLockIT {
 
     @Test
     void schedule_afterTheOldestMemberLeaves_theNextOldestTakesOver() {
-        MaintenanceSettings scheduled = TestCluster.UNSCHEDULED.withSchedule(true, Duration.ofMillis(100),
-                Duration.ofMillis(300));
+        MaintenanceSettings scheduled =
+                TestCluster.UNSCHEDULED.withSchedule(true, Duration.ofMillis(100), Duration.ofMillis(300));
         HazelcastInstance oldest = cluster.member(scheduled);
         cluster.member(scheduled);
-        await().atMost(Duration.ofSeconds(20)).until(() -> cluster.services(0).cleanupRuns().completed() >= 1);
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> cluster.services(0).cleanupRuns().completed() >= 1);
 
         oldest.shutdown();
         insertExpired(2);

@@ -41,7 +41,7 @@ class DatabaseDownIT {
         config.setUsername(cluster.database.user());
         config.setPassword(cluster.database.password());
         config.setMaximumPoolSize(2);
-        config.setConnectionTimeout(1_000);   // fail fast while the database is down
+        config.setConnectionTimeout(1_000); // fail fast while the database is down
         servicesPool = new HikariDataSource(config);
     }
 
@@ -57,35 +57,44 @@ class DatabaseDownIT {
 
     @Test
     void databaseDown_cleanupFailsAndIsCounted_memberKeepsServing_nextRunWorks() throws SQLException {
-        MaintenanceSettings scheduled = TestCluster.UNSCHEDULED.withSchedule(true, Duration.ofMillis(200),
-                Duration.ofMillis(500));
+        MaintenanceSettings scheduled =
+                TestCluster.UNSCHEDULED.withSchedule(true, Duration.ofMillis(200), Duration.ofMillis(500));
         HazelcastInstance member = cluster.member(scheduled, servicesPool);
         PostgresMemberServices services = cluster.services(0);
         IMap<AnalysisKey, CachedAudioAnalysis> map = TestCluster.map(member);
         AnalysisKey cached = TestCluster.key(TestCluster.user(), UUID.randomUUID(), StemType.MASTER);
         map.set(cached, TestCluster.entry(cached, 1));
         map.flush();
-        await().atMost(Duration.ofSeconds(10)).until(() -> services.cleanupRuns().completed() >= 1);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> services.cleanupRuns().completed() >= 1);
 
         allowConnections(false);
-        await().atMost(Duration.ofSeconds(15)).until(() -> services.cleanupRuns().failed() >= 2);
+        await().atMost(Duration.ofSeconds(15))
+                .until(() -> services.cleanupRuns().failed() >= 2);
 
         assertThat(services.lastCleanup().orElseThrow().outcome()).isEqualTo(Outcome.FAILED);
         assertThat(services.lastCleanup().orElseThrow().failure()).isNotBlank();
-        assertThatThrownBy(services::cleanupNow).isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(services::cleanupNow)
+                .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("cleanup failed");
         services.touched(List.of(cached));
         assertThat(services.flushAccesses()).isZero();
         assertThat(services.access().failures()).isPositive();
-        assertThat(services.access().pendingKeys()).as("reads kept for the next flush").isEqualTo(1);
-        assertThat(map.get(cached)).as("served from memory while the database is down").isNotNull();
+        assertThat(services.access().pendingKeys())
+                .as("reads kept for the next flush")
+                .isEqualTo(1);
+        assertThat(map.get(cached))
+                .as("served from memory while the database is down")
+                .isNotNull();
 
         allowConnections(true);
         insertExpired(3);
         long failedRuns = services.cleanupRuns().failed();
 
-        await().atMost(Duration.ofSeconds(15)).until(() -> services.lastCleanup().orElseThrow().outcome() == Outcome.COMPLETED);
-        assertThat(cluster.rows.count("last_accessed < now() - interval '40 days'")).isZero();
+        await().atMost(Duration.ofSeconds(15))
+                .until(() -> services.lastCleanup().orElseThrow().outcome() == Outcome.COMPLETED);
+        assertThat(cluster.rows.count("last_accessed < now() - interval '40 days'"))
+                .isZero();
         assertThat(services.cleanupRuns().failed()).isBetween(failedRuns, failedRuns + 1);
         assertThat(services.flushAccesses()).as("the kept read lands").isEqualTo(1);
         assertThat(cluster.rows.accessCount(cached)).isEqualTo(1);
@@ -93,7 +102,8 @@ class DatabaseDownIT {
 
     private void insertExpired(int count) {
         for (int i = 0; i < count; i++) {
-            cluster.rows.insert(TestCluster.key(TestCluster.user(), UUID.randomUUID(), StemType.BASS), 10, 1, "50 days");
+            cluster.rows.insert(
+                    TestCluster.key(TestCluster.user(), UUID.randomUUID(), StemType.BASS), 10, 1, "50 days");
         }
     }
 
@@ -101,11 +111,13 @@ class DatabaseDownIT {
     private void allowConnections(boolean allow) throws SQLException {
         String server = System.getProperty(FreshDatabase.SERVER_PROPERTY, FreshDatabase.DEFAULT_SERVER);
         String name = cluster.database.name();
-        try (Connection admin = DriverManager.getConnection(server, cluster.database.user(), cluster.database.password());
-             Statement statement = admin.createStatement()) {
+        try (Connection admin =
+                        DriverManager.getConnection(server, cluster.database.user(), cluster.database.password());
+                Statement statement = admin.createStatement()) {
             statement.execute("ALTER DATABASE " + name + " ALLOW_CONNECTIONS " + allow);
             if (!allow) {
-                statement.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" + name + "'");
+                statement.execute(
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" + name + "'");
             }
         }
     }

@@ -61,32 +61,49 @@ class FileOperationsIT {
         UUID otherFile = UUID.randomUUID();
         Owner user = TestCluster.user();
         Owner guest = TestCluster.guest();
-        List<AnalysisKey> stems = List.of(put(user, file, StemType.MASTER), put(user, file, StemType.DRUMS),
-                put(user, file, StemType.BASS), put(guest, file, StemType.MASTER), put(guest, file, StemType.VOCALS));
+        List<AnalysisKey> stems = List.of(
+                put(user, file, StemType.MASTER),
+                put(user, file, StemType.DRUMS),
+                put(user, file, StemType.BASS),
+                put(guest, file, StemType.MASTER),
+                put(guest, file, StemType.VOCALS));
         List<AnalysisKey> kept = List.of(put(user, otherFile, StemType.MASTER), put(guest, otherFile, StemType.BASS));
         clientMap.flush();
-        clientMap.evict(stems.get(2));   // in PostgreSQL only
+        clientMap.evict(stems.get(2)); // in PostgreSQL only
         AnalysisKey rowOnly = TestCluster.key(TestCluster.user(), file, StemType.OTHER);
         cluster.rows.insert(rowOnly, 100, 1, "1 hour", 3);
         AnalysisKey guestRowOnly = TestCluster.key(TestCluster.guest(), file, StemType.OTHER);
         cluster.rows.insert(guestRowOnly, 100, 1, "1 hour", 5);
         cluster.rows.insertLegacy(file, 100, "1 year");
         assertThat(cluster.rows.count("file_metadata_id = '" + file + "'")).isEqualTo(8);
-        assertThat(cluster.rows.countIn(TestRows.GUESTS, "file_metadata_id = '" + file + "'")).isEqualTo(3);
+        assertThat(cluster.rows.countIn(TestRows.GUESTS, "file_metadata_id = '" + file + "'"))
+                .isEqualTo(3);
         long fileQueriesBefore = indexQueries("fileMetadataId");
 
         int removed = InvalidateFile.onEveryMember(executor, file, java.time.Duration.ofSeconds(60));
 
-        assertThat(removed).as("max of entries removed (4) and rows deleted (>= 3)").isBetween(4, 7);
-        assertThat(indexQueries("fileMetadataId")).as("the file was found by index").isGreaterThan(fileQueriesBefore);
+        assertThat(removed)
+                .as("max of entries removed (4) and rows deleted (>= 3)")
+                .isBetween(4, 7);
+        assertThat(indexQueries("fileMetadataId"))
+                .as("the file was found by index")
+                .isGreaterThan(fileQueriesBefore);
         IMap<AnalysisKey, CachedAudioAnalysis> memberMap = TestCluster.map(member);
-        assertThat(memberMap.keySet(Predicates.and(Predicates.equal("fileMetadataId", file.toString()),
-                Predicates.equal("deletion", false)))).as("only deletion markers are left").isEmpty();
+        assertThat(memberMap.keySet(Predicates.and(
+                        Predicates.equal("fileMetadataId", file.toString()), Predicates.equal("deletion", false))))
+                .as("only deletion markers are left")
+                .isEmpty();
         clientMap.flush();
-        assertThat(cluster.rows.count("file_metadata_id = '" + file + "'")).as("the legacy row stays").isEqualTo(1);
-        assertThat(cluster.rows.count("file_metadata_id = '" + file + "' AND owner_kind = 'legacy'")).isEqualTo(1);
-        assertThat(cluster.rows.countIn(TestRows.GUESTS, "file_metadata_id = '" + file + "'")).isZero();
-        assertThat(cluster.rows.tombstoneVersion(rowOnly)).as("tombstone at the row's version").isEqualTo(3);
+        assertThat(cluster.rows.count("file_metadata_id = '" + file + "'"))
+                .as("the legacy row stays")
+                .isEqualTo(1);
+        assertThat(cluster.rows.count("file_metadata_id = '" + file + "' AND owner_kind = 'legacy'"))
+                .isEqualTo(1);
+        assertThat(cluster.rows.countIn(TestRows.GUESTS, "file_metadata_id = '" + file + "'"))
+                .isZero();
+        assertThat(cluster.rows.tombstoneVersion(rowOnly))
+                .as("tombstone at the row's version")
+                .isEqualTo(3);
         assertThat(cluster.rows.tombstoneVersion(guestRowOnly)).isEqualTo(5);
         for (AnalysisKey key : stems) {
             assertThat(memberMap.get(key)).as("%s after invalidation", key).satisfies(FileOperationsIT::absent);
@@ -114,10 +131,15 @@ class FileOperationsIT {
 
         List<AnalysisKey> keys = executor.submit(new OwnerKeys(user, 100)).get();
 
-        assertThat(keys).containsExactly(TestCluster.key(user, first, StemType.DRUMS),
-                TestCluster.key(user, first, StemType.VOCALS), rowOnly, TestCluster.key(user, second, StemType.MASTER));
+        assertThat(keys)
+                .containsExactly(
+                        TestCluster.key(user, first, StemType.DRUMS),
+                        TestCluster.key(user, first, StemType.VOCALS),
+                        rowOnly,
+                        TestCluster.key(user, second, StemType.MASTER));
         assertThat(executor.submit(new OwnerKeys(user, 2)).get()).hasSize(2);
-        assertThat(executor.submit(new OwnerKeys(TestCluster.guest(), 10)).get()).isEmpty();
+        assertThat(executor.submit(new OwnerKeys(TestCluster.guest(), 10)).get())
+                .isEmpty();
     }
 
     @Test
@@ -128,7 +150,7 @@ class FileOperationsIT {
         put(TestCluster.guest(), file, StemType.DRUMS);
         clientMap.flush();
         AnalysisKey rowOnly = TestCluster.key(guest, file, StemType.BASS);
-        cluster.rows.insert(rowOnly, 100, 1, "1 hour");   // within the guest TTL: cleanupNow's test runs after
+        cluster.rows.insert(rowOnly, 100, 1, "1 hour"); // within the guest TTL: cleanupNow's test runs after
 
         List<AnalysisKey> keys = executor.submit(new OwnerKeys(guest, 100)).get();
 
@@ -140,7 +162,8 @@ class FileOperationsIT {
     void keysOf_badLimit_isRejectedNamingIt() {
         PostgresMemberServices services = cluster.services(0);
         assertThatThrownBy(() -> services.keysOf(TestCluster.user(), 0))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("limit");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("limit");
         assertThatThrownBy(() -> services.keysOf(null, 1)).isInstanceOf(NullPointerException.class);
     }
 
@@ -152,7 +175,8 @@ class FileOperationsIT {
         put(TestCluster.guest(), UUID.randomUUID(), StemType.DRUMS);
         long before = indexQueries("__key.ownerId");
 
-        assertThat(clientMap.keySet(Predicates.equal("__key.ownerId", user.id()))).hasSize(2)
+        assertThat(clientMap.keySet(Predicates.equal("__key.ownerId", user.id())))
+                .hasSize(2)
                 .allMatch(key -> key.owner().equals(user));
         assertThat(indexQueries("__key.ownerId")).isGreaterThan(before);
     }
@@ -170,15 +194,20 @@ class FileOperationsIT {
     private long indexQueries(String attribute) {
         long queries = 0;
         for (HazelcastInstance instance : List.of(member)) {
-            Map<String, LocalIndexStats> indexes = TestCluster.map(instance).getLocalMapStats().getIndexStats();
-            queries += indexes.entrySet().stream().filter(e -> e.getKey().contains(attribute))
-                    .mapToLong(e -> e.getValue().getQueryCount()).sum();
+            Map<String, LocalIndexStats> indexes =
+                    TestCluster.map(instance).getLocalMapStats().getIndexStats();
+            queries += indexes.entrySet().stream()
+                    .filter(e -> e.getKey().contains(attribute))
+                    .mapToLong(e -> e.getValue().getQueryCount())
+                    .sum();
         }
         return queries;
     }
 
     /** Gone: nothing, or the deletion marker a removed key holds (its tombstone, when loaded back). */
     private static void absent(CachedAudioAnalysis value) {
-        assertThat(value == null || value.isDeletion()).as("absent or a deletion marker: %s", value).isTrue();
+        assertThat(value == null || value.isDeletion())
+                .as("absent or a deletion marker: %s", value)
+                .isTrue();
     }
 }

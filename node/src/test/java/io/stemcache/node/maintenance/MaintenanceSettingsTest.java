@@ -14,14 +14,27 @@ class MaintenanceSettingsTest {
 
     private static void rejected(UnaryOperator<MaintenanceSettings> change, String property) {
         assertThatThrownBy(() -> change.apply(DEFAULTS).validate())
-                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith(property + " must");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith(property + " must");
     }
 
     @Test
     void defaults_areTheDocumentedOnes() {
-        assertThat(DEFAULTS.validate()).isEqualTo(new MaintenanceSettings("analyses", 1, Duration.ofSeconds(10),
-                new StemcacheProperties.Cleanup(true, Duration.ofMinutes(5), Duration.ofMinutes(1), 500,
-                        Duration.ofDays(30), Duration.ofHours(24), 0, 64, Duration.ofDays(7))));
+        assertThat(DEFAULTS.validate())
+                .isEqualTo(new MaintenanceSettings(
+                        "analyses",
+                        1,
+                        Duration.ofSeconds(10),
+                        new StemcacheProperties.Cleanup(
+                                true,
+                                Duration.ofMinutes(5),
+                                Duration.ofMinutes(1),
+                                500,
+                                Duration.ofDays(30),
+                                Duration.ofHours(24),
+                                0,
+                                64,
+                                Duration.ofDays(7))));
     }
 
     @Test
@@ -29,7 +42,9 @@ class MaintenanceSettingsTest {
         rejected(s -> s.withCacheVersion(0), "stemcache.cache-version");
         rejected(s -> s.withAccessFlushInterval(Duration.ZERO), "stemcache.access-flush-interval");
         rejected(s -> s.withSchedule(true, Duration.ZERO, Duration.ofSeconds(-1)), "stemcache.cleanup.interval");
-        rejected(s -> s.withSchedule(true, Duration.ofSeconds(-1), Duration.ofMinutes(1)), "stemcache.cleanup.initial-delay");
+        rejected(
+                s -> s.withSchedule(true, Duration.ofSeconds(-1), Duration.ofMinutes(1)),
+                "stemcache.cleanup.initial-delay");
         rejected(s -> s.withBatchSize(0), "stemcache.cleanup.batch-size");
         rejected(s -> s.withBatchSize(MaintenanceSettings.MAX_BATCH_SIZE + 1), "stemcache.cleanup.batch-size");
         rejected(s -> s.withTtls(null, Duration.ofHours(1)), "stemcache.cleanup.user-ttl");
@@ -38,12 +53,14 @@ class MaintenanceSettingsTest {
         rejected(s -> s.withCaps(0, -1), "stemcache.cleanup.guest-quota-mb");
         rejected(s -> s.withTombstoneRetention(Duration.ZERO), "stemcache.cleanup.tombstone-retention");
         rejected(s -> s.withTombstoneRetention(null), "stemcache.cleanup.tombstone-retention");
-        assertThatThrownBy(() -> MaintenanceSettings.defaults(" ").validate()).hasMessageContaining("stemcache.map-name");
+        assertThatThrownBy(() -> MaintenanceSettings.defaults(" ").validate())
+                .hasMessageContaining("stemcache.map-name");
     }
 
     @Test
     void services_validateTheirSettings() {
-        assertThatThrownBy(() -> new PostgresMemberServices(new org.postgresql.ds.PGSimpleDataSource(),
-                DEFAULTS.withBatchSize(-5))).hasMessageContaining("stemcache.cleanup.batch-size");
+        assertThatThrownBy(() -> new PostgresMemberServices(
+                        new org.postgresql.ds.PGSimpleDataSource(), DEFAULTS.withBatchSize(-5)))
+                .hasMessageContaining("stemcache.cleanup.batch-size");
     }
 }

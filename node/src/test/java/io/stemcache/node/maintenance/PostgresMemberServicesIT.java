@@ -56,7 +56,8 @@ class PostgresMemberServicesIT {
         rows.insert(userBass, 100, 1, "1 minute", 4);
         rows.insert(guestDrums, 100, 1, "1 minute", 7);
         rows.insert(otherGuestMaster, 100, 1, "2 days", 0);
-        List<AnalysisKey> otherFile = List.of(TestCluster.key(user, UUID.randomUUID(), StemType.DRUMS),
+        List<AnalysisKey> otherFile = List.of(
+                TestCluster.key(user, UUID.randomUUID(), StemType.DRUMS),
                 TestCluster.key(guest, UUID.randomUUID(), StemType.DRUMS));
         otherFile.forEach(key -> rows.insert(key, 100, 1, "1 minute", 9));
         rows.insertLegacy(file, 100, "1 year");
@@ -64,14 +65,18 @@ class PostgresMemberServicesIT {
         int deleted = services.deleteRowsOfFile(file);
 
         assertThat(deleted).as("rows deleted from both tables").isEqualTo(4);
-        assertThat(rows.count("file_metadata_id = '" + file + "'")).as("the legacy row stays").isEqualTo(1);
+        assertThat(rows.count("file_metadata_id = '" + file + "'"))
+                .as("the legacy row stays")
+                .isEqualTo(1);
         assertThat(rows.countIn(TestRows.USERS, "file_metadata_id = '" + file + "' AND owner_kind = 'legacy'"))
                 .isEqualTo(1);
         assertThat(rows.tombstoneVersion(userDrums)).isEqualTo(3);
         assertThat(rows.tombstoneVersion(userBass)).isEqualTo(4);
         assertThat(rows.tombstoneVersion(guestDrums)).isEqualTo(7);
         assertThat(rows.tombstoneVersion(otherGuestMaster)).isEqualTo(0);
-        assertThat(rows.number("SELECT count(*) FROM audio_analysis_tombstone")).as("no others").isEqualTo(4);
+        assertThat(rows.number("SELECT count(*) FROM audio_analysis_tombstone"))
+                .as("no others")
+                .isEqualTo(4);
         assertThat(otherFile).allMatch(rows::exists);
     }
 
@@ -89,8 +94,10 @@ class PostgresMemberServicesIT {
 
         assertThat(rows.tombstoneVersion(behind)).isEqualTo(10);
         assertThat(rows.tombstoneVersion(ahead)).isEqualTo(6);
-        assertThat(rows.number("SELECT count(*) FROM audio_analysis_tombstone WHERE deleted_at > now() - interval '1 minute'"))
-                .as("deleted_at renewed").isEqualTo(2);
+        assertThat(rows.number(
+                        "SELECT count(*) FROM audio_analysis_tombstone WHERE deleted_at > now() - interval '1 minute'"))
+                .as("deleted_at renewed")
+                .isEqualTo(2);
     }
 
     @Test
@@ -104,10 +111,12 @@ class PostgresMemberServicesIT {
             PostgresMemberServices servicesOnIt = new PostgresMemberServices(oneConnection, TestCluster.UNSCHEDULED);
 
             assertThat(servicesOnIt.deleteRowsOfFile(file)).isEqualTo(2);
-            assertThat(rows.number("SELECT count(*) FROM audio_analysis_deleted_row")).isZero();
+            assertThat(rows.number("SELECT count(*) FROM audio_analysis_deleted_row"))
+                    .isZero();
 
             // The same session deletes as the product would: the mark ended with the services' transaction.
-            new TestRows(oneConnection).execute("DELETE FROM audio_analysis_cache WHERE " + TestRows.where(productDeletes));
+            new TestRows(oneConnection)
+                    .execute("DELETE FROM audio_analysis_cache WHERE " + TestRows.where(productDeletes));
         }
         assertThat(rows.column("SELECT owner_id FROM audio_analysis_deleted_row"))
                 .containsExactly(productDeletes.owner().id());
@@ -140,8 +149,11 @@ class PostgresMemberServicesIT {
         rows.insert(TestCluster.key(TestCluster.guest(), first, StemType.BASS), 100, 1, "1 minute");
         rows.insert(TestCluster.key(user, first, StemType.BASS), 100, 1, "1 minute");
 
-        assertThat(services.keysOf(guest, 100)).containsExactly(TestCluster.key(guest, first, StemType.DRUMS),
-                TestCluster.key(guest, first, StemType.VOCALS), TestCluster.key(guest, second, StemType.MASTER));
+        assertThat(services.keysOf(guest, 100))
+                .containsExactly(
+                        TestCluster.key(guest, first, StemType.DRUMS),
+                        TestCluster.key(guest, first, StemType.VOCALS),
+                        TestCluster.key(guest, second, StemType.MASTER));
         assertThat(services.keysOf(guest, 1)).hasSize(1);
         assertThat(services.keysOf(user, 100)).containsExactly(TestCluster.key(user, first, StemType.BASS));
     }

@@ -78,11 +78,16 @@ class RowCleanupIT {
         assertThat(expiredGuest).noneMatch(rows::exists);
         assertThat(freshUser).allMatch(rows::exists);
         assertThat(freshGuest).allMatch(rows::exists);
-        assertThat(rows.countIn(TestRows.GUESTS, "true")).as("guests' rows left in their table").isEqualTo(2);
-        assertThat(rows.countIn(TestRows.USERS, "owner_kind = 'user'")).as("users' rows left").isEqualTo(3);
+        assertThat(rows.countIn(TestRows.GUESTS, "true"))
+                .as("guests' rows left in their table")
+                .isEqualTo(2);
+        assertThat(rows.countIn(TestRows.USERS, "owner_kind = 'user'"))
+                .as("users' rows left")
+                .isEqualTo(3);
         assertThat(rows.count("owner_kind = 'legacy'")).isEqualTo(1);
         assertThat(rows.number("SELECT count(*) FROM audio_analysis_deleted_row"))
-                .as("stemcache's own deletes, not in the row-deletion log").isZero();
+                .as("stemcache's own deletes, not in the row-deletion log")
+                .isZero();
     }
 
     @Test
@@ -100,8 +105,9 @@ class RowCleanupIT {
 
     /** Stored bytes of users' and guests' rows, both tables. */
     private static long storedBytes() {
-        return rows.number("SELECT (SELECT coalesce(sum(size), 0) FROM audio_analysis_cache WHERE owner_kind <> 'legacy')"
-                + " + (SELECT coalesce(sum(size), 0) FROM audio_analysis_guest_cache)");
+        return rows.number(
+                "SELECT (SELECT coalesce(sum(size), 0) FROM audio_analysis_cache WHERE owner_kind <> 'legacy')"
+                        + " + (SELECT coalesce(sum(size), 0) FROM audio_analysis_guest_cache)");
     }
 
     @Test
@@ -119,7 +125,9 @@ class RowCleanupIT {
         assertThat(storedBytes()).isLessThanOrEqualTo(2L << 20);
         assertThat(byAge.subList(0, 10)).as("the 10 least recently read").noneMatch(rows::exists);
         assertThat(byAge.subList(10, 20)).as("the 10 most recently read").allMatch(rows::exists);
-        assertThat(rows.count("owner_kind = 'legacy'")).as("legacy rows neither count nor go").isEqualTo(1);
+        assertThat(rows.count("owner_kind = 'legacy'"))
+                .as("legacy rows neither count nor go")
+                .isEqualTo(1);
     }
 
     @Test
@@ -129,8 +137,8 @@ class RowCleanupIT {
         List<AnalysisKey> guests = new ArrayList<>();
         for (int minutes = 20; minutes >= 1; minutes--) {
             boolean user = minutes % 2 == 0;
-            (user ? users : guests).addAll(insert(user ? TestCluster.user() : TestCluster.guest(), 1, 200_000,
-                    minutes + " minutes"));
+            (user ? users : guests)
+                    .addAll(insert(user ? TestCluster.user() : TestCluster.guest(), 1, 200_000, minutes + " minutes"));
         }
 
         CleanupReport report = cleanup(TestCluster.UNSCHEDULED.withBatchSize(3).withCaps(2, 0));
@@ -155,7 +163,9 @@ class RowCleanupIT {
         assertThat(report.overTotalCapRows()).isEqualTo(5);
         assertThat(storedBytes()).isLessThanOrEqualTo(1L << 20);
         assertThat(guests).noneMatch(rows::exists);
-        assertThat(usersByAge.subList(0, 1)).as("the user's row read least recently").noneMatch(rows::exists);
+        assertThat(usersByAge.subList(0, 1))
+                .as("the user's row read least recently")
+                .noneMatch(rows::exists);
         assertThat(usersByAge.subList(1, 6)).allMatch(rows::exists);
     }
 
@@ -164,7 +174,8 @@ class RowCleanupIT {
         insert(TestCluster.user(), 3, 200_000, "1 minute");
         insert(TestCluster.guest(), 2, 200_000, "1 minute");
 
-        assertThat(cleanup(TestCluster.UNSCHEDULED.withCaps(1, 0)).overTotalCapRows()).isZero();
+        assertThat(cleanup(TestCluster.UNSCHEDULED.withCaps(1, 0)).overTotalCapRows())
+                .isZero();
         assertThat(rows.count()).isEqualTo(5);
     }
 
@@ -186,7 +197,9 @@ class RowCleanupIT {
         assertThat(greedyByAge.subList(3, 8)).allMatch(rows::exists);
         assertThat(modest).allMatch(rows::exists);
         assertThat(user).as("users have no quota").allMatch(rows::exists);
-        assertThat(rows.countIn(TestRows.USERS, "true")).as("the main table untouched").isEqualTo(8);
+        assertThat(rows.countIn(TestRows.USERS, "true"))
+                .as("the main table untouched")
+                .isEqualTo(8);
     }
 
     @Test

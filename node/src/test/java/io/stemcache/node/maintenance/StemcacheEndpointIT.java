@@ -67,7 +67,9 @@ class StemcacheEndpointIT {
 
         assertThat(invalidated.fileMetadataId()).isEqualTo(file);
         assertThat(invalidated.removed()).isEqualTo(2);
-        assertThat(map.get(userStem).isDeletion()).as("left its deletion marker").isTrue();
+        assertThat(map.get(userStem).isDeletion())
+                .as("left its deletion marker")
+                .isTrue();
         assertThat(map.get(guestStem).isDeletion()).isTrue();
         assertThat(map.get(otherFile)).isNotNull();
         map.flush();
@@ -77,11 +79,15 @@ class StemcacheEndpointIT {
 
     @Test
     void badRequests_areRejectedNamingTheProblem() {
-        assertThatThrownBy(() -> endpoint.cleanup("vacuum")).isInstanceOf(InvalidEndpointRequestException.class)
+        assertThatThrownBy(() -> endpoint.cleanup("vacuum"))
+                .isInstanceOf(InvalidEndpointRequestException.class)
                 .hasMessageContaining("unknown operation 'vacuum'");
         assertThatThrownBy(() -> endpoint.invalidate("invalidate", "not-a-uuid"))
-                .isInstanceOf(InvalidEndpointRequestException.class).hasMessageContaining("must be a UUID");
-        assertThatThrownBy(() -> endpoint.invalidate("cleanup", UUID.randomUUID().toString()))
-                .isInstanceOf(InvalidEndpointRequestException.class).hasMessageContaining("unknown operation");
+                .isInstanceOf(InvalidEndpointRequestException.class)
+                .hasMessageContaining("must be a UUID");
+        assertThatThrownBy(
+                        () -> endpoint.invalidate("cleanup", UUID.randomUUID().toString()))
+                .isInstanceOf(InvalidEndpointRequestException.class)
+                .hasMessageContaining("unknown operation");
     }
 }

@@ -19,8 +19,7 @@ class StemcachePropertiesBindingTest {
 
     @Configuration(proxyBeanMethods = false)
     @EnableConfigurationProperties(StemcacheProperties.class)
-    static class Properties {
-    }
+    static class Properties {}
 
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
             .withConfiguration(AutoConfigurations.of(ValidationAutoConfiguration.class))
@@ -32,16 +31,29 @@ class StemcachePropertiesBindingTest {
             StemcacheProperties properties = context.getBean(StemcacheProperties.class);
             assertThat(properties.cacheVersion()).isEqualTo(1);
             assertThat(properties.accessFlushInterval()).isEqualTo(Duration.ofSeconds(10));
-            assertThat(properties.cleanup()).isEqualTo(new StemcacheProperties.Cleanup(true, Duration.ofMinutes(5),
-                    Duration.ofMinutes(1), 500, Duration.ofDays(30), Duration.ofHours(24), 0, 64, Duration.ofDays(7)));
+            assertThat(properties.cleanup())
+                    .isEqualTo(new StemcacheProperties.Cleanup(
+                            true,
+                            Duration.ofMinutes(5),
+                            Duration.ofMinutes(1),
+                            500,
+                            Duration.ofDays(30),
+                            Duration.ofHours(24),
+                            0,
+                            64,
+                            Duration.ofDays(7)));
         });
     }
 
     @Test
     void properties_bindFromTheirNames() {
-        runner.withPropertyValues("stemcache.cache-version=4", "stemcache.cleanup.user-ttl=7d",
-                "stemcache.cleanup.max-total-mb=2048", "stemcache.cleanup.enabled=false",
-                "stemcache.cleanup.tombstone-retention=36h").run(context -> {
+        runner.withPropertyValues(
+                        "stemcache.cache-version=4",
+                        "stemcache.cleanup.user-ttl=7d",
+                        "stemcache.cleanup.max-total-mb=2048",
+                        "stemcache.cleanup.enabled=false",
+                        "stemcache.cleanup.tombstone-retention=36h")
+                .run(context -> {
                     StemcacheProperties properties = context.getBean(StemcacheProperties.class);
                     assertThat(properties.cacheVersion()).isEqualTo(4);
                     assertThat(properties.cleanup().userTtl()).isEqualTo(Duration.ofDays(7));
@@ -58,7 +70,8 @@ class StemcachePropertiesBindingTest {
         failsNaming("stemcache.cache-version=0", "cacheVersion");
         failsNaming("stemcache.cleanup.interval=0s", "stemcache.cleanup.interval must be a positive duration");
         failsNaming("stemcache.cleanup.guest-ttl=-1h", "stemcache.cleanup.guest-ttl must be a positive duration");
-        failsNaming("stemcache.cleanup.tombstone-retention=0s",
+        failsNaming(
+                "stemcache.cleanup.tombstone-retention=0s",
                 "stemcache.cleanup.tombstone-retention must be a positive duration");
         failsNaming("stemcache.access-flush-interval=0ms", "stemcache.access-flush-interval must be");
     }
@@ -85,12 +98,16 @@ class StemcachePropertiesBindingTest {
     /** Regression: the property allowed 1 to 1000, the map-store 1 to 10 000; now one bound, named in the refusal. */
     @Test
     void loadBatchSizeOutOfBounds_failsStartupNamingThePropertyAndTheOneBound() {
-        failsNaming("stemcache.load-batch-size=0", "stemcache.load-batch-size must be between 1 and "
-                + StoreSettings.MAX_LOAD_BATCH_SIZE + ", got 0");
-        failsNaming("stemcache.load-batch-size=" + (StoreSettings.MAX_LOAD_BATCH_SIZE + 1),
+        failsNaming(
+                "stemcache.load-batch-size=0",
+                "stemcache.load-batch-size must be between 1 and " + StoreSettings.MAX_LOAD_BATCH_SIZE + ", got 0");
+        failsNaming(
+                "stemcache.load-batch-size=" + (StoreSettings.MAX_LOAD_BATCH_SIZE + 1),
                 "stemcache.load-batch-size must be between 1 and 1000, got 1001");
-        runner.withPropertyValues("stemcache.load-batch-size=" + StoreSettings.MAX_LOAD_BATCH_SIZE,
-                "stemcache.initial-load-max-mb=1").run(context -> {
+        runner.withPropertyValues(
+                        "stemcache.load-batch-size=" + StoreSettings.MAX_LOAD_BATCH_SIZE,
+                        "stemcache.initial-load-max-mb=1")
+                .run(context -> {
                     StemcacheProperties properties = context.getBean(StemcacheProperties.class);
                     StoreSettings store = properties.storeSettings(properties.codec());
                     assertThat(store.loadBatchSize()).isEqualTo(StoreSettings.MAX_LOAD_BATCH_SIZE);

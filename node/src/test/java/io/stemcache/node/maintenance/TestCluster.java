@@ -53,7 +53,7 @@ final class TestCluster implements AutoCloseable {
     HazelcastInstance member(MaintenanceSettings settings, DataSource servicesDataSource) {
         PostgresMemberServices memberServices = new PostgresMemberServices(servicesDataSource, settings);
         services.add(memberServices);
-        return members.member(memberServices, config -> { });
+        return members.member(memberServices, config -> {});
     }
 
     /** The services of the {@code index}th member started. */
@@ -75,10 +75,15 @@ final class TestCluster implements AutoCloseable {
 
     /** A small real entry of {@code key} at {@code cacheVersion}. */
     static CachedAudioAnalysis entry(AnalysisKey key, int cacheVersion) {
-        AudioAnalysis analysis = new AudioAnalysis(key.fileMetadataId(), key.stemType(), SMALL.analysisVersion(),
-                SMALL.analysisData(), SMALL.waveformData(), SMALL.metadata());
-        return CachedAudioAnalysis.of(key, analysis, null, cacheVersion, Precision.FLOAT64, AnalysisCodec.standard(),
-                Instant.now());
+        AudioAnalysis analysis = new AudioAnalysis(
+                key.fileMetadataId(),
+                key.stemType(),
+                SMALL.analysisVersion(),
+                SMALL.analysisData(),
+                SMALL.waveformData(),
+                SMALL.metadata());
+        return CachedAudioAnalysis.of(
+                key, analysis, null, cacheVersion, Precision.FLOAT64, AnalysisCodec.standard(), Instant.now());
     }
 
     static AnalysisKey key(Owner owner, UUID file, StemType stem) {

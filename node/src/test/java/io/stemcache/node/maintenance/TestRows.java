@@ -44,26 +44,46 @@ final class TestRows {
     /** As {@link #insert(AnalysisKey, int, int, String)}, at {@code entryVersion}. */
     void insert(AnalysisKey key, int size, int cacheVersion, String lastAccessedAgo, long entryVersion) {
         Owner owner = key.owner();
-        execute("INSERT INTO " + table(key) + " (id, owner_kind, owner_id, user_id, file_metadata_id, stem_type, size,"
-                + " cache_version, last_accessed, entry_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, now() - ?::interval, ?)",
-                UUID.randomUUID(), owner.kind().code(), owner.id(), owner.isGuest() ? null : UUID.fromString(owner.id()),
-                key.fileMetadataId(), key.stemType().code(), size, cacheVersion, lastAccessedAgo, entryVersion);
+        execute(
+                "INSERT INTO " + table(key) + " (id, owner_kind, owner_id, user_id, file_metadata_id, stem_type, size,"
+                        + " cache_version, last_accessed, entry_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, now() - ?::interval, ?)",
+                UUID.randomUUID(),
+                owner.kind().code(),
+                owner.id(),
+                owner.isGuest() ? null : UUID.fromString(owner.id()),
+                key.fileMetadataId(),
+                key.stemType().code(),
+                size,
+                cacheVersion,
+                lastAccessedAgo,
+                entryVersion);
     }
 
     /** Inserts one of the product's rows that stemcache adopted as 'legacy' (kept forever). */
     UUID insertLegacy(UUID file, int size, String lastAccessedAgo) {
         UUID id = UUID.randomUUID();
-        execute("INSERT INTO audio_analysis_cache (id, owner_kind, owner_id, file_metadata_id, stem_type, size,"
-                + " cache_version, last_accessed) VALUES (?, 'legacy', ?, ?, 'drums', ?, 1, now() - ?::interval)",
-                id, id.toString(), file, size, lastAccessedAgo);
+        execute(
+                "INSERT INTO audio_analysis_cache (id, owner_kind, owner_id, file_metadata_id, stem_type, size,"
+                        + " cache_version, last_accessed) VALUES (?, 'legacy', ?, ?, 'drums', ?, 1, now() - ?::interval)",
+                id,
+                id.toString(),
+                file,
+                size,
+                lastAccessedAgo);
         return id;
     }
 
     /** Inserts the tombstone of {@code key} at {@code entryVersion}, deleted {@code deletedAgo} ago. */
     void insertTombstone(AnalysisKey key, long entryVersion, String deletedAgo) {
-        execute("INSERT INTO audio_analysis_tombstone (owner_kind, owner_id, file_metadata_id, stem_type, entry_version,"
-                + " deleted_at) VALUES (?, ?, ?, ?, ?, now() - ?::interval)", key.owner().kind().code(),
-                key.owner().id(), key.fileMetadataId(), key.stemType().code(), entryVersion, deletedAgo);
+        execute(
+                "INSERT INTO audio_analysis_tombstone (owner_kind, owner_id, file_metadata_id, stem_type, entry_version,"
+                        + " deleted_at) VALUES (?, ?, ?, ?, ?, now() - ?::interval)",
+                key.owner().kind().code(),
+                key.owner().id(),
+                key.fileMetadataId(),
+                key.stemType().code(),
+                entryVersion,
+                deletedAgo);
     }
 
     /** Empties both tables and the tombstones. */
@@ -85,8 +105,9 @@ final class TestRows {
     }
 
     long number(String sql) {
-        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement();
-             ResultSet result = statement.executeQuery(sql)) {
+        try (Connection connection = dataSource.getConnection();
+                Statement statement = connection.createStatement();
+                ResultSet result = statement.executeQuery(sql)) {
             result.next();
             return result.getLong(1);
         } catch (SQLException e) {
@@ -116,8 +137,9 @@ final class TestRows {
 
     List<String> column(String sql) {
         List<String> values = new ArrayList<>();
-        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement();
-             ResultSet result = statement.executeQuery(sql)) {
+        try (Connection connection = dataSource.getConnection();
+                Statement statement = connection.createStatement();
+                ResultSet result = statement.executeQuery(sql)) {
             while (result.next()) {
                 values.add(result.getString(1));
             }
@@ -129,7 +151,7 @@ final class TestRows {
 
     void execute(String sql, Object... parameters) {
         try (Connection connection = dataSource.getConnection();
-             PreparedStatement statement = connection.prepareStatement(sql)) {
+                PreparedStatement statement = connection.prepareStatement(sql)) {
             for (int i = 0; i < parameters.length; i++) {
                 statement.setObject(i + 1, parameters[i]);
             }
@@ -140,7 +162,8 @@ final class TestRows {
     }
 
     static String where(AnalysisKey key) {
-        return "owner_kind = '" + key.owner().kind().code() + "' AND owner_id = '" + key.owner().id()
-                + "' AND file_metadata_id = '" + key.fileMetadataId() + "' AND stem_type = '" + key.stemType().code() + "'";
+        return "owner_kind = '" + key.owner().kind().code() + "' AND owner_id = '"
+                + key.owner().id() + "' AND file_metadata_id = '" + key.fileMetadataId() + "' AND stem_type = '"
+                + key.stemType().code() + "'";
     }
 }

@@ -61,8 +61,9 @@ class TombstoneRetentionIT {
         AnalysisKey row = TestCluster.key(TestCluster.guest(), UUID.randomUUID(), StemType.BASS);
         rows.insert(row, 100, 1, "1 minute");
 
-        CleanupReport report = new PostgresMemberServices(database.dataSource(),
-                TestCluster.UNSCHEDULED.withBatchSize(2)).runCleanup();
+        CleanupReport report = new PostgresMemberServices(
+                        database.dataSource(), TestCluster.UNSCHEDULED.withBatchSize(2))
+                .runCleanup();
 
         assertThat(report.outcome()).isEqualTo(Outcome.COMPLETED);
         assertThat(report.oldTombstones()).isEqualTo(5);
@@ -78,8 +79,9 @@ class TombstoneRetentionIT {
         List<AnalysisKey> old = tombstones(3, "2 hours");
         List<AnalysisKey> fresh = tombstones(2, "30 minutes");
 
-        CleanupReport report = new PostgresMemberServices(database.dataSource(),
-                TestCluster.UNSCHEDULED.withTombstoneRetention(Duration.ofHours(1))).runCleanup();
+        CleanupReport report = new PostgresMemberServices(
+                        database.dataSource(), TestCluster.UNSCHEDULED.withTombstoneRetention(Duration.ofHours(1)))
+                .runCleanup();
 
         assertThat(report.oldTombstones()).isEqualTo(3);
         assertThat(old).noneMatch(TombstoneRetentionIT::hasTombstone);

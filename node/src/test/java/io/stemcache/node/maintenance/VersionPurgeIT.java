@@ -31,7 +31,8 @@ class VersionPurgeIT {
     @BeforeAll
     static void createCluster() {
         cluster = new TestCluster("version_purge");
-        MaintenanceSettings version2 = TestCluster.UNSCHEDULED.withCacheVersion(2).withBatchSize(2);
+        MaintenanceSettings version2 =
+                TestCluster.UNSCHEDULED.withCacheVersion(2).withBatchSize(2);
         member = cluster.member(version2);
         cluster.member(version2);
     }
@@ -58,7 +59,7 @@ class VersionPurgeIT {
             current.add(key);
         }
         map.flush();
-        old.subList(0, 3).forEach(map::evict);   // only their rows remain
+        old.subList(0, 3).forEach(map::evict); // only their rows remain
         for (int i = 0; i < 5; i++) {
             AnalysisKey key = TestCluster.key(owner, UUID.randomUUID(), StemType.BASS);
             cluster.rows.insert(key, 1000, 1, "1 minute");
@@ -67,11 +68,12 @@ class VersionPurgeIT {
         Owner guest = TestCluster.guest();
         for (int i = 0; i < 3; i++) {
             AnalysisKey key = TestCluster.key(guest, UUID.randomUUID(), StemType.BASS);
-            cluster.rows.insert(key, 1000, 1, "1 minute");   // in the guest table
+            cluster.rows.insert(key, 1000, 1, "1 minute"); // in the guest table
             old.add(key);
         }
         assertThat(cluster.rows.count("cache_version = 1")).isEqualTo(14);
-        await().atMost(Duration.ofSeconds(20)).until(() -> member.getPartitionService().isClusterSafe());
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> member.getPartitionService().isClusterSafe());
 
         CleanupReport report = cluster.services(1).runCleanup();
 
@@ -82,11 +84,17 @@ class VersionPurgeIT {
         map.flush();
         assertThat(cluster.rows.count("cache_version = 1")).isZero();
         assertThat(current).allMatch(cluster.rows::exists);
-        assertThat(map.keySet(Predicates.and(Predicates.lessThan("cacheVersion", 2),
-                Predicates.equal("deletion", false)))).as("only deletion markers are left").isEmpty();
-        assertThat(old).allSatisfy(key -> assertThat(map.get(key)).as("%s", key)
-                .satisfies(value -> assertThat(value == null || value.isDeletion()).isTrue()));
-        assertThat(current).allSatisfy(key -> assertThat(map.get(key).cacheVersion()).isEqualTo(2));
+        assertThat(map.keySet(
+                        Predicates.and(Predicates.lessThan("cacheVersion", 2), Predicates.equal("deletion", false))))
+                .as("only deletion markers are left")
+                .isEmpty();
+        assertThat(old)
+                .allSatisfy(key -> assertThat(map.get(key))
+                        .as("%s", key)
+                        .satisfies(value ->
+                                assertThat(value == null || value.isDeletion()).isTrue()));
+        assertThat(current)
+                .allSatisfy(key -> assertThat(map.get(key).cacheVersion()).isEqualTo(2));
     }
 
     @Test
@@ -96,7 +104,7 @@ class VersionPurgeIT {
         map.set(key, TestCluster.entry(key, 2));
         map.flush();
         AnalysisKey newer = TestCluster.key(TestCluster.user(), UUID.randomUUID(), StemType.MASTER);
-        cluster.rows.insert(newer, 100, 3, "1 minute");   // written by clients already on the next version
+        cluster.rows.insert(newer, 100, 3, "1 minute"); // written by clients already on the next version
 
         CleanupReport report = cluster.services(0).runCleanup();
 

@@ -42,6 +42,7 @@ class SpillingStoreIT {
 
     @TempDir
     Path directory;
+
     private FreshDatabase database;
     private PostgresAnalysisStore postgres;
     private HikariDataSource nowhere;
@@ -63,11 +64,18 @@ class SpillingStoreIT {
         database.close();
     }
 
-    private static CachedAudioAnalysis entry(AnalysisKey key, AudioAnalysis analysis, String contentHash, long version) {
-        AudioAnalysis keyed = new AudioAnalysis(key.fileMetadataId(), key.stemType(), analysis.analysisVersion(),
-                analysis.analysisData(), analysis.waveformData(), analysis.metadata());
-        return CachedAudioAnalysis.of(key, keyed, contentHash, 1, Precision.FLOAT64, AnalysisCodec.standard(),
-                Instant.now()).withVersion(version);
+    private static CachedAudioAnalysis entry(
+            AnalysisKey key, AudioAnalysis analysis, String contentHash, long version) {
+        AudioAnalysis keyed = new AudioAnalysis(
+                key.fileMetadataId(),
+                key.stemType(),
+                analysis.analysisVersion(),
+                analysis.analysisData(),
+                analysis.waveformData(),
+                analysis.metadata());
+        return CachedAudioAnalysis.of(
+                        key, keyed, contentHash, 1, Precision.FLOAT64, AnalysisCodec.standard(), Instant.now())
+                .withVersion(version);
     }
 
     private static AnalysisKey userKey() {
@@ -77,13 +85,15 @@ class SpillingStoreIT {
     private static AnalysisKey guestKey() {
         byte[] random = new byte[32];
         new SecureRandom().nextBytes(random);
-        return new AnalysisKey(Owner.guest(Base64.getUrlEncoder().withoutPadding().encodeToString(random)),
-                UUID.randomUUID(), StemType.VOCALS);
+        return new AnalysisKey(
+                Owner.guest(Base64.getUrlEncoder().withoutPadding().encodeToString(random)),
+                UUID.randomUUID(),
+                StemType.VOCALS);
     }
 
     private SpillingStore downStore() {
-        return SpillingStore.open(new PostgresAnalysisStore(nowhere, StoreSettings.defaults()), directory, "analyses",
-                database.name());
+        return SpillingStore.open(
+                new PostgresAnalysisStore(nowhere, StoreSettings.defaults()), directory, "analyses", database.name());
     }
 
     private List<Path> files(String suffix) throws IOException {
@@ -110,13 +120,18 @@ class SpillingStoreIT {
         SpillingStore next = SpillingStore.open(postgres, directory, "analyses", database.name());
         assertThat(next.replay()).isEqualTo(3);
         Map<AnalysisKey, CachedAudioAnalysis> rows = postgres.loadAll(List.of(user, guest, removed));
-        assertThat(rows.get(removed)).as("the deleted key reads as its tombstone").matches(CachedAudioAnalysis::isDeletion);
+        assertThat(rows.get(removed))
+                .as("the deleted key reads as its tombstone")
+                .matches(CachedAudioAnalysis::isDeletion);
         assertThat(TableRowsCount.of(database, removed)).isZero();
         for (String series : analysis.analysisData().keySet()) {
-            Analyses.assertBitExact(series, analysis.analysisData().get(series),
+            Analyses.assertBitExact(
+                    series,
+                    analysis.analysisData().get(series),
                     rows.get(user).analysis().analysisData().get(series));
         }
-        Analyses.assertBitExact(analysis.waveformData(), rows.get(guest).analysis().waveformData());
+        Analyses.assertBitExact(
+                analysis.waveformData(), rows.get(guest).analysis().waveformData());
         assertThat(rows.get(user).contentHash()).isEqualTo("sha256:abc");
         assertThat(rows.get(user).version()).isEqualTo(7);
         assertThat(rows.get(guest).contentHash()).isNull();
@@ -145,11 +160,15 @@ class SpillingStoreIT {
         AnalysisKey key = userKey();
         CachedAudioAnalysis value = entry(key, Corpus.small(100), null, 1);
 
-        assertThatThrownBy(() -> spilling.storeAll(Map.of(key, value))).as("not armed: PostgreSQL's failure")
+        assertThatThrownBy(() -> spilling.storeAll(Map.of(key, value)))
+                .as("not armed: PostgreSQL's failure")
                 .hasMessageContaining("none of it was written");
         spilling.armForShutdown(true);
         assertThat(CompletableFuture.runAsync(() -> spilling.storeAll(Map.of(key, value)))
-                .handle((ignored, failure) -> failure).get()).as("another thread: PostgreSQL's failure").isNotNull();
+                        .handle((ignored, failure) -> failure)
+                        .get())
+                .as("another thread: PostgreSQL's failure")
+                .isNotNull();
         spilling.destroy();
         assertThat(files(".spill")).as("nothing spilled").isEmpty();
     }
@@ -171,8 +190,11 @@ class SpillingStoreIT {
     void replay_leavesAloneFilesOfAnotherDatabase_andFilesStillBeingWritten() throws Exception {
         AnalysisKey key = userKey();
         CachedAudioAnalysis value = entry(key, Corpus.small(100), null, 1);
-        SpillingStore other = SpillingStore.open(new PostgresAnalysisStore(nowhere, StoreSettings.defaults()), directory,
-                "analyses", "another_database");
+        SpillingStore other = SpillingStore.open(
+                new PostgresAnalysisStore(nowhere, StoreSettings.defaults()),
+                directory,
+                "analyses",
+                "another_database");
         other.armForShutdown(true);
         other.storeAll(Map.of(key, value));
         other.destroy();
@@ -185,9 +207,13 @@ class SpillingStoreIT {
         writing.armForShutdown(true);
         writing.storeAll(Map.of(key, value));
         SpillingStore.open(postgres, directory, "analyses", database.name()).replay();
-        assertThat(postgres.load(key)).as("a file still locked by its writer is not read").isNull();
+        assertThat(postgres.load(key))
+                .as("a file still locked by its writer is not read")
+                .isNull();
         writing.destroy();
-        assertThat(SpillingStore.open(postgres, directory, "analyses", database.name()).replay()).isEqualTo(1);
+        assertThat(SpillingStore.open(postgres, directory, "analyses", database.name())
+                        .replay())
+                .isEqualTo(1);
         assertThat(postgres.load(key)).isNotNull();
     }
 
@@ -205,7 +231,9 @@ class SpillingStoreIT {
             cut.setLength(cut.length() - 100); // the writer killed in the middle of its second record
         }
 
-        assertThat(SpillingStore.open(postgres, directory, "analyses", database.name()).replay()).isEqualTo(1);
+        assertThat(SpillingStore.open(postgres, directory, "analyses", database.name())
+                        .replay())
+                .isEqualTo(1);
 
         assertThat(postgres.load(first)).isNotNull();
         assertThat(postgres.load(second)).isNull();
@@ -221,7 +249,8 @@ class SpillingStoreIT {
         spilling.storeAll(Map.of(key, entry(key, Corpus.small(100), null, 1)));
         spilling.destroy();
 
-        assertThatThrownBy(downStore()::replay).isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(downStore()::replay)
+                .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("failed after 0 entries; the file is kept and the next start stores it again");
         assertThat(files(".spill")).hasSize(1);
     }
@@ -232,15 +261,16 @@ class SpillingStoreIT {
 
         assertThatThrownBy(() -> SpillingStore.open(postgres, file.resolve("spill"), "analyses", database.name()))
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("stemcache.write-behind.spill-dir " + file.resolve("spill") + " cannot be created");
+                .hasMessageContaining(
+                        "stemcache.write-behind.spill-dir " + file.resolve("spill") + " cannot be created");
     }
 
     /** Rows of one key in the users' table. */
     private static final class TableRowsCount {
         static long of(FreshDatabase database, AnalysisKey key) throws java.sql.SQLException {
             try (var connection = database.dataSource().getConnection();
-                 var statement = connection.prepareStatement(
-                         "SELECT count(*) FROM audio_analysis_cache WHERE file_metadata_id = ?")) {
+                    var statement = connection.prepareStatement(
+                            "SELECT count(*) FROM audio_analysis_cache WHERE file_metadata_id = ?")) {
                 statement.setObject(1, key.fileMetadataId());
                 try (var result = statement.executeQuery()) {
                     result.next();

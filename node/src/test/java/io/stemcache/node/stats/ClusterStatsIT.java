@@ -54,29 +54,52 @@ class ClusterStatsIT {
             written.add(cache.setAnalysis(keyOf(owner, analysis), analysis, "hash"));
         }
         for (int i = 0; i < 7; i++) {
-            assertThat(cache.getAnalysis(keys.get(i))).isPresent();           // member memory: 7 near-cache misses
+            assertThat(cache.getAnalysis(keys.get(i))).isPresent(); // member memory: 7 near-cache misses
         }
         for (int i = 0; i < 3; i++) {
-            assertThat(cache.getAnalysis(keyOf(Owner.user(UUID.randomUUID()), analyses(1).get(0)))).isEmpty();
+            assertThat(cache.getAnalysis(
+                            keyOf(Owner.user(UUID.randomUUID()), analyses(1).get(0))))
+                    .isEmpty();
         }
-        assertThat(cache.getAnalysis(keys.get(0))).isPresent();               // near cache
-        assertThat(cache.getAnalysis(keys.get(1))).isPresent();               // near cache
+        assertThat(cache.getAnalysis(keys.get(0))).isPresent(); // near cache
+        assertThat(cache.getAnalysis(keys.get(1))).isPresent(); // near cache
         map.flush();
         map.delete(keys.get(8));
         map.delete(keys.get(9));
         map.evict(keys.get(7));
-        assertThat(cache.getAnalysis(keys.get(7))).isPresent();               // loaded back from PostgreSQL
+        assertThat(cache.getAnalysis(keys.get(7))).isPresent(); // loaded back from PostgreSQL
         AudioAnalysis shortLived = analyses(1).get(0);
         AnalysisKey shortLivedKey = keyOf(owner, shortLived);
-        map.set(shortLivedKey, CachedAudioAnalysis.of(shortLivedKey, shortLived, null, 1, Precision.FLOAT64,
-                AnalysisCodec.standard(), Instant.now()), 1, TimeUnit.SECONDS);
+        map.set(
+                shortLivedKey,
+                CachedAudioAnalysis.of(
+                        shortLivedKey, shortLived, null, 1, Precision.FLOAT64, AnalysisCodec.standard(), Instant.now()),
+                1,
+                TimeUnit.SECONDS);
 
         List<CachedAudioAnalysis> held = written.subList(0, 8);
-        CacheStats expected = new CacheStats(8, held.stream().mapToLong(CachedAudioAnalysis::size).sum(),
-                held.stream().mapToLong(CachedAudioAnalysis::rawSize).sum(), 10, 3, 2, 11, 2, 1, 1, 0, 11, 1, 0,
-                null, 2);
-        await().atMost(PATIENCE).untilAsserted(() -> assertThat(cache.getCacheStats()).isEqualTo(expected));
-        assertThat(ClusterStats.read(member, MAP)).as("the same figures read on a member").isEqualTo(expected);
+        CacheStats expected = new CacheStats(
+                8,
+                held.stream().mapToLong(CachedAudioAnalysis::size).sum(),
+                held.stream().mapToLong(CachedAudioAnalysis::rawSize).sum(),
+                10,
+                3,
+                2,
+                11,
+                2,
+                1,
+                1,
+                0,
+                11,
+                1,
+                0,
+                null,
+                2);
+        await().atMost(PATIENCE)
+                .untilAsserted(() -> assertThat(cache.getCacheStats()).isEqualTo(expected));
+        assertThat(ClusterStats.read(member, MAP))
+                .as("the same figures read on a member")
+                .isEqualTo(expected);
         assertThat(expected.hitRate()).isEqualTo(10.0 / 13);
         assertThat(expected.compressionRatio()).isBetween(0.0, 1.0);
     }
@@ -93,22 +116,34 @@ class ClusterStatsIT {
             assertThat(cache.getAnalysis(keyOf(owner, analysis))).isPresent();
         }
         assertThat(cache.getAnalysis(keyOf(owner, analyses.get(10)))).isEmpty();
-        await().atMost(PATIENCE).untilAsserted(() -> assertThat(cache.getCacheStats())
-                .extracting(CacheStats::entries, CacheStats::puts, CacheStats::hits, CacheStats::misses,
-                        CacheStats::members)
-                .containsExactly(10L, 10L, 10L, 1L, 2));
+        await().atMost(PATIENCE)
+                .untilAsserted(() -> assertThat(cache.getCacheStats())
+                        .extracting(
+                                CacheStats::entries,
+                                CacheStats::puts,
+                                CacheStats::hits,
+                                CacheStats::misses,
+                                CacheStats::members)
+                        .containsExactly(10L, 10L, 10L, 1L, 2));
 
         cluster.member(FAST);
-        await().atMost(PATIENCE).untilAsserted(() -> assertThat(cache.getCacheStats())
-                .extracting(CacheStats::entries, CacheStats::puts, CacheStats::hits, CacheStats::members)
-                .containsExactly(10L, 10L, 10L, 3));
+        await().atMost(PATIENCE)
+                .untilAsserted(() -> assertThat(cache.getCacheStats())
+                        .extracting(CacheStats::entries, CacheStats::puts, CacheStats::hits, CacheStats::members)
+                        .containsExactly(10L, 10L, 10L, 3));
 
         first.shutdown();
         cache.setAnalysis(keyOf(owner, analyses.get(11)), analyses.get(11), null);
-        await().atMost(PATIENCE).untilAsserted(() -> assertThat(cache.getCacheStats())
-                .extracting(CacheStats::entries, CacheStats::puts, CacheStats::hits, CacheStats::misses,
-                        CacheStats::members, CacheStats::writeBehindBacklog)
-                .containsExactly(11L, 11L, 10L, 1L, 2, 0L));
+        await().atMost(PATIENCE)
+                .untilAsserted(() -> assertThat(cache.getCacheStats())
+                        .extracting(
+                                CacheStats::entries,
+                                CacheStats::puts,
+                                CacheStats::hits,
+                                CacheStats::misses,
+                                CacheStats::members,
+                                CacheStats::writeBehindBacklog)
+                        .containsExactly(11L, 11L, 10L, 1L, 2, 0L));
     }
 
     @Test
@@ -121,18 +156,25 @@ class ClusterStatsIT {
             cache.setAnalysis(keyOf(owner, analysis), analysis, null);
         }
         MemberStats silentStats = cluster.statsOf(silent);
-        await().atMost(PATIENCE).until(() -> silentStats.events().puts()
-                + cluster.statsOf(member).events().puts() == 20);
-        assertThat(silentStats.events().puts()).as("puts the silent member owns").isPositive();
+        await().atMost(PATIENCE)
+                .until(() -> silentStats.events().puts()
+                                + cluster.statsOf(member).events().puts()
+                        == 20);
+        assertThat(silentStats.events().puts())
+                .as("puts the silent member owns")
+                .isPositive();
         long othersPuts = 20 - silentStats.events().puts();
-        await().atMost(PATIENCE).untilAsserted(() -> assertThat(cache.getCacheStats().puts())
-                .as("only the other member has published").isEqualTo(othersPuts));
+        await().atMost(PATIENCE)
+                .untilAsserted(() -> assertThat(cache.getCacheStats().puts())
+                        .as("only the other member has published")
+                        .isEqualTo(othersPuts));
 
         silent.shutdown();
 
-        await().atMost(PATIENCE).untilAsserted(() -> assertThat(cache.getCacheStats())
-                .extracting(CacheStats::puts, CacheStats::entries, CacheStats::members)
-                .containsExactly(20L, 20L, 1));
+        await().atMost(PATIENCE)
+                .untilAsserted(() -> assertThat(cache.getCacheStats())
+                        .extracting(CacheStats::puts, CacheStats::entries, CacheStats::members)
+                        .containsExactly(20L, 20L, 1));
     }
 
     @Test
@@ -144,8 +186,9 @@ class ClusterStatsIT {
         HazelcastInstance leaving = cluster.member(FAST, laterMembersReport::get);
         HazelcastInstance staying = cluster.members().get(0);
 
-        await().atMost(PATIENCE).until(() -> later.equals(ClusterStats.read(staying, MAP).lastCleanup()));
-        laterMembersReport.set(null);   // its report is gone (a later run was skipped): the time it had stands
+        await().atMost(PATIENCE)
+                .until(() -> later.equals(ClusterStats.read(staying, MAP).lastCleanup()));
+        laterMembersReport.set(null); // its report is gone (a later run was skipped): the time it had stands
         cluster.statsOf(leaving).publishNow();
         assertThat(ClusterStats.read(staying, MAP).lastCleanup()).isEqualTo(later);
 

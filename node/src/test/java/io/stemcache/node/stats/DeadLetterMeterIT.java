@@ -36,29 +36,54 @@ class DeadLetterMeterIT {
             StemcacheProperties properties = new Binder(new MapConfigurationPropertySource(Map.of()))
                     .bindOrCreate("stemcache", StemcacheProperties.class);
             SimpleMeterRegistry registry = new SimpleMeterRegistry();
-            new StatsConfiguration().stemcacheDeadLetterMeter(store, member, properties).bindTo(registry);
+            new StatsConfiguration()
+                    .stemcacheDeadLetterMeter(store, member, properties)
+                    .bindTo(registry);
 
             AudioAnalysis analysis = Corpus.small(50);
-            AnalysisKey key = new AnalysisKey(Owner.user(UUID.randomUUID()), analysis.fileMetadataId(), analysis.stemType());
-            store.storeAll(Map.of(key, CachedAudioAnalysis.of(key, analysis, "sha256:\u0000", 1, Precision.FLOAT64,
-                    AnalysisCodec.standard(), Instant.now())));
+            AnalysisKey key =
+                    new AnalysisKey(Owner.user(UUID.randomUUID()), analysis.fileMetadataId(), analysis.stemType());
+            store.storeAll(Map.of(
+                    key,
+                    CachedAudioAnalysis.of(
+                            key,
+                            analysis,
+                            "sha256:\u0000",
+                            1,
+                            Precision.FLOAT64,
+                            AnalysisCodec.standard(),
+                            Instant.now())));
 
             assertThat(registry.get("stemcache.store.deadlettered")
-                    .tags("map", "analyses", "cluster", "meter-test", "scope", "member").functionCounter().count())
+                            .tags("map", "analyses", "cluster", "meter-test", "scope", "member")
+                            .functionCounter()
+                            .count())
                     .isEqualTo(1.0);
 
             // A readable row, damaged in the table, then loaded: put aside and counted apart.
-            AnalysisKey good = new AnalysisKey(Owner.user(UUID.randomUUID()), analysis.fileMetadataId(), analysis.stemType());
-            store.storeAll(Map.of(good, CachedAudioAnalysis.of(good, analysis, "sha256:ok", 1, Precision.FLOAT64,
-                    AnalysisCodec.standard(), Instant.now())));
+            AnalysisKey good =
+                    new AnalysisKey(Owner.user(UUID.randomUUID()), analysis.fileMetadataId(), analysis.stemType());
+            store.storeAll(Map.of(
+                    good,
+                    CachedAudioAnalysis.of(
+                            good,
+                            analysis,
+                            "sha256:ok",
+                            1,
+                            Precision.FLOAT64,
+                            AnalysisCodec.standard(),
+                            Instant.now())));
             try (java.sql.Connection connection = database.dataSource().getConnection();
-                 java.sql.Statement damage = connection.createStatement()) {
+                    java.sql.Statement damage = connection.createStatement()) {
                 damage.executeUpdate("UPDATE audio_analysis_cache SET payload = overlay(payload placing"
-                        + " '\\xdeadbeef'::bytea from 40) WHERE owner_id = '" + good.owner().id() + "'");
+                        + " '\\xdeadbeef'::bytea from 40) WHERE owner_id = '"
+                        + good.owner().id() + "'");
             }
             assertThat(store.load(good)).isNull();
             assertThat(registry.get("stemcache.store.quarantined")
-                    .tags("map", "analyses", "cluster", "meter-test", "scope", "member").functionCounter().count())
+                            .tags("map", "analyses", "cluster", "meter-test", "scope", "member")
+                            .functionCounter()
+                            .count())
                     .isEqualTo(1.0);
         } finally {
             factory.terminateAll();

@@ -49,9 +49,11 @@ final class StatsCluster implements AutoCloseable {
 
     /** A member publishing every {@code publishInterval}, whose cleanup last finished at what {@code lastCleanup} says. */
     HazelcastInstance member(Duration publishInterval, Supplier<Instant> lastCleanup) {
-        HazelcastInstance member = members.member(null, config -> { });
-        stats.put(member, MemberStats.start(member, MAP, members.lastStore().metrics()::storeFailures, lastCleanup,
-                publishInterval));
+        HazelcastInstance member = members.member(null, config -> {});
+        stats.put(
+                member,
+                MemberStats.start(
+                        member, MAP, members.lastStore().metrics()::storeFailures, lastCleanup, publishInterval));
         return member;
     }
 
@@ -61,11 +63,18 @@ final class StatsCluster implements AutoCloseable {
      * {@code publishInterval} and, while it is the oldest, a {@code cache_statistics} row every {@code persistInterval}.
      */
     HazelcastInstance embeddedMember(Duration publishInterval, Duration persistInterval) {
-        PostgresMemberServices memberServices = new PostgresMemberServices(database.dataSource(),
+        PostgresMemberServices memberServices = new PostgresMemberServices(
+                database.dataSource(),
                 MaintenanceSettings.defaults(MAP).withSchedule(false, Duration.ZERO, Duration.ofMinutes(5)));
-        HazelcastInstance member = members.member(memberServices, config -> { });
-        embedded.add(MemberStatistics.start(member, MAP, members.lastStore(), memberServices, database.dataSource(),
-                publishInterval, persistInterval));
+        HazelcastInstance member = members.member(memberServices, config -> {});
+        embedded.add(MemberStatistics.start(
+                member,
+                MAP,
+                members.lastStore(),
+                memberServices,
+                database.dataSource(),
+                publishInterval,
+                persistInterval));
         return member;
     }
 
@@ -90,8 +99,13 @@ final class StatsCluster implements AutoCloseable {
         AudioAnalysis base = Corpus.small(200);
         List<AudioAnalysis> analyses = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
-            analyses.add(new AudioAnalysis(UUID.randomUUID(), base.stemType(), base.analysisVersion(),
-                    base.analysisData(), base.waveformData(), base.metadata()));
+            analyses.add(new AudioAnalysis(
+                    UUID.randomUUID(),
+                    base.stemType(),
+                    base.analysisVersion(),
+                    base.analysisData(),
+                    base.waveformData(),
+                    base.metadata()));
         }
         return analyses;
     }
@@ -103,7 +117,7 @@ final class StatsCluster implements AutoCloseable {
     @Override
     public void close() {
         for (AudioCacheService service : services) {
-            if (service instanceof AutoCloseable closeable) {   // publishes the API node's last counts
+            if (service instanceof AutoCloseable closeable) { // publishes the API node's last counts
                 try {
                     closeable.close();
                 } catch (Exception e) {

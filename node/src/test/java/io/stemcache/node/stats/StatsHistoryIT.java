@@ -57,13 +57,16 @@ class StatsHistoryIT {
             cache.setAnalysis(keyOf(owner, analysis), analysis, null);
             cache.getAnalysis(keyOf(owner, analysis));
         }
-        cache.getAnalysis(keyOf(owner, analyses(1).get(0)));   // a miss
-        cache.getCacheStats();   // publishes this API node's hits and misses now
+        cache.getAnalysis(keyOf(owner, analyses(1).get(0))); // a miss
+        cache.getCacheStats(); // publishes this API node's hits and misses now
 
         await().atMost(PATIENCE).until(() -> {
             List<RecordedStats> rows = cache.statsHistory(StatsHistory.MAX_ROWS);
             RecordedStats last = rows.isEmpty() ? null : rows.get(rows.size() - 1);
-            return rows.size() >= 3 && last.hits() == 3 && last.misses() == 1 && last.puts() == 3
+            return rows.size() >= 3
+                    && last.hits() == 3
+                    && last.misses() == 1
+                    && last.puts() == 3
                     && last.entries() == 3;
         });
         List<RecordedStats> all = cache.statsHistory(StatsHistory.MAX_ROWS);
@@ -78,7 +81,8 @@ class StatsHistoryIT {
         assertThat(latest.rawBytes()).isGreaterThan(latest.storedBytes());
         assertThat(latest.lastCleanup()).isNull();
         assertThat(all).as("oldest first").isSortedAccordingTo(Comparator.comparing(RecordedStats::recordedAt));
-        assertThat(all).as("another cluster's row (in the future, with 999 entries) is not this cluster's")
+        assertThat(all)
+                .as("another cluster's row (in the future, with 999 entries) is not this cluster's")
                 .noneMatch(row -> row.entries() == 999);
         List<RecordedStats> lastTwo = cache.statsHistory(2);
         assertThat(lastTwo).hasSize(2);
@@ -89,8 +93,10 @@ class StatsHistoryIT {
         cache.clearExpired();
         await().atMost(PATIENCE).untilAsserted(() -> {
             List<RecordedStats> rows = cache.statsHistory(1);
-            assertThat(rows.get(0).lastCleanup()).as("the completed cleanup reaches the recorded row")
-                    .isNotNull().isAfterOrEqualTo(beforeCleanup.minusSeconds(1));
+            assertThat(rows.get(0).lastCleanup())
+                    .as("the completed cleanup reaches the recorded row")
+                    .isNotNull()
+                    .isAfterOrEqualTo(beforeCleanup.minusSeconds(1));
         });
     }
 
@@ -102,7 +108,7 @@ class StatsHistoryIT {
         String name = member.getConfig().getClusterName();
         insert(name, "now() - interval '2 minutes'", "NULL");
         try (Connection connection = cluster.database.dataSource().getConnection();
-             Statement statement = connection.createStatement()) {
+                Statement statement = connection.createStatement()) {
             statement.executeUpdate("INSERT INTO cache_statistics (recorded_at, cluster_name, entries, hits, misses,"
                     + " last_cleanup) VALUES (now() - interval '1 minute', '" + name + "', 7, 3, 1,"
                     + " '2026-01-02T03:04:05.123456Z')");
@@ -124,12 +130,15 @@ class StatsHistoryIT {
         HazelcastInstance member = cluster.embeddedMember(FAST, NEVER);
         AudioCacheService cache = cluster.apiNode();
 
-        assertThatThrownBy(() -> cache.statsHistory(0)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> cache.statsHistory(0))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("limit must be between 1 and 10080 rows, got 0");
         assertThatThrownBy(() -> cache.statsHistory(StatsHistory.MAX_ROWS + 1))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("got 10081");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("got 10081");
         MemberServices services = MemberServices.of(member);
-        assertThatThrownBy(() -> services.statsHistory(-1)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> services.statsHistory(-1))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("limit must be between 1 and 10080 rows, got -1");
     }
 
@@ -138,18 +147,19 @@ class StatsHistoryIT {
         HazelcastInstance member = cluster.embeddedMember(FAST, NEVER);
         AudioCacheService cache = cluster.apiNode();
         try (Connection connection = cluster.database.dataSource().getConnection();
-             Statement statement = connection.createStatement()) {
+                Statement statement = connection.createStatement()) {
             statement.execute("ALTER TABLE cache_statistics RENAME TO cache_statistics_gone");
         }
 
-        assertThatThrownBy(() -> cache.statsHistory(10)).isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(() -> cache.statsHistory(10))
+                .isInstanceOf(IllegalStateException.class)
                 .hasMessageStartingWith("could not read the statistics history: reading cache_statistics failed:");
         assertThat(member.getLifecycleService().isRunning()).isTrue();
     }
 
     private void insert(String clusterName, String recordedAt, String entries) throws SQLException {
         try (Connection connection = cluster.database.dataSource().getConnection();
-             Statement statement = connection.createStatement()) {
+                Statement statement = connection.createStatement()) {
             statement.executeUpdate("INSERT INTO cache_statistics (recorded_at, cluster_name, entries) VALUES ("
                     + recordedAt + ", '" + clusterName + "', " + entries + ")");
         }

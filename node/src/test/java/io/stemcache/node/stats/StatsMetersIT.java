@@ -32,8 +32,8 @@ class StatsMetersIT {
     void scrape_showsMemberAndClusterFiguresUnderConventionalNames() {
         HazelcastInstance member = cluster.member(FAST);
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        StatsMeters meters = new StatsMeters(cluster.statsOf(member), new ClusterFigures(member, MAP, Duration.ZERO),
-                member, MAP);
+        StatsMeters meters =
+                new StatsMeters(cluster.statsOf(member), new ClusterFigures(member, MAP, Duration.ZERO), member, MAP);
         meters.bindTo(registry);
         AudioCacheService cache = cluster.apiNode();
         Owner owner = Owner.user(UUID.randomUUID());
@@ -45,19 +45,31 @@ class StatsMetersIT {
 
         String member1 = "{cluster=\"stemcache\",map=\"analyses\",scope=\"member\"}";
         String wide = "{cluster=\"stemcache\",map=\"analyses\",scope=\"cluster\"}";
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(registry.scrape())
-                .contains("stemcache_entries" + member1 + " 1.0", "stemcache_entries" + wide + " 1.0",
-                        "stemcache_puts_total" + member1 + " 1.0", "stemcache_puts_total" + wide + " 1.0",
-                        "stemcache_hits_total" + wide + " 1.0", "stemcache_misses_total" + wide + " 1.0",
-                        "stemcache_hit_ratio" + wide + " 0.5", "stemcache_members" + wide + " 1.0",
-                        "stemcache_nearcache_misses_total" + wide + " 2.0",
-                        "stemcache_nearcache_hits_total" + wide + " 0.0",
-                        "stemcache_removals_total" + wide + " 0.0", "stemcache_evictions_total" + wide + " 0.0",
-                        "stemcache_expirations_total" + wide + " 0.0", "stemcache_loads_total" + wide + " 0.0",
-                        "stemcache_store_failures_total" + member1 + " 0.0",
-                        "stemcache_writebehind_backlog" + wide, "stemcache_memory_cost_bytes" + member1,
-                        "stemcache_stored_bytes" + wide, "stemcache_raw_bytes" + wide,
-                        "stemcache_cleanup_last_seconds" + wide + " NaN"));
-        assertThat(meters).as("held until here: meters reference their sources weakly").isNotNull();
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(registry.scrape())
+                        .contains(
+                                "stemcache_entries" + member1 + " 1.0",
+                                "stemcache_entries" + wide + " 1.0",
+                                "stemcache_puts_total" + member1 + " 1.0",
+                                "stemcache_puts_total" + wide + " 1.0",
+                                "stemcache_hits_total" + wide + " 1.0",
+                                "stemcache_misses_total" + wide + " 1.0",
+                                "stemcache_hit_ratio" + wide + " 0.5",
+                                "stemcache_members" + wide + " 1.0",
+                                "stemcache_nearcache_misses_total" + wide + " 2.0",
+                                "stemcache_nearcache_hits_total" + wide + " 0.0",
+                                "stemcache_removals_total" + wide + " 0.0",
+                                "stemcache_evictions_total" + wide + " 0.0",
+                                "stemcache_expirations_total" + wide + " 0.0",
+                                "stemcache_loads_total" + wide + " 0.0",
+                                "stemcache_store_failures_total" + member1 + " 0.0",
+                                "stemcache_writebehind_backlog" + wide,
+                                "stemcache_memory_cost_bytes" + member1,
+                                "stemcache_stored_bytes" + wide,
+                                "stemcache_raw_bytes" + wide,
+                                "stemcache_cleanup_last_seconds" + wide + " NaN"));
+        assertThat(meters)
+                .as("held until here: meters reference their sources weakly")
+                .isNotNull();
     }
 }

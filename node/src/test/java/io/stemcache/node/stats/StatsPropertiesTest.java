@@ -27,14 +27,16 @@ class StatsPropertiesTest {
     @Test
     void stats_set_bindsBothIntervals() {
         assertThat(bind(Map.of("stemcache.stats.publish-interval", "2s", "stemcache.stats.persist-interval", "10m"))
-                .stats()).isEqualTo(new StemcacheProperties.Stats(Duration.ofSeconds(2), Duration.ofMinutes(10)));
+                        .stats())
+                .isEqualTo(new StemcacheProperties.Stats(Duration.ofSeconds(2), Duration.ofMinutes(10)));
     }
 
     @Test
     void stats_zeroInterval_isRejectedNamingTheSetting() {
         assertThatThrownBy(() -> bind(Map.of("stemcache.stats.persist-interval", "0s")))
                 .isInstanceOf(BindException.class)
-                .rootCause().hasMessageContaining("stemcache.stats.persist-interval must be at least 1ms, got PT0S");
+                .rootCause()
+                .hasMessageContaining("stemcache.stats.persist-interval must be at least 1ms, got PT0S");
         assertThatThrownBy(() -> new StemcacheProperties.Stats(null, Duration.ofMinutes(1)))
                 .hasMessageContaining("stemcache.stats.publish-interval");
     }

@@ -54,27 +54,37 @@ class StatsRecorderIT {
             cache.setAnalysis(keyOf(owner, analysis), analysis, null);
             cache.getAnalysis(keyOf(owner, analysis));
         }
-        cache.getCacheStats();   // publishes this API node's hits now
+        cache.getCacheStats(); // publishes this API node's hits now
 
         await().atMost(PATIENCE).until(() -> latestRow().equals(List.of("stemcache", 4L, 4L, 4L, 0L, 0L)));
         // A row may be committed before its recorder counts it: retry until the two agree.
-        await().atMost(PATIENCE).untilAsserted(() -> assertThat(recorders.get(0).rowsWritten())
-                .as("rows by the oldest member").isEqualTo(rows()));
-        assertThat(recorders.get(1).rowsWritten() + recorders.get(2).rowsWritten()).as("rows by the others").isZero();
+        await().atMost(PATIENCE)
+                .untilAsserted(() -> assertThat(recorders.get(0).rowsWritten())
+                        .as("rows by the oldest member")
+                        .isEqualTo(rows()));
+        assertThat(recorders.get(1).rowsWritten() + recorders.get(2).rowsWritten())
+                .as("rows by the others")
+                .isZero();
 
         oldest.shutdown();
         await().atMost(PATIENCE).until(() -> recorders.get(1).rowsWritten() >= 2);
-        await().atMost(PATIENCE).untilAsserted(() -> assertThat(rows()).as("rows by the two oldest members")
-                .isEqualTo(recorders.get(0).rowsWritten() + recorders.get(1).rowsWritten()));
-        assertThat(recorders.get(2).rowsWritten()).as("rows by the youngest member").isZero();
-        assertThat(latestRow()).as("the totals survive the oldest member leaving")
+        await().atMost(PATIENCE)
+                .untilAsserted(() -> assertThat(rows())
+                        .as("rows by the two oldest members")
+                        .isEqualTo(recorders.get(0).rowsWritten()
+                                + recorders.get(1).rowsWritten()));
+        assertThat(recorders.get(2).rowsWritten())
+                .as("rows by the youngest member")
+                .isZero();
+        assertThat(latestRow())
+                .as("the totals survive the oldest member leaving")
                 .isEqualTo(List.of("stemcache", 4L, 4L, 4L, 0L, 0L));
     }
 
     private long rows() throws SQLException {
         try (Connection connection = cluster.database.dataSource().getConnection();
-             Statement statement = connection.createStatement();
-             ResultSet rows = statement.executeQuery("SELECT count(*) FROM cache_statistics")) {
+                Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery("SELECT count(*) FROM cache_statistics")) {
             rows.next();
             return rows.getLong(1);
         }
@@ -83,14 +93,14 @@ class StatsRecorderIT {
     /** cluster_name, entries, puts, hits, misses, evictions of the latest row; empty if none. */
     private List<Object> latestRow() throws SQLException {
         try (Connection connection = cluster.database.dataSource().getConnection();
-             Statement statement = connection.createStatement();
-             ResultSet row = statement.executeQuery("SELECT cluster_name, entries, puts, hits, misses, evictions"
-                     + " FROM cache_statistics ORDER BY id DESC LIMIT 1")) {
+                Statement statement = connection.createStatement();
+                ResultSet row = statement.executeQuery("SELECT cluster_name, entries, puts, hits, misses, evictions"
+                        + " FROM cache_statistics ORDER BY id DESC LIMIT 1")) {
             if (!row.next()) {
                 return List.of();
             }
-            return List.of(row.getString(1), row.getLong(2), row.getLong(3), row.getLong(4), row.getLong(5),
-                    row.getLong(6));
+            return List.of(
+                    row.getString(1), row.getLong(2), row.getLong(3), row.getLong(4), row.getLong(5), row.getLong(6));
         }
     }
 }
