@@ -3,9 +3,6 @@ package io.stemcache.core.ops;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.ListenerConfig;
 import com.hazelcast.core.HazelcastInstance;
-import com.hazelcast.core.HazelcastInstanceAware;
-import com.hazelcast.core.LifecycleEvent;
-import com.hazelcast.core.LifecycleListener;
 import com.hazelcast.map.impl.MapService;
 import com.hazelcast.map.impl.MapServiceContext;
 import com.hazelcast.spi.impl.AbstractDistributedObject;
@@ -61,7 +58,8 @@ public final class EntryChecks extends PutInterceptor {
 
     /** Makes the member check the writes of {@code mapName} with {@code codec}'s limit, once it has started. */
     public static Config installOn(Config config, String mapName, AnalysisCodec codec) {
-        config.addListenerConfig(new ListenerConfig(new Installer(mapName, codec)));
+        config.addListenerConfig(
+                new ListenerConfig(new OnMemberStart(member -> installLocally(member, mapName, codec))));
         return config;
     }
 
@@ -122,6 +120,17 @@ public final class EntryChecks extends PutInterceptor {
         return current;
     }
 
+    /**
+     * Installs the checks on {@code member} alone (IMap.addInterceptor would give every member this member's limit);
+     * Hazelcast keeps the first registration of an id, so a copy sent at the join is removed first.
+     */
+    private static void installLocally(HazelcastInstance member, String mapName, AnalysisCodec codec) {
+        MapServiceContext context = ((MapService) ((AbstractDistributedObject<?>) member.getMap(mapName)).getService())
+                .getMapServiceContext();
+        context.removeInterceptor(mapName, ID);
+        context.addInterceptor(ID, mapName, new EntryChecks(codec));
+    }
+
     // One registration per map and member, whatever the limit: a member's own replaces a copy sent at its join.
     @Override
     public boolean equals(Object other) {
@@ -131,35 +140,5 @@ public final class EntryChecks extends PutInterceptor {
     @Override
     public int hashCode() {
         return EntryChecks.class.hashCode();
-    }
-
-    private static final class Installer implements LifecycleListener, HazelcastInstanceAware {
-
-        private final String mapName;
-        private final AnalysisCodec codec;
-        private volatile HazelcastInstance member;
-
-        Installer(String mapName, AnalysisCodec codec) {
-            this.mapName = mapName;
-            this.codec = codec;
-        }
-
-        @Override
-        public void setHazelcastInstance(HazelcastInstance hazelcastInstance) {
-            this.member = hazelcastInstance;
-        }
-
-        @Override
-        public void stateChanged(LifecycleEvent event) {
-            if (event.getState() == LifecycleEvent.LifecycleState.STARTED && member != null) {
-                // Locally (IMap.addInterceptor would give every member this member's limit); Hazelcast keeps the
-                // first registration of an id, so a copy sent at the join is removed first.
-                MapServiceContext context = ((MapService)
-                                ((AbstractDistributedObject<?>) member.getMap(mapName)).getService())
-                        .getMapServiceContext();
-                context.removeInterceptor(mapName, ID);
-                context.addInterceptor(ID, mapName, new EntryChecks(codec));
-            }
-        }
     }
 }

@@ -2,10 +2,6 @@ package io.stemcache.core.ops;
 
 import com.hazelcast.config.Config;
 import com.hazelcast.config.ListenerConfig;
-import com.hazelcast.core.HazelcastInstance;
-import com.hazelcast.core.HazelcastInstanceAware;
-import com.hazelcast.core.LifecycleEvent;
-import com.hazelcast.core.LifecycleListener;
 import io.stemcache.core.CachedAudioAnalysis;
 import java.time.Clock;
 import java.time.Instant;
@@ -50,7 +46,8 @@ public final class EntryVersions extends PutInterceptor {
 
     /** Registers the interceptor on the map once the member has started (registering again replaces it). */
     public static Config installOn(Config config, String mapName) {
-        config.addListenerConfig(new ListenerConfig(new Installer(mapName)));
+        config.addListenerConfig(new ListenerConfig(
+                new OnMemberStart(member -> member.getMap(mapName).addInterceptor(new EntryVersions()))));
         return config;
     }
 
@@ -75,27 +72,5 @@ public final class EntryVersions extends PutInterceptor {
     @Override
     public int hashCode() {
         return EntryVersions.class.hashCode();
-    }
-
-    private static final class Installer implements LifecycleListener, HazelcastInstanceAware {
-
-        private final String mapName;
-        private volatile HazelcastInstance member;
-
-        Installer(String mapName) {
-            this.mapName = mapName;
-        }
-
-        @Override
-        public void setHazelcastInstance(HazelcastInstance hazelcastInstance) {
-            this.member = hazelcastInstance;
-        }
-
-        @Override
-        public void stateChanged(LifecycleEvent event) {
-            if (event.getState() == LifecycleEvent.LifecycleState.STARTED && member != null) {
-                member.getMap(mapName).addInterceptor(new EntryVersions());
-            }
-        }
     }
 }
