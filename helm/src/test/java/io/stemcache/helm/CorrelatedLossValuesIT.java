@@ -38,7 +38,7 @@ class CorrelatedLossValuesIT {
         assertThat(at(podSpec(chart), "affinity", "podAntiAffinity")).asString().contains("preferredDuringScheduling");
         assertThat(podSpec(chart)).doesNotContainKey("topologySpreadConstraints");
         assertThat(env)
-                .doesNotContainKey("STEMCACHE_DISCOVERY_PARTITIONGROUP")
+                .doesNotContainKey("HZ_PARTITIONGROUP_ENABLED")
                 .containsEntry("STEMCACHE_WRITEBEHIND_SPILLDIR", "/tmp/stemcache-spill");
         assertThat(map(at(chart.one("StatefulSet"), "spec"))).doesNotContainKey("volumeClaimTemplates");
     }
@@ -59,8 +59,9 @@ class CorrelatedLossValuesIT {
         Map<String, String> env = chart.env(chart.one("StatefulSet"), "member");
 
         assertThat(env)
-                .containsEntry("STEMCACHE_DISCOVERY_PARTITIONGROUP", "zone-aware")
-                .containsEntry("STEMCACHE_DISCOVERY_MODE", "kubernetes-api");
+                .containsEntry("HZ_PARTITIONGROUP_ENABLED", "true")
+                .containsEntry("HZ_PARTITIONGROUP_GROUPTYPE", "ZONE_AWARE")
+                .containsEntry("HZ_NETWORK_JOIN_KUBERNETES_SERVICENAME", HelmChartIT.HEADLESS);
         List<Object> spread = list(podSpec(chart).get("topologySpreadConstraints"));
         assertThat(spread).hasSize(1);
         assertThat(map(spread.get(0)))
@@ -89,7 +90,8 @@ class CorrelatedLossValuesIT {
                 "podTopologySpreadPreset=node");
 
         assertThat(chart.env(chart.one("StatefulSet"), "member"))
-                .containsEntry("STEMCACHE_DISCOVERY_PARTITIONGROUP", "node-aware");
+                .containsEntry("HZ_PARTITIONGROUP_ENABLED", "true")
+                .containsEntry("HZ_PARTITIONGROUP_GROUPTYPE", "NODE_AWARE");
         assertThat(at(podSpec(chart), "topologySpreadConstraints", 0, "topologyKey"))
                 .isEqualTo("kubernetes.io/hostname");
         assertThat(chart.has("ClusterRole")).isFalse();

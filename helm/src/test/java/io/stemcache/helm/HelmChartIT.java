@@ -76,25 +76,27 @@ class HelmChartIT {
         assertThat(map(at(members, "spec", "template", "metadata", "labels"))).containsAllEntriesOf(MEMBER_LABELS);
         assertThat(at(members, "spec", "serviceName")).isEqualTo(HEADLESS);
 
-        // stemcache.discovery.* (bound as the node's MemberDiscoveryTest binds these names) switches the join.
+        // Hazelcast's own join settings (the node's MemberDiscoveryTest loads these names as the member does).
         assertThat(env)
-                .containsEntry("STEMCACHE_DISCOVERY_MODE", "kubernetes-dns")
+                .containsEntry("HZ_NETWORK_JOIN_TCPIP_ENABLED", "false")
+                .containsEntry("HZ_NETWORK_JOIN_KUBERNETES_ENABLED", "true")
                 .containsEntry(
-                        "STEMCACHE_DISCOVERY_SERVICE_DNS", HEADLESS + "." + Helm.NAMESPACE + ".svc.cluster.local")
-                .containsEntry("STEMCACHE_DISCOVERY_SERVICE_PORT", "5701")
+                        "HZ_NETWORK_JOIN_KUBERNETES_SERVICEDNS", HEADLESS + "." + Helm.NAMESPACE + ".svc.cluster.local")
+                .containsEntry("HZ_NETWORK_JOIN_KUBERNETES_SERVICEPORT", "5701")
                 .containsEntry("HZ_NETWORK_INTERFACES_ENABLED", "false")
                 .containsEntry("HZ_NETWORK_PORT_PORT", "5701")
                 .containsEntry("HZ_CLUSTERNAME", "stemcache")
-                .doesNotContainKey("STEMCACHE_DISCOVERY_SERVICE_NAME");
+                .doesNotContainKey("HZ_NETWORK_JOIN_KUBERNETES_SERVICENAME")
+                .doesNotContainKey("HZ_PARTITIONGROUP_ENABLED");
         assertThat(env.keySet())
-                .as("discovery is set one way only")
-                .noneMatch(name -> name.startsWith("HZ_NETWORK_JOIN_"));
+                .as("discovery is set one way only: Hazelcast's")
+                .noneMatch(name -> name.startsWith("STEMCACHE_DISCOVERY"));
         assertThat(list(at(headless, "spec", "ports")))
                 .contains(Map.of("name", "hazelcast", "port", 5701, "targetPort", "hazelcast"));
         RenderedChart otherPort = helm.render("--set", "ports.hazelcast=5801");
         assertThat(otherPort.env(otherPort.one("StatefulSet"), "member"))
                 .as("discovered members are on the member port")
-                .containsEntry("STEMCACHE_DISCOVERY_SERVICE_PORT", "5801")
+                .containsEntry("HZ_NETWORK_JOIN_KUBERNETES_SERVICEPORT", "5801")
                 .containsEntry("HZ_NETWORK_PORT_PORT", "5801");
         assertThat(defaults.has("Role")).as("DNS discovery needs no RBAC").isFalse();
         assertThat(at(members, "spec", "template", "spec", "automountServiceAccountToken"))

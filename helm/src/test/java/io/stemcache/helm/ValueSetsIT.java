@@ -73,11 +73,12 @@ class ValueSetsIT {
         RenderedChart chart = helm.render("--set", "discovery.mode=api");
         Map<String, String> env = chart.env(chart.one("StatefulSet"), "member");
         assertThat(env)
-                .containsEntry("STEMCACHE_DISCOVERY_MODE", "kubernetes-api")
-                .containsEntry("STEMCACHE_DISCOVERY_SERVICE_NAME", HEADLESS)
-                .containsEntry("STEMCACHE_DISCOVERY_NAMESPACE", Helm.NAMESPACE)
-                .containsEntry("STEMCACHE_DISCOVERY_SERVICE_PORT", "5701")
-                .doesNotContainKey("STEMCACHE_DISCOVERY_SERVICE_DNS");
+                .containsEntry("HZ_NETWORK_JOIN_KUBERNETES_ENABLED", "true")
+                .containsEntry("HZ_NETWORK_JOIN_TCPIP_ENABLED", "false")
+                .containsEntry("HZ_NETWORK_JOIN_KUBERNETES_SERVICENAME", HEADLESS)
+                .containsEntry("HZ_NETWORK_JOIN_KUBERNETES_NAMESPACE", Helm.NAMESPACE)
+                .containsEntry("HZ_NETWORK_JOIN_KUBERNETES_SERVICEPORT", "5701")
+                .doesNotContainKey("HZ_NETWORK_JOIN_KUBERNETES_SERVICEDNS");
         Map<String, Object> role = chart.one("Role");
         assertThat(list(role.get("rules")))
                 .anySatisfy(rule -> {

@@ -76,10 +76,13 @@ class MemberConfiguration {
         return config -> MemberConfigs.withStore(config, properties.mapName(), store, services, codec);
     }
 
-    /** Kubernetes discovery when {@code stemcache.discovery.mode} asks for it; hazelcast.yaml's join otherwise. */
+    /**
+     * Hazelcast's own join and partition-group settings (hazelcast.yaml, {@code HZ_*}), refused where they would
+     * leave a member alone or a partition without a backup.
+     */
     @Bean
-    HazelcastConfigCustomizer stemcacheDiscoveryCustomizer(StemcacheProperties properties) {
-        return config -> MemberDiscovery.apply(config, properties.discovery());
+    HazelcastConfigCustomizer stemcacheDiscoveryCheck() {
+        return MemberDiscovery::check;
     }
 
     /** The product's deletes of cache rows reach memory; the member starts it, and stops it when it shuts down. */

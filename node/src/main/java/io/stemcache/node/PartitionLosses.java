@@ -42,7 +42,7 @@ final class PartitionLosses implements MeterBinder, AutoCloseable {
         log.error(
                 "map '{}' lost partition {}: its owner and all {} backup(s) left at once; the partition's entries not "
                         + "yet stored in PostgreSQL are lost, the others are read back from PostgreSQL ({} lost so far; "
-                        + "stemcache.discovery.partition-group and the chart's anti-affinity keep replicas apart)",
+                        + "a node- or zone-aware partition-group and the chart's anti-affinity keep replicas apart)",
                 mapName,
                 event.getPartitionId(),
                 backups,
@@ -83,8 +83,8 @@ final class PartitionLosses implements MeterBinder, AutoCloseable {
         }
         String value = hazelcast.getCluster().getLocalMember().getAttribute(attribute);
         if (value == null || value.isBlank() || value.equals("unknown")) {
-            throw new IllegalStateException("stemcache.discovery.partition-group="
-                    + group.getGroupType().name().toLowerCase().replace('_', '-')
+            throw new IllegalStateException("partition-group.group-type="
+                    + group.getGroupType()
                     + " but this member does not know its "
                     + (attribute.equals(PartitionGroupMetaData.PARTITION_GROUP_NODE) ? "Kubernetes node" : "zone")
                     + " (member attribute " + attribute + " is " + (value == null ? "missing" : "'" + value + "'")

@@ -21,8 +21,8 @@ import org.springframework.validation.annotation.Validated;
 
 /**
  * stemcache's own settings for a member ({@code stemcache.*}); Hazelcast's settings (write-behind,
- * eviction, backups, TTL) stay in {@code hazelcast.yaml}. Kubernetes discovery is switched on here
- * ({@code stemcache.discovery.*}), which sets Hazelcast's own {@code network.join.kubernetes}.
+ * eviction, backups, TTL, the join and partition groups) stay Hazelcast's: {@code hazelcast.yaml}, or single keys
+ * as {@code HZ_*} environment variables.
  *
  * @param mapName the IMap holding analyses; {@code hazelcast.yaml} must configure it with a map-store
  * @param maxAnalysisMb largest analysis (raw float64 MB) the codec encodes or decodes; larger is refused
@@ -38,7 +38,6 @@ import org.springframework.validation.annotation.Validated;
  * @param cleanup the scheduled cleanup of PostgreSQL ({@code stemcache.cleanup.*})
  * @param stats how often statistics are published and recorded ({@code stemcache.stats.*})
  * @param writeBehind the bound on the write-behind backlog ({@code stemcache.write-behind.*})
- * @param discovery how members find each other ({@code stemcache.discovery.*})
  * @param health how the member checks what its health endpoint reports ({@code stemcache.health.*})
  * @param rowDeletions how the product's own deletes of cache rows reach memory ({@code stemcache.row-deletions.*})
  */
@@ -75,7 +74,6 @@ public record StemcacheProperties(
         @DefaultValue @Valid Cleanup cleanup,
         @DefaultValue Stats stats,
         @DefaultValue @Valid WriteBehind writeBehind,
-        @DefaultValue @Valid Discovery discovery,
         @DefaultValue Health health,
         @DefaultValue RowDeletions rowDeletions) {
 
@@ -83,7 +81,6 @@ public record StemcacheProperties(
             "stemcache.max-analysis-mb must be 1 to " + AnalysisCodec.MAX_ANALYSIS_MB;
     private static final String BATCH_SIZE_RANGE =
             "stemcache.cleanup.batch-size must be between 1 and " + MaintenanceSettings.MAX_BATCH_SIZE;
-    private static final String SERVICE_PORT_RANGE = "stemcache.discovery.service-port must be 0 to 65535";
 
     /** The default map name, shared with clients. */
     public static final String MAP_NAME = AudioCacheService.DEFAULT_MAP_NAME;
@@ -334,86 +331,6 @@ public record StemcacheProperties(
     private static void positive(String property, Duration value) {
         if (value == null || value.isNegative() || value.isZero()) {
             throw new IllegalArgumentException(property + " must be a positive duration, got " + value);
-        }
-    }
-
-    /** How members find each other. */
-    public enum DiscoveryMode {
-        /** As {@code hazelcast.yaml} says: TCP/IP on loopback by default (a local node, the tests). */
-        NONE,
-        /** Hazelcast's Kubernetes discovery by a headless Service's DNS records; needs no RBAC. */
-        KUBERNETES_DNS,
-        /** Hazelcast's Kubernetes discovery through the Kubernetes API; needs read access to the Service's endpoints. */
-        KUBERNETES_API
-    }
-
-    /**
-     * Where a partition's backups go: by default on any other member; {@code NODE_AWARE} and {@code ZONE_AWARE}
-     * put them on a member of another Kubernetes node or zone, which the Kubernetes API tells each member.
-     */
-    public enum PartitionGroup {
-        /** Hazelcast's default: a backup on any other member, possibly on the same Kubernetes node. */
-        NONE,
-        /** A backup never on the primary's Kubernetes node (Hazelcast's NODE_AWARE partition group). */
-        NODE_AWARE,
-        /** A backup never in the primary's availability zone (Hazelcast's ZONE_AWARE partition group). */
-        ZONE_AWARE
-    }
-
-    /**
-     * How members find each other ({@code stemcache.discovery.*}). Any mode but {@code none} switches on
-     * Hazelcast's own {@code network.join.kubernetes} and switches TCP/IP, multicast and auto-detection off.
-     *
-     * @param mode {@code none}, {@code kubernetes-dns} or {@code kubernetes-api}
-     * @param serviceDns kubernetes-dns: the headless Service's DNS name, e.g.
-     *                   {@code stemcache-headless.cache.svc.cluster.local}
-     * @param serviceName kubernetes-api: the Service whose endpoints are the members
-     * @param namespace kubernetes-api: the Service's namespace (empty: the pod's own)
-     * @param servicePort the member port of discovered members (0: in DNS mode this member's own port,
-     *                    in API mode the port of the Service's endpoints)
-     * @param partitionGroup {@code none}, {@code node-aware} or {@code zone-aware}: where backups go; the aware
-     *                       ones need {@code kubernetes-api} (only the API tells a member its node and zone)
-     */
-    public record Discovery(
-            @DefaultValue("none") DiscoveryMode mode,
-            String serviceDns,
-            String serviceName,
-            String namespace,
-
-            @DefaultValue("0")
-            @PositiveOrZero(message = SERVICE_PORT_RANGE)
-            @Max(value = 65535, message = SERVICE_PORT_RANGE)
-            int servicePort,
-
-            @DefaultValue("none") PartitionGroup partitionGroup) {
-
-        public Discovery {
-            if (mode == null) {
-                throw new IllegalArgumentException(
-                        "stemcache.discovery.mode must be none, kubernetes-dns or kubernetes-api");
-            }
-            if (mode == DiscoveryMode.KUBERNETES_DNS && isBlank(serviceDns)) {
-                throw new IllegalArgumentException("stemcache.discovery.mode=kubernetes-dns needs "
-                        + "stemcache.discovery.service-dns, the headless Service's DNS name");
-            }
-            if (mode == DiscoveryMode.KUBERNETES_API && isBlank(serviceName)) {
-                throw new IllegalArgumentException("stemcache.discovery.mode=kubernetes-api needs "
-                        + "stemcache.discovery.service-name, the Service whose endpoints are the members");
-            }
-            if (partitionGroup == null) {
-                partitionGroup = PartitionGroup.NONE;
-            }
-            if (partitionGroup != PartitionGroup.NONE && mode != DiscoveryMode.KUBERNETES_API) {
-                throw new IllegalArgumentException("stemcache.discovery.partition-group="
-                        + partitionGroup.name().toLowerCase().replace('_', '-') + " needs stemcache.discovery.mode="
-                        + "kubernetes-api: only the Kubernetes API tells a member its node and zone (in "
-                        + mode.name().toLowerCase().replace('_', '-') + " mode every member would be in one group, "
-                        + "and a partition would have no backup)");
-            }
-        }
-
-        private static boolean isBlank(String value) {
-            return value == null || value.isBlank();
         }
     }
 

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import com.hazelcast.client.test.TestHazelcastFactory;
 import com.hazelcast.config.ClasspathYamlConfig;
 import com.hazelcast.config.Config;
+import com.hazelcast.config.PartitionGroupConfig.MemberGroupType;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.internal.partition.InternalPartition;
 import com.hazelcast.internal.partition.InternalPartitionService;
@@ -24,7 +25,6 @@ import io.stemcache.core.testing.Corpus;
 import io.stemcache.liquibase.testing.FreshDatabase;
 import io.stemcache.mapstore.PostgresAnalysisStore;
 import io.stemcache.mapstore.StoreSettings;
-import io.stemcache.node.StemcacheProperties.PartitionGroup;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -65,16 +65,20 @@ class CorrelatedLossIT {
         database.close();
     }
 
-    private HazelcastInstance member(String kubernetesNode, PartitionGroup group) {
+    private HazelcastInstance member(String kubernetesNode, MemberGroupType group) {
         PostgresAnalysisStore store = new PostgresAnalysisStore(database.dataSource(), StoreSettings.defaults());
         Config config = MemberConfigs.withStore(new ClasspathYamlConfig("hazelcast.yaml"), "analyses", store);
         config.getMapConfig("analyses").getMapStoreConfig().setWriteDelaySeconds(600);
         config.getMemberAttributeConfig().setAttribute(PartitionGroupMetaData.PARTITION_GROUP_NODE, kubernetesNode);
-        return factory.newHazelcastInstance(MemberDiscovery.applyPartitionGroup(config, group));
+        if (group != null) {
+            // As the chart's HZ_PARTITIONGROUP_ENABLED and HZ_PARTITIONGROUP_GROUPTYPE set it.
+            config.getPartitionGroupConfig().setEnabled(true).setGroupType(group);
+        }
+        return factory.newHazelcastInstance(config);
     }
 
     /** Four members, a and b on Kubernetes node-1, c and d on node-2; each with its partition-loss counter. */
-    private List<HazelcastInstance> cluster(PartitionGroup group, Map<HazelcastInstance, PartitionLosses> losses) {
+    private List<HazelcastInstance> cluster(MemberGroupType group, Map<HazelcastInstance, PartitionLosses> losses) {
         List<HazelcastInstance> members = List.of(
                 member("node-1", group), member("node-1", group), member("node-2", group), member("node-2", group));
         for (HazelcastInstance member : members) {
@@ -137,7 +141,7 @@ class CorrelatedLossIT {
     @Test
     void nodeAware_bothMembersOfOneKubernetesNodeKilledTogether_losesNothing() {
         Map<HazelcastInstance, PartitionLosses> losses = new HashMap<>();
-        List<HazelcastInstance> members = cluster(PartitionGroup.NODE_AWARE, losses);
+        List<HazelcastInstance> members = cluster(MemberGroupType.NODE_AWARE, losses);
         Map<AnalysisKey, CachedAudioAnalysis> written = write(members.get(0).getMap("analyses"));
         List<HazelcastInstance> node1 = members.subList(0, 2);
         assertThat(sharedBy(members.get(2), node1))
@@ -163,7 +167,7 @@ class CorrelatedLossIT {
     @Test
     void noPartitionGroup_twoMembersKilledTogether_losesTheirSharedPartitions_andCountsEachLoss() {
         Map<HazelcastInstance, PartitionLosses> losses = new HashMap<>();
-        List<HazelcastInstance> members = cluster(PartitionGroup.NONE, losses);
+        List<HazelcastInstance> members = cluster(null, losses);
         Map<AnalysisKey, CachedAudioAnalysis> written = write(members.get(0).getMap("analyses"));
         // The pair sharing most partitions (the 6 pairs share all 271 between them, so at least 46).
         List<HazelcastInstance> victims = null;
@@ -214,18 +218,17 @@ class CorrelatedLossIT {
     /** The Kubernetes discovery sets "unknown" when the API does not answer; all such members would be one group. */
     @Test
     void checkPartitionGroup_memberThatDoesNotKnowItsNode_failsNamingTheRbacFix() {
-        HazelcastInstance member = member("unknown", PartitionGroup.NODE_AWARE);
+        HazelcastInstance member = member("unknown", MemberGroupType.NODE_AWARE);
 
         assertThatThrownBy(() -> PartitionLosses.checkPartitionGroup(member))
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining(
-                        "stemcache.discovery.partition-group=node-aware but this member does not know its "
-                                + "Kubernetes node (member attribute hazelcast.partition.group.node is 'unknown')")
+                .hasMessageContaining("partition-group.group-type=NODE_AWARE but this member does not know its "
+                        + "Kubernetes node (member attribute hazelcast.partition.group.node is 'unknown')")
                 .hasMessageContaining("must allow get on pods");
         member.getLifecycleService().terminate();
-        HazelcastInstance known = member("node-1", PartitionGroup.NODE_AWARE);
+        HazelcastInstance known = member("node-1", MemberGroupType.NODE_AWARE);
         PartitionLosses.checkPartitionGroup(known);
         known.getLifecycleService().terminate();
-        PartitionLosses.checkPartitionGroup(member("unknown", PartitionGroup.NONE));
+        PartitionLosses.checkPartitionGroup(member("unknown", null));
     }
 }

@@ -6,24 +6,26 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.hazelcast.config.ClasspathYamlConfig;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.PartitionGroupConfig.MemberGroupType;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.context.properties.bind.BindException;
-import org.springframework.boot.context.properties.bind.Binder;
-import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
-import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
-import org.springframework.core.env.StandardEnvironment;
-import org.springframework.core.env.SystemEnvironmentPropertySource;
 
-/** {@code stemcache.discovery.*} as bound from properties, applied to the node's own {@code hazelcast.yaml}. */
+/**
+ * The member's join and partition group are Hazelcast's own settings: the chart's {@code HZ_*} environment variables
+ * (read by Hazelcast's {@code Config.load()}, as Spring Boot starts the member) turn the shipped {@code hazelcast.yaml}
+ * into a Kubernetes join; {@link MemberDiscovery} only refuses what would leave a member alone or a partition without
+ * a backup.
+ */
 class MemberDiscoveryTest {
 
     private static final String DNS = "cache-stemcache-headless.cache.svc.cluster.local";
-
-    private static StemcacheProperties bind(Map<String, String> properties) {
-        return new Binder(new MapConfigurationPropertySource(properties))
-                .bindOrCreate("stemcache", StemcacheProperties.class);
-    }
 
     /** The node's hazelcast.yaml with the interfaces restriction off, as the chart's HZ_NETWORK_INTERFACES_ENABLED=false does. */
     private static Config podConfig() {
@@ -32,197 +34,178 @@ class MemberDiscoveryTest {
         return config;
     }
 
-    private static JoinConfig join(Map<String, String> properties, Config config) {
-        return MemberDiscovery.apply(config, bind(properties).discovery())
-                .getNetworkConfig()
-                .getJoin();
+    private static Config kubernetes(Config config, Map<String, String> properties) {
+        JoinConfig join = config.getNetworkConfig().getJoin();
+        join.getTcpIpConfig().setEnabled(false);
+        join.getKubernetesConfig().setEnabled(true);
+        properties.forEach(join.getKubernetesConfig()::setProperty);
+        return config;
     }
 
     @Test
-    void noProperties_leaveTheYamlsLoopbackTcpIp() {
-        assertThat(bind(Map.of()).discovery().mode()).isEqualTo(StemcacheProperties.DiscoveryMode.NONE);
-        Config config = new ClasspathYamlConfig("hazelcast.yaml");
-        JoinConfig join = join(Map.of(), config);
+    void shippedYaml_isLoopbackTcpIp_andPasses() {
+        Config config = MemberDiscovery.check(new ClasspathYamlConfig("hazelcast.yaml"));
+        JoinConfig join = config.getNetworkConfig().getJoin();
         assertThat(join.getTcpIpConfig().isEnabled()).isTrue();
         assertThat(join.getTcpIpConfig().getMembers()).containsExactly("127.0.0.1");
         assertThat(join.getKubernetesConfig().isEnabled()).isFalse();
         assertThat(join.getMulticastConfig().isEnabled()).isFalse();
         assertThat(config.getNetworkConfig().getInterfaces().getInterfaces()).containsExactly("127.0.0.1");
+        assertThat(config.getPartitionGroupConfig().isEnabled()).isFalse();
     }
 
+    /** The names and values the chart's ConfigMap sets in DNS mode (helm module: HelmChartIT asserts the same). */
     @Test
-    void kubernetesDns_enablesKubernetesJoinByServiceDnsOnTheMemberPort_andNothingElse() {
-        Config config = podConfig();
-        config.getNetworkConfig().setPort(5801);
-        JoinConfig join = join(
-                Map.of("stemcache.discovery.mode", "kubernetes-dns", "stemcache.discovery.service-dns", DNS), config);
-        assertThat(join.getKubernetesConfig().isEnabled()).isTrue();
-        assertThat(join.getKubernetesConfig().getProperties())
-                .containsExactlyInAnyOrderEntriesOf(Map.of("service-dns", DNS, "service-port", "5801"));
-        assertThat(join.getTcpIpConfig().isEnabled()).isFalse();
-        assertThat(join.getMulticastConfig().isEnabled()).isFalse();
-        assertThat(join.getAutoDetectionConfig().isEnabled()).isFalse();
+    void chartsDnsEnvironment_becomesHazelcastsKubernetesJoinByServiceDns() throws Exception {
+        String printed = loadInChildJvm(Map.of(
+                "HZ_NETWORK_INTERFACES_ENABLED", "false",
+                "HZ_NETWORK_PORT_PORT", "5801",
+                "HZ_NETWORK_JOIN_TCPIP_ENABLED", "false",
+                "HZ_NETWORK_JOIN_KUBERNETES_ENABLED", "true",
+                "HZ_NETWORK_JOIN_KUBERNETES_SERVICEDNS", DNS,
+                "HZ_NETWORK_JOIN_KUBERNETES_SERVICEPORT", "5801"));
+
+        assertThat(printed)
+                .contains("kubernetes=true tcp-ip=false multicast=false auto-detection=false interfaces=false")
+                .contains("servicedns=" + DNS)
+                .contains("serviceport=5801")
+                .contains("partition-group=false")
+                .doesNotContain("refused");
     }
 
-    /** The names the Helm chart's ConfigMap uses (helm module: HelmChartIT, ValueSetsIT). */
+    /** API mode with zone-aware backups, as the chart sets it for discovery.mode=api, partitionGroup=zone-aware. */
     @Test
-    void chartEnvironmentVariables_bindToTheDiscoverySettings() {
-        StemcacheProperties.Discovery dns = new Binder(
-                        ConfigurationPropertySources.from(new SystemEnvironmentPropertySource(
-                                StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
-                                Map.of(
-                                        "STEMCACHE_DISCOVERY_MODE",
-                                        "kubernetes-dns",
-                                        "STEMCACHE_DISCOVERY_SERVICE_DNS",
-                                        DNS,
-                                        "STEMCACHE_DISCOVERY_SERVICE_PORT",
-                                        "5801"))))
-                .bindOrCreate("stemcache", StemcacheProperties.class)
-                .discovery();
-        assertThat(dns)
-                .isEqualTo(new StemcacheProperties.Discovery(
-                        StemcacheProperties.DiscoveryMode.KUBERNETES_DNS,
-                        DNS,
-                        null,
-                        null,
-                        5801,
-                        StemcacheProperties.PartitionGroup.NONE));
-        StemcacheProperties.Discovery api = new Binder(
-                        ConfigurationPropertySources.from(new SystemEnvironmentPropertySource(
-                                StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
-                                Map.of(
-                                        "STEMCACHE_DISCOVERY_MODE",
-                                        "kubernetes-api",
-                                        "STEMCACHE_DISCOVERY_SERVICE_NAME",
-                                        "svc",
-                                        "STEMCACHE_DISCOVERY_NAMESPACE",
-                                        "cache",
-                                        "STEMCACHE_DISCOVERY_PARTITIONGROUP",
-                                        "zone-aware"))))
-                .bindOrCreate("stemcache", StemcacheProperties.class)
-                .discovery();
-        assertThat(api)
-                .isEqualTo(new StemcacheProperties.Discovery(
-                        StemcacheProperties.DiscoveryMode.KUBERNETES_API,
-                        null,
-                        "svc",
-                        "cache",
-                        0,
-                        StemcacheProperties.PartitionGroup.ZONE_AWARE));
+    void chartsApiEnvironment_becomesKubernetesApiJoinWithAZoneAwareGroup() throws Exception {
+        String printed = loadInChildJvm(Map.of(
+                "HZ_NETWORK_INTERFACES_ENABLED", "false",
+                "HZ_NETWORK_JOIN_TCPIP_ENABLED", "false",
+                "HZ_NETWORK_JOIN_KUBERNETES_ENABLED", "true",
+                "HZ_NETWORK_JOIN_KUBERNETES_SERVICENAME", "cache-stemcache-headless",
+                "HZ_NETWORK_JOIN_KUBERNETES_NAMESPACE", "cache",
+                "HZ_NETWORK_JOIN_KUBERNETES_SERVICEPORT", "5701",
+                "HZ_PARTITIONGROUP_ENABLED", "true",
+                "HZ_PARTITIONGROUP_GROUPTYPE", "ZONE_AWARE"));
+
+        assertThat(printed)
+                .contains("kubernetes=true tcp-ip=false")
+                .contains("servicename=cache-stemcache-headless")
+                .contains("namespace=cache")
+                .doesNotContain("servicedns")
+                .contains("partition-group=true/ZONE_AWARE")
+                .doesNotContain("refused");
     }
 
+    /** The chart's DNS variables without HZ_NETWORK_INTERFACES_ENABLED=false: the member would bind to 127.0.0.1. */
     @Test
-    void kubernetesDns_explicitServicePortWins() {
-        JoinConfig join = join(
-                Map.of(
-                        "stemcache.discovery.mode",
-                        "kubernetes-dns",
-                        "stemcache.discovery.service-dns",
-                        DNS,
-                        "stemcache.discovery.service-port",
-                        "5702"),
-                podConfig());
-        assertThat(join.getKubernetesConfig().getProperty("service-port")).isEqualTo("5702");
-    }
-
-    @Test
-    void kubernetesApi_enablesKubernetesJoinByServiceNameAndNamespace() {
-        JoinConfig join = join(
-                Map.of(
-                        "stemcache.discovery.mode",
-                        "kubernetes-api",
-                        "stemcache.discovery.service-name",
-                        "cache-stemcache-headless",
-                        "stemcache.discovery.namespace",
-                        "cache"),
-                podConfig());
-        assertThat(join.getKubernetesConfig().isEnabled()).isTrue();
-        assertThat(join.getKubernetesConfig().getProperties())
-                .containsExactlyInAnyOrderEntriesOf(
-                        Map.of("service-name", "cache-stemcache-headless", "namespace", "cache"));
-        assertThat(join.getTcpIpConfig().isEnabled()).isFalse();
-        assertThat(join.getMulticastConfig().isEnabled()).isFalse();
-    }
-
-    @Test
-    void kubernetesMode_replacesTheOtherModesKeysSetByHazelcastOverrides() {
-        Config config = podConfig();
-        config.getNetworkConfig()
-                .getJoin()
-                .getKubernetesConfig()
-                .setProperty("service-name", "old")
-                .setProperty("resolve-not-ready-addresses", "true");
-        JoinConfig join = join(
-                Map.of("stemcache.discovery.mode", "kubernetes-dns", "stemcache.discovery.service-dns", DNS), config);
-        assertThat(join.getKubernetesConfig().getProperties())
-                .doesNotContainKey("service-name")
-                .containsEntry("service-dns", DNS)
-                .containsEntry("resolve-not-ready-addresses", "true");
-    }
-
-    @Test
-    void kubernetesMode_withTheYamlsLoopbackInterface_failsNamingTheFix() {
-        Config loopback = new ClasspathYamlConfig("hazelcast.yaml");
-        assertThatThrownBy(() -> join(
-                        Map.of("stemcache.discovery.mode", "kubernetes-dns", "stemcache.discovery.service-dns", DNS),
-                        loopback))
+    void kubernetesJoinOnTheYamlsLoopbackInterface_isRefusedNamingTheFix() throws Exception {
+        assertThatThrownBy(() -> MemberDiscovery.check(
+                        kubernetes(new ClasspathYamlConfig("hazelcast.yaml"), Map.of("service-dns", DNS))))
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("stemcache.discovery.mode=kubernetes-dns")
+                .hasMessageContaining("network.join.kubernetes is enabled")
+                .hasMessageContaining("[127.0.0.1]")
                 .hasMessageContaining("HZ_NETWORK_INTERFACES_ENABLED=false");
+
+        String printed = loadInChildJvm(Map.of(
+                "HZ_NETWORK_JOIN_TCPIP_ENABLED", "false",
+                "HZ_NETWORK_JOIN_KUBERNETES_ENABLED", "true",
+                "HZ_NETWORK_JOIN_KUBERNETES_SERVICEDNS", DNS));
+        assertThat(printed).contains("refused: ").contains("HZ_NETWORK_INTERFACES_ENABLED=false");
     }
 
     @Test
-    void kubernetesMode_withoutItsServiceSetting_isRejectedNamingIt() {
-        assertThatThrownBy(() -> bind(Map.of("stemcache.discovery.mode", "kubernetes-dns")))
-                .isInstanceOf(BindException.class)
-                .rootCause()
-                .hasMessageContaining("stemcache.discovery.service-dns");
-        assertThatThrownBy(() -> bind(
-                        Map.of("stemcache.discovery.mode", "kubernetes-api", "stemcache.discovery.namespace", "cache")))
-                .isInstanceOf(BindException.class)
-                .rootCause()
-                .hasMessageContaining("stemcache.discovery.service-name");
-        assertThatThrownBy(() -> bind(Map.of("stemcache.discovery.mode", "consul")))
-                .isInstanceOf(BindException.class);
+    void dnsLookupWithoutServicePort_onAMemberNotOn5701_isRefusedNamingTheVariable() {
+        Config config = kubernetes(podConfig(), Map.of("service-dns", DNS));
+        config.getNetworkConfig().setPort(5801);
+        assertThatThrownBy(() -> MemberDiscovery.check(config))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("looks for members on 5701")
+                .hasMessageContaining("HZ_NETWORK_JOIN_KUBERNETES_SERVICEPORT=5801");
+
+        // On 5701, or with the port given (by its documented or its environment-variable name), it passes.
+        Config onDefaultPort = kubernetes(podConfig(), Map.of("service-dns", DNS));
+        onDefaultPort.getNetworkConfig().setPort(5701);
+        MemberDiscovery.check(onDefaultPort);
+        Config withPort = kubernetes(podConfig(), Map.of("service-dns", DNS, "service-port", "5801"));
+        withPort.getNetworkConfig().setPort(5801);
+        MemberDiscovery.check(withPort);
+        Config withEnvironmentName = kubernetes(podConfig(), Map.of("servicedns", DNS, "serviceport", "5801"));
+        withEnvironmentName.getNetworkConfig().setPort(5801);
+        MemberDiscovery.check(withEnvironmentName);
     }
 
     @Test
-    void partitionGroup_nodeAwareInApiMode_setsHazelcastsNodeAwareGroup() {
-        Config config = podConfig();
-        MemberDiscovery.apply(
-                config,
-                bind(Map.of(
-                                "stemcache.discovery.mode",
-                                "kubernetes-api",
-                                "stemcache.discovery.service-name",
-                                "svc",
-                                "stemcache.discovery.partition-group",
-                                "node-aware"))
-                        .discovery());
+    void nodeAwareGroup_withApiDiscovery_passes() {
+        Config config = kubernetes(podConfig(), Map.of("service-name", "svc"));
+        config.getPartitionGroupConfig().setEnabled(true).setGroupType(MemberGroupType.NODE_AWARE);
 
-        assertThat(config.getPartitionGroupConfig().isEnabled()).isTrue();
-        assertThat(config.getPartitionGroupConfig().getGroupType())
-                .isEqualTo(com.hazelcast.config.PartitionGroupConfig.MemberGroupType.NODE_AWARE);
-        assertThat(bind(Map.of()).discovery().partitionGroup()).isEqualTo(StemcacheProperties.PartitionGroup.NONE);
-        assertThat(MemberDiscovery.apply(podConfig(), bind(Map.of()).discovery())
-                        .getPartitionGroupConfig()
-                        .isEnabled())
-                .isFalse();
+        assertThat(MemberDiscovery.check(config).getPartitionGroupConfig().getGroupType())
+                .isEqualTo(MemberGroupType.NODE_AWARE);
     }
 
     @Test
-    void partitionGroup_outsideApiMode_isRejectedNamingWhy() {
-        assertThatThrownBy(() -> bind(Map.of(
-                        "stemcache.discovery.mode",
-                        "kubernetes-dns",
-                        "stemcache.discovery.service-dns",
-                        DNS,
-                        "stemcache.discovery.partition-group",
-                        "zone-aware")))
-                .isInstanceOf(BindException.class)
-                .rootCause()
-                .hasMessageContaining(
-                        "stemcache.discovery.partition-group=zone-aware needs stemcache.discovery.mode=kubernetes-api")
+    void zoneAwareGroup_withoutApiDiscovery_isRefusedNamingWhy() {
+        Config dns = kubernetes(podConfig(), Map.of("servicedns", DNS, "serviceport", "5701"));
+        dns.getPartitionGroupConfig().setEnabled(true).setGroupType(MemberGroupType.ZONE_AWARE);
+        assertThatThrownBy(() -> MemberDiscovery.check(dns))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("partition-group.group-type=ZONE_AWARE needs Hazelcast's Kubernetes discovery "
+                        + "through the API")
                 .hasMessageContaining("a partition would have no backup");
+
+        Config tcpIp = new ClasspathYamlConfig("hazelcast.yaml");
+        tcpIp.getPartitionGroupConfig().setEnabled(true).setGroupType(MemberGroupType.NODE_AWARE);
+        assertThatThrownBy(() -> MemberDiscovery.check(tcpIp))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("partition-group.group-type=NODE_AWARE");
+
+        // Hazelcast's other group types need no discovery metadata.
+        Config perMember = new ClasspathYamlConfig("hazelcast.yaml");
+        perMember.getPartitionGroupConfig().setEnabled(true).setGroupType(MemberGroupType.PER_MEMBER);
+        MemberDiscovery.check(perMember);
+    }
+
+    /** Loads the member configuration as the node does ({@code Config.load()}) in a JVM with {@code environment}. */
+    private static String loadInChildJvm(Map<String, String> environment) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                "-Dhazelcast.logging.type=none",
+                PrintJoin.class.getName()));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().keySet().removeIf(name -> name.startsWith("HZ_"));
+        builder.environment().putAll(environment);
+        Process process = builder.start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(Duration.ofSeconds(60).toMillis(), TimeUnit.MILLISECONDS))
+                .as("child JVM exited")
+                .isTrue();
+        assertThat(process.exitValue()).as(output).isZero();
+        return output;
+    }
+
+    /** The child JVM: prints the join the node's member would start with, or why the node refuses it. */
+    static final class PrintJoin {
+        public static void main(String[] args) {
+            Config config = Config.load();
+            JoinConfig join = config.getNetworkConfig().getJoin();
+            System.out.println("kubernetes=" + join.getKubernetesConfig().isEnabled()
+                    + " tcp-ip=" + join.getTcpIpConfig().isEnabled()
+                    + " multicast=" + join.getMulticastConfig().isEnabled()
+                    + " auto-detection=" + join.getAutoDetectionConfig().isEnabled()
+                    + " interfaces=" + config.getNetworkConfig().getInterfaces().isEnabled()
+                    + " properties=" + join.getKubernetesConfig().getProperties()
+                    + " partition-group=" + config.getPartitionGroupConfig().isEnabled()
+                    + (config.getPartitionGroupConfig().isEnabled()
+                            ? "/" + config.getPartitionGroupConfig().getGroupType()
+                            : ""));
+            try {
+                MemberDiscovery.check(config);
+            } catch (IllegalStateException e) {
+                System.out.println("refused: " + e.getMessage());
+            }
+        }
+
+        private PrintJoin() {}
     }
 }

@@ -102,7 +102,7 @@ class HealthIT {
                         .getJoin()
                         .getKubernetesConfig()
                         .isEnabled())
-                .as("stemcache.discovery.mode defaults to none")
+                .as("the shipped hazelcast.yaml joins by TCP/IP on loopback")
                 .isFalse();
         assertThat(hazelcast
                         .getConfig()

@@ -85,7 +85,6 @@ class StemcachePropertiesBindingTest {
         failsNaming("stemcache.cache-version=0", "stemcache.cache-version must be at least 1");
         failsNaming("stemcache.max-analysis-mb=2048", "stemcache.max-analysis-mb must be 1 to 2047");
         failsNaming("stemcache.map-name= ", "stemcache.map-name must not be blank");
-        failsNaming("stemcache.discovery.service-port=65536", "stemcache.discovery.service-port must be 0 to 65535");
     }
 
     /** Regression: 0 passed the property's {@code @PositiveOrZero}, then the map-store refused it naming no property. */
