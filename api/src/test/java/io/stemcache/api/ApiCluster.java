@@ -77,7 +77,13 @@ final class ApiCluster implements AutoCloseable {
                 .replaceAll(
                         "(?m)^(\\s+)- 127\\.0\\.0\\.1:5701$",
                         "$1- 127.0.0.1:" + ports[0] + "\n$1- 127.0.0.1:" + ports[1])
-                .replaceAll("(?m)^\\s+- 127\\.0\\.0\\.1:570[23]\\n", "");
+                .replaceAll("(?m)^\\s+- 127\\.0\\.0\\.1:570[23]\\n", "")
+                // Several API nodes of a test share this file: a preloader directory serves one process only.
+                .replaceAll("(?m)^(\\s+preloader:\\n\\s+enabled:) true$", "$1 false");
+        if (!yaml.contains("preloader:\n        enabled: false")) {
+            throw new IllegalStateException(
+                    "stemcache-api-client.yaml no longer has the preloader this test switches off");
+        }
         this.clientYaml = Files.createTempFile("stemcache-api-client", ".yaml");
         Files.writeString(clientYaml, yaml);
     }
@@ -214,7 +220,6 @@ final class ApiCluster implements AutoCloseable {
                         "org.springframework.boot.hazelcast.autoconfigure.HazelcastAutoConfiguration",
                         "org.springframework.boot.hazelcast.autoconfigure.health.HazelcastHealthContributorAutoConfiguration"));
         merged.put("stemcache.client.config", "file:" + clientYaml);
-        merged.put("stemcache.client.near-cache-preload-directory", "");
         merged.put("stemcache.api.jwt.secret", SECRET);
         merged.put("stemcache.api.jwt.issuer", ISSUER);
         merged.put("stemcache.api.jwt.audience", AUDIENCE);

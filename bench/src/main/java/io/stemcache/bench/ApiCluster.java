@@ -123,7 +123,6 @@ final class ApiCluster implements AutoCloseable {
                             "--management.server.port=0",
                             "--spring.main.banner-mode=off",
                             "--stemcache.client.config=file:" + yaml,
-                            "--stemcache.client.near-cache-preload-directory=",
                             "--stemcache.api.jwt.issuer=" + ISSUER,
                             "--stemcache.api.jwt.audience=" + AUDIENCE,
                             "--" + ProductRoute.JDBC_PROPERTY + "=" + database.jdbcUrl()),

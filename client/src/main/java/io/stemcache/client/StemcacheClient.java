@@ -4,6 +4,7 @@ import com.hazelcast.client.HazelcastClient;
 import com.hazelcast.client.config.ClientConfig;
 import com.hazelcast.client.config.YamlClientConfigBuilder;
 import com.hazelcast.config.NearCacheConfig;
+import com.hazelcast.config.NearCachePreloaderConfig;
 import com.hazelcast.core.HazelcastInstance;
 import io.stemcache.core.AudioCacheService;
 import io.stemcache.core.codec.AnalysisCodec;
@@ -74,6 +75,30 @@ public final class StemcacheClient {
                 .getPreloaderConfig()
                 .setEnabled(true)
                 .setDirectory(directory.toAbsolutePath().toString());
+        return config;
+    }
+
+    /**
+     * Creates the directory of every near cache whose preloader the YAML switches on ({@code
+     * near-cache.<map>.preloader.enabled} and {@code directory}): Hazelcast writes its key file there but does not
+     * create it, and would only log each failed store. A directory that cannot be created fails the start, naming it.
+     */
+    public static ClientConfig withPreloaderDirectories(ClientConfig config) {
+        config.getNearCacheConfigMap().forEach((name, nearCache) -> {
+            NearCachePreloaderConfig preloader = nearCache.getPreloaderConfig();
+            if (preloader.isEnabled()
+                    && preloader.getDirectory() != null
+                    && !preloader.getDirectory().isBlank()) {
+                Path directory = Path.of(preloader.getDirectory());
+                try {
+                    Files.createDirectories(directory);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(
+                            "near-cache." + name + ".preloader.directory: cannot create " + directory.toAbsolutePath(),
+                            e);
+                }
+            }
+        });
         return config;
     }
 

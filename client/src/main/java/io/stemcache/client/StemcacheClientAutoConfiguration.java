@@ -6,7 +6,6 @@ import io.stemcache.core.AudioCacheService;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Path;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -33,12 +32,7 @@ public final class StemcacheClientAutoConfiguration {
         }
         try (InputStream in = yaml.getInputStream()) {
             ClientConfig config = StemcacheClient.loadConfig(in, properties.codec());
-            if (!properties.nearCachePreloadDirectory().isBlank()
-                    && config.getNearCacheConfig(properties.mapName()) != null) {
-                StemcacheClient.withNearCachePreloader(
-                        config, properties.mapName(), Path.of(properties.nearCachePreloadDirectory()));
-            }
-            return StemcacheClient.connect(config);
+            return StemcacheClient.connect(StemcacheClient.withPreloaderDirectories(config));
         } catch (IOException e) {
             throw new UncheckedIOException("stemcache.client.config: cannot read " + properties.config(), e);
         }

@@ -8,8 +8,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * API-node settings ({@code stemcache.client.*}); Hazelcast's client settings (members, near cache)
- * stay in the YAML file that {@code config} names.
+ * API-node settings ({@code stemcache.client.*}); Hazelcast's client settings (members, near cache and its
+ * preloader's directory) stay in the YAML file that {@code config} names.
  *
  * @param enabled whether to connect a client and expose an AudioCacheService bean
  * @param config Spring resource location of the Hazelcast client YAML
@@ -19,8 +19,6 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param guestTtl time to live of guests' entries in memory
  * @param guestQuotaMb stored MB one guest may hold; its oldest entries make room for new ones
  * @param touchInterval how often reads are reported to the members (keeps near-cache-hot entries alive there)
- * @param nearCachePreloadDirectory where the near cache's keys are saved so a restarted node starts warm
- *     (empty: off); one directory per API node process
  * @param leaseTtl how long a caller that missed holds a stem's lease to analyse it ({@link AnalysisLeases}) before
  *     another caller may take over
  */
@@ -45,7 +43,6 @@ public record StemcacheClientProperties(
         @DefaultValue(ClientSettings.DEFAULT_TOUCH_INTERVAL_SECONDS + "s")
         Duration touchInterval,
 
-        @DefaultValue("stemcache-near-cache") String nearCachePreloadDirectory,
         @DefaultValue("2m") Duration leaseTtl) {
 
     public StemcacheClientProperties {

@@ -42,29 +42,53 @@ class StemcacheClientAutoConfigurationTest {
     }
 
     @Test
-    void autoConfiguration_connectsToTheClusterOfTheConfiguredYaml(@TempDir Path dir) throws Exception {
+    void autoConfiguration_connectsToTheClusterOfTheConfiguredYaml_creatingItsPreloaderDirectory(@TempDir Path dir)
+            throws Exception {
+        Path preload = dir.resolve("preload").resolve("api-node-1");
         Path yaml = dir.resolve("client.yaml");
-        Files.writeString(
-                yaml,
-                String.join(
-                        "\n",
-                        "hazelcast-client:",
-                        "  cluster-name: " + CLUSTER,
-                        "  network:",
-                        "    cluster-members:",
-                        "      - 127.0.0.1:15901",
-                        "  connection-strategy:",
-                        "    connection-retry:",
-                        "      cluster-connect-timeout-millis: 10000",
-                        ""));
-        runner.withPropertyValues(
-                        "stemcache.client.config=" + yaml.toUri(),
-                        "stemcache.client.near-cache-preload-directory=" + dir.resolve("preload"))
-                .run(context -> {
-                    assertThat(context).hasSingleBean(AudioCacheService.class);
-                    HazelcastInstance client = context.getBean("stemcacheHazelcastClient", HazelcastInstance.class);
-                    assertThat(client.getCluster().getMembers()).hasSize(1);
-                });
+        Files.writeString(yaml, clientYaml("directory: " + preload));
+        runner.withPropertyValues("stemcache.client.config=" + yaml.toUri()).run(context -> {
+            assertThat(context).hasSingleBean(AudioCacheService.class);
+            HazelcastInstance client = context.getBean("stemcacheHazelcastClient", HazelcastInstance.class);
+            assertThat(client.getCluster().getMembers()).hasSize(1);
+            assertThat(preload)
+                    .as("the YAML's preloader directory, created by the node")
+                    .isDirectory();
+        });
+    }
+
+    /** Hazelcast would only log each failed store of the keys; the node refuses to start, naming the YAML key. */
+    @Test
+    void autoConfiguration_namesAPreloaderDirectoryItCannotCreate(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("not-a-directory"), "x");
+        Path yaml = dir.resolve("client.yaml");
+        Files.writeString(yaml, clientYaml("directory: " + file.resolve("preload")));
+        runner.withPropertyValues("stemcache.client.config=" + yaml.toUri())
+                .run(context -> assertThat(context)
+                        .getFailure()
+                        .hasStackTraceContaining(
+                                "near-cache.analyses.preloader.directory: cannot create " + file.resolve("preload"))
+                        .rootCause()
+                        .hasMessageContaining("Not a directory"));
+    }
+
+    private static String clientYaml(String preloaderDirectory) {
+        return String.join(
+                "\n",
+                "hazelcast-client:",
+                "  cluster-name: " + CLUSTER,
+                "  network:",
+                "    cluster-members:",
+                "      - 127.0.0.1:15901",
+                "  connection-strategy:",
+                "    connection-retry:",
+                "      cluster-connect-timeout-millis: 10000",
+                "  near-cache:",
+                "    analyses:",
+                "      preloader:",
+                "        enabled: true",
+                "        " + preloaderDirectory,
+                "");
     }
 
     @Test

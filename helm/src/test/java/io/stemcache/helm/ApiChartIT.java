@@ -16,6 +16,7 @@ import com.hazelcast.client.config.ClientConnectionStrategyConfig.ReconnectMode;
 import com.hazelcast.client.config.RoutingMode;
 import com.hazelcast.client.config.YamlClientConfigBuilder;
 import com.hazelcast.config.NearCacheConfig;
+import com.hazelcast.config.NearCachePreloaderConfig;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -277,6 +278,11 @@ class ApiChartIT {
                     .get("analyses");
         }
         assertThat(shipped).isNotNull();
+        assertThat(shipped.getPreloaderConfig().isEnabled())
+                .as("off in the library's file")
+                .isFalse();
+        // The same but for the preloader, which the chart switches on, one directory per pod.
+        shipped.getPreloaderConfig().setEnabled(true).setDirectory("/tmp/stemcache-near-cache");
         assertThat(mountedClientConfig(chart).getNearCacheConfigMap().get("analyses"))
                 .isEqualTo(shipped);
 
@@ -433,7 +439,7 @@ class ApiChartIT {
     }
 
     @Test
-    void security_apiNodesRunAsNonRootOnAReadOnlyRootWithoutAServiceAccountToken() {
+    void security_apiNodesRunAsNonRootOnAReadOnlyRootWithoutAServiceAccountToken() throws IOException {
         Map<String, Object> pod = map(at(api, "spec", "template", "spec"));
         assertThat(at(pod, "securityContext", "runAsNonRoot")).isEqualTo(true);
         assertThat(at(pod, "securityContext", "runAsUser")).isEqualTo(10001);
@@ -441,7 +447,12 @@ class ApiChartIT {
         Map<String, Object> container = chart.container(api, "api");
         assertThat(at(container, "securityContext", "readOnlyRootFilesystem")).isEqualTo(true);
         assertThat(list(container.get("volumeMounts"))).contains(Map.of("name", "tmp", "mountPath", "/tmp"));
-        assertThat(chart.env(api, "api").get("STEMCACHE_CLIENT_NEAR_CACHE_PRELOAD_DIRECTORY"))
+        NearCachePreloaderConfig preloader = mountedClientConfig(chart)
+                .getNearCacheConfigMap()
+                .get("analyses")
+                .getPreloaderConfig();
+        assertThat(preloader.isEnabled()).isTrue();
+        assertThat(preloader.getDirectory())
                 .as("the near cache's keys are saved on the writable volume")
                 .startsWith("/tmp/");
         int grace = (Integer) pod.get("terminationGracePeriodSeconds");
