@@ -32,6 +32,7 @@ class BadValuesIT {
             --set api.cors.allowedOrigins[0]=https://app.example.com/ | api.cors.allowedOrigins.0 | Does not match pattern
             --set api.jarPath=stemcache-api-exec.jar      | api.jarPath                   | Does not match pattern
             --set api.service.port=0                      | api.service.port              | greater than or equal to 1
+            --set stemcache.initialLoadMaxMb=0            | stemcache.initialLoadMaxMb    | greater than or equal to 1
             """)
     void template_rejectsSchemaViolations(String set, String key, String problem) {
         assertRejected(set, key, problem);
