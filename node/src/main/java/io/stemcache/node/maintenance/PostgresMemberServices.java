@@ -14,8 +14,8 @@ import io.stemcache.core.ops.RecordedStats;
 import io.stemcache.core.ops.StatsHistory;
 import io.stemcache.mapstore.AnalysisRows;
 import io.stemcache.mapstore.AnalysisStoreException;
+import io.stemcache.mapstore.StatisticsRows;
 import io.stemcache.node.maintenance.CleanupReport.Outcome;
-import java.sql.SQLException;
 import java.util.Collection;
 import java.util.Iterator;
 import java.util.List;
@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * {@code audio_analysis_cache}, guests' in {@code audio_analysis_guest_cache}): reads are coalesced and
  * written in batches, a file's rows and an owner's keys are found by index, and the cleanup runs on a
  * schedule and on request. One instance per member: {@link #registerIn} puts it in the member's
- * configuration, and the member starts and stops it.
+ * configuration, and the member starts and stops it. A failure of PostgreSQL is thrown as map-store's
+ * {@link AnalysisStoreException}, whose message names what failed (the file, the owner, the table).
  */
 public final class PostgresMemberServices implements MemberServices, AutoCloseable {
 
@@ -93,19 +94,16 @@ public final class PostgresMemberServices implements MemberServices, AutoCloseab
         access.touched(keys);
     }
 
-    /** Deletes the file's rows from both tables, leaving tombstones; returns the rows deleted. */
+    /**
+     * Deletes the file's rows from both tables, leaving tombstones; returns the rows deleted. Throws
+     * AnalysisStoreException naming the file when PostgreSQL fails.
+     */
     @Override
     public int deleteRowsOfFile(UUID fileMetadataId) {
         Objects.requireNonNull(fileMetadataId, "fileMetadataId");
-        try {
-            int deleted = rows.deleteRowsOfFile(fileMetadataId);
-            log.debug("Deleted the {} rows of file {} (every owner)", deleted, fileMetadataId);
-            return deleted;
-        } catch (AnalysisStoreException e) {
-            // The service's callers (operations, endpoints) expect an IllegalStateException; the message names the
-            // file.
-            throw new IllegalStateException(e.getMessage(), e);
-        }
+        int deleted = rows.deleteRowsOfFile(fileMetadataId);
+        log.debug("Deleted the {} rows of file {} (every owner)", deleted, fileMetadataId);
+        return deleted;
     }
 
     /** The file's keys whose writes wait in this member's write-behind queues (see {@link QueuedKeys}). */
@@ -128,11 +126,7 @@ public final class PostgresMemberServices implements MemberServices, AutoCloseab
         if (limit < 1 || limit > MAX_KEYS) {
             throw new IllegalArgumentException("limit must be between 1 and " + MAX_KEYS + ", got " + limit);
         }
-        try {
-            return rows.keysOf(owner, limit);
-        } catch (AnalysisStoreException e) {
-            throw new IllegalStateException(e.getMessage(), e);
-        }
+        return rows.keysOf(owner, limit);
     }
 
     /** Runs the cleanup now; 0 if another member's run holds the lock. */
@@ -159,11 +153,7 @@ public final class PostgresMemberServices implements MemberServices, AutoCloseab
         if (instance == null) {
             throw new IllegalStateException("these member services are not attached to a running member");
         }
-        try {
-            return statisticsRows.latest(instance.getConfig().getClusterName(), limit);
-        } catch (SQLException e) {
-            throw new IllegalStateException("reading cache_statistics failed: " + e.getMessage(), e);
-        }
+        return statisticsRows.latest(instance.getConfig().getClusterName(), limit);
     }
 
     /** Runs the cleanup now and reports what it did; a failure is in the report (and logged), not thrown. */
