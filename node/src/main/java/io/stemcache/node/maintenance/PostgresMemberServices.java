@@ -33,8 +33,14 @@ import org.slf4j.LoggerFactory;
  * {@code audio_analysis_cache}, guests' in {@code audio_analysis_guest_cache}): reads are coalesced and
  * written in batches, a file's rows and an owner's keys are found by index, and the cleanup runs on a
  * schedule and on request. One instance per member: {@link #registerIn} puts it in the member's
- * configuration, and the member starts and stops it. A failure of PostgreSQL is thrown as map-store's
- * {@link AnalysisStoreException}, whose message names what failed (the file, the owner, the table).
+ * configuration, and the member starts and stops it.
+ *
+ * <p>A failure of PostgreSQL arrives from map-store as its one exception type, {@link AnalysisStoreException}, and
+ * leaves these services as an IllegalStateException with the same message ({@link #forOperations}): the services
+ * are called by operations whose failures travel to clients and to other members, and Hazelcast's client protocol
+ * keeps the plain message only of the JDK's and its own exceptions (a client reads any other as "Class name:
+ * io.stemcache.mapstore.AnalysisStoreException, Message: ..."), while the Java deserialization filter admits the
+ * JDK's.
  */
 public final class PostgresMemberServices implements MemberServices, AutoCloseable {
 
@@ -96,14 +102,18 @@ public final class PostgresMemberServices implements MemberServices, AutoCloseab
 
     /**
      * Deletes the file's rows from both tables, leaving tombstones; returns the rows deleted. Throws
-     * AnalysisStoreException naming the file when PostgreSQL fails.
+     * IllegalStateException naming the file when PostgreSQL fails.
      */
     @Override
     public int deleteRowsOfFile(UUID fileMetadataId) {
         Objects.requireNonNull(fileMetadataId, "fileMetadataId");
-        int deleted = rows.deleteRowsOfFile(fileMetadataId);
-        log.debug("Deleted the {} rows of file {} (every owner)", deleted, fileMetadataId);
-        return deleted;
+        try {
+            int deleted = rows.deleteRowsOfFile(fileMetadataId);
+            log.debug("Deleted the {} rows of file {} (every owner)", deleted, fileMetadataId);
+            return deleted;
+        } catch (AnalysisStoreException e) {
+            throw forOperations(e);
+        }
     }
 
     /** The file's keys whose writes wait in this member's write-behind queues (see {@link QueuedKeys}). */
@@ -126,7 +136,11 @@ public final class PostgresMemberServices implements MemberServices, AutoCloseab
         if (limit < 1 || limit > MAX_KEYS) {
             throw new IllegalArgumentException("limit must be between 1 and " + MAX_KEYS + ", got " + limit);
         }
-        return rows.keysOf(owner, limit);
+        try {
+            return rows.keysOf(owner, limit);
+        } catch (AnalysisStoreException e) {
+            throw forOperations(e);
+        }
     }
 
     /** Runs the cleanup now; 0 if another member's run holds the lock. */
@@ -153,7 +167,19 @@ public final class PostgresMemberServices implements MemberServices, AutoCloseab
         if (instance == null) {
             throw new IllegalStateException("these member services are not attached to a running member");
         }
-        return statisticsRows.latest(instance.getConfig().getClusterName(), limit);
+        try {
+            return statisticsRows.latest(instance.getConfig().getClusterName(), limit);
+        } catch (AnalysisStoreException e) {
+            throw forOperations(e);
+        }
+    }
+
+    /**
+     * A map-store failure as the operations' callers receive it: an IllegalStateException with its message (which
+     * names the file, the owner or the table) and the failure as its cause.
+     */
+    private static IllegalStateException forOperations(AnalysisStoreException failure) {
+        return new IllegalStateException(failure.getMessage(), failure);
     }
 
     /** Runs the cleanup now and reports what it did; a failure is in the report (and logged), not thrown. */
