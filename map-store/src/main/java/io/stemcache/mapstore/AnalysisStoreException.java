@@ -1,8 +1,10 @@
 package io.stemcache.mapstore;
 
 /**
- * A batch of the {@link PostgresAnalysisStore} failed as a whole; the message names the batch (its size
- * and first keys) and the cause is the database's error. Hazelcast retries failed stores.
+ * A statement of stemcache's PostgreSQL record failed; the cause is the database's error. From the
+ * {@link PostgresAnalysisStore}, a batch failed as a whole and the message names it (its size and first keys);
+ * Hazelcast retries failed stores. From the members' maintenance ({@link AnalysisRows}, {@link StatisticsRows},
+ * {@link DeletionLog}), the message names what failed (the file, the owner, the table).
  */
 public final class AnalysisStoreException extends RuntimeException {
 

@@ -33,27 +33,33 @@ final class Transaction {
 
     static <T> T run(DataSource dataSource, Work<T> work) throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
-            boolean autoCommit = connection.getAutoCommit();
-            connection.setAutoCommit(false);
-            try {
-                T result = work.run(connection);
-                connection.commit();
-                return result;
-            } catch (AssertionError driverCheck) {
-                // pgjdbc asserts (with -ea) instead of throwing when the connection dies inside a batch; an
-                // Error escaping a store would stop Hazelcast's write-behind worker, so report a lost connection.
-                SQLTransientConnectionException lost = new SQLTransientConnectionException(
-                        "the connection failed inside the JDBC driver: " + driverCheck.getMessage(),
-                        "08006",
-                        driverCheck);
-                rollback(connection, lost);
-                throw lost;
-            } catch (Throwable failure) {
-                rollback(connection, failure);
-                throw failure;
-            } finally {
-                restoreAutoCommit(connection, autoCommit);
-            }
+            return on(connection, work);
+        }
+    }
+
+    /**
+     * Runs work in one transaction on a connection the caller keeps (a session that holds a lock), leaving it in
+     * auto-commit as it was.
+     */
+    static <T> T on(Connection connection, Work<T> work) throws SQLException {
+        boolean autoCommit = connection.getAutoCommit();
+        connection.setAutoCommit(false);
+        try {
+            T result = work.run(connection);
+            connection.commit();
+            return result;
+        } catch (AssertionError driverCheck) {
+            // pgjdbc asserts (with -ea) instead of throwing when the connection dies inside a batch; an
+            // Error escaping a store would stop Hazelcast's write-behind worker, so report a lost connection.
+            SQLTransientConnectionException lost = new SQLTransientConnectionException(
+                    "the connection failed inside the JDBC driver: " + driverCheck.getMessage(), "08006", driverCheck);
+            rollback(connection, lost);
+            throw lost;
+        } catch (Throwable failure) {
+            rollback(connection, failure);
+            throw failure;
+        } finally {
+            restoreAutoCommit(connection, autoCommit);
         }
     }
 

@@ -1,8 +1,8 @@
 package io.stemcache.migration;
 
 import io.stemcache.liquibase.SchemaMigrations;
-import io.stemcache.node.DatabaseBootstrap;
-import io.stemcache.node.JdbcUrl;
+import io.stemcache.node.database.DatabaseBootstrap;
+import io.stemcache.node.database.JdbcUrl;
 import java.io.PrintStream;
 import java.sql.Connection;
 import java.sql.SQLException;

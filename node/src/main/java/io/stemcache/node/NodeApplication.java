@@ -1,6 +1,7 @@
 package io.stemcache.node;
 
 import io.stemcache.migration.MigrationApplication;
+import io.stemcache.node.database.DatabaseBootstrap;
 import java.util.Arrays;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;

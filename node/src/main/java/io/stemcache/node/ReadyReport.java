@@ -3,6 +3,7 @@ package io.stemcache.node;
 import com.hazelcast.cluster.Member;
 import com.hazelcast.core.HazelcastInstance;
 import io.stemcache.core.codec.AnalysisCodec;
+import io.stemcache.node.database.JdbcUrl;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;

@@ -1,7 +1,6 @@
 package io.stemcache.node;
 
 import io.stemcache.core.AudioCacheService;
-import io.stemcache.core.Owner;
 import io.stemcache.core.codec.AnalysisCodec;
 import io.stemcache.core.stats.StatsPublisher;
 import io.stemcache.mapstore.StoreSettings;
@@ -12,7 +11,6 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Positive;
-import jakarta.validation.constraints.PositiveOrZero;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.Binder;
@@ -35,7 +33,8 @@ import org.springframework.validation.annotation.Validated;
  * @param cacheVersion the current cache/algorithm version; older entries and rows are purged by the cleanup
  *                     (clients have their own {@code stemcache.client.cache-version}: raise theirs first)
  * @param accessFlushInterval how often the reads a member saw are written to {@code last_accessed}
- * @param cleanup the scheduled cleanup of PostgreSQL ({@code stemcache.cleanup.*})
+ * @param cleanup the scheduled cleanup of PostgreSQL ({@code stemcache.cleanup.*}; its record is the maintenance
+ *                package's, which needs nothing of this one)
  * @param stats how often statistics are published and recorded ({@code stemcache.stats.*})
  * @param writeBehind the bound on the write-behind backlog ({@code stemcache.write-behind.*})
  * @param health how the member checks what its health endpoint reports ({@code stemcache.health.*})
@@ -70,8 +69,10 @@ public record StemcacheProperties(
         @Positive(message = "stemcache.cache-version must be at least 1")
         int cacheVersion,
 
-        @DefaultValue("10s") Duration accessFlushInterval,
-        @DefaultValue @Valid Cleanup cleanup,
+        @DefaultValue(MaintenanceSettings.DEFAULT_ACCESS_FLUSH_INTERVAL)
+        Duration accessFlushInterval,
+
+        @DefaultValue @Valid MaintenanceSettings.Cleanup cleanup,
         @DefaultValue Stats stats,
         @DefaultValue @Valid WriteBehind writeBehind,
         @DefaultValue Health health,
@@ -79,8 +80,6 @@ public record StemcacheProperties(
 
     private static final String MAX_ANALYSIS_MB_RANGE =
             "stemcache.max-analysis-mb must be 1 to " + AnalysisCodec.MAX_ANALYSIS_MB;
-    private static final String BATCH_SIZE_RANGE =
-            "stemcache.cleanup.batch-size must be between 1 and " + MaintenanceSettings.MAX_BATCH_SIZE;
 
     /** The default map name, shared with clients. */
     public static final String MAP_NAME = AudioCacheService.DEFAULT_MAP_NAME;
@@ -137,108 +136,6 @@ public record StemcacheProperties(
     /** The settings of the member's {@code ProductDeletes}. */
     public DeletionSettings deletionSettings() {
         return rowDeletions.settings(mapName);
-    }
-
-    /**
-     * The cleanup of PostgreSQL ({@code stemcache.cleanup.*}), run by one member at a time.
-     *
-     * @param enabled whether members schedule it (operators can still run it through the actuator)
-     * @param interval time between runs
-     * @param initialDelay time from a member's start to its first run
-     * @param batchSize rows deleted per transaction
-     * @param userTtl users' rows not read for this long are deleted (like the map's 30-day TTL)
-     * @param guestTtl guests' rows not read for this long are deleted
-     * @param maxTotalMb cap on the stored MB of users' and guests' rows, least recently read go first
-     *                   (guests' rows before users'); 0: none
-     * @param guestQuotaMb cap on the stored MB of each guest's rows, oldest go first; 0: none
-     * @param tombstoneRetention how long the tombstone of an invalidated row is kept; a store queued for
-     *                           longer than this could bring the row back
-     */
-    public record Cleanup(
-            @DefaultValue("true") boolean enabled,
-            @DefaultValue("5m") Duration interval,
-            @DefaultValue("1m") Duration initialDelay,
-
-            @DefaultValue("" + MaintenanceSettings.DEFAULT_BATCH_SIZE)
-            @Positive(message = BATCH_SIZE_RANGE)
-            @Max(value = MaintenanceSettings.MAX_BATCH_SIZE, message = BATCH_SIZE_RANGE)
-            int batchSize,
-
-            @DefaultValue("30d") Duration userTtl,
-
-            @DefaultValue(Owner.DEFAULT_GUEST_TTL_HOURS + "h")
-            Duration guestTtl,
-
-            @DefaultValue("0")
-            @PositiveOrZero(message = "stemcache.cleanup.max-total-mb must be 0 (no cap) or positive")
-            long maxTotalMb,
-
-            @DefaultValue("" + Owner.DEFAULT_GUEST_QUOTA_MB)
-            @PositiveOrZero(message = "stemcache.cleanup.guest-quota-mb must be 0 (no quota) or positive")
-            long guestQuotaMb,
-
-            @DefaultValue("7d") Duration tombstoneRetention) {
-
-        public Cleanup {
-            positive("stemcache.cleanup.interval", interval);
-            if (initialDelay == null || initialDelay.isNegative()) {
-                throw new IllegalArgumentException(
-                        "stemcache.cleanup.initial-delay must be 0 or a positive duration, got " + initialDelay);
-            }
-            positive("stemcache.cleanup.user-ttl", userTtl);
-            positive("stemcache.cleanup.guest-ttl", guestTtl);
-            positive("stemcache.cleanup.tombstone-retention", tombstoneRetention);
-        }
-
-        /** A copy whose scheduled cleanup is on with this schedule, or off when {@code on} is false. */
-        public Cleanup withSchedule(boolean on, Duration delay, Duration every) {
-            return new Cleanup(
-                    on, every, delay, batchSize, userTtl, guestTtl, maxTotalMb, guestQuotaMb, tombstoneRetention);
-        }
-
-        public Cleanup withBatchSize(int rows) {
-            return new Cleanup(
-                    enabled,
-                    interval,
-                    initialDelay,
-                    rows,
-                    userTtl,
-                    guestTtl,
-                    maxTotalMb,
-                    guestQuotaMb,
-                    tombstoneRetention);
-        }
-
-        public Cleanup withTtls(Duration users, Duration guests) {
-            return new Cleanup(
-                    enabled,
-                    interval,
-                    initialDelay,
-                    batchSize,
-                    users,
-                    guests,
-                    maxTotalMb,
-                    guestQuotaMb,
-                    tombstoneRetention);
-        }
-
-        public Cleanup withCaps(long totalMb, long perGuestMb) {
-            return new Cleanup(
-                    enabled,
-                    interval,
-                    initialDelay,
-                    batchSize,
-                    userTtl,
-                    guestTtl,
-                    totalMb,
-                    perGuestMb,
-                    tombstoneRetention);
-        }
-
-        public Cleanup withTombstoneRetention(Duration retention) {
-            return new Cleanup(
-                    enabled, interval, initialDelay, batchSize, userTtl, guestTtl, maxTotalMb, guestQuotaMb, retention);
-        }
     }
 
     /**

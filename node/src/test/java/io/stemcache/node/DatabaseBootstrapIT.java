@@ -3,6 +3,7 @@ package io.stemcache.node;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stemcache.liquibase.testing.FreshDatabase;
+import io.stemcache.node.database.DatabaseBootstrap;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.hazelcast.config.Config;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
+import io.stemcache.node.database.DatabaseBootstrap;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.util.Map;

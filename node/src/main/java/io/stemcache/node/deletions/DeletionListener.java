@@ -3,6 +3,9 @@ package io.stemcache.node.deletions;
 import com.hazelcast.map.IMap;
 import io.stemcache.core.AnalysisKey;
 import io.stemcache.core.CachedAudioAnalysis;
+import io.stemcache.mapstore.AnalysisStoreException;
+import io.stemcache.mapstore.DeletionLog;
+import io.stemcache.mapstore.LoggedDeletion;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
@@ -19,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * A member's loop on its own PostgreSQL session: it tries the lock every poll interval; once it holds it, it
  * LISTENs and applies the log on every wake-up and at least every poll interval (wake-ups sent while nobody
  * listened are lost; the log is not). A failed session is closed, which releases the lock, and opened again
- * one poll interval later; a failed batch stays logged and is applied again.
+ * one poll interval later; a failed batch stays logged and is applied again. The log's SQL is map-store's
+ * {@link DeletionLog}; this loop owns the session, the schedule and the memory side.
  */
 final class DeletionListener implements Runnable {
 
@@ -113,7 +117,7 @@ final class DeletionListener implements Runnable {
                         .getNotifications((int) settings.pollInterval().toMillis());
             }
             drain(session);
-        } catch (SQLException e) {
+        } catch (SQLException | AnalysisStoreException e) {
             if (!stopping()) {
                 log.warn(
                         "Row deletions: the listener's PostgreSQL session failed ({}){}; reconnecting in {}",
@@ -152,7 +156,7 @@ final class DeletionListener implements Runnable {
         return current;
     }
 
-    private boolean resolve(Connection session) throws SQLException {
+    private boolean resolve(Connection session) {
         boolean on = ModeCheck.isOn(settings.mode(), session);
         resolved = true;
         if (!on) {
@@ -162,7 +166,7 @@ final class DeletionListener implements Runnable {
     }
 
     /** Applies the log in batches until it is empty (or the member stops). */
-    private void drain(Connection session) throws SQLException {
+    private void drain(Connection session) {
         while (!stopping()) {
             List<LoggedDeletion> batch = DeletionLog.next(session, settings.batchSize());
             if (batch.isEmpty()) {

@@ -5,6 +5,7 @@ import com.hazelcast.query.Predicates;
 import io.stemcache.core.AnalysisKey;
 import io.stemcache.core.CachedAudioAnalysis;
 import io.stemcache.core.ops.RemoveEntry;
+import io.stemcache.mapstore.LoggedDeletion;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;

@@ -1,7 +1,7 @@
 package io.stemcache.node.deletions;
 
+import io.stemcache.mapstore.DeletionLog;
 import java.sql.Connection;
-import java.sql.SQLException;
 import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,7 +17,7 @@ final class ModeCheck {
 
     private ModeCheck() {}
 
-    static boolean isOn(RowDeletionMode mode, Connection session) throws SQLException {
+    static boolean isOn(RowDeletionMode mode, Connection session) {
         if (mode == RowDeletionMode.OFF) {
             return false;
         }

@@ -1,21 +1,28 @@
 package io.stemcache.node.maintenance;
 
-import io.stemcache.node.StemcacheProperties;
+import io.stemcache.core.AudioCacheService;
+import io.stemcache.core.Owner;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Positive;
+import jakarta.validation.constraints.PositiveOrZero;
 import java.time.Duration;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.boot.convert.DurationStyle;
 
 /**
  * What a member's {@link PostgresMemberServices} needs to know: the map, the current cache version, how
  * often reads are written to PostgreSQL, and the cleanup's schedule and limits. The node derives it from
- * its {@code stemcache.*} properties ({@link StemcacheProperties#maintenanceSettings()}); messages name those
- * properties.
+ * its {@code stemcache.*} properties ({@code StemcacheProperties.maintenanceSettings()}), which bind
+ * {@code stemcache.cleanup.*} to {@link Cleanup}; messages name those properties. Nothing here depends on the
+ * node's package: the properties depend on this one.
  *
  * @param mapName             the analysis map ({@code stemcache.map-name})
  * @param cacheVersion        current cache/algorithm version; older entries and rows are purged
  * @param accessFlushInterval how often coalesced reads reach {@code last_accessed} and {@code access_count}
  * @param cleanup             the cleanup's schedule and limits ({@code stemcache.cleanup.*})
  */
-public record MaintenanceSettings(
-        String mapName, int cacheVersion, Duration accessFlushInterval, StemcacheProperties.Cleanup cleanup) {
+public record MaintenanceSettings(String mapName, int cacheVersion, Duration accessFlushInterval, Cleanup cleanup) {
 
     /** Rows per cleanup transaction: short enough to hold row locks for milliseconds. */
     public static final int DEFAULT_BATCH_SIZE = 500;
@@ -23,11 +30,22 @@ public record MaintenanceSettings(
     /** Upper bound of {@link #batchSize()}. */
     public static final int MAX_BATCH_SIZE = 100_000;
 
-    /** The node's defaults ({@link StemcacheProperties#defaults()}) for {@code mapName}. */
+    /** The default of {@code stemcache.access-flush-interval}. */
+    public static final String DEFAULT_ACCESS_FLUSH_INTERVAL = "10s";
+
+    private static final String BATCH_SIZE_RANGE =
+            "stemcache.cleanup.batch-size must be between 1 and " + MaintenanceSettings.MAX_BATCH_SIZE;
+
+    /**
+     * The node's defaults (those {@code StemcacheProperties.defaults()} binds) for {@code mapName}: the same
+     * constants and {@code @DefaultValue}s, bound the same way.
+     */
     public static MaintenanceSettings defaults(String mapName) {
-        StemcacheProperties defaults = StemcacheProperties.defaults();
         return new MaintenanceSettings(
-                mapName, defaults.cacheVersion(), defaults.accessFlushInterval(), defaults.cleanup());
+                mapName,
+                AudioCacheService.DEFAULT_CACHE_VERSION,
+                DurationStyle.detectAndParse(DEFAULT_ACCESS_FLUSH_INTERVAL),
+                new Binder().bindOrCreate("stemcache.cleanup", Cleanup.class));
     }
 
     /** Whether this member schedules the cleanup (it still runs it on request). */
@@ -84,7 +102,7 @@ public record MaintenanceSettings(
     }
 
     /** A copy with other cleanup settings. */
-    public MaintenanceSettings withCleanup(StemcacheProperties.Cleanup newCleanup) {
+    public MaintenanceSettings withCleanup(Cleanup newCleanup) {
         return new MaintenanceSettings(mapName, cacheVersion, accessFlushInterval, newCleanup);
     }
 
@@ -142,6 +160,108 @@ public record MaintenanceSettings(
                     "stemcache.cleanup.guest-quota-mb must be 0 (no quota) or positive, got " + guestQuotaMb);
         }
         return this;
+    }
+
+    /**
+     * The cleanup of PostgreSQL ({@code stemcache.cleanup.*}), run by one member at a time.
+     *
+     * @param enabled whether members schedule it (operators can still run it through the actuator)
+     * @param interval time between runs
+     * @param initialDelay time from a member's start to its first run
+     * @param batchSize rows deleted per transaction
+     * @param userTtl users' rows not read for this long are deleted (like the map's 30-day TTL)
+     * @param guestTtl guests' rows not read for this long are deleted
+     * @param maxTotalMb cap on the stored MB of users' and guests' rows, least recently read go first
+     *                   (guests' rows before users'); 0: none
+     * @param guestQuotaMb cap on the stored MB of each guest's rows, oldest go first; 0: none
+     * @param tombstoneRetention how long the tombstone of an invalidated row is kept; a store queued for
+     *                           longer than this could bring the row back
+     */
+    public record Cleanup(
+            @DefaultValue("true") boolean enabled,
+            @DefaultValue("5m") Duration interval,
+            @DefaultValue("1m") Duration initialDelay,
+
+            @DefaultValue("" + MaintenanceSettings.DEFAULT_BATCH_SIZE)
+            @Positive(message = BATCH_SIZE_RANGE)
+            @Max(value = MaintenanceSettings.MAX_BATCH_SIZE, message = BATCH_SIZE_RANGE)
+            int batchSize,
+
+            @DefaultValue("30d") Duration userTtl,
+
+            @DefaultValue(Owner.DEFAULT_GUEST_TTL_HOURS + "h")
+            Duration guestTtl,
+
+            @DefaultValue("0")
+            @PositiveOrZero(message = "stemcache.cleanup.max-total-mb must be 0 (no cap) or positive")
+            long maxTotalMb,
+
+            @DefaultValue("" + Owner.DEFAULT_GUEST_QUOTA_MB)
+            @PositiveOrZero(message = "stemcache.cleanup.guest-quota-mb must be 0 (no quota) or positive")
+            long guestQuotaMb,
+
+            @DefaultValue("7d") Duration tombstoneRetention) {
+
+        public Cleanup {
+            positive("stemcache.cleanup.interval", interval);
+            if (initialDelay == null || initialDelay.isNegative()) {
+                throw new IllegalArgumentException(
+                        "stemcache.cleanup.initial-delay must be 0 or a positive duration, got " + initialDelay);
+            }
+            positive("stemcache.cleanup.user-ttl", userTtl);
+            positive("stemcache.cleanup.guest-ttl", guestTtl);
+            positive("stemcache.cleanup.tombstone-retention", tombstoneRetention);
+        }
+
+        /** A copy whose scheduled cleanup is on with this schedule, or off when {@code on} is false. */
+        public Cleanup withSchedule(boolean on, Duration delay, Duration every) {
+            return new Cleanup(
+                    on, every, delay, batchSize, userTtl, guestTtl, maxTotalMb, guestQuotaMb, tombstoneRetention);
+        }
+
+        public Cleanup withBatchSize(int rows) {
+            return new Cleanup(
+                    enabled,
+                    interval,
+                    initialDelay,
+                    rows,
+                    userTtl,
+                    guestTtl,
+                    maxTotalMb,
+                    guestQuotaMb,
+                    tombstoneRetention);
+        }
+
+        public Cleanup withTtls(Duration users, Duration guests) {
+            return new Cleanup(
+                    enabled,
+                    interval,
+                    initialDelay,
+                    batchSize,
+                    users,
+                    guests,
+                    maxTotalMb,
+                    guestQuotaMb,
+                    tombstoneRetention);
+        }
+
+        public Cleanup withCaps(long totalMb, long perGuestMb) {
+            return new Cleanup(
+                    enabled,
+                    interval,
+                    initialDelay,
+                    batchSize,
+                    userTtl,
+                    guestTtl,
+                    totalMb,
+                    perGuestMb,
+                    tombstoneRetention);
+        }
+
+        public Cleanup withTombstoneRetention(Duration retention) {
+            return new Cleanup(
+                    enabled, interval, initialDelay, batchSize, userTtl, guestTtl, maxTotalMb, guestQuotaMb, retention);
+        }
     }
 
     private static void positive(String property, Duration value) {

@@ -14,8 +14,8 @@ import io.stemcache.core.ops.RecordedStats;
 import io.stemcache.core.ops.StatsHistory;
 import io.stemcache.mapstore.AnalysisRows;
 import io.stemcache.mapstore.AnalysisStoreException;
+import io.stemcache.mapstore.StatisticsRows;
 import io.stemcache.node.maintenance.CleanupReport.Outcome;
-import java.sql.SQLException;
 import java.util.Collection;
 import java.util.Iterator;
 import java.util.List;
@@ -34,6 +34,13 @@ import org.slf4j.LoggerFactory;
  * written in batches, a file's rows and an owner's keys are found by index, and the cleanup runs on a
  * schedule and on request. One instance per member: {@link #registerIn} puts it in the member's
  * configuration, and the member starts and stops it.
+ *
+ * <p>A failure of PostgreSQL arrives from map-store as its one exception type, {@link AnalysisStoreException}, and
+ * leaves these services as an IllegalStateException with the same message ({@link #forOperations}): the services
+ * are called by operations whose failures travel to clients and to other members, and Hazelcast's client protocol
+ * keeps the plain message only of the JDK's and its own exceptions (a client reads any other as "Class name:
+ * io.stemcache.mapstore.AnalysisStoreException, Message: ..."), while the Java deserialization filter admits the
+ * JDK's.
  */
 public final class PostgresMemberServices implements MemberServices, AutoCloseable {
 
@@ -93,7 +100,10 @@ public final class PostgresMemberServices implements MemberServices, AutoCloseab
         access.touched(keys);
     }
 
-    /** Deletes the file's rows from both tables, leaving tombstones; returns the rows deleted. */
+    /**
+     * Deletes the file's rows from both tables, leaving tombstones; returns the rows deleted. Throws
+     * IllegalStateException naming the file when PostgreSQL fails.
+     */
     @Override
     public int deleteRowsOfFile(UUID fileMetadataId) {
         Objects.requireNonNull(fileMetadataId, "fileMetadataId");
@@ -102,9 +112,7 @@ public final class PostgresMemberServices implements MemberServices, AutoCloseab
             log.debug("Deleted the {} rows of file {} (every owner)", deleted, fileMetadataId);
             return deleted;
         } catch (AnalysisStoreException e) {
-            // The service's callers (operations, endpoints) expect an IllegalStateException; the message names the
-            // file.
-            throw new IllegalStateException(e.getMessage(), e);
+            throw forOperations(e);
         }
     }
 
@@ -131,7 +139,7 @@ public final class PostgresMemberServices implements MemberServices, AutoCloseab
         try {
             return rows.keysOf(owner, limit);
         } catch (AnalysisStoreException e) {
-            throw new IllegalStateException(e.getMessage(), e);
+            throw forOperations(e);
         }
     }
 
@@ -161,9 +169,17 @@ public final class PostgresMemberServices implements MemberServices, AutoCloseab
         }
         try {
             return statisticsRows.latest(instance.getConfig().getClusterName(), limit);
-        } catch (SQLException e) {
-            throw new IllegalStateException("reading cache_statistics failed: " + e.getMessage(), e);
+        } catch (AnalysisStoreException e) {
+            throw forOperations(e);
         }
+    }
+
+    /**
+     * A map-store failure as the operations' callers receive it: an IllegalStateException with its message (which
+     * names the file, the owner or the table) and the failure as its cause.
+     */
+    private static IllegalStateException forOperations(AnalysisStoreException failure) {
+        return new IllegalStateException(failure.getMessage(), failure);
     }
 
     /** Runs the cleanup now and reports what it did; a failure is in the report (and logged), not thrown. */

@@ -3,7 +3,6 @@ package io.stemcache.node.maintenance;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.stemcache.node.StemcacheProperties;
 import java.time.Duration;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
@@ -25,7 +24,7 @@ class MaintenanceSettingsTest {
                         "analyses",
                         1,
                         Duration.ofSeconds(10),
-                        new StemcacheProperties.Cleanup(
+                        new MaintenanceSettings.Cleanup(
                                 true,
                                 Duration.ofMinutes(5),
                                 Duration.ofMinutes(1),

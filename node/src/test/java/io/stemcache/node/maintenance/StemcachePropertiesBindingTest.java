@@ -32,7 +32,7 @@ class StemcachePropertiesBindingTest {
             assertThat(properties.cacheVersion()).isEqualTo(1);
             assertThat(properties.accessFlushInterval()).isEqualTo(Duration.ofSeconds(10));
             assertThat(properties.cleanup())
-                    .isEqualTo(new StemcacheProperties.Cleanup(
+                    .isEqualTo(new MaintenanceSettings.Cleanup(
                             true,
                             Duration.ofMinutes(5),
                             Duration.ofMinutes(1),

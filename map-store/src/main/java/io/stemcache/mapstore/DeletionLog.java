@@ -1,4 +1,4 @@
-package io.stemcache.node.deletions;
+package io.stemcache.mapstore;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -12,17 +12,19 @@ import java.util.UUID;
 /**
  * The SQL of the log of deleted rows (changeset 026): the trigger on {@code audio_analysis_cache} appends a row
  * for each row the product deletes and sends {@value #CHANNEL}; the listening member reads the oldest rows,
- * applies them, then deletes them and advances the cursor in one transaction.
+ * applies them, then deletes them and advances the cursor in one transaction. Every call runs on the listener's
+ * own session, which the caller opens and keeps (it holds the lock and the {@code LISTEN}); failures are
+ * {@link AnalysisStoreException}s naming the step, and mean the session is to be given up.
  */
-final class DeletionLog {
+public final class DeletionLog {
 
-    static final String CHANNEL = "stemcache_row_deleted";
+    public static final String CHANNEL = "stemcache_row_deleted";
 
     /** Session advisory lock key of the listener: "stemrowd" in ASCII, shared by every member. */
-    static final long LOCK_KEY = 0x7374656d726f7764L;
+    public static final long LOCK_KEY = 0x7374656d726f7764L;
 
-    static final String LOG_TABLE = "audio_analysis_deleted_row";
-    static final String CURSOR_TABLE = "audio_analysis_deletion_cursor";
+    public static final String LOG_TABLE = "audio_analysis_deleted_row";
+    public static final String CURSOR_TABLE = "audio_analysis_deletion_cursor";
 
     /**
      * The oldest rows still logged, not those past the cursor: seq is taken when the product's transaction
@@ -46,41 +48,48 @@ final class DeletionLog {
     private DeletionLog() {}
 
     /** True when {@code audio_analysis_cache} has foreign keys: the product's table (auth.users, file_metadata). */
-    static boolean isProductTable(Connection connection) throws SQLException {
-        return queryBoolean(connection, HAS_FOREIGN_KEYS);
+    public static boolean isProductTable(Connection connection) {
+        return queryBoolean(connection, HAS_FOREIGN_KEYS, "reading audio_analysis_cache's foreign keys");
     }
 
     /** True when the migrations created the log and its cursor. */
-    static boolean exists(Connection connection) throws SQLException {
-        return queryBoolean(connection, LOG_EXISTS);
+    public static boolean exists(Connection connection) {
+        return queryBoolean(connection, LOG_EXISTS, "looking for " + LOG_TABLE + " and " + CURSOR_TABLE);
     }
 
     /** Takes the listener's lock if no other session holds it; never waits. */
-    static boolean tryLock(Connection connection) throws SQLException {
+    public static boolean tryLock(Connection connection) {
         try (PreparedStatement statement = connection.prepareStatement("SELECT pg_try_advisory_lock(?)")) {
             statement.setLong(1, LOCK_KEY);
             try (ResultSet result = statement.executeQuery()) {
                 return result.next() && result.getBoolean(1);
             }
+        } catch (SQLException e) {
+            throw failed("taking the row-deletion listener's lock", e);
         }
     }
 
     /** The session's server process, which operators find in pg_stat_activity. */
-    static int backendPid(Connection connection) throws SQLException {
+    public static int backendPid(Connection connection) {
         try (Statement statement = connection.createStatement();
                 ResultSet result = statement.executeQuery("SELECT pg_backend_pid()")) {
             return result.next() ? result.getInt(1) : -1;
+        } catch (SQLException e) {
+            throw failed("reading the session's backend pid", e);
         }
     }
 
-    static void listen(Connection connection) throws SQLException {
+    /** Subscribes the session to {@value #CHANNEL}. */
+    public static void listen(Connection connection) {
         try (Statement statement = connection.createStatement()) {
             statement.execute("LISTEN " + CHANNEL);
+        } catch (SQLException e) {
+            throw failed("LISTEN " + CHANNEL, e);
         }
     }
 
     /** The oldest {@code limit} rows of the log, in seq order. */
-    static List<LoggedDeletion> next(Connection connection, int limit) throws SQLException {
+    public static List<LoggedDeletion> next(Connection connection, int limit) {
         List<LoggedDeletion> rows = new ArrayList<>();
         try (PreparedStatement statement = connection.prepareStatement(NEXT)) {
             statement.setInt(1, limit);
@@ -96,6 +105,8 @@ final class DeletionLog {
                             result.getBoolean(7)));
                 }
             }
+        } catch (SQLException e) {
+            throw failed("reading " + LOG_TABLE, e);
         }
         return rows;
     }
@@ -104,42 +115,35 @@ final class DeletionLog {
      * Deletes the applied rows and moves the cursor to the highest of them, in one transaction on the session
      * that holds the lock: a member whose session ended cannot commit it.
      */
-    static void forget(Connection connection, List<LoggedDeletion> applied) throws SQLException {
+    public static void forget(Connection connection, List<LoggedDeletion> applied) {
         Long[] seqs = applied.stream().map(LoggedDeletion::seq).toArray(Long[]::new);
         long highest = applied.stream().mapToLong(LoggedDeletion::seq).max().orElseThrow();
-        connection.setAutoCommit(false);
-        try (PreparedStatement forget = connection.prepareStatement(FORGET);
-                PreparedStatement advance = connection.prepareStatement(ADVANCE)) {
-            forget.setArray(1, connection.createArrayOf("bigint", seqs));
-            forget.executeUpdate();
-            advance.setLong(1, highest);
-            advance.executeUpdate();
-            connection.commit();
-        } catch (SQLException | RuntimeException e) {
-            try {
-                connection.rollback();
-            } catch (SQLException rollback) {
-                e.addSuppressed(rollback);
-            }
-            throw e;
-        } finally {
-            restoreAutoCommit(connection);
-        }
-    }
-
-    // On a broken connection this fails too; the caller closes the connection over the first failure.
-    private static void restoreAutoCommit(Connection connection) {
         try {
-            connection.setAutoCommit(true);
-        } catch (SQLException ignored) {
-            // the connection is being given up
+            Transaction.on(connection, session -> {
+                try (PreparedStatement forget = session.prepareStatement(FORGET);
+                        PreparedStatement advance = session.prepareStatement(ADVANCE)) {
+                    forget.setArray(1, session.createArrayOf("bigint", seqs));
+                    forget.executeUpdate();
+                    advance.setLong(1, highest);
+                    advance.executeUpdate();
+                }
+                return null;
+            });
+        } catch (SQLException e) {
+            throw failed("deleting " + applied.size() + " applied rows from " + LOG_TABLE, e);
         }
     }
 
-    private static boolean queryBoolean(Connection connection, String sql) throws SQLException {
+    private static boolean queryBoolean(Connection connection, String sql, String what) {
         try (Statement statement = connection.createStatement();
                 ResultSet result = statement.executeQuery(sql)) {
             return result.next() && result.getBoolean(1);
+        } catch (SQLException e) {
+            throw failed(what, e);
         }
+    }
+
+    private static AnalysisStoreException failed(String what, SQLException e) {
+        return new AnalysisStoreException(what + " failed: " + e.getMessage(), e);
     }
 }

@@ -1,4 +1,4 @@
-package io.stemcache.node;
+package io.stemcache.node.database;
 
 import java.util.Locale;
 import java.util.regex.Matcher;

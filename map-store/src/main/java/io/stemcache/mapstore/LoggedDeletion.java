@@ -1,4 +1,4 @@
-package io.stemcache.node.deletions;
+package io.stemcache.mapstore;
 
 import io.stemcache.core.AnalysisKey;
 import io.stemcache.core.Owner;
@@ -15,7 +15,7 @@ import java.util.UUID;
  * @param entryVersion the deleted row's version
  * @param cascade true when a file or user was deleted (a foreign-key cascade), false for a direct delete
  */
-record LoggedDeletion(long seq, AnalysisKey key, UUID fileMetadataId, long entryVersion, boolean cascade) {
+public record LoggedDeletion(long seq, AnalysisKey key, UUID fileMetadataId, long entryVersion, boolean cascade) {
 
     /** A logged row as read; a key that cannot be rebuilt becomes null (nothing in memory can have it). */
     static LoggedDeletion of(
@@ -37,7 +37,7 @@ record LoggedDeletion(long seq, AnalysisKey key, UUID fileMetadataId, long entry
     }
 
     /** The batch's files for a log line (three, then how many more); never owners: a guest's id is its token. */
-    static String filesOf(List<LoggedDeletion> batch) {
+    public static String filesOf(List<LoggedDeletion> batch) {
         List<String> files = batch.stream()
                 .map(row -> row.fileMetadataId().toString())
                 .distinct()

@@ -1,4 +1,4 @@
-package io.stemcache.node;
+package io.stemcache.node.database;
 
 import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
@@ -42,7 +42,7 @@ public final class DatabaseBootstrap implements BeanPostProcessor, EnvironmentAw
         return bean;
     }
 
-    static void createIfMissing(String jdbcUrl, String user, String password) {
+    public static void createIfMissing(String jdbcUrl, String user, String password) {
         Matcher url = POSTGRES_URL.matcher(jdbcUrl);
         if (!url.matches()) {
             return;

@@ -1,4 +1,4 @@
-package io.stemcache.node;
+package io.stemcache.node.database;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
