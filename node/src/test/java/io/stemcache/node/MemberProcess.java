@@ -19,7 +19,7 @@ import org.awaitility.core.ConditionTimeoutException;
  * A stemcache member in its own JVM, started from the node's executable jar, so a test can kill it
  * with SIGKILL or stop it with SIGTERM like an orchestrator would.
  */
-final class MemberProcess implements AutoCloseable {
+public final class MemberProcess implements AutoCloseable {
 
     private final Process process;
     private final Path log;
@@ -36,7 +36,7 @@ final class MemberProcess implements AutoCloseable {
      * other members on those ports (the shipped member list, 127.0.0.1, probes three ports from the configured
      * one), with the given system properties and Spring arguments.
      */
-    static MemberProcess start(
+    public static MemberProcess start(
             String name,
             String clusterName,
             int basePort,
@@ -48,7 +48,7 @@ final class MemberProcess implements AutoCloseable {
     }
 
     /** As {@link #start(String, String, int, String, Map, String...)}, with these JVM options (heap size, say). */
-    static MemberProcess start(
+    public static MemberProcess start(
             String name,
             String clusterName,
             int basePort,
@@ -89,11 +89,11 @@ final class MemberProcess implements AutoCloseable {
         return new MemberProcess(process, log, name);
     }
 
-    boolean isAlive() {
+    public boolean isAlive() {
         return process.isAlive();
     }
 
-    String log() {
+    public String log() {
         try {
             return Files.readString(log);
         } catch (IOException e) {
@@ -102,7 +102,7 @@ final class MemberProcess implements AutoCloseable {
     }
 
     /** Waits until the member logs that it is ready, or fails with its log (at once if it exits). */
-    void awaitReady(Duration timeout) {
+    public void awaitReady(Duration timeout) {
         try {
             await().atMost(timeout).pollInterval(Duration.ofMillis(200)).until(() -> {
                 if (!process.isAlive()) {
@@ -117,13 +117,13 @@ final class MemberProcess implements AutoCloseable {
     }
 
     /** SIGKILL: no shutdown hook, no flush, no migration. */
-    void kill() throws InterruptedException {
+    public void kill() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor(30, TimeUnit.SECONDS);
     }
 
     /** SIGTERM: Spring's graceful shutdown, which flushes the write-behind queue. */
-    int terminate(Duration timeout) throws InterruptedException {
+    public int terminate(Duration timeout) throws InterruptedException {
         process.destroy();
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             process.destroyForcibly();
@@ -145,7 +145,7 @@ final class MemberProcess implements AutoCloseable {
     }
 
     /** The first of {@code size} consecutive loopback ports that are free now, from a random place in 20000-39999. */
-    static int freePortRange(int size) throws IOException {
+    public static int freePortRange(int size) throws IOException {
         for (int attempt = 0; attempt < 50; attempt++) {
             int base = 20000 + ThreadLocalRandom.current().nextInt(20000);
             boolean free = true;

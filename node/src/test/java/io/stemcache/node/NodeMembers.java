@@ -32,7 +32,7 @@ public final class NodeMembers implements AutoCloseable {
     public static final String MAP = "analyses";
 
     public final FreshDatabase database;
-    final TestHazelcastFactory factory = new TestHazelcastFactory();
+    public final TestHazelcastFactory factory = new TestHazelcastFactory();
     /** The stores of the members started, in order; tests read their metrics. */
     final List<PostgresAnalysisStore> stores = new ArrayList<>();
 
@@ -42,7 +42,7 @@ public final class NodeMembers implements AutoCloseable {
     private String invariantOff;
     private AnalysisCodec codec = AnalysisCodec.standard();
 
-    NodeMembers(String purpose, int writeDelaySeconds, int writeBatchSize, boolean withServices) {
+    public NodeMembers(String purpose, int writeDelaySeconds, int writeBatchSize, boolean withServices) {
         this(FreshDatabase.createMigrated(purpose), writeDelaySeconds, writeBatchSize, withServices);
     }
 
@@ -58,12 +58,12 @@ public final class NodeMembers implements AutoCloseable {
     }
 
     /** Members started from now on check writes with {@code limit} ({@code stemcache.max-analysis-mb}). */
-    NodeMembers limit(AnalysisCodec limit) {
+    public NodeMembers limit(AnalysisCodec limit) {
         this.codec = limit;
         return this;
     }
 
-    HazelcastInstance member() {
+    public HazelcastInstance member() {
         return member(config -> {});
     }
 

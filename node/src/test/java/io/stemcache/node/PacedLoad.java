@@ -16,13 +16,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Steps count the errors they expect themselves (a refused write, say); anything else a step throws stops
  * that step and is thrown again by {@link #close()}, so a broken load fails its test instead of going quiet.
  */
-final class PacedLoad implements AutoCloseable {
+public final class PacedLoad implements AutoCloseable {
 
     private final ScheduledThreadPoolExecutor scheduler;
     private final List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
 
     /** A load of at most {@code steps} steps, its threads named after {@code name}. */
-    PacedLoad(String name, int steps) {
+    public PacedLoad(String name, int steps) {
         AtomicInteger threads = new AtomicInteger();
         scheduler = new ScheduledThreadPoolExecutor(steps, runnable -> {
             Thread thread = new Thread(runnable, name + "-" + threads.incrementAndGet());
@@ -32,7 +32,7 @@ final class PacedLoad implements AutoCloseable {
     }
 
     /** Runs {@code step} now and then {@code delay} after each run ends. */
-    PacedLoad every(Duration delay, Runnable step) {
+    public PacedLoad every(Duration delay, Runnable step) {
         scheduler.scheduleWithFixedDelay(
                 () -> {
                     try {

@@ -7,19 +7,19 @@ import java.sql.Statement;
 import javax.sql.DataSource;
 
 /** Reads the analysis table directly, as a check independent of the cache. */
-final class TableRows {
+public final class TableRows {
 
     private TableRows() {}
 
     /** Rows of both tables of entries: users' (the product's table) and guests'. */
-    static long count(DataSource dataSource) {
+    public static long count(DataSource dataSource) {
         return query(
                 dataSource,
                 "SELECT (SELECT count(*) FROM audio_analysis_cache)"
                         + " + (SELECT count(*) FROM audio_analysis_guest_cache)");
     }
 
-    static long query(DataSource dataSource, String sql) {
+    public static long query(DataSource dataSource, String sql) {
         try (Connection connection = dataSource.getConnection();
                 Statement statement = connection.createStatement();
                 ResultSet rows = statement.executeQuery(sql)) {
@@ -30,7 +30,7 @@ final class TableRows {
         }
     }
 
-    static void update(DataSource dataSource, String sql, Object... parameters) {
+    public static void update(DataSource dataSource, String sql, Object... parameters) {
         try (Connection connection = dataSource.getConnection();
                 java.sql.PreparedStatement statement = connection.prepareStatement(sql)) {
             for (int i = 0; i < parameters.length; i++) {
@@ -42,7 +42,7 @@ final class TableRows {
         }
     }
 
-    static void execute(DataSource dataSource, String sql) {
+    public static void execute(DataSource dataSource, String sql) {
         try (Connection connection = dataSource.getConnection();
                 Statement statement = connection.createStatement()) {
             statement.execute(sql);

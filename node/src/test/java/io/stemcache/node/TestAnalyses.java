@@ -9,12 +9,12 @@ import java.util.List;
 import java.util.UUID;
 
 /** Distinct analyses made from the corpus, and their keys. */
-final class TestAnalyses {
+public final class TestAnalyses {
 
     private TestAnalyses() {}
 
     /** The same analysis under another file id. */
-    static AudioAnalysis withFile(AudioAnalysis analysis, UUID fileMetadataId) {
+    public static AudioAnalysis withFile(AudioAnalysis analysis, UUID fileMetadataId) {
         return new AudioAnalysis(
                 fileMetadataId,
                 analysis.stemType(),
@@ -25,7 +25,7 @@ final class TestAnalyses {
     }
 
     /** {@code count} small analyses (of {@code frames} frames), each of its own file. */
-    static List<AudioAnalysis> distinctSmall(int count, int frames) {
+    public static List<AudioAnalysis> distinctSmall(int count, int frames) {
         AudioAnalysis base = Corpus.small(frames);
         List<AudioAnalysis> analyses = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
@@ -34,7 +34,7 @@ final class TestAnalyses {
         return analyses;
     }
 
-    static AnalysisKey keyOf(Owner owner, AudioAnalysis analysis) {
+    public static AnalysisKey keyOf(Owner owner, AudioAnalysis analysis) {
         return new AnalysisKey(owner, analysis.fileMetadataId(), analysis.stemType());
     }
 }

@@ -1,4 +1,4 @@
-package io.stemcache.node;
+package io.stemcache.node.issues;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -12,6 +12,10 @@ import io.stemcache.core.Owner;
 import io.stemcache.core.Precision;
 import io.stemcache.core.codec.AnalysisCodec;
 import io.stemcache.liquibase.testing.FreshDatabase;
+import io.stemcache.node.NodeUnderTest;
+import io.stemcache.node.TableRows;
+import io.stemcache.node.TestAnalyses;
+import io.stemcache.node.TestOperator;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,6 +31,11 @@ import org.springframework.boot.test.web.server.LocalManagementPort;
  * memory and PostgreSQL, and {@code /cleanup} ran the cleanup, for anyone who reached the member's HTTP port, and
  * {@code /actuator/health} showed every component's details to anyone. A node as it ships (no
  * {@code stemcache.management.password}) refuses both writes and shows health as a status only.
+ *
+ * <p>Fixed in 6a487ac: the member serves HTTP on its management port only ({@code server.port: -1}; health,
+ * prometheus and stemcache), its writes and health details need user {@code operator} with
+ * {@code stemcache.management.password} (HTTP Basic; unset: no writes at all), health details only when authorized.
+ * Its tests failed before that change (RELIABILITY.md, "Security: members' HTTP, credentials and payload bombs").
  */
 @NodeUnderTest(database = "actuator_security", port = 16831, writeDelaySeconds = 1)
 @SpringBootTest(

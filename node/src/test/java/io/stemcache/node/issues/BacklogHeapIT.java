@@ -1,4 +1,4 @@
-package io.stemcache.node;
+package io.stemcache.node.issues;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -18,6 +18,10 @@ import io.stemcache.core.testing.Corpus;
 import io.stemcache.liquibase.testing.FreshDatabase;
 import io.stemcache.mapstore.PostgresAnalysisStore;
 import io.stemcache.mapstore.StoreSettings;
+import io.stemcache.node.MemberProcess;
+import io.stemcache.node.TableRows;
+import io.stemcache.node.TcpProxy;
+import io.stemcache.node.TestAnalyses;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -41,6 +45,12 @@ import org.junit.jupiter.api.Test;
  * full-size entries (a whole stem, ~3.6 MB stored) while PostgreSQL is cut off. With the old bound (10 000
  * entries) it died of {@code OutOfMemoryError} after ~100 of them; now it refuses writes once its backlog
  * holds its share of the heap, stays up, and stores every write it accepted once PostgreSQL is back.
+ *
+ * <p>How it showed: this test came first (796e777) and the member died of {@code OutOfMemoryError}. Fixed in
+ * ec06ecb: the backlog bound counts bytes too ({@code stemcache.write-behind.max-backlog-mb}, default a quarter of the
+ * heap: own entries and backups' copies, evicted values included) beside entries. Since 6f9f750 the peak heap is read
+ * from the member's Prometheus scrape: once the management port served health, prometheus and stemcache only, the
+ * metrics endpoint it read answered nothing and every reading was 0; a reading without heap pools now fails.
  */
 class BacklogHeapIT {
 

@@ -1,4 +1,4 @@
-package io.stemcache.node;
+package io.stemcache.node.issues;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -13,6 +13,11 @@ import io.stemcache.core.Precision;
 import io.stemcache.core.codec.AnalysisCodec;
 import io.stemcache.liquibase.testing.FreshDatabase;
 import io.stemcache.mapstore.PostgresAnalysisStore;
+import io.stemcache.node.CapturedLogs;
+import io.stemcache.node.NodeUnderTest;
+import io.stemcache.node.StemcacheProperties;
+import io.stemcache.node.TableRows;
+import io.stemcache.node.TestAnalyses;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,6 +34,12 @@ import org.springframework.boot.test.context.SpringBootTest;
  * "Batch entry 0 INSERT ... VALUES (...)". Those went into the store's warnings and Hazelcast's retry logs. The
  * node's pool sets {@code logServerErrorDetail=false}; this runs the node as configured (application.yaml) and
  * makes PostgreSQL refuse a guest's rows, for good and for a while, with everything logged captured.
+ *
+ * <p>How it showed: both cases failed before the fix, the token in the store's "storeAll ... was refused", "set
+ * aside" and "failed, none of it was written" lines and in the dead-letter reason. Fixed in e368671: every pool and
+ * connection the project makes sets {@code logServerErrorDetail=false} (the node's Hikari pool, which the
+ * row-deletions listener's sessions copy, {@code DatabaseBootstrap}'s admin connection, the bench's pools); the
+ * message and SQLState stay.
  */
 @NodeUnderTest(database = "guest_tokens_in_logs", port = 16781, writeDelaySeconds = 1)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE, properties = "stemcache.client.enabled=false")

@@ -1,4 +1,4 @@
-package io.stemcache.node;
+package io.stemcache.node.issues;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -19,6 +19,9 @@ import io.stemcache.core.ops.ReadVersion;
 import io.stemcache.core.ops.WriteExactly;
 import io.stemcache.core.serialization.HostileSerialization;
 import io.stemcache.core.testing.Corpus;
+import io.stemcache.node.NodeMembers;
+import io.stemcache.node.TableRows;
+import io.stemcache.node.TestAnalyses;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
@@ -33,6 +36,13 @@ import org.junit.jupiter.api.Test;
  * ({@link WriteExactly}) write another key's entry under any key. Each such write is now refused on the member with the
  * problem named, and the key keeps its value in memory and in PostgreSQL (write-through here, so a refused write
  * that reached the store would show).
+ *
+ * <p>Fixed in 27e932d: {@code EntryChecks}, a put interceptor each member registers with its own codec
+ * ({@code stemcache.max-analysis-mb}), refuses a value that is not an entry, a payload that does not verify within
+ * the limit and one whose file, stem or precision are not the entry's; the entry serializer refuses a size field that
+ * is not the payload's length; {@code WriteExactly} refuses an entry whose id, file or stem are not its key's. Without
+ * {@code EntryChecks} installed 5 of its 8 cases then failed (the write went through). A version from the future, kept
+ * for an evicted key until 37777e6, is refused since (more than a day ahead of the member's clock).
  */
 class PutChecksIT {
 
