@@ -4,14 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import com.hazelcast.client.test.TestHazelcastFactory;
-import com.hazelcast.config.ClasspathYamlConfig;
-import com.hazelcast.config.Config;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.impl.MapService;
 import com.hazelcast.map.impl.MapServiceContext;
 import com.hazelcast.spi.impl.AbstractDistributedObject;
-import com.zaxxer.hikari.HikariDataSource;
 import io.stemcache.client.ClientSettings;
 import io.stemcache.client.StemcacheClient;
 import io.stemcache.core.AnalysisKey;
@@ -21,7 +17,6 @@ import io.stemcache.core.CachedAudioAnalysis;
 import io.stemcache.core.Owner;
 import io.stemcache.core.testing.Analyses;
 import io.stemcache.core.testing.Corpus;
-import io.stemcache.liquibase.testing.FreshDatabase;
 import io.stemcache.mapstore.PostgresAnalysisStore;
 import io.stemcache.mapstore.StoreSettings;
 import java.security.SecureRandom;
@@ -50,42 +45,28 @@ class BacklogLimitIT {
 
     private static final long LIMIT = 40;
 
-    private final TestHazelcastFactory factory = new TestHazelcastFactory();
     private final List<BacklogLimit> limits = new ArrayList<>();
-    private FreshDatabase database;
+    private NodeMembers nodes;
     private TcpProxy proxy;
-    private HikariDataSource proxied;
 
     @BeforeEach
     void createDatabase() {
-        database = FreshDatabase.createMigrated("backlog");
-        proxy = TcpProxy.to("127.0.0.1", 5432);
-        proxied = PostgresOutageIT.proxiedPool(database, proxy);
+        nodes = new NodeMembers("backlog", 1, 50, false).throughProxy();
+        proxy = nodes.proxy();
     }
 
+    /** Then the invariant, PostgreSQL restored: a refused write never reached memory, every accepted one is stored. */
     @AfterEach
     void shutdown() {
         limits.forEach(BacklogLimit::close);
-        factory.terminateAll();
-        proxied.close();
-        proxy.close();
-        database.close();
+        nodes.close();
     }
 
     @Test
     void setAnalysis_backlogAtTheLimit_refusedWithTheSettingNamedThenAcceptedAfterTheDrain() {
-        PostgresAnalysisStore store = new PostgresAnalysisStore(proxied, StoreSettings.defaults());
-        Config config = MemberConfigs.withStore(new ClasspathYamlConfig("hazelcast.yaml"), "analyses", store);
-        config.getMapConfig("analyses")
-                .getMapStoreConfig()
-                .setWriteDelaySeconds(1)
-                .setWriteBatchSize(50);
-        HazelcastInstance member = factory.newHazelcastInstance(config);
-        BacklogLimit limit =
-                BacklogLimit.install(member, "analyses", BacklogLimit.Limits.of(LIMIT, 1024), Duration.ofMillis(50));
-        limits.add(limit);
-        AudioCacheService cache = StemcacheClient.service(
-                factory.newHazelcastClient(StemcacheClient.defaultConfig()), ClientSettings.defaults());
+        HazelcastInstance member = member();
+        BacklogLimit limit = install(member, BacklogLimit.Limits.of(LIMIT, 1024), null);
+        AudioCacheService cache = client();
         Owner owner = Owner.user(UUID.randomUUID());
         AudioAnalysis base = Corpus.small(100);
         Map<AnalysisKey, AudioAnalysis> accepted = new LinkedHashMap<>();
@@ -125,10 +106,12 @@ class BacklogLimitIT {
         cache.setAnalysis(laterKey, later, null);
         long acceptingAgainMillis = (System.nanoTime() - restoredAt) / 1_000_000;
         accepted.put(laterKey, later);
-        await().atMost(Duration.ofSeconds(30)).until(() -> TableRows.count(database.dataSource()) == accepted.size());
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> TableRows.count(nodes.database.dataSource()) == accepted.size());
 
-        Map<AnalysisKey, CachedAudioAnalysis> stored =
-                new PostgresAnalysisStore(database.dataSource(), StoreSettings.defaults()).loadAll(accepted.keySet());
+        Map<AnalysisKey, CachedAudioAnalysis> stored = new PostgresAnalysisStore(
+                        nodes.database.dataSource(), StoreSettings.defaults())
+                .loadAll(accepted.keySet());
         assertThat(stored).hasSize(accepted.size());
         accepted.forEach((key, analysis) ->
                 Analyses.assertBitExact(analysis, stored.get(key).analysis()));
@@ -156,7 +139,8 @@ class BacklogLimitIT {
         assertThat(limit.backlogBytes()).isBetween(1L << 20, (1L << 20) + (256L << 10));
         assertThat(limit.refusing()).isTrue();
         proxy.restore();
-        await().atMost(Duration.ofSeconds(60)).until(() -> TableRows.count(database.dataSource()) == accepted.size());
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> TableRows.count(nodes.database.dataSource()) == accepted.size());
         await().atMost(Duration.ofSeconds(10)).until(() -> !limit.refusing());
     }
 
@@ -210,8 +194,7 @@ class BacklogLimitIT {
                         java.time.Instant.now())
                 .size();
         AudioCacheService cache = StemcacheClient.service(
-                factory.newHazelcastClient(StemcacheClient.defaultConfig()),
-                ClientSettings.defaults().withGuestQuotaBytes(3L * entrySize + entrySize / 2));
+                nodes.client(), ClientSettings.defaults().withGuestQuotaBytes(3L * entrySize + entrySize / 2));
         Owner guest = Owner.guest(randomToken());
         List<AnalysisKey> held = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
@@ -220,7 +203,7 @@ class BacklogLimitIT {
             cache.setAnalysis(key, analysis, null);
             held.add(key);
         }
-        await().atMost(Duration.ofSeconds(30)).until(() -> TableRows.count(database.dataSource()) == 3);
+        await().atMost(Duration.ofSeconds(30)).until(() -> TableRows.count(nodes.database.dataSource()) == 3);
 
         // Fill the member's backlog with a user's writes until it refuses, then the guest writes a fourth entry.
         proxy.cut();
@@ -267,7 +250,7 @@ class BacklogLimitIT {
         assertThat(cache.getAnalysis(removed)).isEmpty();
         proxy.restore();
         await().atMost(Duration.ofSeconds(60))
-                .until(() -> TableRows.count(database.dataSource()) == accepted.size() - 1);
+                .until(() -> TableRows.count(nodes.database.dataSource()) == accepted.size() - 1);
     }
 
     @Test
@@ -281,13 +264,7 @@ class BacklogLimitIT {
     }
 
     private HazelcastInstance member() {
-        PostgresAnalysisStore store = new PostgresAnalysisStore(proxied, StoreSettings.defaults());
-        Config config = MemberConfigs.withStore(new ClasspathYamlConfig("hazelcast.yaml"), "analyses", store);
-        config.getMapConfig("analyses")
-                .getMapStoreConfig()
-                .setWriteDelaySeconds(1)
-                .setWriteBatchSize(50);
-        return factory.newHazelcastInstance(config);
+        return nodes.member();
     }
 
     private BacklogLimit install(HazelcastInstance member, BacklogLimit.Limits bounds, BacklogSampler sampler) {
@@ -297,8 +274,7 @@ class BacklogLimitIT {
     }
 
     private AudioCacheService client() {
-        return StemcacheClient.service(
-                factory.newHazelcastClient(StemcacheClient.defaultConfig()), ClientSettings.defaults());
+        return StemcacheClient.service(nodes.client(), ClientSettings.defaults());
     }
 
     /** Writes new 100-frame entries until one is refused (returned) or {@code max} were accepted (null). */

@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.hazelcast.client.config.ClientConfig;
-import com.hazelcast.client.test.TestHazelcastFactory;
-import com.hazelcast.config.ClasspathYamlConfig;
-import com.hazelcast.config.Config;
 import com.hazelcast.core.HazelcastException;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.LifecycleEvent.LifecycleState;
@@ -19,9 +16,6 @@ import io.stemcache.core.Owner;
 import io.stemcache.core.StemType;
 import io.stemcache.core.testing.Analyses;
 import io.stemcache.core.testing.Corpus;
-import io.stemcache.liquibase.testing.FreshDatabase;
-import io.stemcache.mapstore.PostgresAnalysisStore;
-import io.stemcache.mapstore.StoreSettings;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,13 +42,12 @@ class ClientChurnIT {
     /** The near cache's TTL in the shipped client configuration: the staleness bound when invalidations are lost. */
     private static final int SHIPPED_TTL_SECONDS = 300;
 
-    private final TestHazelcastFactory factory = new TestHazelcastFactory();
     private final List<HazelcastInstance> clients = new ArrayList<>();
-    private FreshDatabase database;
+    private NodeMembers members;
 
     @BeforeEach
     void createDatabase() {
-        database = FreshDatabase.createMigrated("churn");
+        members = new NodeMembers("churn", 1, 0, false);
     }
 
     @AfterEach
@@ -68,21 +61,17 @@ class ClientChurnIT {
                 log.info("a client terminated with {}", e.toString());
             }
         }
-        factory.terminateAll();
-        database.close();
+        members.close();
     }
 
     private HazelcastInstance client(ClientConfig config) {
-        HazelcastInstance client = factory.newHazelcastClient(config);
+        HazelcastInstance client = members.client(config);
         clients.add(client);
         return client;
     }
 
     private HazelcastInstance member() {
-        PostgresAnalysisStore store = new PostgresAnalysisStore(database.dataSource(), StoreSettings.defaults());
-        Config config = MemberConfigs.withStore(new ClasspathYamlConfig("hazelcast.yaml"), "analyses", store);
-        config.getMapConfig("analyses").getMapStoreConfig().setWriteDelaySeconds(1);
-        return factory.newHazelcastInstance(config);
+        return members.member();
     }
 
     private static AudioAnalysis version(UUID file, int frames) {

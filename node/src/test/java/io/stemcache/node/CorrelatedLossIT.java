@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import com.hazelcast.client.test.TestHazelcastFactory;
-import com.hazelcast.config.ClasspathYamlConfig;
-import com.hazelcast.config.Config;
 import com.hazelcast.config.PartitionGroupConfig.MemberGroupType;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.internal.partition.InternalPartition;
@@ -22,9 +19,6 @@ import io.stemcache.core.Owner;
 import io.stemcache.core.Precision;
 import io.stemcache.core.codec.AnalysisCodec;
 import io.stemcache.core.testing.Corpus;
-import io.stemcache.liquibase.testing.FreshDatabase;
-import io.stemcache.mapstore.PostgresAnalysisStore;
-import io.stemcache.mapstore.StoreSettings;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -51,30 +45,27 @@ class CorrelatedLossIT {
 
     private static final int KEYS = 400;
 
-    private final TestHazelcastFactory factory = new TestHazelcastFactory();
-    private FreshDatabase database;
+    private NodeMembers nodes;
 
     @BeforeEach
     void setUp() {
-        database = FreshDatabase.createMigrated("correlated");
+        nodes = new NodeMembers("correlated", 600, 0, false);
     }
 
+    /** The invariant is checked on a survivor: the entries the cluster kept, once flushed, match their rows. */
     @AfterEach
     void tearDown() {
-        factory.terminateAll();
-        database.close();
+        nodes.close();
     }
 
     private HazelcastInstance member(String kubernetesNode, MemberGroupType group) {
-        PostgresAnalysisStore store = new PostgresAnalysisStore(database.dataSource(), StoreSettings.defaults());
-        Config config = MemberConfigs.withStore(new ClasspathYamlConfig("hazelcast.yaml"), "analyses", store);
-        config.getMapConfig("analyses").getMapStoreConfig().setWriteDelaySeconds(600);
-        config.getMemberAttributeConfig().setAttribute(PartitionGroupMetaData.PARTITION_GROUP_NODE, kubernetesNode);
-        if (group != null) {
-            // As the chart's HZ_PARTITIONGROUP_ENABLED and HZ_PARTITIONGROUP_GROUPTYPE set it.
-            config.getPartitionGroupConfig().setEnabled(true).setGroupType(group);
-        }
-        return factory.newHazelcastInstance(config);
+        return nodes.member(config -> {
+            config.getMemberAttributeConfig().setAttribute(PartitionGroupMetaData.PARTITION_GROUP_NODE, kubernetesNode);
+            if (group != null) {
+                // As the chart's HZ_PARTITIONGROUP_ENABLED and HZ_PARTITIONGROUP_GROUPTYPE set it.
+                config.getPartitionGroupConfig().setEnabled(true).setGroupType(group);
+            }
+        });
     }
 
     /** Four members, a and b on Kubernetes node-1, c and d on node-2; each with its partition-loss counter. */

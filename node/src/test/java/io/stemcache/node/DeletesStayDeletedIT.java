@@ -4,12 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import com.hazelcast.client.test.TestHazelcastFactory;
-import com.hazelcast.config.ClasspathYamlConfig;
-import com.hazelcast.config.Config;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
-import com.zaxxer.hikari.HikariDataSource;
 import io.stemcache.client.ClientSettings;
 import io.stemcache.client.StemcacheClient;
 import io.stemcache.core.AnalysisKey;
@@ -18,11 +14,8 @@ import io.stemcache.core.AudioCacheService;
 import io.stemcache.core.CachedAudioAnalysis;
 import io.stemcache.core.Owner;
 import io.stemcache.core.testing.Corpus;
-import io.stemcache.liquibase.testing.FreshDatabase;
 import io.stemcache.mapstore.PostgresAnalysisStore;
 import io.stemcache.mapstore.StoreSettings;
-import io.stemcache.node.maintenance.MaintenanceSettings;
-import io.stemcache.node.maintenance.PostgresMemberServices;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,44 +33,24 @@ class DeletesStayDeletedIT {
 
     private static final int WRITE_DELAY_SECONDS = 2;
 
-    private final TestHazelcastFactory factory = new TestHazelcastFactory();
     private final List<HazelcastInstance> members = new ArrayList<>();
-    private final List<PostgresAnalysisStore> stores = new ArrayList<>();
-    private FreshDatabase database;
+    private NodeMembers nodes;
     private TcpProxy proxy;
-    private HikariDataSource proxied;
     private AudioCacheService cache;
     private final Owner owner = Owner.user(UUID.randomUUID());
 
     @BeforeEach
     void start() {
-        database = FreshDatabase.createMigrated("deletes_stay");
-        proxy = TcpProxy.to("127.0.0.1", 5432);
-        proxied = PostgresOutageIT.proxiedPool(database, proxy);
-        member();
-        member();
-        cache = StemcacheClient.service(
-                factory.newHazelcastClient(StemcacheClient.defaultConfig()), ClientSettings.defaults());
+        nodes = new NodeMembers("deletes_stay", WRITE_DELAY_SECONDS, 0, true).throughProxy();
+        proxy = nodes.proxy();
+        members.add(nodes.member());
+        members.add(nodes.member());
+        cache = StemcacheClient.service(nodes.client(), ClientSettings.defaults());
     }
 
     @AfterEach
     void stop() {
-        factory.terminateAll();
-        proxied.close();
-        proxy.close();
-        database.close();
-    }
-
-    private void member() {
-        PostgresAnalysisStore store = new PostgresAnalysisStore(proxied, StoreSettings.defaults());
-        stores.add(store);
-        Config config = MemberConfigs.withStore(
-                new ClasspathYamlConfig("hazelcast.yaml"),
-                NodeMembers.MAP,
-                store,
-                new PostgresMemberServices(proxied, MaintenanceSettings.defaults(NodeMembers.MAP)));
-        config.getMapConfig(NodeMembers.MAP).getMapStoreConfig().setWriteDelaySeconds(WRITE_DELAY_SECONDS);
-        members.add(factory.newHazelcastInstance(config));
+        nodes.close();
     }
 
     private IMap<AnalysisKey, CachedAudioAnalysis> map() {
@@ -92,7 +65,7 @@ class DeletesStayDeletedIT {
 
     private long rowsOf(UUID file) {
         return TableRows.query(
-                database.dataSource(),
+                nodes.database.dataSource(),
                 "SELECT count(*) FROM audio_analysis_cache WHERE file_metadata_id = '" + file + "'");
     }
 
@@ -106,7 +79,7 @@ class DeletesStayDeletedIT {
 
     /** Read through a store of its own, as a member that starts later would load it. */
     private CachedAudioAnalysis reloaded(AnalysisKey key) {
-        return new PostgresAnalysisStore(database.dataSource(), StoreSettings.defaults()).load(key);
+        return new PostgresAnalysisStore(nodes.database.dataSource(), StoreSettings.defaults()).load(key);
     }
 
     @Test
@@ -177,7 +150,7 @@ class DeletesStayDeletedIT {
         awaitStored();
 
         // What a promoted backup does with a store it still holds: store it again, late.
-        stores.get(1).store(key, written);
+        nodes.stores.get(1).store(key, written);
 
         assertThat(rowsOf(analysis.fileMetadataId())).isZero();
         assertThat(reloaded(key).isDeletion()).isTrue();

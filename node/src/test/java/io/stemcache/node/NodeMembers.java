@@ -1,10 +1,13 @@
 package io.stemcache.node;
 
+import com.hazelcast.client.config.ClientConfig;
 import com.hazelcast.client.test.TestHazelcastFactory;
 import com.hazelcast.config.ClasspathYamlConfig;
 import com.hazelcast.config.Config;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import io.stemcache.client.StemcacheClient;
 import io.stemcache.core.AnalysisKey;
 import io.stemcache.core.CachedAudioAnalysis;
@@ -20,12 +23,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import javax.sql.DataSource;
 
 /**
  * Members built as the node builds them (its {@code hazelcast.yaml}, a {@link PostgresAnalysisStore} each,
  * optionally the member services), several in one JVM through Hazelcast's test factory, over a fresh
- * migrated database. Close it after each test: {@link #close()} first checks the invariant every cluster test
- * ends on (see {@link #assertRowsMatchMemory()}), unless the test broke it on purpose ({@link #withoutInvariant}).
+ * migrated database, reached directly or, for the tests that cut PostgreSQL off, through a {@link TcpProxy}
+ * ({@link #throughProxy()}). Close it after each test: {@link #close()} first checks the invariant every cluster
+ * test ends on (see {@link #assertRowsMatchMemory()}), unless the test broke it on purpose ({@link #withoutInvariant}).
  */
 public final class NodeMembers implements AutoCloseable {
 
@@ -41,6 +46,8 @@ public final class NodeMembers implements AutoCloseable {
     private final boolean withServices;
     private String invariantOff;
     private AnalysisCodec codec = AnalysisCodec.standard();
+    private TcpProxy proxy;
+    private HikariDataSource proxied;
 
     public NodeMembers(String purpose, int writeDelaySeconds, int writeBatchSize, boolean withServices) {
         this(FreshDatabase.createMigrated(purpose), writeDelaySeconds, writeBatchSize, withServices);
@@ -63,6 +70,40 @@ public final class NodeMembers implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Members started from now on reach PostgreSQL (their store and services) through a {@link TcpProxy} the test
+     * cuts and restores ({@link #proxy()}), with a small pool that gives up on a connection within a second, as a
+     * store does when the database is away. {@link #close()} restores the proxy first, so the invariant flushes to a
+     * reachable database.
+     */
+    NodeMembers throughProxy() {
+        if (proxy == null) {
+            proxy = TcpProxy.to("127.0.0.1", 5432);
+            HikariConfig config = new HikariConfig();
+            config.setJdbcUrl(database.jdbcUrl().replaceFirst("//[^/]+/", "//127.0.0.1:" + proxy.port() + "/"));
+            config.setUsername(database.user());
+            config.setPassword(database.password());
+            config.setMaximumPoolSize(4);
+            config.setConnectionTimeout(1_000);
+            config.setValidationTimeout(500);
+            proxied = new HikariDataSource(config);
+        }
+        return this;
+    }
+
+    /** The proxy the members' connections go through; {@link #throughProxy()} first. */
+    TcpProxy proxy() {
+        if (proxy == null) {
+            throw new IllegalStateException("no proxy: call throughProxy() before starting members");
+        }
+        return proxy;
+    }
+
+    /** What the members' stores and services connect to: the proxy once {@link #throughProxy()}, else the database. */
+    private DataSource memberSource() {
+        return proxied != null ? proxied : database.dataSource();
+    }
+
     public HazelcastInstance member() {
         return member(config -> {});
     }
@@ -70,9 +111,7 @@ public final class NodeMembers implements AutoCloseable {
     /** A member as {@link #member()}, its configuration changed by {@code customizer} first (test properties). */
     public HazelcastInstance member(Consumer<Config> customizer) {
         return member(
-                withServices
-                        ? new PostgresMemberServices(database.dataSource(), MaintenanceSettings.defaults(MAP))
-                        : null,
+                withServices ? new PostgresMemberServices(memberSource(), MaintenanceSettings.defaults(MAP)) : null,
                 customizer);
     }
 
@@ -81,7 +120,7 @@ public final class NodeMembers implements AutoCloseable {
      * place the tests build a member as the node does. Its store is the last of {@link #stores}.
      */
     public HazelcastInstance member(PostgresMemberServices services, Consumer<Config> customizer) {
-        PostgresAnalysisStore store = new PostgresAnalysisStore(database.dataSource(), StoreSettings.defaults());
+        PostgresAnalysisStore store = new PostgresAnalysisStore(memberSource(), StoreSettings.defaults());
         stores.add(store);
         Config yaml = new ClasspathYamlConfig("hazelcast.yaml");
         Config config = services != null
@@ -101,7 +140,12 @@ public final class NodeMembers implements AutoCloseable {
     }
 
     public HazelcastInstance client() {
-        return factory.newHazelcastClient(StemcacheClient.defaultConfig());
+        return client(StemcacheClient.defaultConfig());
+    }
+
+    /** A client of the members with {@code config} (e.g. the shipped one with its near cache changed). */
+    public HazelcastInstance client(ClientConfig config) {
+        return factory.newHazelcastClient(config);
     }
 
     /** Leaves the invariant out of {@link #close()}, for a test that breaks it on purpose; {@code why} says how. */
@@ -170,11 +214,18 @@ public final class NodeMembers implements AutoCloseable {
     @Override
     public void close() {
         try {
+            if (proxy != null) {
+                proxy.restore();
+            }
             if (invariantOff == null) {
                 assertRowsMatchMemory();
             }
         } finally {
             factory.terminateAll();
+            if (proxy != null) {
+                proxied.close();
+                proxy.close();
+            }
             database.close();
         }
     }

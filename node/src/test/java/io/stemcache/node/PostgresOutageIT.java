@@ -3,12 +3,7 @@ package io.stemcache.node;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.hazelcast.client.test.TestHazelcastFactory;
-import com.hazelcast.config.ClasspathYamlConfig;
-import com.hazelcast.config.Config;
 import com.hazelcast.core.HazelcastInstance;
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
 import io.stemcache.client.ClientSettings;
 import io.stemcache.client.StemcacheClient;
 import io.stemcache.core.AnalysisKey;
@@ -18,7 +13,6 @@ import io.stemcache.core.CachedAudioAnalysis;
 import io.stemcache.core.Owner;
 import io.stemcache.core.testing.Analyses;
 import io.stemcache.core.testing.Corpus;
-import io.stemcache.liquibase.testing.FreshDatabase;
 import io.stemcache.mapstore.PostgresAnalysisStore;
 import io.stemcache.mapstore.StoreSettings;
 import java.time.Duration;
@@ -42,19 +36,15 @@ class PostgresOutageIT {
 
     private static final long OUTAGE_SECONDS = Long.getLong("stemcache.outage.seconds", 8);
 
-    private final TestHazelcastFactory factory = new TestHazelcastFactory();
     private final List<HazelcastInstance> members = new ArrayList<>();
-    private final List<PostgresAnalysisStore> stores = new ArrayList<>();
-    private FreshDatabase database;
+    private NodeMembers nodes;
     private TcpProxy proxy;
-    private HikariDataSource proxied;
     private PacedLoad load;
 
     @BeforeEach
     void createDatabase() {
-        database = FreshDatabase.createMigrated("outage");
-        proxy = TcpProxy.to("127.0.0.1", 5432);
-        proxied = proxiedPool(database, proxy);
+        nodes = new NodeMembers("outage", 1, 50, false).throughProxy();
+        proxy = nodes.proxy();
     }
 
     @AfterEach
@@ -64,33 +54,12 @@ class PostgresOutageIT {
                 load.close();
             }
         } finally {
-            factory.terminateAll();
-            proxied.close();
-            proxy.close();
-            database.close();
+            nodes.close();
         }
     }
 
-    static HikariDataSource proxiedPool(FreshDatabase database, TcpProxy proxy) {
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(database.jdbcUrl().replaceFirst("//[^/]+/", "//127.0.0.1:" + proxy.port() + "/"));
-        config.setUsername(database.user());
-        config.setPassword(database.password());
-        config.setMaximumPoolSize(4);
-        config.setConnectionTimeout(1_000);
-        config.setValidationTimeout(500);
-        return new HikariDataSource(config);
-    }
-
     private HazelcastInstance member() {
-        PostgresAnalysisStore store = new PostgresAnalysisStore(proxied, StoreSettings.defaults());
-        stores.add(store);
-        Config config = MemberConfigs.withStore(new ClasspathYamlConfig("hazelcast.yaml"), "analyses", store);
-        config.getMapConfig("analyses")
-                .getMapStoreConfig()
-                .setWriteDelaySeconds(1)
-                .setWriteBatchSize(50);
-        HazelcastInstance member = factory.newHazelcastInstance(config);
+        HazelcastInstance member = nodes.member();
         members.add(member);
         return member;
     }
@@ -105,8 +74,7 @@ class PostgresOutageIT {
     void outage_underLoad_readsServedWritesKeptAndAllStoredOnceAfterwards() throws Exception {
         member();
         member();
-        AudioCacheService cache = StemcacheClient.service(
-                factory.newHazelcastClient(StemcacheClient.defaultConfig()), ClientSettings.defaults());
+        AudioCacheService cache = StemcacheClient.service(nodes.client(), ClientSettings.defaults());
         Owner owner = Owner.user(UUID.randomUUID());
         AudioAnalysis base = Corpus.small(100);
         Map<AnalysisKey, AudioAnalysis> acknowledged = new ConcurrentHashMap<>();
@@ -130,7 +98,7 @@ class PostgresOutageIT {
                 })
                 .every(Duration.ofMillis(2), RandomReads.step(readable, cache, readCounts));
         await().atMost(Duration.ofSeconds(30))
-                .until(() -> acknowledged.size() >= 100 && TableRows.count(database.dataSource()) >= 50);
+                .until(() -> acknowledged.size() >= 100 && TableRows.count(nodes.database.dataSource()) >= 50);
 
         proxy.cut();
         long cutAt = System.nanoTime();
@@ -153,7 +121,9 @@ class PostgresOutageIT {
                 });
         long lateBacklog = backlog();
         assertThat(lateBacklog).as("the backlog grows while PostgreSQL is away").isGreaterThan(earlyBacklog);
-        assertThat(stores.stream().mapToLong(s -> s.metrics().storeFailures()).sum())
+        assertThat(nodes.stores.stream()
+                        .mapToLong(s -> s.metrics().storeFailures())
+                        .sum())
                 .isPositive();
         long writesDuringOutage = acknowledged.size() - writesAtCut;
         long readsDuringOutage = reads.get();
@@ -164,11 +134,11 @@ class PostgresOutageIT {
         await().atMost(Duration.ofSeconds(60)).until(() -> backlog() == 0);
         long drainMillis = (System.nanoTime() - restoredAt) / 1_000_000;
 
-        PostgresAnalysisStore fresh = new PostgresAnalysisStore(database.dataSource(), StoreSettings.defaults());
+        PostgresAnalysisStore fresh = new PostgresAnalysisStore(nodes.database.dataSource(), StoreSettings.defaults());
         Map<AnalysisKey, CachedAudioAnalysis> stored = fresh.loadAll(acknowledged.keySet());
         long lost = acknowledged.size() - stored.size();
         assertThat(lost).isZero();
-        assertThat(TableRows.count(database.dataSource())).isEqualTo(acknowledged.size());
+        assertThat(TableRows.count(nodes.database.dataSource())).isEqualTo(acknowledged.size());
         acknowledged.forEach((key, analysis) ->
                 Analyses.assertBitExact(analysis, stored.get(key).analysis()));
         assertThat(writeErrors.get()).isZero();
