@@ -62,11 +62,6 @@ public final class StemcacheClient {
      * loads them back when the API node restarts. One directory serves one client; it is created if missing.
      */
     public static ClientConfig withNearCachePreloader(ClientConfig config, String mapName, Path directory) {
-        try {
-            Files.createDirectories(directory);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create the near-cache preload directory " + directory, e);
-        }
         NearCacheConfig nearCache = config.getNearCacheConfig(mapName);
         if (nearCache == null) {
             throw new IllegalArgumentException("the client configuration has no near cache for map '" + mapName + "'");
@@ -75,7 +70,7 @@ public final class StemcacheClient {
                 .getPreloaderConfig()
                 .setEnabled(true)
                 .setDirectory(directory.toAbsolutePath().toString());
-        return config;
+        return withPreloaderDirectories(config);
     }
 
     /**
